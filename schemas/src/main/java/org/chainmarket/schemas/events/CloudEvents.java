@@ -1,0 +1,114 @@
+package org.chainmarket.schemas.events;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * CloudEvents 1.0 in Kafka binary mode: the {@code ce_*} headers around a JSON body. {@link #encode} makes
+ * a record; {@link #decode} checks headers, topic, schema and maps the body, so every consumer validates
+ * the same way.
+ */
+public final class CloudEvents {
+    public static final String SPEC_VERSION = "1.0";
+    public static final String ID = "ce_id";
+    public static final String TYPE = "ce_type";
+    public static final String SOURCE = "ce_source";
+    public static final String SPECVERSION = "ce_specversion";
+    public static final String TIME = "ce_time";
+    public static final String CONTENT_TYPE = "content-type";
+
+    private CloudEvents() {
+    }
+
+    /** An event ready to send: a new id, {@code source} as its origin. */
+    public static ProducerRecord<String, byte[]> encode(EventType type, String key, Object payload, String source) {
+        return encode(UUID.randomUUID().toString(), type, key, Json.bytes(payload), source);
+    }
+
+    /** An event with a given id and an already serialized body (used by the outbox relay). */
+    public static ProducerRecord<String, byte[]> encode(String id, EventType type, String key, byte[] body, String source) {
+        Headers headers = new RecordHeaders();
+        headers.add(ID, utf8(id));
+        headers.add(TYPE, utf8(type.ceType()));
+        headers.add(SOURCE, utf8(source));
+        headers.add(SPECVERSION, utf8(SPEC_VERSION));
+        headers.add(TIME, utf8(Instant.now().toString()));
+        headers.add(CONTENT_TYPE, utf8("application/json"));
+        return new ProducerRecord<>(type.topic(), null, key, body, headers);
+    }
+
+    /**
+     * Validates {@code record} as an event of its topic. A tombstone (null value) on a compacted topic decodes to
+     * an event with a null payload; its id is the record's position.
+     */
+    public static Event decode(ConsumerRecord<String, byte[]> record) {
+        List<FieldError> errors = new ArrayList<>();
+        if (record.key() == null || record.key().isBlank()) {
+            errors.add(new FieldError("key", "missing: records are keyed by aggregate id"));
+        }
+        if (record.value() == null) {
+            boolean compacted = Topics.ALL.stream().anyMatch(t -> t.name().equals(record.topic()) && t.compacted());
+            if (!compacted) {
+                errors.add(new FieldError("value", "null value (tombstone) on a topic that is not compacted"));
+            }
+            if (!errors.isEmpty()) {
+                throw new InvalidInputException("record", errors);
+            }
+            return new Event(record.topic() + "/" + record.partition() + "/" + record.offset(), null, record.key(), null);
+        }
+        String id = header(record, ID, errors);
+        String ceType = header(record, TYPE, errors);
+        header(record, SOURCE, errors);
+        String spec = header(record, SPECVERSION, errors);
+        if (spec != null && !SPEC_VERSION.equals(spec)) {
+            errors.add(new FieldError("header " + SPECVERSION, "must be 1.0 but was '" + spec + "'"));
+        }
+        EventType type = null;
+        if (ceType != null) {
+            type = EventType.byCeType(ceType).orElse(null);
+            if (type == null) {
+                errors.add(new FieldError("header " + TYPE, "unknown event type '" + ceType + "'"));
+            } else if (!type.topic().equals(record.topic())) {
+                errors.add(new FieldError("header " + TYPE, ceType + " does not travel on " + record.topic()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("record", errors);
+        }
+        Object payload = SchemaValidator.read(type.schema(), record.value(), type.payloadType());
+        return new Event(id, type, record.key(), payload);
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name, List<FieldError> errors) {
+        Header h = record.headers().lastHeader(name);
+        if (h == null || h.value() == null || h.value().length == 0) {
+            errors.add(new FieldError("header " + name, "missing"));
+            return null;
+        }
+        return new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A decoded, valid event; {@code type} and {@code payload} are null for a tombstone. */
+    public record Event(String id, EventType type, String key, Object payload) {
+        public boolean isTombstone() {
+            return payload == null;
+        }
+
+        public <T> T payload(Class<T> cls) {
+            return cls.cast(payload);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.chainmarket.schemas.events;
+
+import org.chainmarket.schemas.model.ChainEvent;
+import org.chainmarket.schemas.model.ChainOrder;
+import org.chainmarket.schemas.model.ChainState;
+import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.ProviderDomain;
+import org.chainmarket.schemas.model.VnfOffer;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The event catalogue: CloudEvents type, the topic it travels on, its JSON Schema and its record. */
+public enum EventType {
+    PROVIDER_DOMAIN_ADVERTISED("ProviderDomainAdvertised", Topics.PROVIDER_DOMAINS, "provider-domain", ProviderDomain.class),
+    OFFER_ADVERTISED("OfferAdvertised", Topics.OFFERS, "vnf-offer", VnfOffer.class),
+    PATH_SETUP_REQUESTED("PathSetupRequested", Topics.DOMAIN_COMMANDS, "domain-command", DomainCommand.class),
+    PATH_TEARDOWN_REQUESTED("PathTeardownRequested", Topics.DOMAIN_COMMANDS, "domain-command", DomainCommand.class),
+    DOMAIN_ACKNOWLEDGED("DomainAcknowledged", Topics.DOMAIN_ACKS, "domain-ack", DomainAck.class),
+    CHAIN_SETUP_STARTED("ChainSetupStarted", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
+    CHAIN_ACTIVATED("ChainActivated", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
+    CHAIN_REJECTED("ChainRejected", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
+    CHAIN_FAILED("ChainFailed", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
+    CHAIN_TEARDOWN_STARTED("ChainTeardownStarted", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
+    CHAIN_TERMINATED("ChainTerminated", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class);
+
+    /** The schema of a REST chain order; not an event, validated by the same validator. */
+    public static final String CHAIN_ORDER_SCHEMA = "chain-order";
+    /** The record a chain order maps to. */
+    public static final Class<ChainOrder> CHAIN_ORDER_TYPE = ChainOrder.class;
+
+    private final String ceType;
+    private final String topic;
+    private final String schema;
+    private final Class<?> payloadType;
+
+    EventType(String ceType, String topic, String schema, Class<?> payloadType) {
+        this.ceType = ceType;
+        this.topic = topic;
+        this.schema = schema;
+        this.payloadType = payloadType;
+    }
+
+    public String ceType() {
+        return ceType;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Name of the schema file under {@code schemas/} without {@code .schema.json}. */
+    public String schema() {
+        return schema;
+    }
+
+    public Class<?> payloadType() {
+        return payloadType;
+    }
+
+    public static Optional<EventType> byCeType(String ceType) {
+        return Arrays.stream(values()).filter(t -> t.ceType.equals(ceType)).findFirst();
+    }
+
+    /** The event announcing that a chain entered {@code state}. */
+    public static EventType forChainState(ChainState state) {
+        return switch (state) {
+            case SETTING_UP -> CHAIN_SETUP_STARTED;
+            case ACTIVE -> CHAIN_ACTIVATED;
+            case REJECTED -> CHAIN_REJECTED;
+            case FAILED -> CHAIN_FAILED;
+            case TEARING_DOWN -> CHAIN_TEARDOWN_STARTED;
+            case TERMINATED -> CHAIN_TERMINATED;
+        };
+    }
+}
