@@ -1,0 +1,2 @@
+/** Reads Internet Topology Zoo GraphML files into switches with coordinates and links with fibre latency. */
+package org.chainmarket.selection.topology;
