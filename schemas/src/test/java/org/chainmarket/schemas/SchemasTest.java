@@ -94,4 +94,16 @@ class SchemasTest {
         ack.remove("reason");
         assertThat(SchemaValidator.errors("domain-ack", ack)).extracting(FieldError::field).contains("$.reason");
     }
+
+    @Test
+    void domainReferencesMustNameItsOwnSwitches() {
+        String body = """
+                {"providerId": "east", "name": "East", "switches": [{"switchId": "a"}],
+                 "sites": [{"siteId": "s1", "switchId": "b", "cpuCores": 4, "memoryGb": 8}],
+                 "links": [{"from": "a", "to": "c", "latencyMs": 1, "bandwidthMbps": 10}]}""";
+        assertThatThrownBy(() -> SchemaValidator.read("provider-domain", body.getBytes(StandardCharsets.UTF_8),
+                org.chainmarket.schemas.model.ProviderDomain.class))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field).containsExactly("$.sites[0].switchId", "$.links[0].to"));
+    }
 }

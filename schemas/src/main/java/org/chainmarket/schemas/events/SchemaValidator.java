@@ -34,7 +34,7 @@ public final class SchemaValidator {
                 .toList();
     }
 
-    /** Parses, validates and maps {@code bytes}; throws {@link InvalidInputException} naming the fields at fault. */
+    /** Parses, validates (schema, then the rules a schema cannot say) and maps {@code bytes}; throws {@link InvalidInputException} naming the fields at fault. */
     public static <T> T read(String name, byte[] bytes, Class<T> type) {
         JsonNode json;
         try {
@@ -50,12 +50,18 @@ public final class SchemaValidator {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(name, errors);
         }
+        T value;
         try {
-            return Json.MAPPER.treeToValue(json, type);
+            value = Json.MAPPER.treeToValue(json, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             String msg = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             throw new InvalidInputException(name, List.of(new FieldError("$", msg)));
         }
+        List<FieldError> ruleErrors = ContractRules.check(value);
+        if (!ruleErrors.isEmpty()) {
+            throw new InvalidInputException(name, ruleErrors);
+        }
+        return value;
     }
 
     private static JsonSchema schema(String name) {

@@ -1,0 +1,30 @@
+package org.chainmarket.broker.chain;
+
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.chainmarket.broker.kafka.InboundEvents;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.model.DomainAck;
+
+/** Reads domains' acknowledgements; invalid records go to the DLQ, database failures are retried. */
+@KafkaListener(groupId = "broker-acks", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
+public class AckListener {
+    private final InboundEvents inbound;
+    private final ChainService chains;
+
+    public AckListener(InboundEvents inbound, ChainService chains) {
+        this.inbound = inbound;
+        this.chains = chains;
+    }
+
+    @Topic(Topics.DOMAIN_ACKS)
+    void receive(ConsumerRecord<String, byte[]> record) {
+        inbound.decode(record).ifPresent(event -> chains.acknowledged(event.id(), event.payload(DomainAck.class)));
+    }
+}

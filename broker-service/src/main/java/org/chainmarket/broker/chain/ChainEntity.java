@@ -1,0 +1,42 @@
+package org.chainmarket.broker.chain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.chainmarket.schemas.model.ChainState;
+
+import java.time.Instant;
+
+/** A bought chain: the order, the selected concrete chain (JSON) and where its lifecycle stands. */
+@Entity
+@Table(name = "chain")
+public class ChainEntity {
+    @Id
+    public String id;
+    @Column(name = "buyer_id")
+    public String buyerId;
+    @Enumerated(EnumType.STRING)
+    public ChainState state;
+    public String reason;
+    @Column(name = "order_json")
+    public String orderJson;
+    @Column(name = "concrete_json")
+    public String concreteJson;
+    @Column(name = "bandwidth_mbps")
+    public double bandwidthMbps;
+    @Column(name = "latency_ms")
+    public Double latencyMs;
+    @Column(name = "price_per_hour")
+    public Double pricePerHour;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+    @Column(name = "activated_at")
+    public Instant activatedAt;
+    @Column(name = "deadline_at")
+    public Instant deadlineAt;
+}

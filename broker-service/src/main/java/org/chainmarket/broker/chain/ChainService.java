@@ -1,0 +1,113 @@
+package org.chainmarket.broker.chain;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import org.chainmarket.broker.outbox.OutboxRelay;
+import org.chainmarket.broker.registry.MarketReadModel;
+import org.chainmarket.broker.registry.Registry;
+import org.chainmarket.schemas.model.ChainId;
+import org.chainmarket.schemas.model.ChainOrder;
+import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.selection.ChainSelector;
+import org.chainmarket.selection.SelectionResult;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The chain saga. Orders are selected on the read model, then reserved and stored in one transaction (retrying
+ * selection when a concurrent order took the capacity); domains' acknowledgements move the chain to ACTIVE,
+ * a refusal or a missed deadline fails it and rolls the other domains back. After every commit the read model
+ * is brought in line and the outbox relay is woken.
+ */
+@Singleton
+public class ChainService {
+    private final ChainStore store;
+    private final ChainSelector selector;
+    private final MarketReadModel market;
+    private final Registry registry;
+    private final OutboxRelay relay;
+    private final Duration timeout;
+    private final int attempts;
+
+    public ChainService(ChainStore store, ChainSelector selector, MarketReadModel market, Registry registry, OutboxRelay relay,
+                        @Value("${chainmarket.delivery-timeout}") Duration timeout,
+                        @Value("${chainmarket.selection-attempts}") int attempts) {
+        this.store = store;
+        this.selector = selector;
+        this.market = market;
+        this.registry = registry;
+        this.relay = relay;
+        this.timeout = timeout;
+        this.attempts = attempts;
+    }
+
+    /** The outcome of an order: the stored chain, and the rejection when there was one. */
+    public record Ordered(ChainView chain, Optional<SelectionResult.Rejected> rejection) {
+    }
+
+    public Ordered order(ChainOrder order) {
+        ChainId id = ChainId.of(UUID.randomUUID().toString());
+        SelectionResult.Rejected rejection = null;
+        for (int attempt = 0; attempt < attempts && rejection == null; attempt++) {
+            SelectionResult result = selector.select(market.snapshot(), order);
+            if (result instanceof SelectionResult.Rejected r) {
+                rejection = r;
+            } else if (result instanceof SelectionResult.Selected s) {
+                try {
+                    store.start(id, order, s.chain(), timeout);
+                    market.hold(s.chain(), order.bandwidthMbps(), 1);
+                    relay.wakeUp();
+                    return new Ordered(view(id.value()).orElseThrow(), Optional.empty());
+                } catch (CapacityTakenException e) {
+                    registry.offer(e.offerId()).ifPresent(o -> market.setReservation(OfferId.of(o.id), o.reservedMbps, o.reservedChains));
+                }
+            }
+        }
+        if (rejection == null) {
+            rejection = new SelectionResult.Rejected(SelectionResult.Constraint.OFFER_CAPACITY, null, "Concurrent orders took the "
+                    + "capacity of every chain selected for this order " + attempts + " times in a row; the market is nearly full.");
+        }
+        store.reject(id, order, rejection.reason());
+        relay.wakeUp();
+        return new Ordered(view(id.value()).orElseThrow(), Optional.of(rejection));
+    }
+
+    public Optional<ChainView> view(String id) {
+        return store.view(id);
+    }
+
+    public List<ChainView> list(org.chainmarket.schemas.model.ChainState state, int limit) {
+        return store.list(state, limit).stream().map(this::view).flatMap(Optional::stream).toList();
+    }
+
+    /** Starts tearing a chain down; empty when unknown. Chains that hold nothing are returned as they are. */
+    public Optional<ChainView> delete(String id) {
+        Optional<ChainEntity> chain = store.requestTeardown(ChainId.of(id), timeout);
+        chain.ifPresent(c -> relay.wakeUp());
+        return chain.flatMap(c -> view(c.id));
+    }
+
+    public void acknowledged(String eventId, DomainAck ack) {
+        store.acknowledge(eventId, ack).ifPresent(this::applied);
+    }
+
+    @Scheduled(fixedDelay = "${chainmarket.deadline-sweep-interval}", initialDelay = "1s")
+    void expireOverdue() {
+        List<ChainStore.Transition> expired;
+        do {
+            expired = store.expireOverdue(Instant.now(), 100);
+            expired.forEach(this::applied);
+        } while (expired.size() == 100);
+    }
+
+    private void applied(ChainStore.Transition t) {
+        t.released().ifPresent(chain -> market.hold(chain, t.chain().bandwidthMbps, -1));
+        relay.wakeUp();
+    }
+}

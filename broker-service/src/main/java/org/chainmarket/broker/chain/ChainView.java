@@ -1,0 +1,22 @@
+package org.chainmarket.broker.chain;
+
+import org.chainmarket.schemas.model.ChainOrder;
+import org.chainmarket.schemas.model.ChainState;
+import org.chainmarket.schemas.model.ConcreteChain;
+import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.DomainSegment;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A chain as the buyer sees it: state and why, the hops and path chosen, and what each domain installed. */
+public record ChainView(String chainId, String buyerId, ChainState state, String reason, ChainOrder order,
+                        Double predictedLatencyMs, Double pricePerHour, List<ConcreteChain.Hop> hops,
+                        List<ConcreteChain.PathNode> path, List<DomainView> domains,
+                        Instant createdAt, Instant activatedAt, Instant updatedAt) {
+
+    /** One crossed domain: its segments, its status and the flow entries it reported. */
+    public record DomainView(String providerId, ChainDomainEntity.Status status, String reason,
+                             List<DomainSegment> segments, List<DomainAck.FlowEntry> flowEntries) {
+    }
+}

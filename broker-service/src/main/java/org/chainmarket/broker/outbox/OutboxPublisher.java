@@ -1,0 +1,59 @@
+package org.chainmarket.broker.outbox;
+
+import jakarta.inject.Singleton;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.chainmarket.broker.kafka.EventProducer;
+import org.chainmarket.schemas.events.CloudEvents;
+import org.chainmarket.schemas.events.EventType;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes one batch of the outbox in order and deletes it in the same transaction once Kafka acknowledged
+ * every record. Rows are locked with SKIP LOCKED, so several broker instances can relay side by side; if Kafka
+ * fails the transaction rolls back and the rows are sent again (consumers are idempotent by event id).
+ */
+@Singleton
+public class OutboxPublisher {
+    static final int BATCH = 500;
+    private final EntityManager em;
+    private final Producer<String, byte[]> producer;
+
+    public OutboxPublisher(EntityManager em, EventProducer producer) {
+        this.em = em;
+        this.producer = producer.producer();
+    }
+
+    /** Publishes up to {@value #BATCH} events; returns how many. */
+    @Transactional
+    public int publishBatch() throws Exception {
+        @SuppressWarnings("unchecked")
+        List<OutboxEntity> rows = em.createNativeQuery(
+                        "SELECT * FROM outbox ORDER BY seq LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED", OutboxEntity.class)
+                .getResultList();
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
+        for (OutboxEntity row : rows) {
+            EventType type = EventType.valueOf(row.type);
+            sent.add(producer.send(CloudEvents.encode(row.id, type, row.aggregateId,
+                    row.payload == null ? null : row.payload.getBytes(StandardCharsets.UTF_8), "/broker")));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> f : sent) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        em.createNativeQuery("DELETE FROM outbox WHERE seq <= ?1 AND seq >= ?2")
+                .setParameter(1, rows.get(rows.size() - 1).seq).setParameter(2, rows.get(0).seq)
+                .executeUpdate();
+        return rows.size();
+    }
+}

@@ -1,0 +1,141 @@
+package org.chainmarket.broker.registry;
+
+import jakarta.inject.Singleton;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.chainmarket.broker.outbox.Outbox;
+import org.chainmarket.broker.outbox.ProcessedMessages;
+import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.FieldError;
+import org.chainmarket.schemas.events.InvalidInputException;
+import org.chainmarket.schemas.events.Json;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.ProviderDomain;
+import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.VnfOffer;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry's transactions. Each applies one advertisement once: {@code eventId} is recorded for the
+ * idempotent consumer. An advertisement that came over REST ({@code publish}) is also appended to the outbox
+ * under the same event id, so the compacted topic stays the complete log of advertisements and the broker
+ * skips the echo as already processed.
+ */
+@Singleton
+public class RegistryStore {
+    static final String CONSUMER = "registry";
+    private final EntityManager em;
+    private final ProcessedMessages processed;
+    private final Outbox outbox;
+
+    public RegistryStore(EntityManager em, ProcessedMessages processed, Outbox outbox) {
+        this.em = em;
+        this.processed = processed;
+        this.outbox = outbox;
+    }
+
+    /** Stores a domain; false when the event was already applied. */
+    @Transactional
+    public boolean upsertDomain(String eventId, ProviderDomain domain, boolean publish) {
+        if (!processed.firstTime(CONSUMER, eventId)) {
+            return false;
+        }
+        ProviderEntity e = Optional.ofNullable(em.find(ProviderEntity.class, domain.providerId().value())).orElseGet(ProviderEntity::new);
+        e.id = domain.providerId().value();
+        e.name = domain.name();
+        e.domainJson = Json.text(domain);
+        e.withdrawn = false;
+        e.updatedAt = Instant.now();
+        em.merge(e);
+        if (publish) {
+            outbox.append(eventId, EventType.PROVIDER_DOMAIN_ADVERTISED, "provider", e.id, domain);
+        }
+        return true;
+    }
+
+    /** Marks a provider withdrawn; false when the event was already applied or the provider is unknown. */
+    @Transactional
+    public boolean withdrawDomain(String eventId, ProviderId provider, boolean publish) {
+        if (!processed.firstTime(CONSUMER, eventId)) {
+            return false;
+        }
+        int changed = em.createNativeQuery("UPDATE provider SET withdrawn = TRUE, updated_at = ?2 WHERE id = ?1 AND NOT withdrawn")
+                .setParameter(1, provider.value()).setParameter(2, Instant.now()).executeUpdate();
+        if (publish && changed > 0) {
+            outbox.append(eventId, EventType.PROVIDER_DOMAIN_ADVERTISED, "provider", provider.value(), null);
+        }
+        return changed > 0;
+    }
+
+    /**
+     * Stores an offer, keeping the capacity chains already hold; the new capacity may not be below it.
+     * Returns the stored row, or empty when the event was already applied.
+     */
+    @Transactional
+    public Optional<OfferEntity> upsertOffer(String eventId, VnfOffer offer, boolean publish) {
+        if (!processed.firstTime(CONSUMER, eventId)) {
+            return Optional.empty();
+        }
+        OfferEntity e = em.find(OfferEntity.class, offer.offerId().value());
+        if (e == null) {
+            e = new OfferEntity();
+            e.id = offer.offerId().value();
+        } else if (e.reservedMbps > offer.capacityMbps() + 1e-9 || e.reservedChains > offer.maxChains()) {
+            throw new InvalidInputException("offer " + e.id, List.of(new FieldError("$.capacityMbps",
+                    "capacity " + offer.capacityMbps() + " Mbit/s and " + offer.maxChains() + " chains is below what chains hold ("
+                            + e.reservedMbps + " Mbit/s, " + e.reservedChains + " chains)")));
+        }
+        e.providerId = offer.providerId().value();
+        e.vnfType = offer.vnfType();
+        e.capacityMbps = offer.capacityMbps();
+        e.maxChains = offer.maxChains();
+        e.offerJson = Json.text(offer);
+        e.withdrawn = false;
+        e.updatedAt = Instant.now();
+        OfferEntity stored = em.merge(e);
+        if (publish) {
+            outbox.append(eventId, EventType.OFFER_ADVERTISED, "offer", e.id, offer);
+        }
+        return Optional.of(stored);
+    }
+
+    /**
+     * Marks an offer withdrawn: no new chain selects it, chains on it keep their hold until they end. False when
+     * the event was already applied or the offer is unknown.
+     */
+    @Transactional
+    public boolean withdrawOffer(String eventId, OfferId offer, boolean publish) {
+        if (!processed.firstTime(CONSUMER, eventId)) {
+            return false;
+        }
+        int changed = em.createNativeQuery("UPDATE offer SET withdrawn = TRUE, updated_at = ?2 WHERE id = ?1 AND NOT withdrawn")
+                .setParameter(1, offer.value()).setParameter(2, Instant.now()).executeUpdate();
+        if (publish && changed > 0) {
+            outbox.append(eventId, EventType.OFFER_ADVERTISED, "offer", offer.value(), null);
+        }
+        return changed > 0;
+    }
+
+    @Transactional
+    public List<ProviderEntity> providers() {
+        return em.createQuery("SELECT p FROM ProviderEntity p WHERE p.withdrawn = false ORDER BY p.id", ProviderEntity.class).getResultList();
+    }
+
+    @Transactional
+    public List<OfferEntity> offers() {
+        return em.createQuery("SELECT o FROM OfferEntity o WHERE o.withdrawn = false ORDER BY o.id", OfferEntity.class).getResultList();
+    }
+
+    @Transactional
+    public Optional<OfferEntity> offer(String id) {
+        return Optional.ofNullable(em.find(OfferEntity.class, id));
+    }
+
+    @Transactional
+    public Optional<ProviderEntity> provider(String id) {
+        return Optional.ofNullable(em.find(ProviderEntity.class, id)).filter(p -> !p.withdrawn);
+    }
+}
