@@ -1,0 +1,60 @@
+package org.chainmarket.deploy;
+
+import org.chainmarket.deploy.demo.DemoMarket;
+import org.chainmarket.selection.topology.GraphMlReader;
+import org.chainmarket.selection.topology.Topology;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs the whole marketplace in one JVM on embedded defaults with demo providers, until interrupted. */
+@Command(name = "chainmarket", mixinStandardHelpOptions = true,
+        description = "Runs ChainMarket: embedded Kafka and PostgreSQL (unless kafka.bootstrap.servers / "
+                + "datasources.default.url are set), the broker, and emulated provider domains with demo offers.")
+public final class AllInOne implements Callable<Integer> {
+    @Option(names = "--port", description = "HTTP port of the broker's API (default: ${DEFAULT-VALUE})", defaultValue = "8080")
+    int port;
+
+    @Option(names = "--topology", description = "Bundled topology (Abilene, Geant2012, Interoute) or a GraphML file "
+            + "(default: ${DEFAULT-VALUE})", defaultValue = "Abilene")
+    String topology;
+
+    @Option(names = "--providers", description = "Providers to split the topology among (default: ${DEFAULT-VALUE})", defaultValue = "3")
+    int providers;
+
+    @Option(names = "--vnf-types-per-site", description = "VNF types each site offers (default: ${DEFAULT-VALUE})", defaultValue = "3")
+    int typesPerSite;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AllInOne()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Topology t = Files.exists(Path.of(topology)) ? GraphMlReader.read(Path.of(topology)) : Topology.bundled(topology);
+        DemoMarket demo = DemoMarket.of(t, providers, typesPerSite, 4000, 400, 3);
+        Marketplace market = Marketplace.start(demo, Map.of("micronaut.server.port", String.valueOf(port)));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            market.close();
+            stopped.countDown();
+        }));
+        String api = market.url() + "/api/v1";
+        System.out.printf("%nChainMarket is up on %s (%d switches, %d providers, %d offers; Kafka at %s)%n",
+                api, t.nodes().size(), demo.providers().size(), demo.offers().size(), market.bootstrapServers());
+        System.out.printf("  providers: curl %s/providers%n  offers:    curl %s/offers%n", api, api);
+        String a = t.nodes().get(0).id();
+        String b = t.nodes().get(t.nodes().size() - 1).id();
+        System.out.printf("  buy:       curl -s -XPOST -H 'Content-Type: application/json' %s/chains -d '{\"buyerId\":\"acme\","
+                + "\"vnfTypes\":[\"firewall\",\"dpi\",\"nat\"],\"ingress\":\"%s\",\"egress\":\"%s\",\"bandwidthMbps\":100,"
+                + "\"maxLatencyMs\":60,\"maxPricePerHour\":20}'%n  Ctrl-C stops it.%n%n", api, a, b);
+        stopped.await();
+        return 0;
+    }
+}

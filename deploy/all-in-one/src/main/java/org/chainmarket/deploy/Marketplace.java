@@ -1,0 +1,146 @@
+package org.chainmarket.deploy;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.chainmarket.adapters.emulated.EmulatedDomain;
+import org.chainmarket.adapters.runner.AdapterRunner;
+import org.chainmarket.broker.registry.MarketReadModel;
+import org.chainmarket.deploy.demo.DemoMarket;
+import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.deploy.embedded.EmbeddedPostgres;
+import org.chainmarket.schemas.events.TopicInitializer;
+import org.chainmarket.schemas.model.ProviderId;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The running marketplace: Kafka (embedded KRaft broker unless {@code kafka.bootstrap.servers} is set),
+ * PostgreSQL (embedded 17 unless {@code datasources.default.url} is set), the broker service, and one emulated
+ * domain with its adapter runner per demo provider. The providers advertise over Kafka as real ones would;
+ * {@link #start} returns once the broker has registered every demo offer. {@link #close} stops everything in
+ * reverse order.
+ */
+public final class Marketplace implements AutoCloseable {
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Map<ProviderId, EmulatedDomain> domains = new LinkedHashMap<>();
+    private final Map<ProviderId, AdapterRunner> runners = new LinkedHashMap<>();
+    private String bootstrapServers;
+    private EmbeddedServer broker;
+
+    private Marketplace() {
+    }
+
+    /**
+     * @param demo       the providers to run as emulated domains
+     * @param properties broker configuration on top of application.yml (for example the HTTP port)
+     */
+    public static Marketplace start(DemoMarket demo, Map<String, String> properties) {
+        Marketplace m = new Marketplace();
+        try {
+            m.boot(demo, properties);
+            return m;
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    private void boot(DemoMarket demo, Map<String, String> properties) {
+        Map<String, Object> config = new HashMap<>(properties);
+        bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
+            EmbeddedKafka kafka = EmbeddedKafka.start();
+            resources.add(0, kafka);
+            return kafka.bootstrapServers();
+        });
+        config.put("kafka.bootstrap.servers", bootstrapServers);
+        if (setting("datasources.default.url").isEmpty()) {
+            EmbeddedPostgres pg = EmbeddedPostgres.start();
+            resources.add(0, pg);
+            config.put("datasources.default.url", pg.jdbcUrl());
+            config.put("datasources.default.username", pg.username());
+            config.put("datasources.default.password", pg.password());
+        }
+        TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
+        broker = ApplicationContext.run(EmbeddedServer.class, config);
+        resources.add(0, broker.getApplicationContext());
+        for (DemoMarket.Provider p : demo.providers()) {
+            EmulatedDomain domain = new EmulatedDomain(p.domain());
+            AdapterRunner runner = new AdapterRunner(bootstrapServers, domain, p.offers());
+            resources.add(0, runner);
+            runner.start();
+            domains.put(p.id(), domain);
+            runners.put(p.id(), runner);
+        }
+        awaitRegistered(demo.offers().size(), Duration.ofSeconds(60));
+    }
+
+    private void awaitRegistered(int offers, Duration timeout) {
+        MarketReadModel market = broker.getApplicationContext().getBean(MarketReadModel.class);
+        long until = System.nanoTime() + timeout.toNanos();
+        while (market.snapshot().offers().size() < offers) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("the broker registered " + market.snapshot().offers().size() + " of "
+                        + offers + " demo offers within " + timeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the demo offers", e);
+            }
+        }
+    }
+
+    /** A configuration value from a system property or its environment variable form (KAFKA_BOOTSTRAP_SERVERS). */
+    static Optional<String> setting(String name) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            value = System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+        }
+        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+    }
+
+    public URL url() {
+        return broker.getURL();
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public ApplicationContext brokerContext() {
+        return broker.getApplicationContext();
+    }
+
+    public EmulatedDomain domain(ProviderId provider) {
+        return domains.get(provider);
+    }
+
+    public Map<ProviderId, EmulatedDomain> domains() {
+        return domains;
+    }
+
+    public AdapterRunner runner(ProviderId provider) {
+        return runners.get(provider);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                System.err.println("while stopping " + r.getClass().getSimpleName() + ": " + e);
+            }
+        }
+        resources.clear();
+    }
+}

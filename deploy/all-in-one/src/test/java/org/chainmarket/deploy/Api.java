@@ -1,0 +1,68 @@
+package org.chainmarket.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.chainmarket.schemas.events.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
+/** The broker's REST API as a buyer's script uses it: JSON in, status and JSON out. */
+final class Api {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    Api(URL url) {
+        this.base = url.toString();
+    }
+
+    record Response(int status, String contentType, JsonNode body) {
+    }
+
+    Response post(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Response delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    /** Waits until the chain reaches {@code state} and returns it. */
+    JsonNode awaitState(String chainId, String state) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            last[0] = get("/api/v1/chains/" + chainId).body();
+            return state.equals(last[0].path("state").asText());
+        });
+        return last[0];
+    }
+
+    static String order(String ingress, String egress, double mbps, double maxLatencyMs, double maxPrice, String... types) {
+        return Json.text(java.util.Map.of("buyerId", "acme", "vnfTypes", java.util.List.of(types), "ingress", ingress,
+                "egress", egress, "bandwidthMbps", mbps, "maxLatencyMs", maxLatencyMs, "maxPricePerHour", maxPrice));
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = r.body().isEmpty() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(r.body());
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package org.chainmarket.adapters.emulated;
+
+import org.chainmarket.adapters.api.PathProvider;
+import org.chainmarket.adapters.api.PathProviderService;
+import org.chainmarket.schemas.model.ChainId;
+import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.DomainAck.FlowEntry;
+import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.ProviderDomain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/**
+ * An in-process SDN domain that does nothing but is honest about it, as ONOS's null providers: its switches keep
+ * real flow tables in memory, and a SETUP installs exactly the entries that would steer the chain's traffic along
+ * the lowest-latency intra-domain path through each VNF in order ({@link #trace} follows them packet by packet).
+ *
+ * <p>Commands run one at a time, in arrival order, on the domain's own thread; {@link #apply} only queues them.
+ * A SETUP replaces the chain's entries make-before-break (changed and new entries first, then the stale ones
+ * removed); a TEARDOWN removes every entry of the chain. A command id already answered is answered again from a
+ * cache and not re-applied. Queries are thread-safe and may run while commands are applied.
+ */
+public final class EmulatedDomain implements PathProvider {
+    /** The priority of every entry the domain installs. */
+    public static final int PRIORITY = 100;
+    /** How many answered command ids are remembered for idempotency (oldest forgotten first). */
+    public static final int ANSWERS_KEPT = 100_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmulatedDomain.class);
+
+    private final ProviderDomain domain;
+    private final FlowPlanner planner;
+    private final Map<String, EmulatedSwitch> switches;
+    private final ConcurrentMap<ChainId, List<FlowEntry>> chains = new ConcurrentHashMap<>();
+    private final Map<String, DomainAck> answers = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DomainAck> eldest) {
+            return size() > ANSWERS_KEPT;
+        }
+    });
+    private final ExecutorService executor;
+    private final AtomicLong applied = new AtomicLong();
+    private volatile PathProviderService service;
+    private volatile FaultMode faultMode = FaultMode.NONE;
+    private volatile boolean closed;
+    /** Sees every change to a flow table ({@code INSTALL} or {@code REMOVE}) as it happens; for tests. */
+    volatile BiConsumer<String, FlowEntry> flowModObserver = (kind, entry) -> { };
+
+    /**
+     * A domain with the switches, links and sites of {@code domain}, all flow tables empty.
+     *
+     * @throws IllegalArgumentException when the description is inconsistent (a link or site at an unknown switch, ...)
+     */
+    public EmulatedDomain(ProviderDomain domain) {
+        this.domain = Objects.requireNonNull(domain, "domain");
+        this.planner = new FlowPlanner(domain);
+        Map<String, EmulatedSwitch> byId = new LinkedHashMap<>();
+        domain.switches().forEach(s -> byId.put(s.switchId(), new EmulatedSwitch(s.switchId())));
+        this.switches = Collections.unmodifiableMap(byId);
+        String threadName = "emulated-domain-" + domain.providerId();
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public ProviderDomain domain() {
+        return domain;
+    }
+
+    /** Registers the callback; calling it again replaces the callback for commands not yet answered. */
+    @Override
+    public void activate(PathProviderService service) {
+        this.service = Objects.requireNonNull(service, "service");
+    }
+
+    /**
+     * Queues {@code command} and returns at once; the answer goes to the activated callback on the domain's thread.
+     *
+     * @throws IllegalStateException before {@link #activate} or after {@link #close}
+     */
+    @Override
+    public void apply(DomainCommand command) {
+        Objects.requireNonNull(command, "command");
+        if (closed) {
+            throw new IllegalStateException("emulated domain " + domain.providerId() + " is closed");
+        }
+        if (service == null) {
+            throw new IllegalStateException("emulated domain " + domain.providerId() + " is not activated");
+        }
+        FaultMode mode = faultMode;
+        try {
+            executor.execute(() -> handle(command, mode));
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("emulated domain " + domain.providerId() + " is closed", e);
+        }
+    }
+
+    /** Sets how commands applied from now on are treated. */
+    public void setFaultMode(FaultMode mode) {
+        this.faultMode = Objects.requireNonNull(mode, "mode");
+    }
+
+    public FaultMode faultMode() {
+        return faultMode;
+    }
+
+    /** The chain's entries in this domain, in path order; empty when it has none. */
+    public List<FlowEntry> entriesOf(ChainId chainId) {
+        return chains.getOrDefault(chainId, List.of());
+    }
+
+    /** The chains that have entries in this domain. */
+    public Set<ChainId> chains() {
+        return Set.copyOf(chains.keySet());
+    }
+
+    /** Every entry of every switch, switch by switch as the domain lists them. */
+    public List<FlowEntry> allEntries() {
+        List<FlowEntry> all = new ArrayList<>();
+        switches.values().forEach(s -> all.addAll(s.flowTable()));
+        return all;
+    }
+
+    /**
+     * The flow table of one switch, by chain tag then in_port.
+     *
+     * @throws IllegalArgumentException when the switch is not in this domain
+     */
+    public List<FlowEntry> flowTable(String switchId) {
+        return switchOf(switchId).flowTable();
+    }
+
+    /** How many commands changed the flow tables (repeats answered from the cache and failures not counted). */
+    public long appliedCommands() {
+        return applied.get();
+    }
+
+    /**
+     * Follows a packet of {@code chainId} arriving at {@code switchId} on {@code inPort} through the installed entries:
+     * over {@code to:<neighbour>} ports to the neighbour, into a {@code vnf:<offerId>} port and back out of it, until
+     * it leaves on a host or border port, finds no entry, or loops.
+     *
+     * @throws IllegalArgumentException when the switch is not in this domain
+     */
+    public PacketTrace trace(ChainId chainId, String switchId, String inPort) {
+        switchOf(switchId);
+        List<String> visited = new ArrayList<>();
+        List<OfferId> vnfs = new ArrayList<>();
+        String at = switchId;
+        String port = inPort;
+        Set<String> seen = new HashSet<>();
+        while (seen.add(at + "|" + port)) {
+            visited.add(at);
+            EmulatedSwitch sw = switches.get(at);
+            FlowEntry entry = sw == null ? null : sw.lookup(chainId.value(), port);
+            if (entry == null) {
+                String why = sw == null ? "switch '" + at + "' is not in domain " + domain.providerId()
+                        : "no entry for chain " + chainId + " on switch '" + at + "' in_port '" + port + "'";
+                return new PacketTrace(visited, vnfs, null, null, why);
+            }
+            String out = entry.actions().stream().filter(a -> a.startsWith("output:")).findFirst()
+                    .map(a -> a.substring("output:".length())).orElse(null);
+            if (out == null) {
+                return new PacketTrace(visited, vnfs, null, null, "entry on switch '" + at + "' has no output action");
+            }
+            if (out.startsWith("to:")) {
+                port = "to:" + at;
+                at = out.substring("to:".length());
+            } else if (out.startsWith("vnf:")) {
+                vnfs.add(OfferId.of(out.substring("vnf:".length())));
+                port = out;
+            } else {
+                return new PacketTrace(visited, vnfs, at, out, null);
+            }
+        }
+        return new PacketTrace(visited, vnfs, null, null, "loop at switch '" + at + "' in_port '" + port + "'");
+    }
+
+    /** Carries out the commands already queued, then stops the domain's thread. */
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(DomainCommand command, FaultMode mode) {
+        if (mode == FaultMode.SILENT) {
+            LOG.debug("domain {}: dropping command {} silently (fault injection)", domain.providerId(), command.commandId());
+            return;
+        }
+        DomainAck ack = answers.get(command.commandId());
+        if (ack != null) {
+            LOG.debug("domain {}: command {} was answered before; answering again", domain.providerId(), command.commandId());
+        } else {
+            ack = mode == FaultMode.FAIL ? failure(command, "injected failure") : carryOut(command);
+            answers.put(command.commandId(), ack);
+        }
+        if (!ack.success()) {
+            LOG.info("domain {}: {} {} of chain {} failed: {}", domain.providerId(), command.operation(),
+                    command.commandId(), command.chainId(), ack.reason());
+        }
+        try {
+            service.completed(ack);
+        } catch (RuntimeException e) {
+            LOG.warn("domain {}: the callback rejected the answer to command {}: {}", domain.providerId(),
+                    command.commandId(), e.toString());
+        }
+    }
+
+    private DomainAck carryOut(DomainCommand command) {
+        if (!command.providerId().equals(domain.providerId())) {
+            return failure(command, "command " + command.commandId() + " is for provider " + command.providerId()
+                    + ", not " + domain.providerId());
+        }
+        if (command.operation() == DomainCommand.Operation.TEARDOWN) {
+            replace(command.chainId(), List.of());
+            applied.incrementAndGet();
+            return success(command, List.of());
+        }
+        if (command.segments().isEmpty()) {
+            return failure(command, "a SETUP needs at least one segment");
+        }
+        List<FlowEntry> entries;
+        try {
+            entries = planner.plan(command.chainId(), command.segments());
+        } catch (FlowPlanner.PlanException e) {
+            return failure(command, e.getMessage());
+        }
+        replace(command.chainId(), entries);
+        applied.incrementAndGet();
+        return success(command, entries);
+    }
+
+    /** Make-before-break: installs what is new or changed, then removes what the new set no longer has. */
+    private void replace(ChainId chain, List<FlowEntry> next) {
+        List<FlowEntry> old = chains.getOrDefault(chain, List.of());
+        Map<SwitchPort, FlowEntry> oldByPort = new HashMap<>();
+        old.forEach(e -> oldByPort.put(SwitchPort.of(e), e));
+        Set<SwitchPort> nextPorts = new HashSet<>();
+        for (FlowEntry e : next) {
+            nextPorts.add(SwitchPort.of(e));
+            if (!e.equals(oldByPort.get(SwitchPort.of(e)))) {
+                switches.get(e.switchId()).install(e);
+                flowModObserver.accept("INSTALL", e);
+            }
+        }
+        if (next.isEmpty()) {
+            chains.remove(chain);
+        } else {
+            chains.put(chain, next);
+        }
+        for (FlowEntry e : old) {
+            if (!nextPorts.contains(SwitchPort.of(e))) {
+                switches.get(e.switchId()).remove(e.chainTag(), e.inPort());
+                flowModObserver.accept("REMOVE", e);
+            }
+        }
+    }
+
+    private DomainAck success(DomainCommand command, List<FlowEntry> entries) {
+        return new DomainAck(command.commandId(), command.chainId(), domain.providerId(), command.operation(), true, null,
+                entries, Instant.now());
+    }
+
+    private DomainAck failure(DomainCommand command, String reason) {
+        return new DomainAck(command.commandId(), command.chainId(), domain.providerId(), command.operation(), false,
+                reason, List.of(), Instant.now());
+    }
+
+    private EmulatedSwitch switchOf(String switchId) {
+        EmulatedSwitch sw = switches.get(switchId);
+        if (sw == null) {
+            throw new IllegalArgumentException("unknown switch '" + switchId + "' in domain " + domain.providerId());
+        }
+        return sw;
+    }
+
+    private record SwitchPort(String switchId, String inPort) {
+        static SwitchPort of(FlowEntry e) {
+            return new SwitchPort(e.switchId(), e.inPort());
+        }
+    }
+}
