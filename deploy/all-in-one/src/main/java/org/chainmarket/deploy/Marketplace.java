@@ -2,6 +2,7 @@ package org.chainmarket.deploy;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.adapters.runner.AdapterRunner;
 import org.chainmarket.broker.registry.MarketReadModel;
@@ -10,6 +11,7 @@ import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.EmbeddedPostgres;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.VnfOffer;
 
 import java.net.URL;
 import java.time.Duration;
@@ -23,14 +25,14 @@ import java.util.Optional;
 
 /**
  * The running marketplace: Kafka (embedded KRaft broker unless {@code kafka.bootstrap.servers} is set),
- * PostgreSQL (embedded 17 unless {@code datasources.default.url} is set), the broker service, and one emulated
- * domain with its adapter runner per demo provider. The providers advertise over Kafka as real ones would;
+ * PostgreSQL (embedded 17 unless {@code datasources.default.url} is set), the broker service, and one adapter
+ * runner per provider domain (emulated for the demo, or any other {@link PathProvider}). The providers advertise over Kafka as real ones would;
  * {@link #start} returns once the broker has registered every demo offer. {@link #close} stops everything in
  * reverse order.
  */
 public final class Marketplace implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final Map<ProviderId, EmulatedDomain> domains = new LinkedHashMap<>();
+    private final Map<ProviderId, PathProvider> providersById = new LinkedHashMap<>();
     private final Map<ProviderId, AdapterRunner> runners = new LinkedHashMap<>();
     private String bootstrapServers;
     private EmbeddedServer broker;
@@ -38,14 +40,25 @@ public final class Marketplace implements AutoCloseable {
     private Marketplace() {
     }
 
+    /** A provider to run: its southbound provider (any domain kind) and the offers it advertises. */
+    public record ProviderSetup(PathProvider provider, List<VnfOffer> offers) {
+    }
+
     /**
-     * @param demo       the providers to run as emulated domains
+     * Runs the demo's providers as emulated domains.
+     *
      * @param properties broker configuration on top of application.yml (for example the HTTP port)
      */
     public static Marketplace start(DemoMarket demo, Map<String, String> properties) {
+        return start(demo.providers().stream().map(p -> new ProviderSetup(new EmulatedDomain(p.domain()), p.offers())).toList(),
+                properties);
+    }
+
+    /** Runs the given providers, whatever their domain kind. */
+    public static Marketplace start(List<ProviderSetup> providers, Map<String, String> properties) {
         Marketplace m = new Marketplace();
         try {
-            m.boot(demo, properties);
+            m.boot(providers, properties);
             return m;
         } catch (RuntimeException e) {
             m.close();
@@ -53,7 +66,7 @@ public final class Marketplace implements AutoCloseable {
         }
     }
 
-    private void boot(DemoMarket demo, Map<String, String> properties) {
+    private void boot(List<ProviderSetup> providers, Map<String, String> properties) {
         Map<String, Object> config = new HashMap<>(properties);
         bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
             EmbeddedKafka kafka = EmbeddedKafka.start();
@@ -71,15 +84,15 @@ public final class Marketplace implements AutoCloseable {
         TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
         broker = ApplicationContext.run(EmbeddedServer.class, config);
         resources.add(0, broker.getApplicationContext());
-        for (DemoMarket.Provider p : demo.providers()) {
-            EmulatedDomain domain = new EmulatedDomain(p.domain());
-            AdapterRunner runner = new AdapterRunner(bootstrapServers, domain, p.offers());
+        for (ProviderSetup p : providers) {
+            AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers());
             resources.add(0, runner);
             runner.start();
-            domains.put(p.id(), domain);
-            runners.put(p.id(), runner);
+            ProviderId id = p.provider().domain().providerId();
+            providersById.put(id, p.provider());
+            runners.put(id, runner);
         }
-        awaitRegistered(demo.offers().size(), Duration.ofSeconds(60));
+        awaitRegistered(providers.stream().mapToInt(p -> p.offers().size()).sum(), Duration.ofSeconds(60));
     }
 
     private void awaitRegistered(int offers, Duration timeout) {
@@ -120,12 +133,25 @@ public final class Marketplace implements AutoCloseable {
         return broker.getApplicationContext();
     }
 
-    public EmulatedDomain domain(ProviderId provider) {
-        return domains.get(provider);
+    /** The southbound provider of {@code provider}'s domain. */
+    public PathProvider provider(ProviderId provider) {
+        return providersById.get(provider);
     }
 
+    /** The emulated domain of {@code provider}; fails when that provider runs another domain kind. */
+    public EmulatedDomain domain(ProviderId provider) {
+        return (EmulatedDomain) providersById.get(provider);
+    }
+
+    /** The emulated domains, by provider. */
     public Map<ProviderId, EmulatedDomain> domains() {
-        return domains;
+        Map<ProviderId, EmulatedDomain> out = new LinkedHashMap<>();
+        providersById.forEach((id, p) -> {
+            if (p instanceof EmulatedDomain d) {
+                out.put(id, d);
+            }
+        });
+        return out;
     }
 
     public AdapterRunner runner(ProviderId provider) {
