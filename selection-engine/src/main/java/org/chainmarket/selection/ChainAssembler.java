@@ -55,9 +55,9 @@ public final class ChainAssembler {
             OfferState o = chosen.get(i);
             double hopPrice = o.offer().priceFor(order.bandwidthMbps());
             price += hopPrice;
-            latency += o.offer().processingLatencyMs();
+            latency += o.processingLatencyMs();
             hops.add(new ConcreteChain.Hop(i, order.vnfTypes().get(i), o.offer().offerId(), o.offer().providerId(),
-                    o.offer().siteId(), o.switchId(), o.offer().processingLatencyMs(), hopPrice));
+                    o.offer().siteId(), o.switchId(), o.processingLatencyMs(), hopPrice));
         }
         return Optional.of(new ConcreteChain(hops, path, segments(path, hops), latency, price));
     }
@@ -76,6 +76,7 @@ public final class ChainAssembler {
             runs.get(runs.size() - 1).add(n);
         }
         List<DomainSegment> segments = new ArrayList<>();
+        int hopsBefore = 0;
         for (int r = 0; r < runs.size(); r++) {
             List<ConcreteChain.PathNode> run = runs.get(r);
             String entryPeer = r == 0 ? null : last(runs.get(r - 1)).switchId();
@@ -84,8 +85,9 @@ public final class ChainAssembler {
                     .map(n -> new DomainSegment.Waypoint(n.hopIndex(), hops.get(n.hopIndex()).offerId(), n.switchId()))
                     .toList();
             ProviderId provider = run.get(0).providerId();
-            segments.add(new DomainSegment(provider, r, new DomainSegment.Attachment(run.get(0).switchId(), entryPeer),
+            segments.add(new DomainSegment(provider, r, hopsBefore, new DomainSegment.Attachment(run.get(0).switchId(), entryPeer),
                     waypoints, new DomainSegment.Attachment(last(run).switchId(), exitPeer)));
+            hopsBefore += waypoints.size();
         }
         return segments;
     }

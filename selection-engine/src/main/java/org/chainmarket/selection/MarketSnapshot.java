@@ -1,11 +1,15 @@
 package org.chainmarket.selection;
 
+import org.chainmarket.schemas.model.ConcreteChain;
+import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.selection.network.MultiDomainNetwork;
+import org.chainmarket.selection.network.NetLink;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +42,28 @@ public record MarketSnapshot(MultiDomainNetwork network, List<OfferState> offers
                 .filter(Objects::nonNull)
                 .toList();
         return new MarketSnapshot(network, states, linkUsageMbps);
+    }
+
+    /**
+     * This snapshot with {@code chain} reserved: {@code bandwidthMbps} and one chain slot on each of its offers
+     * (per hop, so an offer serving two hops counts twice), and {@code bandwidthMbps} on each link of its path.
+     */
+    public MarketSnapshot withChain(ConcreteChain chain, double bandwidthMbps) {
+        Map<OfferId, Integer> uses = new HashMap<>();
+        chain.hops().forEach(h -> uses.merge(h.offerId(), 1, Integer::sum));
+        List<OfferState> states = offers.stream().map(o -> {
+            Integer n = uses.get(o.offer().offerId());
+            return n == null ? o : new OfferState(o.offer(), o.switchId(), o.reservedMbps() + n * bandwidthMbps, o.reservedChains() + n);
+        }).toList();
+        Map<String, Double> usage = new HashMap<>(linkUsageMbps);
+        for (int i = 0; i + 1 < chain.path().size(); i++) {
+            String a = chain.path().get(i).switchId();
+            String b = chain.path().get(i + 1).switchId();
+            if (!a.equals(b)) {
+                usage.merge(NetLink.key(a, b), bandwidthMbps, Double::sum);
+            }
+        }
+        return new MarketSnapshot(network, states, usage);
     }
 
     /** Capacity held on an offer by chains. */

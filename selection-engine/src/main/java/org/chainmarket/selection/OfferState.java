@@ -2,7 +2,10 @@ package org.chainmarket.selection;
 
 import org.chainmarket.schemas.model.VnfOffer;
 
-/** An offer as selection sees it: where it runs and how much of it is already reserved. */
+/**
+ * An offer as selection sees it: where it runs and how much of it is already reserved. Reserved capacity is
+ * also the load telemetry reports, and processing latency grows with it ({@link #processingLatencyMs()}).
+ */
 public record OfferState(VnfOffer offer, String switchId, double reservedMbps, int reservedChains) {
 
     public double freeMbps() {
@@ -21,5 +24,18 @@ public record OfferState(VnfOffer offer, String switchId, double reservedMbps, i
     /** Share of the capacity in use, 0..1 (the larger of bandwidth and chain slots). */
     public double load() {
         return Math.max(reservedMbps / offer.capacityMbps(), (double) reservedChains / offer.maxChains());
+    }
+
+    /** Load above which processing latency stops growing (an overloaded instance is refused by capacity anyway). */
+    public static final double MAX_MODELLED_LOAD = 0.9;
+
+    /**
+     * Processing latency at the current load: the offer's nominal latency stretched like an M/M/1 queue,
+     * {@code nominal / (1 - load)}, with the load capped at {@link #MAX_MODELLED_LOAD} (so at most 10x nominal).
+     * At load 0 it is the advertised value.
+     */
+    public double processingLatencyMs() {
+        double load = Math.min(Math.max(load(), 0.0), MAX_MODELLED_LOAD);
+        return offer.processingLatencyMs() / (1.0 - load);
     }
 }

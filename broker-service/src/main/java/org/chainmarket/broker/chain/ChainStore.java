@@ -22,6 +22,7 @@ import org.chainmarket.schemas.model.ProviderId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,10 @@ public class ChainStore {
         c.deadlineAt = c.createdAt.plus(timeout);
         em.persist(c);
         em.flush();
-        for (ConcreteChain.Hop hop : chain.hops()) {
+        // offers are locked in id order everywhere (here and in release) so concurrent reservations cannot deadlock
+        List<ConcreteChain.Hop> byOffer = chain.hops().stream()
+                .sorted(Comparator.comparing((ConcreteChain.Hop h) -> h.offerId().value())).toList();
+        for (ConcreteChain.Hop hop : byOffer) {
             int reserved = em.createNativeQuery("UPDATE offer SET reserved_mbps = reserved_mbps + ?2, "
                             + "reserved_chains = reserved_chains + 1, updated_at = ?3 WHERE id = ?1 AND NOT withdrawn "
                             + "AND reserved_mbps + ?2 <= capacity_mbps + 1e-9 AND reserved_chains + 1 <= max_chains")
@@ -99,8 +103,8 @@ public class ChainStore {
             d.key = new ChainDomainEntity.Key(id.value(), provider.value());
             d.segmentsJson = Json.text(segments);
             d.flowEntriesJson = "[]";
-            em.persist(d);
             command(c, d, DomainCommand.Operation.SETUP);
+            em.persist(d);
         });
         announce(c, chain);
     }
@@ -241,6 +245,8 @@ public class ChainStore {
 
     /** Gives back every hop's capacity; returns the chain whose hold ended. */
     private Optional<ConcreteChain> release(ChainEntity c) {
+        em.createNativeQuery("SELECT o.id FROM offer o JOIN chain_reservation r ON r.offer_id = o.id WHERE r.chain_id = ?1 "
+                + "ORDER BY o.id FOR UPDATE OF o").setParameter(1, c.id).getResultList();
         int released = em.createNativeQuery("UPDATE offer o SET reserved_mbps = GREATEST(0, o.reserved_mbps - r.mbps), "
                         + "reserved_chains = o.reserved_chains - 1 FROM chain_reservation r WHERE r.offer_id = o.id AND r.chain_id = ?1")
                 .setParameter(1, c.id).executeUpdate();

@@ -17,9 +17,9 @@ import org.chainmarket.schemas.model.VnfOffer;
 
 /**
  * Reads providers' advertisements from the compacted domain and offer topics. Invalid records go to the DLQ;
- * database failures are retried (the offset is committed only after the record is applied).
+ * database failures are retried. Offsets are committed asynchronously after each batch; a record seen again after a crash is skipped by its event id.
  */
-@KafkaListener(groupId = "broker-registry", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
+@KafkaListener(groupId = "broker-registry", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class RegistryListener {
     private final InboundEvents inbound;

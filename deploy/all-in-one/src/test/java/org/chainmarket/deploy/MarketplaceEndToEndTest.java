@@ -112,7 +112,7 @@ class MarketplaceEndToEndTest {
         String sw = first.get("switchId").asText();
         String inPort = "host";
         for (int guard = 0; guard < 10; guard++) {
-            PacketTrace t = market.domain(ProviderId.of(provider)).trace(ChainId.of(id), sw, inPort);
+            PacketTrace t = market.domain(ProviderId.of(provider)).trace(ChainId.of(id), sw, inPort, vnfs.size());
             assertThat(t.delivered()).as("packet in %s: %s", provider, t.dropReason()).isTrue();
             t.vnfs().forEach(o -> vnfs.add(o.value()));
             if (t.exitPort().equals("host")) {

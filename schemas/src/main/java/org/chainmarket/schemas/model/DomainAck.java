@@ -10,10 +10,20 @@ public record DomainAck(String commandId, ChainId chainId, ProviderId providerId
         flowEntries = flowEntries == null ? List.of() : List.copyOf(flowEntries);
     }
 
-    /** One match/action rule on one switch, tagged with the chain it belongs to. */
-    public record FlowEntry(String switchId, String chainTag, int priority, String inPort, List<String> actions) {
+    /**
+     * One match/action rule on one switch. It matches packets of the chain {@code chainTag} at {@code stage} (how
+     * many of the chain's VNFs they have visited: a service index counted up, as NSH carries it) arriving on
+     * {@code inPort}. The stage tells apart two visits of one switch on one port, as when a chain goes out to a
+     * VNF and comes back over the same border link.
+     */
+    public record FlowEntry(String switchId, String chainTag, int stage, int priority, String inPort, List<String> actions) {
         public FlowEntry {
             actions = List.copyOf(actions);
+        }
+
+        /** An entry at stage 0 (before any VNF). */
+        public FlowEntry(String switchId, String chainTag, int priority, String inPort, List<String> actions) {
+            this(switchId, chainTag, 0, priority, inPort, actions);
         }
     }
 }

@@ -4,12 +4,19 @@ import java.util.List;
 
 /**
  * The part of a chain inside one provider domain: where traffic enters, which VNFs it visits there in
- * order, and where it leaves. The domain routes between these points itself.
+ * order, and where it leaves. The domain routes between these points itself. {@code hopsBefore} is how many
+ * of the chain's VNFs traffic has visited when it enters (the stage it carries in, see
+ * {@link DomainAck.FlowEntry#stage()}).
  */
-public record DomainSegment(ProviderId providerId, int sequence, Attachment entry, List<Waypoint> waypoints,
+public record DomainSegment(ProviderId providerId, int sequence, int hopsBefore, Attachment entry, List<Waypoint> waypoints,
                             Attachment exit) {
     public DomainSegment {
         waypoints = List.copyOf(waypoints);
+    }
+
+    /** A segment entered before any of the chain's VNFs. */
+    public DomainSegment(ProviderId providerId, int sequence, Attachment entry, List<Waypoint> waypoints, Attachment exit) {
+        this(providerId, sequence, 0, entry, waypoints, exit);
     }
 
     /**

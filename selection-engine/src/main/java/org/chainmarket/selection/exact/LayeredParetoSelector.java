@@ -3,6 +3,8 @@ package org.chainmarket.selection.exact;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.selection.ChainAssembler;
+import org.chainmarket.selection.ChainRequest;
+import org.chainmarket.selection.Steering;
 import org.chainmarket.selection.ChainSelector;
 import org.chainmarket.selection.MarketSnapshot;
 import org.chainmarket.selection.Objective;
@@ -27,9 +29,26 @@ import java.util.Optional;
  */
 public final class LayeredParetoSelector implements ChainSelector {
     private final Objective objective;
+    private final Steering steering;
 
     public LayeredParetoSelector(Objective objective) {
+        this(objective, Steering.NO_PROXIES);
+    }
+
+    /** An exact selector that also honours SR/NSH awareness and the domains' proxies for requests that use them. */
+    public LayeredParetoSelector(Objective objective, Steering steering) {
         this.objective = objective;
+        this.steering = steering;
+    }
+
+    /** Like {@link #select(MarketSnapshot, ChainOrder)} on the offers that can serve the request's encapsulation. */
+    @Override
+    public SelectionResult select(MarketSnapshot market, ChainRequest request) {
+        Optional<SelectionResult.Rejected> steeringFailure = steering.check(market, request);
+        if (steeringFailure.isPresent()) {
+            return steeringFailure.get();
+        }
+        return select(steering.admittedOnly(market, request.encapsulation()), request.order());
     }
 
     public LayeredParetoSelector() {
@@ -84,7 +103,7 @@ public final class LayeredParetoSelector implements ChainSelector {
                 double hopPrice = c.offer().priceFor(order.bandwidthMbps());
                 List<Label> front = new ArrayList<>();
                 for (Label l : previous) {
-                    double latency = l.latency + paths.latency(l.switchId, c.switchId()) + c.offer().processingLatencyMs();
+                    double latency = l.latency + paths.latency(l.switchId, c.switchId()) + c.processingLatencyMs();
                     double price = l.price + hopPrice;
                     if (latency <= maxLatency && price <= maxPrice && !l.uses(c)) {
                         addIfNotDominated(front, new Label(c.switchId(), latency, price, c, l));

@@ -113,8 +113,14 @@ public final class MultiDomainNetwork {
         private final Map<String, org.jgrapht.alg.interfaces.ShortestPathAlgorithm.SingleSourcePaths<String, NetLink>> bySource = new HashMap<>();
 
         private PathFinder(double bandwidthMbps, Map<String, Double> usedMbps) {
-            Graph<String, NetLink> usable = new MaskSubgraph<>(graph, v -> false,
-                    e -> e.bandwidthMbps() - usedMbps.getOrDefault(e.key(), 0.0) < bandwidthMbps);
+            // the set of too-full links is computed once, so the mask does not build link keys on every edge visit
+            java.util.Set<NetLink> tooFull = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (NetLink e : graph.edgeSet()) {
+                if (e.bandwidthMbps() - usedMbps.getOrDefault(e.key(), 0.0) < bandwidthMbps) {
+                    tooFull.add(e);
+                }
+            }
+            Graph<String, NetLink> usable = new MaskSubgraph<>(graph, v -> false, tooFull::contains);
             ToDoubleFunction<NetLink> latency = NetLink::latencyMs;
             this.dijkstra = new DijkstraShortestPath<>(new AsWeightedGraph<>(usable, latency::applyAsDouble, false, false));
         }

@@ -159,23 +159,24 @@ public final class EmulatedDomain implements PathProvider {
     }
 
     /**
-     * Follows a packet of {@code chainId} arriving at {@code switchId} on {@code inPort} through the installed entries:
+     * Follows a packet of {@code chainId} that has visited {@code stage} of its VNFs, arriving at {@code switchId} on
+     * {@code inPort}, through the installed entries (its stage goes up by one at each VNF):
      * over {@code to:<neighbour>} ports to the neighbour, into a {@code vnf:<offerId>} port and back out of it, until
      * it leaves on a host or border port, finds no entry, or loops.
      *
      * @throws IllegalArgumentException when the switch is not in this domain
      */
-    public PacketTrace trace(ChainId chainId, String switchId, String inPort) {
+    public PacketTrace trace(ChainId chainId, String switchId, String inPort, int stage) {
         switchOf(switchId);
         List<String> visited = new ArrayList<>();
         List<OfferId> vnfs = new ArrayList<>();
         String at = switchId;
         String port = inPort;
         Set<String> seen = new HashSet<>();
-        while (seen.add(at + "|" + port)) {
+        while (seen.add(at + "|" + (stage + vnfs.size()) + "|" + port)) {
             visited.add(at);
             EmulatedSwitch sw = switches.get(at);
-            FlowEntry entry = sw == null ? null : sw.lookup(chainId.value(), port);
+            FlowEntry entry = sw == null ? null : sw.lookup(chainId.value(), stage + vnfs.size(), port);
             if (entry == null) {
                 String why = sw == null ? "switch '" + at + "' is not in domain " + domain.providerId()
                         : "no entry for chain " + chainId + " on switch '" + at + "' in_port '" + port + "'";
@@ -282,7 +283,7 @@ public final class EmulatedDomain implements PathProvider {
         }
         for (FlowEntry e : old) {
             if (!nextPorts.contains(SwitchPort.of(e))) {
-                switches.get(e.switchId()).remove(e.chainTag(), e.inPort());
+                switches.get(e.switchId()).remove(e);
                 flowModObserver.accept("REMOVE", e);
             }
         }
@@ -306,9 +307,9 @@ public final class EmulatedDomain implements PathProvider {
         return sw;
     }
 
-    private record SwitchPort(String switchId, String inPort) {
+    private record SwitchPort(String switchId, EmulatedSwitch.Match match) {
         static SwitchPort of(FlowEntry e) {
-            return new SwitchPort(e.switchId(), e.inPort());
+            return new SwitchPort(e.switchId(), EmulatedSwitch.Match.of(e));
         }
     }
 }

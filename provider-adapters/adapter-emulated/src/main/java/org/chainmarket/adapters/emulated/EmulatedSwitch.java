@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** One emulated switch: a flow table matching on (chain tag, in_port). Thread-safe. */
+/** One emulated switch: a flow table matching on (chain tag, stage, in_port). Thread-safe. */
 final class EmulatedSwitch {
     private static final Comparator<FlowEntry> ORDER = Comparator.comparing(FlowEntry::chainTag)
+            .thenComparing(FlowEntry::stage)
             .thenComparing(FlowEntry::priority, Comparator.reverseOrder())
             .thenComparing(FlowEntry::inPort);
 
@@ -22,18 +23,18 @@ final class EmulatedSwitch {
 
     /** Adds {@code entry}, or replaces the entry with the same match (an OpenFlow add that overwrites). */
     void install(FlowEntry entry) {
-        table.put(new Match(entry.chainTag(), entry.inPort()), entry);
+        table.put(Match.of(entry), entry);
     }
 
-    void remove(String chainTag, String inPort) {
-        table.remove(new Match(chainTag, inPort));
+    void remove(FlowEntry entry) {
+        table.remove(Match.of(entry));
     }
 
-    FlowEntry lookup(String chainTag, String inPort) {
-        return table.get(new Match(chainTag, inPort));
+    FlowEntry lookup(String chainTag, int stage, String inPort) {
+        return table.get(new Match(chainTag, stage, inPort));
     }
 
-    /** A snapshot of the table, by chain tag, then priority (highest first), then in_port. */
+    /** A snapshot of the table, by chain tag, then stage, then priority (highest first), then in_port. */
     List<FlowEntry> flowTable() {
         return table.values().stream().sorted(ORDER).toList();
     }
@@ -42,6 +43,10 @@ final class EmulatedSwitch {
         return switchId;
     }
 
-    private record Match(String chainTag, String inPort) {
+    /** What an entry matches on. */
+    record Match(String chainTag, int stage, String inPort) {
+        static Match of(FlowEntry e) {
+            return new Match(e.chainTag(), e.stage(), e.inPort());
+        }
     }
 }

@@ -120,22 +120,24 @@ final class FlowPlanner {
     private void plan(ChainId chain, DomainSegment segment, String where, Map<SwitchPort, FlowEntry> entries) {
         String at = segment.entry().switchId();
         String inPort = segment.entry().port();
+        int stage = segment.hopsBefore();
         List<DomainSegment.Waypoint> waypoints = segment.waypoints();
         for (int leg = 0; leg <= waypoints.size(); leg++) {
             String target = leg < waypoints.size() ? waypoints.get(leg).switchId() : segment.exit().switchId();
             List<String> hops = path(where, at, target);
             for (int i = 0; i + 1 < hops.size(); i++) {
-                add(chain, where, entries, hops.get(i), inPort, "to:" + hops.get(i + 1));
+                add(chain, where, entries, hops.get(i), stage, inPort, "to:" + hops.get(i + 1));
                 inPort = "to:" + hops.get(i);
             }
             at = target;
             if (leg < waypoints.size()) {
                 String vnfPort = "vnf:" + waypoints.get(leg).offerId().value();
-                add(chain, where, entries, at, inPort, vnfPort);
+                add(chain, where, entries, at, stage, inPort, vnfPort);
                 inPort = vnfPort;
+                stage++;
             }
         }
-        add(chain, where, entries, at, inPort, segment.exit().port());
+        add(chain, where, entries, at, stage, inPort, segment.exit().port());
     }
 
     private List<String> path(String where, String from, String to) {
@@ -146,14 +148,14 @@ final class FlowPlanner {
         return p.getVertexList();
     }
 
-    private static void add(ChainId chain, String where, Map<SwitchPort, FlowEntry> entries, String switchId, String inPort,
-                            String outPort) {
-        FlowEntry entry = new FlowEntry(switchId, chain.value(), EmulatedDomain.PRIORITY, inPort, List.of("output:" + outPort));
-        FlowEntry earlier = entries.putIfAbsent(new SwitchPort(switchId, inPort), entry);
+    private static void add(ChainId chain, String where, Map<SwitchPort, FlowEntry> entries, String switchId, int stage,
+                            String inPort, String outPort) {
+        FlowEntry entry = new FlowEntry(switchId, chain.value(), stage, EmulatedDomain.PRIORITY, inPort, List.of("output:" + outPort));
+        FlowEntry earlier = entries.putIfAbsent(new SwitchPort(switchId, stage, inPort), entry);
         if (earlier != null && !earlier.equals(entry)) {
-            throw new PlanException(where + ": switch '" + switchId + "' would receive chain " + chain + " twice on in_port '"
-                    + inPort + "' with different actions (" + String.join(",", earlier.actions()) + ", then "
-                    + String.join(",", entry.actions()) + "); a (chain, in_port) match cannot tell the visits apart");
+            throw new PlanException(where + ": switch '" + switchId + "' would receive chain " + chain + " twice at stage "
+                    + stage + " on in_port '" + inPort + "' with different actions (" + String.join(",", earlier.actions())
+                    + ", then " + String.join(",", entry.actions()) + "); a (chain, stage, in_port) match cannot tell the visits apart");
         }
     }
 
@@ -184,6 +186,6 @@ final class FlowPlanner {
         }
     }
 
-    private record SwitchPort(String switchId, String inPort) {
+    private record SwitchPort(String switchId, int stage, String inPort) {
     }
 }

@@ -53,14 +53,14 @@ class EmulatedDomainTest {
         assertThat(ack.providerId()).isEqualTo(EAST);
         assertThat(ack.operation()).isEqualTo(DomainCommand.Operation.SETUP);
         assertThat(ack.flowEntries()).containsExactly(
-                entry("a", "ch-1", "host", "to:b"),
-                entry("b", "ch-1", "to:a", "vnf:fw-b"),
-                entry("b", "ch-1", "vnf:fw-b", "to:c"),
-                entry("c", "ch-1", "to:b", "to:e"),
-                entry("e", "ch-1", "to:c", "host"));
+                entry("a", "ch-1", 0, "host", "to:b"),
+                entry("b", "ch-1", 0, "to:a", "vnf:fw-b"),
+                entry("b", "ch-1", 1, "vnf:fw-b", "to:c"),
+                entry("c", "ch-1", 1, "to:b", "to:e"),
+                entry("e", "ch-1", 1, "to:c", "host"));
         assertThat(domain.entriesOf(ChainId.of("ch-1"))).containsExactlyElementsOf(ack.flowEntries());
 
-        PacketTrace trace = domain.trace(ChainId.of("ch-1"), "a", "host");
+        PacketTrace trace = domain.trace(ChainId.of("ch-1"), "a", "host", 0);
         assertThat(trace.delivered()).isTrue();
         assertThat(trace.switches()).containsExactly("a", "b", "b", "c", "e");
         assertThat(trace.vnfs()).containsExactly(OfferId.of("fw-b"));
@@ -73,11 +73,11 @@ class EmulatedDomainTest {
         domain.apply(setup("c-1", "ch-1", segment(border("a", "w1"), List.of(), border("e", "s1"))));
 
         assertThat(service.next().flowEntries()).containsExactly(
-                entry("a", "ch-1", "border:w1", "to:b"),
-                entry("b", "ch-1", "to:a", "to:c"),
-                entry("c", "ch-1", "to:b", "to:e"),
-                entry("e", "ch-1", "to:c", "border:s1"));
-        assertThat(domain.trace(ChainId.of("ch-1"), "a", "border:w1").exitPort()).isEqualTo("border:s1");
+                entry("a", "ch-1", 0, "border:w1", "to:b"),
+                entry("b", "ch-1", 0, "to:a", "to:c"),
+                entry("c", "ch-1", 0, "to:b", "to:e"),
+                entry("e", "ch-1", 0, "to:c", "border:s1"));
+        assertThat(domain.trace(ChainId.of("ch-1"), "a", "border:w1", 0).exitPort()).isEqualTo("border:s1");
     }
 
     @Test
@@ -85,10 +85,10 @@ class EmulatedDomainTest {
         domain.apply(setup("c-1", "ch-1", segment(host("a"), List.of(vnf(0, "fw-a", "a")), host("c"))));
 
         assertThat(service.next().flowEntries()).containsExactly(
-                entry("a", "ch-1", "host", "vnf:fw-a"),
-                entry("a", "ch-1", "vnf:fw-a", "to:b"),
-                entry("b", "ch-1", "to:a", "to:c"),
-                entry("c", "ch-1", "to:b", "host"));
+                entry("a", "ch-1", 0, "host", "vnf:fw-a"),
+                entry("a", "ch-1", 1, "vnf:fw-a", "to:b"),
+                entry("b", "ch-1", 1, "to:a", "to:c"),
+                entry("c", "ch-1", 1, "to:b", "host"));
     }
 
     @Test
@@ -97,12 +97,12 @@ class EmulatedDomainTest {
                 List.of(vnf(0, "fw-b", "b"), vnf(1, "dpi-b", "b")), border("a", "w1"))));
 
         assertThat(service.next().flowEntries()).containsExactly(
-                entry("a", "ch-1", "border:w1", "to:b"),
-                entry("b", "ch-1", "to:a", "vnf:fw-b"),
-                entry("b", "ch-1", "vnf:fw-b", "vnf:dpi-b"),
-                entry("b", "ch-1", "vnf:dpi-b", "to:a"),
-                entry("a", "ch-1", "to:b", "border:w1"));
-        PacketTrace trace = domain.trace(ChainId.of("ch-1"), "a", "border:w1");
+                entry("a", "ch-1", 0, "border:w1", "to:b"),
+                entry("b", "ch-1", 0, "to:a", "vnf:fw-b"),
+                entry("b", "ch-1", 1, "vnf:fw-b", "vnf:dpi-b"),
+                entry("b", "ch-1", 2, "vnf:dpi-b", "to:a"),
+                entry("a", "ch-1", 2, "to:b", "border:w1"));
+        PacketTrace trace = domain.trace(ChainId.of("ch-1"), "a", "border:w1", 0);
         assertThat(trace.vnfs()).containsExactly(OfferId.of("fw-b"), OfferId.of("dpi-b"));
         assertThat(trace.exitPort()).isEqualTo("border:w1");
     }
@@ -112,13 +112,13 @@ class EmulatedDomainTest {
         domain.apply(setup("c-1", "ch-1", segment(host("b"), List.of(vnf(0, "fw-a", "a")), host("c"))));
 
         assertThat(service.next().flowEntries()).containsExactly(
-                entry("b", "ch-1", "host", "to:a"),
-                entry("a", "ch-1", "to:b", "vnf:fw-a"),
-                entry("a", "ch-1", "vnf:fw-a", "to:b"),
-                entry("b", "ch-1", "to:a", "to:c"),
-                entry("c", "ch-1", "to:b", "host"));
+                entry("b", "ch-1", 0, "host", "to:a"),
+                entry("a", "ch-1", 0, "to:b", "vnf:fw-a"),
+                entry("a", "ch-1", 1, "vnf:fw-a", "to:b"),
+                entry("b", "ch-1", 1, "to:a", "to:c"),
+                entry("c", "ch-1", 1, "to:b", "host"));
         assertThat(domain.flowTable("b")).hasSize(2);
-        PacketTrace trace = domain.trace(ChainId.of("ch-1"), "b", "host");
+        PacketTrace trace = domain.trace(ChainId.of("ch-1"), "b", "host", 0);
         assertThat(trace.switches()).containsExactly("b", "a", "a", "b", "c");
         assertThat(trace.exitSwitch()).isEqualTo("c");
     }
@@ -127,7 +127,7 @@ class EmulatedDomainTest {
     void entersAndLeavesOnOneSwitch() throws Exception {
         domain.apply(setup("c-1", "ch-1", segment(border("e", "s1"), List.of(), host("e"))));
 
-        assertThat(service.next().flowEntries()).containsExactly(entry("e", "ch-1", "border:s1", "host"));
+        assertThat(service.next().flowEntries()).containsExactly(entry("e", "ch-1", 0, "border:s1", "host"));
     }
 
     @Test
@@ -137,8 +137,8 @@ class EmulatedDomainTest {
                 new org.chainmarket.schemas.model.DomainSegment(EAST, 2, border("e", "s1"), List.of(), host("e"))));
 
         assertThat(service.next().flowEntries()).hasSize(5);
-        assertThat(domain.trace(ChainId.of("ch-1"), "e", "border:s1").exitPort()).isEqualTo("host");
-        assertThat(domain.trace(ChainId.of("ch-1"), "a", "host").exitPort()).isEqualTo("border:x1");
+        assertThat(domain.trace(ChainId.of("ch-1"), "e", "border:s1", 0).exitPort()).isEqualTo("host");
+        assertThat(domain.trace(ChainId.of("ch-1"), "a", "host", 0).exitPort()).isEqualTo("border:x1");
     }
 
     @Test
@@ -160,7 +160,7 @@ class EmulatedDomainTest {
         for (String sw : List.of("a", "b", "c", "d", "e")) {
             assertThat(domain.flowTable(sw)).noneMatch(e -> e.chainTag().equals("ch-1"));
         }
-        assertThat(domain.trace(ChainId.of("ch-1"), "a", "host").delivered()).isFalse();
+        assertThat(domain.trace(ChainId.of("ch-1"), "a", "host", 0).delivered()).isFalse();
     }
 
     @Test
@@ -183,17 +183,18 @@ class EmulatedDomainTest {
 
         DomainAck ack = service.next();
         assertThat(ack.flowEntries()).containsExactly(
-                entry("a", "ch-1", "host", "to:b"),
-                entry("b", "ch-1", "to:a", "to:c"),
-                entry("c", "ch-1", "to:b", "vnf:fw-c"),
-                entry("c", "ch-1", "vnf:fw-c", "to:e"),
-                entry("e", "ch-1", "to:c", "border:s1"));
+                entry("a", "ch-1", 0, "host", "to:b"),
+                entry("b", "ch-1", 0, "to:a", "to:c"),
+                entry("c", "ch-1", 0, "to:b", "vnf:fw-c"),
+                entry("c", "ch-1", 1, "vnf:fw-c", "to:e"),
+                entry("e", "ch-1", 1, "to:c", "border:s1"));
         assertThat(domain.entriesOf(ChainId.of("ch-1"))).containsExactlyElementsOf(ack.flowEntries());
         assertThat(domain.allEntries()).containsExactlyInAnyOrderElementsOf(ack.flowEntries());
-        assertThat(domain.flowTable("b")).containsExactly(entry("b", "ch-1", "to:a", "to:c"));
+        assertThat(domain.flowTable("b")).containsExactly(entry("b", "ch-1", 0, "to:a", "to:c"));
         // unchanged a/host is left alone; changed and new entries go in first, the stale one leaves last
         assertThat(mods).containsExactly(
-                "INSTALL b to:a", "INSTALL c to:b", "INSTALL c vnf:fw-c", "INSTALL e to:c", "REMOVE b vnf:fw-b");
+                "INSTALL b to:a", "INSTALL c to:b", "INSTALL c vnf:fw-c", "INSTALL e to:c", "REMOVE b vnf:fw-b",
+                "REMOVE c to:b");
     }
 
     @Test
@@ -232,13 +233,18 @@ class EmulatedDomainTest {
     }
 
     @Test
-    void refusesAPathThatCrossesOneLinkTwiceTowardsDifferentNextHops() throws Exception {
-        // a -> b -> c (fw-c) -> b -> a (fw-a) -> b (host): b receives the chain on to:a twice, once bound for c, once for the host
-        String reason = failure(setup("f-1", "ch-1", segment(host("a"),
-                List.of(vnf(0, "fw-c", "c"), vnf(1, "fw-a", "a")), host("b"))));
-        assertThat(reason).isEqualTo("segment 0: switch 'b' would receive chain ch-1 twice on in_port 'to:a' with "
-                + "different actions (output:to:c, then output:host); a (chain, in_port) match cannot tell the visits apart");
-        assertThat(domain.allEntries()).isEmpty();
+    void theStageTellsApartTwoCrossingsOfOneLinkTowardsDifferentNextHops() throws Exception {
+        // a -> b -> c (fw-c) -> b -> a (fw-a) -> b (host): b receives the chain on to:a at stage 0 (bound for c)
+        // and again at stage 2 (bound for the host)
+        domain.apply(setup("c-1", "ch-1", segment(host("a"), List.of(vnf(0, "fw-c", "c"), vnf(1, "fw-a", "a")), host("b"))));
+
+        assertThat(service.next().flowEntries()).contains(
+                entry("b", "ch-1", 0, "to:a", "to:c"),
+                entry("b", "ch-1", 2, "to:a", "host"));
+        PacketTrace trace = domain.trace(ChainId.of("ch-1"), "a", "host", 0);
+        assertThat(trace.vnfs()).containsExactly(OfferId.of("fw-c"), OfferId.of("fw-a"));
+        assertThat(trace.exitSwitch()).isEqualTo("b");
+        assertThat(trace.exitPort()).isEqualTo("host");
     }
 
     @Test

@@ -72,8 +72,8 @@ final class Fixtures {
                 List.of(), null);
     }
 
-    static DomainAck.FlowEntry entry(String switchId, String chain, String inPort, String output) {
-        return new DomainAck.FlowEntry(switchId, chain, EmulatedDomain.PRIORITY, inPort, List.of("output:" + output));
+    static DomainAck.FlowEntry entry(String switchId, String chain, int stage, String inPort, String output) {
+        return new DomainAck.FlowEntry(switchId, chain, stage, EmulatedDomain.PRIORITY, inPort, List.of("output:" + output));
     }
 
     /** Collects acks; {@link #next()} waits up to five seconds for one. */

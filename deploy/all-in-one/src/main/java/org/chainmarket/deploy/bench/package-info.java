@@ -1,0 +1,2 @@
+/** Benchmarks of the running marketplace, printing tables. */
+package org.chainmarket.deploy.bench;

@@ -1,0 +1,264 @@
+package org.chainmarket.selection.solver;
+
+import org.chainmarket.selection.domain.ChainFact;
+import org.chainmarket.selection.domain.HopAssignment;
+import org.chainmarket.selection.domain.Leg;
+import org.chainmarket.selection.domain.LinkFact;
+import org.chainmarket.selection.domain.OfferFact;
+import org.chainmarket.selection.domain.PathTable;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The best offers for one chain given the capacity other chains left: a dynamic program over the layered hop
+ * graph on the solver's own facts (indexed switches, cached legs), cheap enough to run many times per batch.
+ * It first finds the cheapest chain by the soft cost (price, latency, crossings, changed hops) ignoring the latency
+ * bound and budget, keeping one label per switch and layer (the future only depends on the switch); if that chain
+ * breaks a bound or reuses an offer it falls back to Pareto labels (latency, price, cost) per offer like
+ * {@link org.chainmarket.selection.exact.LayeredParetoSelector}. Legs only use links with the chain's bandwidth
+ * free; a link the whole chain would cross twice beyond its capacity is excluded and the search repeated.
+ * Batch-wide load balance is left to local search.
+ */
+final class ChainDp {
+    private static final int ATTEMPTS = 4;
+
+    private ChainDp() {
+    }
+
+    /** A chain's offers per hop and its soft cost in EUR/h-equivalents. */
+    record Plan(OfferFact[] offers, double cost) {
+    }
+
+    private record Label(OfferFact offer, int sw, String switchId, double latencyMs, double price, double cost, Label prev) {
+        boolean uses(OfferFact o) {
+            for (Label l = this; l != null; l = l.prev) {
+                if (l.offer == o) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** The best plan, or null when no combination fits the residual capacity and the chain's bounds. */
+    static Plan best(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual) {
+        List<List<OfferFact>> layers = new ArrayList<>();
+        for (HopAssignment h : hops) {
+            List<OfferFact> admissible = new ArrayList<>();
+            for (OfferFact o : h.getCandidates()) {
+                if (admissibleIgnoringCapacity(chain, h, o) && residual.offerFits(o, chain.bandwidthKbps())) {
+                    admissible.add(o);
+                }
+            }
+            if (admissible.isEmpty()) {
+                return null;
+            }
+            layers.add(admissible);
+        }
+        Set<LinkFact> blocked = new HashSet<>();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Label best = cheapestBySwitch(chain, hops, layers, table, residual, blocked);
+            if (best == null) {
+                return null;
+            }
+            if (!withinBounds(chain, best) || reusesOffer(best)) {
+                best = pareto(chain, hops, layers, table, residual, blocked);
+                if (best == null) {
+                    return null;
+                }
+            }
+            OfferFact[] out = new OfferFact[hops.size()];
+            Label l = best.prev; // the egress label carries no offer
+            for (int i = hops.size() - 1; i >= 0; i--, l = l.prev) {
+                out[i] = l.offer;
+            }
+            List<LinkFact> overbooked = residual.overbookedLinks(chain, out);
+            if (overbooked.isEmpty()) {
+                return new Plan(out, best.cost);
+            }
+            blocked.addAll(overbooked);
+        }
+        return null;
+    }
+
+    /** Type, provider lists and steering, without capacity: what a chosen offer must always satisfy. */
+    static boolean admissibleIgnoringCapacity(ChainFact chain, HopAssignment hop, OfferFact o) {
+        return o.vnfType().equals(hop.getVnfType()) && chain.order().allows(o.providerId())
+                && o.admitted().contains(chain.encapsulation());
+    }
+
+    private static boolean withinBounds(ChainFact chain, Label l) {
+        return l.latencyMs <= chain.order().maxLatencyMs() + 1e-9 && l.price <= chain.order().maxPricePerHour() + 1e-9;
+    }
+
+    private static boolean reusesOffer(Label last) {
+        for (Label l = last; l != null; l = l.prev) {
+            if (l.offer != null && l.prev != null && l.prev.uses(l.offer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double hopCost(SelectionWeights w, HopAssignment hop, OfferFact c, double hopPrice, double processing) {
+        return w.price() * hopPrice + w.latencyPerMs() * processing
+                + (hop.getPreviousOffer() != null && !hop.getPreviousOffer().equals(c.offerId()) ? w.changedHop() : 0);
+    }
+
+    private static boolean usable(Leg leg, ChainFact chain, Residual residual, Set<LinkFact> blocked) {
+        if (!leg.reachable() || !residual.legFits(leg, chain.bandwidthKbps())) {
+            return false;
+        }
+        if (!blocked.isEmpty()) {
+            for (LinkFact l : leg.links()) {
+                if (blocked.contains(l)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Cheapest chain ignoring bounds: one best label per switch per layer. */
+    private static Label cheapestBySwitch(ChainFact chain, List<HopAssignment> hops, List<List<OfferFact>> layers,
+                                          PathTable table, Residual residual, Set<LinkFact> blocked) {
+        SelectionWeights w = chain.weights();
+        PathTable.Paths paths = chain.paths();
+        Label[] previous = new Label[table.switchCount()];
+        List<Integer> previousSwitches = new ArrayList<>();
+        int ingress = table.index(chain.ingress());
+        previous[ingress] = new Label(null, ingress, chain.ingress(), 0, 0, 0, null);
+        previousSwitches.add(ingress);
+        for (int layer = 0; layer < layers.size(); layer++) {
+            HopAssignment hop = hops.get(layer);
+            Label[] bestInto = new Label[table.switchCount()]; // best predecessor + leg, per target switch (cost only)
+            double[] bestIntoCost = new double[table.switchCount()];
+            boolean[] computed = new boolean[table.switchCount()];
+            Leg[] bestLeg = new Leg[table.switchCount()];
+            Label[] next = new Label[table.switchCount()];
+            List<Integer> nextSwitches = new ArrayList<>();
+            Label[] prevFlat = previous;
+            Integer[] order = previousSwitches.toArray(new Integer[0]);
+            java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> prevFlat[i].cost));
+            for (OfferFact c : layers.get(layer)) {
+                int sw = table.index(c.switchId());
+                if (!computed[sw]) {
+                    computed[sw] = true;
+                    bestIntoCost[sw] = Double.POSITIVE_INFINITY;
+                    for (int p : order) {
+                        Label l = previous[p];
+                        if (l.cost >= bestIntoCost[sw]) {
+                            break; // legs cost >= 0, and predecessors come cheapest first
+                        }
+                        Leg leg = paths.leg(p, sw, l.switchId, c.switchId());
+                        if (!usable(leg, chain, residual, blocked)) {
+                            continue;
+                        }
+                        double cost = l.cost + w.latencyPerMs() * leg.latencyMs() + w.interDomainCrossing() * leg.crossings();
+                        if (cost < bestIntoCost[sw]) {
+                            bestIntoCost[sw] = cost;
+                            bestInto[sw] = l;
+                            bestLeg[sw] = leg;
+                        }
+                    }
+                }
+                Label from = bestInto[sw];
+                if (from == null) {
+                    continue;
+                }
+                double hopPrice = c.state().offer().priceFor(chain.bandwidthMbps());
+                double processing = c.state().processingLatencyMs();
+                double cost = bestIntoCost[sw] + hopCost(w, hop, c, hopPrice, processing);
+                if (next[sw] == null || cost < next[sw].cost) {
+                    if (next[sw] == null) {
+                        nextSwitches.add(sw);
+                    }
+                    next[sw] = new Label(c, sw, c.switchId(), from.latencyMs + bestLeg[sw].latencyMs() + processing,
+                            from.price + hopPrice, cost, from);
+                }
+            }
+            if (nextSwitches.isEmpty()) {
+                return null;
+            }
+            previous = next;
+            previousSwitches = nextSwitches;
+        }
+        List<Label> last = new ArrayList<>();
+        for (int s : previousSwitches) {
+            last.add(previous[s]);
+        }
+        return toEgress(chain, table, residual, blocked, last, Double.POSITIVE_INFINITY);
+    }
+
+    private static Label toEgress(ChainFact chain, PathTable table, Residual residual, Set<LinkFact> blocked,
+                                  List<Label> labels, double maxLatency) {
+        SelectionWeights w = chain.weights();
+        int egress = table.index(chain.egress());
+        Label best = null;
+        for (Label l : labels) {
+            Leg leg = chain.paths().leg(l.sw, egress, l.switchId, chain.egress());
+            if (!usable(leg, chain, residual, blocked)) {
+                continue;
+            }
+            double latency = l.latencyMs + leg.latencyMs();
+            double cost = l.cost + w.latencyPerMs() * leg.latencyMs() + w.interDomainCrossing() * leg.crossings();
+            if (latency <= maxLatency && (best == null || cost < best.cost)) {
+                best = new Label(null, egress, chain.egress(), latency, l.price, cost, l);
+            }
+        }
+        return best;
+    }
+
+    /** Exact under the bounds: non-dominated (latency, price, cost) labels per offer. */
+    private static Label pareto(ChainFact chain, List<HopAssignment> hops, List<List<OfferFact>> layers, PathTable table,
+                                Residual residual, Set<LinkFact> blocked) {
+        SelectionWeights w = chain.weights();
+        PathTable.Paths paths = chain.paths();
+        double maxLatency = chain.order().maxLatencyMs() + 1e-9;
+        double maxPrice = chain.order().maxPricePerHour() + 1e-9;
+        int ingress = table.index(chain.ingress());
+        List<Label> previous = List.of(new Label(null, ingress, chain.ingress(), 0, 0, 0, null));
+        for (int layer = 0; layer < layers.size(); layer++) {
+            HopAssignment hop = hops.get(layer);
+            List<Label> next = new ArrayList<>();
+            for (OfferFact c : layers.get(layer)) {
+                int sw = table.index(c.switchId());
+                double hopPrice = c.state().offer().priceFor(chain.bandwidthMbps());
+                double processing = c.state().processingLatencyMs();
+                double hopCost = hopCost(w, hop, c, hopPrice, processing);
+                List<Label> front = new ArrayList<>(2);
+                for (Label l : previous) {
+                    Leg leg = paths.leg(l.sw, sw, l.switchId, c.switchId());
+                    if (!usable(leg, chain, residual, blocked)) {
+                        continue;
+                    }
+                    double latency = l.latencyMs + leg.latencyMs() + processing;
+                    double price = l.price + hopPrice;
+                    double cost = l.cost + hopCost + w.latencyPerMs() * leg.latencyMs() + w.interDomainCrossing() * leg.crossings();
+                    if (latency <= maxLatency && price <= maxPrice && !l.uses(c)) {
+                        addIfNotDominated(front, new Label(c, sw, c.switchId(), latency, price, cost, l));
+                    }
+                }
+                next.addAll(front);
+            }
+            if (next.isEmpty()) {
+                return null;
+            }
+            previous = next;
+        }
+        return toEgress(chain, table, residual, blocked, previous, maxLatency);
+    }
+
+    private static void addIfNotDominated(List<Label> front, Label label) {
+        for (Label l : front) {
+            if (l.latencyMs <= label.latencyMs && l.price <= label.price && l.cost <= label.cost) {
+                return;
+            }
+        }
+        front.removeIf(l -> label.latencyMs <= l.latencyMs && label.price <= l.price && label.cost <= l.cost);
+        front.add(label);
+    }
+}

@@ -1,0 +1,314 @@
+package org.chainmarket.selection.solver;
+
+import org.chainmarket.schemas.model.ChainOrder;
+import org.chainmarket.schemas.model.ConcreteChain;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.selection.ChainAssembler;
+import org.chainmarket.selection.ChainRequest;
+import org.chainmarket.selection.ChainSelector;
+import org.chainmarket.selection.MarketSnapshot;
+import org.chainmarket.selection.OfferState;
+import org.chainmarket.selection.SelectionResult;
+import org.chainmarket.selection.SelectionResult.Constraint;
+import org.chainmarket.selection.Steering;
+import org.chainmarket.selection.domain.ChainFact;
+import org.chainmarket.selection.domain.HopAssignment;
+import org.chainmarket.selection.domain.LegListener;
+import org.chainmarket.selection.domain.OfferFact;
+import org.chainmarket.selection.domain.PathTable;
+import org.chainmarket.selection.domain.SelectionSolution;
+import org.chainmarket.selection.exact.LayeredParetoSelector;
+import org.chainmarket.selection.network.NetLink;
+import org.optaplanner.core.api.score.ScoreExplanation;
+import org.optaplanner.core.api.score.buildin.hardmediumsoftlong.HardMediumSoftLongScore;
+import org.optaplanner.core.api.score.constraint.ConstraintMatchTotal;
+import org.optaplanner.core.api.score.stream.ConstraintStreamImplType;
+import org.optaplanner.core.api.solver.SolutionManager;
+import org.optaplanner.core.api.solver.SolverFactory;
+import org.optaplanner.core.config.localsearch.LocalSearchPhaseConfig;
+import org.optaplanner.core.config.phase.custom.CustomPhaseConfig;
+import org.optaplanner.core.config.solver.SolverConfig;
+import org.optaplanner.core.config.solver.termination.TerminationConfig;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Selection with OptaPlanner (Bavet constraint streams): one chain, or a batch that shares offer and link capacity.
+ * The solver starts from {@link SequentialInitializer} and improves with late-acceptance local search under
+ * {@link SelectionConstraintProvider}. Its answer is then admitted chain by chain against the capacity actually
+ * left, so a result never overbooks an offer or a link; a chain that is not admitted is re-tried with the exact
+ * single-chain search on what is left, and otherwise rejected with the constraint and hop that fail.
+ * Thread-safe: solver factories are shared, every call builds its own solver.
+ */
+public final class OptaPlannerSelector implements ChainSelector {
+    private static final Map<SolverLimits, SolverFactory<SelectionSolution>> FACTORIES = new ConcurrentHashMap<>();
+
+    private final SelectionWeights weights;
+    private final Steering steering;
+    private final Function<Integer, SolverLimits> limits;
+
+    public OptaPlannerSelector(SelectionWeights weights, Steering steering, Function<Integer, SolverLimits> limits) {
+        this.weights = weights;
+        this.steering = steering;
+        this.limits = limits;
+    }
+
+    public OptaPlannerSelector(SelectionWeights weights, Steering steering) {
+        this(weights, steering, SolverLimits::forHops);
+    }
+
+    public OptaPlannerSelector() {
+        this(SelectionWeights.DEFAULT, Steering.NO_PROXIES);
+    }
+
+    /** The batch results, the solver's score and its total per constraint (EUR/h-equivalents for soft ones). */
+    public record BatchOutcome(List<SelectionResult> results, String score, Map<String, Double> totals) {
+    }
+
+    @Override
+    public SelectionResult select(MarketSnapshot market, ChainOrder order) {
+        return select(market, ChainRequest.of("chain", order));
+    }
+
+    @Override
+    public SelectionResult select(MarketSnapshot market, ChainRequest request) {
+        return solve(market, List.of(request), false).results().get(0);
+    }
+
+    @Override
+    public List<SelectionResult> selectBatch(MarketSnapshot market, List<ChainRequest> requests) {
+        return solve(market, requests, false).results();
+    }
+
+    /** The solver configuration: sequential construction, then local search within {@code limits}. */
+    public static SolverConfig solverConfig(SolverLimits limits) {
+        return new SolverConfig()
+                .withSolutionClass(SelectionSolution.class)
+                .withEntityClasses(HopAssignment.class)
+                .withConstraintProviderClass(SelectionConstraintProvider.class)
+                .withConstraintStreamImplType(ConstraintStreamImplType.BAVET)
+                .withRandomSeed(42L)
+                .withPhases(new CustomPhaseConfig().withCustomPhaseCommandList(List.of(new SequentialInitializer(limits.construction().toNanos()))),
+                        new LocalSearchPhaseConfig().withTerminationConfig(new TerminationConfig()
+                                .withSpentLimit(limits.spent()).withUnimprovedSpentLimit(limits.unimproved())));
+    }
+
+    private static SolverFactory<SelectionSolution> factory(SolverLimits limits) {
+        return FACTORIES.computeIfAbsent(limits, l -> SolverFactory.create(solverConfig(l)));
+    }
+
+    /** Solves a batch; with {@code explain} the outcome carries the per-constraint totals (costs a few ms more). */
+    public BatchOutcome solve(MarketSnapshot market, List<ChainRequest> requests, boolean explain) {
+        SelectionResult[] results = new SelectionResult[requests.size()];
+        Map<OfferId, OfferFact> factOf = new LinkedHashMap<>();
+        for (OfferState o : market.offers()) {
+            factOf.put(o.offer().offerId(), OfferFact.of(factOf.size(), o, steering.admitted(o)));
+        }
+        List<OfferFact> offers = List.copyOf(factOf.values());
+        Map<String, List<OfferFact>> byType = new HashMap<>();
+        offers.forEach(o -> byType.computeIfAbsent(o.vnfType(), t -> new ArrayList<>()).add(o));
+
+        PathTable table = new PathTable(market.network(), market.linkUsageMbps());
+        List<ChainFact> chains = new ArrayList<>();
+        List<HopAssignment> hops = new ArrayList<>();
+        Map<ChainFact, Integer> position = new HashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            ChainRequest r = requests.get(i);
+            Optional<SelectionResult.Rejected> early = precheck(market, r);
+            if (early.isPresent()) {
+                results[i] = early.get();
+                continue;
+            }
+            ChainFact chain = ChainFact.of(chains.size(), r, table, weights);
+            chains.add(chain);
+            position.put(chain, i);
+            List<HopAssignment> chainHops = new ArrayList<>();
+            for (int h = 0; h < chain.length(); h++) {
+                chainHops.add(new HopAssignment(hops.size() + h, chain, h,
+                        byType.getOrDefault(chain.order().vnfTypes().get(h), List.of())));
+            }
+            HopAssignment.link(chainHops);
+            hops.addAll(chainHops);
+        }
+        String score = "n/a";
+        Map<String, Double> totals = new LinkedHashMap<>();
+        if (!hops.isEmpty()) {
+            SelectionSolution solved = factory(limits.apply(hops.size()))
+                    .buildSolver().solve(new SelectionSolution(chains, offers, hops, table));
+            score = String.valueOf(solved.getScore());
+            if (explain) {
+                totals = totals(solved);
+            }
+            admit(market, requests, solved, position, results);
+        }
+        return new BatchOutcome(List.of(results), score, totals);
+    }
+
+    /** Per-constraint totals of a solution: hard in their own units, soft in EUR/h-equivalents. */
+    public static Map<String, Double> totals(SelectionSolution solution) {
+        SolverFactory<SelectionSolution> f = FACTORIES.values().stream().findFirst()
+                .orElseGet(() -> factory(SolverLimits.forHops(1)));
+        SolutionManager<SelectionSolution, HardMediumSoftLongScore> manager = SolutionManager.create(f);
+        ScoreExplanation<SelectionSolution, HardMediumSoftLongScore> explanation = manager.explain(solution);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String name : SelectionConstraintProvider.HARD) {
+            out.put(name, 0.0);
+        }
+        out.put(SelectionConstraintProvider.UNSERVED_HOP, 0.0);
+        for (String name : SelectionConstraintProvider.SOFT) {
+            out.put(name, 0.0);
+        }
+        for (ConstraintMatchTotal<HardMediumSoftLongScore> t : explanation.getConstraintMatchTotalMap().values()) {
+            HardMediumSoftLongScore s = t.getScore();
+            double v = s.hardScore() != 0 ? -s.hardScore() : s.mediumScore() != 0 ? -s.mediumScore()
+                    : -(double) s.softScore() / org.chainmarket.selection.domain.Units.SOFT_PER_EUR;
+            out.put(t.getConstraintName(), v);
+        }
+        return out;
+    }
+
+    private void admit(MarketSnapshot market, List<ChainRequest> requests, SelectionSolution solved,
+                       Map<ChainFact, Integer> position, SelectionResult[] results) {
+        Map<ChainFact, List<HopAssignment>> byChain = new LinkedHashMap<>();
+        for (HopAssignment h : solved.getHops()) {
+            byChain.computeIfAbsent(h.getChain(), c -> new ArrayList<>()).add(h);
+        }
+        Map<OfferId, double[]> free = new HashMap<>();
+        for (OfferState o : market.offers()) {
+            free.put(o.offer().offerId(), new double[]{o.freeMbps(), o.freeChains()});
+        }
+        Map<String, Double> linkFree = new HashMap<>();
+        for (NetLink l : market.network().links()) {
+            linkFree.put(l.key(), l.bandwidthMbps() - market.linkUsageMbps().getOrDefault(l.key(), 0.0));
+        }
+        List<ChainFact> retry = new ArrayList<>();
+        MarketSnapshot residual = market;
+        for (Map.Entry<ChainFact, List<HopAssignment>> e : byChain.entrySet()) {
+            ChainFact chain = e.getKey();
+            List<HopAssignment> chainHops = e.getValue();
+            chainHops.sort(Comparator.comparingInt(HopAssignment::getIndex));
+            if (chainHops.stream().anyMatch(h -> h.getOffer() == null || !ChainDp.admissibleIgnoringCapacity(chain, h, h.getOffer()))) {
+                retry.add(chain);
+                continue;
+            }
+            List<OfferState> chosen = chainHops.stream().map(h -> h.getOffer().state()).toList();
+            Optional<ConcreteChain> assembled = ChainAssembler.assemble(chain.order(), chosen, market.network(), chain.paths().finder());
+            if (assembled.isEmpty() || !fits(assembled.get(), chain.order(), free, linkFree)) {
+                retry.add(chain);
+                continue;
+            }
+            reserve(assembled.get(), chain.order().bandwidthMbps(), free, linkFree);
+            residual = residual.withChain(assembled.get(), chain.order().bandwidthMbps());
+            results[position.get(chain)] = selected(assembled.get(), chain.request());
+        }
+        LayeredParetoSelector exact = new LayeredParetoSelector(weights.objective(), steering);
+        for (ChainFact chain : retry) {
+            SelectionResult r = exact.select(residual, chain.request());
+            if (r instanceof SelectionResult.Selected s && !fits(s.chain(), chain.order(), free, linkFree)) {
+                r = new SelectionResult.Rejected(Constraint.LINK_BANDWIDTH, null, "The only chains left would cross a link"
+                        + " twice without " + String.format(Locale.ROOT, "%.2f", 2 * chain.order().bandwidthMbps())
+                        + " Mbit/s free on it.");
+            }
+            if (r instanceof SelectionResult.Selected s) {
+                reserve(s.chain(), chain.order().bandwidthMbps(), free, linkFree);
+                residual = residual.withChain(s.chain(), chain.order().bandwidthMbps());
+                r = selected(s.chain(), chain.request());
+            } else if (r instanceof SelectionResult.Rejected rej && market != residual) {
+                SelectionResult alone = exact.select(market, chain.request());
+                r = alone instanceof SelectionResult.Rejected ? alone : new SelectionResult.Rejected(rej.constraint(), rej.hopIndex(),
+                        rej.reason() + " The chain would fit on its own: the other chains of this batch took that capacity.");
+            }
+            results[position.get(chain)] = r;
+        }
+    }
+
+    private SelectionResult.Selected selected(ConcreteChain chain, ChainRequest request) {
+        return new SelectionResult.Selected(chain, weights.objective().of(chain.latencyMs(), chain.pricePerHour()),
+                ChainScores.of(chain, request, weights));
+    }
+
+    private static boolean fits(ConcreteChain chain, ChainOrder order, Map<OfferId, double[]> free, Map<String, Double> linkFree) {
+        if (chain.latencyMs() > order.maxLatencyMs() + 1e-9 || chain.pricePerHour() > order.maxPricePerHour() + 1e-9) {
+            return false;
+        }
+        Map<OfferId, Integer> uses = new HashMap<>();
+        chain.hops().forEach(h -> uses.merge(h.offerId(), 1, Integer::sum));
+        for (Map.Entry<OfferId, Integer> u : uses.entrySet()) {
+            double[] f = free.get(u.getKey());
+            if (f[0] + 1e-9 < u.getValue() * order.bandwidthMbps() || f[1] < u.getValue()) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, Double> u : linkUse(chain, order.bandwidthMbps()).entrySet()) {
+            if (linkFree.get(u.getKey()) + 1e-9 < u.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void reserve(ConcreteChain chain, double mbps, Map<OfferId, double[]> free, Map<String, Double> linkFree) {
+        for (ConcreteChain.Hop h : chain.hops()) {
+            double[] f = free.get(h.offerId());
+            f[0] -= mbps;
+            f[1] -= 1;
+        }
+        linkUse(chain, mbps).forEach((k, v) -> linkFree.merge(k, -v, Double::sum));
+    }
+
+    /** Bandwidth a chain puts on each link of its path (a link traversed twice carries it twice). */
+    public static Map<String, Double> linkUse(ConcreteChain chain, double mbps) {
+        Map<String, Double> use = new HashMap<>();
+        for (int i = 0; i + 1 < chain.path().size(); i++) {
+            String a = chain.path().get(i).switchId();
+            String b = chain.path().get(i + 1).switchId();
+            if (!a.equals(b)) {
+                use.merge(NetLink.key(a, b), mbps, Double::sum);
+            }
+        }
+        return use;
+    }
+
+    /** Rejections that need no search: unknown endpoints, and a hop no offer can serve on its own. */
+    private Optional<SelectionResult.Rejected> precheck(MarketSnapshot market, ChainRequest request) {
+        ChainOrder order = request.order();
+        for (String endpoint : List.of(order.ingress(), order.egress())) {
+            if (!market.network().hasSwitch(endpoint)) {
+                return Optional.of(new SelectionResult.Rejected(Constraint.UNKNOWN_ENDPOINT, null,
+                        "Switch '" + endpoint + "' is not in any provider's advertised network."));
+            }
+        }
+        for (int hop = 0; hop < order.vnfTypes().size(); hop++) {
+            String type = order.vnfTypes().get(hop);
+            String hopName = "Hop " + (hop + 1) + " (" + type + "): ";
+            List<OfferState> ofType = market.offers().stream().filter(o -> o.offer().vnfType().equals(type)).toList();
+            if (ofType.isEmpty()) {
+                return Optional.of(new SelectionResult.Rejected(Constraint.VNF_TYPE, hop, hopName + "no provider offers this VNF type."));
+            }
+            List<OfferState> allowed = ofType.stream().filter(o -> order.allows(o.offer().providerId())).toList();
+            if (allowed.isEmpty()) {
+                return Optional.of(new SelectionResult.Rejected(Constraint.PROVIDER_POLICY, hop,
+                        hopName + "every offer is from a provider the order excludes or does not include."));
+            }
+            List<OfferState> steerable = allowed.stream().filter(o -> steering.admits(o, request.encapsulation())).toList();
+            if (steerable.isEmpty()) {
+                return steering.check(market, request);
+            }
+            if (steerable.stream().noneMatch(o -> o.fits(order.bandwidthMbps()))) {
+                return Optional.of(new SelectionResult.Rejected(Constraint.OFFER_CAPACITY, hop, hopName + "none of the "
+                        + steerable.size() + " usable offers has " + String.format(Locale.ROOT, "%.2f", order.bandwidthMbps())
+                        + " Mbit/s and a chain slot free."));
+            }
+        }
+        return Optional.empty();
+    }
+}
