@@ -44,23 +44,33 @@ public record MarketSnapshot(MultiDomainNetwork network, List<OfferState> offers
         return new MarketSnapshot(network, states, linkUsageMbps);
     }
 
-    /**
-     * This snapshot with {@code chain} reserved: {@code bandwidthMbps} and one chain slot on each of its offers
-     * (per hop, so an offer serving two hops counts twice), and {@code bandwidthMbps} on each link of its path.
-     */
+    /** A copy in which {@code chain} also holds {@code bandwidthMbps} on each of its offers and links. */
     public MarketSnapshot withChain(ConcreteChain chain, double bandwidthMbps) {
+        return withHold(chain, bandwidthMbps, 1);
+    }
+
+    /**
+     * A copy in which {@code chain}'s hold on its offers and links is given back: what re-selecting a chain sees, so
+     * that keeping its current hops does not count their capacity twice.
+     */
+    public MarketSnapshot withoutChain(ConcreteChain chain, double bandwidthMbps) {
+        return withHold(chain, bandwidthMbps, -1);
+    }
+
+    private MarketSnapshot withHold(ConcreteChain chain, double bandwidthMbps, int sign) {
         Map<OfferId, Integer> uses = new HashMap<>();
-        chain.hops().forEach(h -> uses.merge(h.offerId(), 1, Integer::sum));
+        chain.hops().forEach(h -> uses.merge(h.offerId(), sign, Integer::sum));
         List<OfferState> states = offers.stream().map(o -> {
             Integer n = uses.get(o.offer().offerId());
-            return n == null ? o : new OfferState(o.offer(), o.switchId(), o.reservedMbps() + n * bandwidthMbps, o.reservedChains() + n);
+            return n == null ? o : new OfferState(o.offer(), o.switchId(), Math.max(0, o.reservedMbps() + n * bandwidthMbps),
+                    Math.max(0, o.reservedChains() + n), o.measuredLoad());
         }).toList();
         Map<String, Double> usage = new HashMap<>(linkUsageMbps);
         for (int i = 0; i + 1 < chain.path().size(); i++) {
             String a = chain.path().get(i).switchId();
             String b = chain.path().get(i + 1).switchId();
             if (!a.equals(b)) {
-                usage.merge(NetLink.key(a, b), bandwidthMbps, Double::sum);
+                usage.merge(NetLink.key(a, b), sign * bandwidthMbps, Double::sum);
             }
         }
         return new MarketSnapshot(network, states, usage);

@@ -3,10 +3,19 @@ package org.chainmarket.selection;
 import org.chainmarket.schemas.model.VnfOffer;
 
 /**
- * An offer as selection sees it: where it runs and how much of it is already reserved. Reserved capacity is
- * also the load telemetry reports, and processing latency grows with it ({@link #processingLatencyMs()}).
+ * An offer as selection sees it: where it runs, how much of it chains have reserved, and the load monitoring
+ * measures on it ({@code measuredLoad}, 0..1, 0 when unknown). The load is the larger of the two, and processing
+ * latency grows with it ({@link #processingLatencyMs()}), so a loaded instance costs more; one measured at
+ * {@link #FULL_LOAD} or more takes no new chain.
  */
-public record OfferState(VnfOffer offer, String switchId, double reservedMbps, int reservedChains) {
+public record OfferState(VnfOffer offer, String switchId, double reservedMbps, int reservedChains, double measuredLoad) {
+    /** Measured load at which an instance is full. */
+    public static final double FULL_LOAD = 0.95;
+
+    /** An offer with no measurement. */
+    public OfferState(VnfOffer offer, String switchId, double reservedMbps, int reservedChains) {
+        this(offer, switchId, reservedMbps, reservedChains, 0);
+    }
 
     public double freeMbps() {
         return offer.capacityMbps() - reservedMbps;
@@ -18,12 +27,12 @@ public record OfferState(VnfOffer offer, String switchId, double reservedMbps, i
 
     /** Whether one more chain of {@code bandwidthMbps} fits. */
     public boolean fits(double bandwidthMbps) {
-        return freeChains() >= 1 && freeMbps() >= bandwidthMbps;
+        return freeChains() >= 1 && freeMbps() >= bandwidthMbps && measuredLoad < FULL_LOAD;
     }
 
-    /** Share of the capacity in use, 0..1 (the larger of bandwidth and chain slots). */
+    /** Share of the capacity in use, 0..1: the largest of reserved bandwidth, reserved chain slots and measured load. */
     public double load() {
-        return Math.max(reservedMbps / offer.capacityMbps(), (double) reservedChains / offer.maxChains());
+        return Math.max(measuredLoad, Math.max(reservedMbps / offer.capacityMbps(), (double) reservedChains / offer.maxChains()));
     }
 
     /** Load above which processing latency stops growing (an overloaded instance is refused by capacity anyway). */

@@ -38,6 +38,8 @@ public class ChainDomainEntity {
         INSTALLED,
         /** The domain refused the set-up. */
         FAILED,
+        /** No longer crossed after a substitution: removed once the new path is active. */
+        RETIRING,
         /** A tear-down command is on its way. */
         REMOVING,
         /** The domain acknowledged the tear-down (or never installed anything). */

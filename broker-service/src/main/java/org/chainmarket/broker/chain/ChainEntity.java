@@ -39,4 +39,7 @@ public class ChainEntity {
     public Instant activatedAt;
     @Column(name = "deadline_at")
     public Instant deadlineAt;
+    /** The substitution being applied or waiting for approval, if any. */
+    @Column(name = "substitution_id")
+    public String substitutionId;
 }

@@ -60,9 +60,7 @@ public class ChainService {
                 rejection = r;
             } else if (result instanceof SelectionResult.Selected s) {
                 try {
-                    store.start(id, order, s.chain(), timeout);
-                    market.hold(s.chain(), order.bandwidthMbps(), 1);
-                    relay.wakeUp();
+                    applied(store.start(id, order, s.chain(), timeout));
                     return new Ordered(view(id.value()).orElseThrow(), Optional.empty());
                 } catch (CapacityTakenException e) {
                     registry.offer(e.offerId()).ifPresent(o -> market.setReservation(OfferId.of(o.id), o.reservedMbps, o.reservedChains));
@@ -88,13 +86,13 @@ public class ChainService {
 
     /** Starts tearing a chain down; empty when unknown. Chains that hold nothing are returned as they are. */
     public Optional<ChainView> delete(String id) {
-        Optional<ChainEntity> chain = store.requestTeardown(ChainId.of(id), timeout);
-        chain.ifPresent(c -> relay.wakeUp());
-        return chain.flatMap(c -> view(c.id));
+        Optional<ChainStore.Transition> t = store.requestTeardown(ChainId.of(id), timeout);
+        t.ifPresent(x -> applied(x.holdings()));
+        return t.flatMap(x -> view(x.chain().id));
     }
 
     public void acknowledged(String eventId, DomainAck ack) {
-        store.acknowledge(eventId, ack).ifPresent(this::applied);
+        store.acknowledge(eventId, ack).ifPresent(t -> applied(t.holdings()));
     }
 
     @Scheduled(fixedDelay = "${chainmarket.deadline-sweep-interval}", initialDelay = "1s")
@@ -102,12 +100,18 @@ public class ChainService {
         List<ChainStore.Transition> expired;
         do {
             expired = store.expireOverdue(Instant.now(), 100);
-            expired.forEach(this::applied);
+            expired.forEach(t -> applied(t.holdings()));
         } while (expired.size() == 100);
     }
 
-    private void applied(ChainStore.Transition t) {
-        t.released().ifPresent(chain -> market.hold(chain, t.chain().bandwidthMbps, -1));
+    /** Brings the read model in line with a committed transaction and wakes the outbox relay. */
+    void applied(Holdings h) {
+        h.offers().forEach((offer, r) -> market.setReservation(offer, r.mbps(), r.chains()));
+        h.links().forEach(l -> market.useLinks(l.path(), l.mbps()));
         relay.wakeUp();
+    }
+
+    Duration timeout() {
+        return timeout;
     }
 }

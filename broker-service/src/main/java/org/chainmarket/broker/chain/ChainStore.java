@@ -17,7 +17,10 @@ import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.DomainSegment;
+import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.Substitution;
+import org.chainmarket.selection.MarketSnapshot;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,13 +30,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The chain saga's transactions. Each changes a chain's state, its domains, the capacity it holds and the
- * events that announce it in one PostgreSQL transaction (events through the outbox). Chains are locked
- * (SELECT ... FOR UPDATE) while they change, so acknowledgements, deadlines and the buyer never race.
+ * The chain saga's transactions. Each changes a chain's state, its domains, the capacity it holds and the events
+ * that announce it in one PostgreSQL transaction (events through the outbox). Chains are locked (SELECT ... FOR
+ * UPDATE) while they change, so acknowledgements, deadlines, degradations and the buyer never race; offers are
+ * locked in id order, so concurrent reservations never deadlock.
  */
 @Singleton
 public class ChainStore {
@@ -50,11 +55,8 @@ public class ChainStore {
         this.processed = processed;
     }
 
-    /** A state change; {@code released} is the chain whose capacity was given back by it, if any. */
-    public record Transition(ChainEntity chain, Optional<ConcreteChain> released) {
-        static Transition none(ChainEntity chain) {
-            return new Transition(chain, Optional.empty());
-        }
+    /** A chain's state change and the capacity it took or gave back. */
+    public record Transition(ChainEntity chain, Holdings holdings) {
     }
 
     /** Stores an order no selection can satisfy. */
@@ -72,7 +74,7 @@ public class ChainStore {
      * (rolling everything back) when a concurrent order took the capacity first.
      */
     @Transactional
-    public void start(ChainId id, ChainOrder order, ConcreteChain chain, Duration timeout) {
+    public Holdings start(ChainId id, ChainOrder order, ConcreteChain chain, Duration timeout) {
         ChainEntity c = newChain(id, order, ChainState.SETTING_UP);
         c.concreteJson = Json.text(chain);
         c.latencyMs = chain.latencyMs();
@@ -80,25 +82,10 @@ public class ChainStore {
         c.deadlineAt = c.createdAt.plus(timeout);
         em.persist(c);
         em.flush();
-        // offers are locked in id order everywhere (here and in release) so concurrent reservations cannot deadlock
-        List<ConcreteChain.Hop> byOffer = chain.hops().stream()
-                .sorted(Comparator.comparing((ConcreteChain.Hop h) -> h.offerId().value())).toList();
-        for (ConcreteChain.Hop hop : byOffer) {
-            int reserved = em.createNativeQuery("UPDATE offer SET reserved_mbps = reserved_mbps + ?2, "
-                            + "reserved_chains = reserved_chains + 1, updated_at = ?3 WHERE id = ?1 AND NOT withdrawn "
-                            + "AND reserved_mbps + ?2 <= capacity_mbps + 1e-9 AND reserved_chains + 1 <= max_chains")
-                    .setParameter(1, hop.offerId().value()).setParameter(2, order.bandwidthMbps()).setParameter(3, c.createdAt)
-                    .executeUpdate();
-            if (reserved == 0) {
-                throw new CapacityTakenException(hop.offerId().value());
-            }
-            em.createNativeQuery("INSERT INTO chain_reservation (chain_id, hop_index, offer_id, mbps) VALUES (?1, ?2, ?3, ?4)")
-                    .setParameter(1, id.value()).setParameter(2, hop.index()).setParameter(3, hop.offerId().value())
-                    .setParameter(4, order.bandwidthMbps()).executeUpdate();
-        }
-        Map<ProviderId, List<DomainSegment>> byProvider = chain.segments().stream()
-                .collect(Collectors.groupingBy(DomainSegment::providerId, LinkedHashMap::new, Collectors.toList()));
-        byProvider.forEach((provider, segments) -> {
+        Changes changes = new Changes();
+        reserve(c, chain, chain.hops().stream().map(ConcreteChain.Hop::index).toList(), changes);
+        changes.links.add(new Holdings.LinkUse(chain.path(), c.bandwidthMbps));
+        segmentsByProvider(chain).forEach((provider, segments) -> {
             ChainDomainEntity d = new ChainDomainEntity();
             d.key = new ChainDomainEntity.Key(id.value(), provider.value());
             d.segmentsJson = Json.text(segments);
@@ -107,6 +94,7 @@ public class ChainStore {
             em.persist(d);
         });
         announce(c, chain);
+        return changes.done();
     }
 
     /** Applies a domain's acknowledgement once; a stale one (for an older command) changes nothing. */
@@ -120,26 +108,32 @@ public class ChainStore {
         if (c == null || d == null || !ack.commandId().equals(d.commandId)) {
             return Optional.empty();
         }
-        Instant now = Instant.now();
-        d.updatedAt = now;
+        Changes changes = new Changes();
+        d.updatedAt = Instant.now();
         d.reason = ack.success() ? null : ack.reason();
         if (ack.operation() == DomainCommand.Operation.SETUP) {
             if (!ack.success()) {
                 d.status = ChainDomainEntity.Status.FAILED;
-                return Optional.of(c.state == ChainState.SETTING_UP
-                        ? fail(c, "Provider " + d.key.providerId + " could not set up its segment: " + ack.reason())
-                        : Transition.none(c));
+                if (c.state == ChainState.SETTING_UP) {
+                    fail(c, "Provider " + d.key.providerId + " could not set up its segment: " + ack.reason(), changes);
+                } else if (c.state == ChainState.SUBSTITUTING) {
+                    fail(c, "Provider " + d.key.providerId + " could not install the substitution: " + ack.reason(), changes);
+                }
+                return Optional.of(new Transition(c, changes.done()));
             }
             d.status = ChainDomainEntity.Status.INSTALLED;
             d.flowEntriesJson = Json.text(ack.flowEntries());
-            if (c.state == ChainState.SETTING_UP && domains(c).stream().allMatch(x -> x.status == ChainDomainEntity.Status.INSTALLED)) {
+            boolean allInstalled = domains(c).stream().noneMatch(x -> x.status == ChainDomainEntity.Status.INSTALLING);
+            if (allInstalled && c.state == ChainState.SETTING_UP) {
                 c.state = ChainState.ACTIVE;
-                c.activatedAt = now;
+                c.activatedAt = d.updatedAt;
                 c.deadlineAt = null;
-                c.updatedAt = now;
+                c.updatedAt = d.updatedAt;
                 announce(c, concrete(c));
+            } else if (allInstalled && c.state == ChainState.SUBSTITUTING) {
+                completeSubstitution(c, changes);
             }
-            return Optional.of(Transition.none(c));
+            return Optional.of(new Transition(c, changes.done()));
         }
         d.status = ChainDomainEntity.Status.REMOVED;
         if (ack.success()) {
@@ -147,19 +141,21 @@ public class ChainStore {
         }
         if (c.state == ChainState.TEARING_DOWN && domains(c).stream().allMatch(x -> x.status == ChainDomainEntity.Status.REMOVED)) {
             List<String> failed = domains(c).stream().filter(x -> x.reason != null).map(x -> x.key.providerId + ": " + x.reason).toList();
-            return Optional.of(terminate(c, failed.isEmpty() ? null : "Removal reported problems: " + String.join("; ", failed)));
+            terminate(c, failed.isEmpty() ? null : "Removal reported problems: " + String.join("; ", failed), changes);
         }
-        return Optional.of(Transition.none(c));
+        return Optional.of(new Transition(c, changes.done()));
     }
 
     /** The buyer ends a chain: every domain is asked to remove its segments. Empty when the chain is unknown. */
     @Transactional
-    public Optional<ChainEntity> requestTeardown(ChainId id, Duration timeout) {
+    public Optional<Transition> requestTeardown(ChainId id, Duration timeout) {
         ChainEntity c = em.find(ChainEntity.class, id.value(), LockModeType.PESSIMISTIC_WRITE);
         if (c == null) {
             return Optional.empty();
         }
-        if (c.state == ChainState.SETTING_UP || c.state == ChainState.ACTIVE) {
+        Changes changes = new Changes();
+        if (c.state.holdsCapacity() && c.state != ChainState.TEARING_DOWN) {
+            endSubstitution(c, Substitution.Status.SUPERSEDED, "The buyer ended the chain.", changes);
             c.state = ChainState.TEARING_DOWN;
             c.updatedAt = Instant.now();
             c.deadlineAt = c.updatedAt.plus(timeout);
@@ -170,34 +166,232 @@ public class ChainStore {
             }
             announce(c, concrete(c));
         }
-        return Optional.of(c);
+        return Optional.of(new Transition(c, changes.done()));
     }
 
     /**
-     * Ends chains past their deadline: one still setting up fails (naming the silent domains) and is rolled back;
-     * one tearing down is terminated, naming the domains that did not confirm.
+     * Ends chains past their deadline: one still setting up or substituting fails (naming the silent domains) and is
+     * rolled back; one tearing down is terminated, naming the domains that did not confirm.
      */
     @Transactional
     public List<Transition> expireOverdue(Instant now, int limit) {
         @SuppressWarnings("unchecked")
-        List<ChainEntity> overdue = em.createNativeQuery("SELECT * FROM chain WHERE state IN ('SETTING_UP', 'TEARING_DOWN') "
-                        + "AND deadline_at < ?1 ORDER BY deadline_at LIMIT ?2 FOR UPDATE SKIP LOCKED", ChainEntity.class)
+        List<ChainEntity> overdue = em.createNativeQuery("SELECT * FROM chain WHERE state IN ('SETTING_UP', 'SUBSTITUTING', "
+                        + "'TEARING_DOWN') AND deadline_at < ?1 ORDER BY deadline_at LIMIT ?2 FOR UPDATE SKIP LOCKED", ChainEntity.class)
                 .setParameter(1, now).setParameter(2, limit).getResultList();
         List<Transition> out = new ArrayList<>();
         for (ChainEntity c : overdue) {
+            Changes changes = new Changes();
             String seconds = Duration.between(c.updatedAt, c.deadlineAt).toMillis() / 1000.0 + " s";
-            if (c.state == ChainState.SETTING_UP) {
-                List<String> silent = domains(c).stream().filter(d -> d.status == ChainDomainEntity.Status.INSTALLING)
-                        .map(d -> d.key.providerId).toList();
-                out.add(fail(c, "Provider " + String.join(", ", silent) + " did not acknowledge the set-up within " + seconds));
+            if (c.state == ChainState.TEARING_DOWN) {
+                terminate(c, "Provider " + silent(c, ChainDomainEntity.Status.REMOVING) + " did not confirm removal within " + seconds, changes);
             } else {
-                List<String> silent = domains(c).stream().filter(d -> d.status == ChainDomainEntity.Status.REMOVING)
-                        .map(d -> d.key.providerId).toList();
-                out.add(terminate(c, "Provider " + String.join(", ", silent) + " did not confirm removal within " + seconds));
+                String what = c.state == ChainState.SETTING_UP ? "the set-up" : "the substitution";
+                fail(c, "Provider " + silent(c, ChainDomainEntity.Status.INSTALLING) + " did not acknowledge " + what + " within " + seconds, changes);
+            }
+            out.add(new Transition(c, changes.done()));
+        }
+        return out;
+    }
+
+    // ---- substitution ----
+
+    /** A chain hit by a degradation, as re-selection needs it. */
+    public record Affected(String chainId, ChainOrder order, ConcreteChain chain) {
+    }
+
+    /**
+     * Marks the chains that use the degraded instance or link DEGRADED (those already DEGRADED stay so) and returns
+     * them for re-selection; chains in set-up, substitution or tear-down are left to finish. Applied once per event.
+     */
+    @Transactional
+    public List<Affected> degrade(String eventId, Substitution.Trigger trigger) {
+        if (!processed.firstTime("degradations", eventId)) {
+            return List.of();
+        }
+        List<Affected> out = new ArrayList<>();
+        for (String id : chainsUsing(trigger.kind(), trigger.subjectId())) {
+            ChainEntity c = em.find(ChainEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+            if (c.state != ChainState.ACTIVE && c.state != ChainState.DEGRADED) {
+                continue;
+            }
+            if (c.state == ChainState.ACTIVE) {
+                c.state = ChainState.DEGRADED;
+                c.reason = describe(trigger);
+                c.updatedAt = Instant.now();
+                announce(c, concrete(c));
+            }
+            out.add(new Affected(c.id, Json.read(c.orderJson, ChainOrder.class), concrete(c)));
+        }
+        return out;
+    }
+
+    /**
+     * Marks DEGRADED chains that used the recovered subject ACTIVE again when nothing else of theirs is degraded
+     * (a proposal still waiting for approval is superseded). Applied once per event.
+     */
+    @Transactional
+    public List<Transition> recover(String eventId, String kind, String subjectId, java.util.function.Predicate<ConcreteChain> stillDegraded) {
+        if (!processed.firstTime("degradations", eventId)) {
+            return List.of();
+        }
+        List<Transition> out = new ArrayList<>();
+        for (String id : chainsUsing(kind, subjectId)) {
+            ChainEntity c = em.find(ChainEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+            if (c.state == ChainState.DEGRADED && !stillDegraded.test(concrete(c))) {
+                Changes changes = new Changes();
+                endSubstitution(c, Substitution.Status.SUPERSEDED, "The degraded " + kind.toLowerCase(java.util.Locale.ROOT)
+                        + " " + subjectId + " recovered before the substitution was applied.", changes);
+                c.state = ChainState.ACTIVE;
+                c.reason = null;
+                c.updatedAt = Instant.now();
+                announce(c, concrete(c));
+                out.add(new Transition(c, changes.done()));
             }
         }
         return out;
     }
+
+    /** Records a substitution waiting for an operator's approval; nothing is reserved yet. */
+    @Transactional
+    public Optional<Substitution> propose(String chainId, Substitution.Trigger trigger, ConcreteChain after) {
+        ChainEntity c = em.find(ChainEntity.class, chainId, LockModeType.PESSIMISTIC_WRITE);
+        if (c == null || c.state != ChainState.DEGRADED) {
+            return Optional.empty();
+        }
+        endSubstitution(c, Substitution.Status.SUPERSEDED, "A newer proposal replaced it.", new Changes());
+        SubstitutionEntity s = newSubstitution(c, trigger, Substitution.Policy.APPROVAL, after, null);
+        s.status = Substitution.Status.PROPOSED;
+        s.outcome = "Waiting for an operator's approval: " + describeChange(concrete(c), after, s.changedHopList());
+        em.persist(s);
+        c.substitutionId = s.id;
+        announce(s);
+        return Optional.of(s.toRecord());
+    }
+
+    /**
+     * Starts installing a substitution, make-before-break: reserves the changed hops' new offers (throws
+     * {@link CapacityTakenException} when one is full), sends the domains whose segments change a replacing SET-UP,
+     * and keeps domains no longer crossed until the new path is active. The chain must be DEGRADED, or ACTIVE for
+     * a roll-back; {@code proposalId} names the approved proposal, if any.
+     */
+    @Transactional
+    public Holdings beginSubstitution(String chainId, Substitution.Trigger trigger, ConcreteChain after, Substitution.Policy policy,
+                                      String proposalId, String rollbackOf, Duration timeout) {
+        ChainEntity c = em.find(ChainEntity.class, chainId, LockModeType.PESSIMISTIC_WRITE);
+        if (c == null || (c.state != ChainState.DEGRADED && !(rollbackOf != null && c.state == ChainState.ACTIVE))) {
+            throw new IllegalStateException("chain " + chainId + " is " + (c == null ? "unknown" : c.state) + " and cannot be substituted now");
+        }
+        Changes changes = new Changes();
+        SubstitutionEntity s = proposalId == null ? null : em.find(SubstitutionEntity.class, proposalId);
+        if (s == null || s.status != Substitution.Status.PROPOSED || !s.id.equals(c.substitutionId)) {
+            endSubstitution(c, Substitution.Status.SUPERSEDED, "Another substitution replaced it.", changes);
+            s = newSubstitution(c, trigger, policy, after, rollbackOf);
+            em.persist(s);
+        } else {
+            s.afterJson = Json.text(after);
+            s.changedHops = changedHops(s.before(), after);
+        }
+        reserve(c, after, s.changedHopList(), changes);
+        changes.links.add(new Holdings.LinkUse(after.path(), c.bandwidthMbps));
+        s.status = Substitution.Status.APPLYING;
+        s.updatedAt = Instant.now();
+        s.outcome = "Installing: " + describeChange(s.before(), after, s.changedHopList());
+        c.state = ChainState.SUBSTITUTING;
+        c.substitutionId = s.id;
+        c.updatedAt = s.updatedAt;
+        c.deadlineAt = c.updatedAt.plus(timeout);
+        Map<ProviderId, List<DomainSegment>> wanted = segmentsByProvider(after);
+        for (ChainDomainEntity d : domains(c)) {
+            if (d.status == ChainDomainEntity.Status.REMOVED || d.status == ChainDomainEntity.Status.REMOVING) {
+                continue;
+            }
+            List<DomainSegment> segments = wanted.remove(ProviderId.of(d.key.providerId));
+            if (segments == null) {
+                d.status = ChainDomainEntity.Status.RETIRING;
+            } else if (!Json.text(segments).equals(d.segmentsJson)) {
+                d.segmentsJson = Json.text(segments);
+                command(c, d, DomainCommand.Operation.SETUP);
+            }
+        }
+        wanted.forEach((provider, segments) -> {
+            ChainDomainEntity d = em.find(ChainDomainEntity.class, new ChainDomainEntity.Key(c.id, provider.value()));
+            boolean fresh = d == null;
+            if (fresh) {
+                d = new ChainDomainEntity();
+                d.key = new ChainDomainEntity.Key(c.id, provider.value());
+                d.flowEntriesJson = "[]";
+            }
+            d.segmentsJson = Json.text(segments);
+            d.reason = null;
+            command(c, d, DomainCommand.Operation.SETUP);
+            if (fresh) {
+                em.persist(d);
+            }
+        });
+        announce(c, concrete(c));
+        announce(s);
+        if (domains(c).stream().noneMatch(x -> x.status == ChainDomainEntity.Status.INSTALLING)) {
+            completeSubstitution(c, changes);
+        }
+        return changes.done();
+    }
+
+    /** Records that nothing fits without the degraded part; a chain whose hop is down fails, otherwise it stays DEGRADED. */
+    @Transactional
+    public Optional<Transition> noAlternative(String chainId, Substitution.Trigger trigger, Substitution.Policy policy, String reason) {
+        ChainEntity c = em.find(ChainEntity.class, chainId, LockModeType.PESSIMISTIC_WRITE);
+        if (c == null || c.state != ChainState.DEGRADED) {
+            return Optional.empty();
+        }
+        Changes changes = new Changes();
+        endSubstitution(c, Substitution.Status.SUPERSEDED, "A newer degradation replaced it.", changes);
+        SubstitutionEntity s = newSubstitution(c, trigger, policy, null, null);
+        s.status = Substitution.Status.NO_ALTERNATIVE;
+        s.outcome = reason;
+        em.persist(s);
+        announce(s);
+        if (trigger.fatal()) {
+            fail(c, describe(trigger) + " and no substitute fits: " + reason, changes);
+        } else {
+            c.reason = describe(trigger) + "; no substitute fits: " + reason;
+            c.updatedAt = Instant.now();
+        }
+        return Optional.of(new Transition(c, changes.done()));
+    }
+
+    /** Records an operator's acknowledgement of a substitution. */
+    @Transactional
+    public Optional<Substitution> acknowledgeSubstitution(String id, String operator) {
+        SubstitutionEntity s = em.find(SubstitutionEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (s == null) {
+            return Optional.empty();
+        }
+        s.acknowledgedAt = Instant.now();
+        s.acknowledgedBy = operator;
+        s.updatedAt = s.acknowledgedAt;
+        outbox.append(EventType.SUBSTITUTION_ACKNOWLEDGED, "chain", s.chainId, s.toRecord());
+        return Optional.of(s.toRecord());
+    }
+
+    @Transactional
+    public Optional<Substitution> substitution(String id) {
+        return Optional.ofNullable(em.find(SubstitutionEntity.class, id)).map(SubstitutionEntity::toRecord);
+    }
+
+    /** The newest substitutions first, filtered by chain, provider (of the trigger or any hop), trigger kind and status. */
+    @Transactional
+    public List<Substitution> substitutions(String chainId, String provider, String triggerKind, Substitution.Status status, int limit) {
+        String like = provider == null ? null : "%\"providerId\":\"" + provider + "\"%";
+        return em.createQuery("SELECT s FROM SubstitutionEntity s WHERE (:chain IS NULL OR s.chainId = :chain) "
+                        + "AND (:kind IS NULL OR s.triggerKind = :kind) AND (:status IS NULL OR s.status = :status) "
+                        + "AND (:like IS NULL OR s.triggerJson LIKE :like OR s.beforeJson LIKE :like OR s.afterJson LIKE :like) "
+                        + "ORDER BY s.triggeredAt DESC, s.updatedAt DESC", SubstitutionEntity.class)
+                .setParameter("chain", chainId).setParameter("kind", triggerKind).setParameter("status", status)
+                .setParameter("like", like).setMaxResults(limit).getResultList().stream().map(SubstitutionEntity::toRecord).toList();
+    }
+
+    // ---- reading ----
 
     @Transactional
     public Optional<ChainView> view(String id) {
@@ -210,7 +404,7 @@ public class ChainStore {
                 d.reason, read(d.segmentsJson, SEGMENTS), read(d.flowEntriesJson, FLOWS))).toList();
         return Optional.of(new ChainView(c.id, c.buyerId, c.state, c.reason, Json.read(c.orderJson, ChainOrder.class),
                 c.latencyMs, c.pricePerHour, chain == null ? List.of() : chain.hops(), chain == null ? List.of() : chain.path(),
-                domains, c.createdAt, c.activatedAt, c.updatedAt));
+                domains, c.substitutionId, c.createdAt, c.activatedAt, c.updatedAt));
     }
 
     /** Ids of the newest chains, optionally only those in {@code state}. */
@@ -220,7 +414,57 @@ public class ChainStore {
                 .setParameter("state", state).setMaxResults(limit).getResultList();
     }
 
-    private Transition fail(ChainEntity c, String reason) {
+    // ---- the steps the transactions share ----
+
+    private void completeSubstitution(ChainEntity c, Changes changes) {
+        SubstitutionEntity s = em.find(SubstitutionEntity.class, c.substitutionId);
+        ConcreteChain before = concrete(c);
+        ConcreteChain after = s.after();
+        releaseHops(c, before, s.changedHopList(), changes);
+        changes.links.add(new Holdings.LinkUse(before.path(), -c.bandwidthMbps));
+        c.concreteJson = s.afterJson;
+        c.latencyMs = after.latencyMs();
+        c.pricePerHour = after.pricePerHour();
+        c.state = ChainState.ACTIVE;
+        c.reason = null;
+        c.substitutionId = null;
+        c.deadlineAt = null;
+        c.updatedAt = Instant.now();
+        for (ChainDomainEntity d : domains(c)) {
+            if (d.status == ChainDomainEntity.Status.RETIRING) {
+                command(c, d, DomainCommand.Operation.TEARDOWN);
+            }
+        }
+        s.status = Substitution.Status.COMPLETED;
+        s.completedAt = c.updatedAt;
+        s.updatedAt = c.updatedAt;
+        s.triggerToActiveMs = Math.max(0, Duration.between(s.trigger().at(), s.completedAt).toMillis());
+        s.outcome = describeChange(before, after, s.changedHopList());
+        announce(c, after);
+        announce(s);
+    }
+
+    /** Ends the chain's pending or applying substitution (giving back what an applying one reserved). */
+    private void endSubstitution(ChainEntity c, Substitution.Status status, String outcome, Changes changes) {
+        if (c.substitutionId == null) {
+            return;
+        }
+        SubstitutionEntity s = em.find(SubstitutionEntity.class, c.substitutionId);
+        c.substitutionId = null;
+        if (s.status == Substitution.Status.APPLYING) {
+            releaseHops(c, s.after(), s.changedHopList(), changes);
+            changes.links.add(new Holdings.LinkUse(s.after().path(), -c.bandwidthMbps));
+        } else if (s.status != Substitution.Status.PROPOSED) {
+            return;
+        }
+        s.status = status;
+        s.outcome = outcome;
+        s.updatedAt = Instant.now();
+        announce(s);
+    }
+
+    private void fail(ChainEntity c, String reason, Changes changes) {
+        endSubstitution(c, Substitution.Status.FAILED, reason, changes);
         c.state = ChainState.FAILED;
         c.reason = reason;
         c.updatedAt = Instant.now();
@@ -230,28 +474,159 @@ public class ChainStore {
                 command(c, d, DomainCommand.Operation.TEARDOWN);
             }
         }
+        releaseAll(c, changes);
         announce(c, concrete(c));
-        return new Transition(c, release(c));
     }
 
-    private Transition terminate(ChainEntity c, String reason) {
+    private void terminate(ChainEntity c, String reason, Changes changes) {
         c.state = ChainState.TERMINATED;
         c.reason = reason;
         c.updatedAt = Instant.now();
         c.deadlineAt = null;
+        releaseAll(c, changes);
         announce(c, concrete(c));
-        return new Transition(c, release(c));
     }
 
-    /** Gives back every hop's capacity; returns the chain whose hold ended. */
-    private Optional<ConcreteChain> release(ChainEntity c) {
-        em.createNativeQuery("SELECT o.id FROM offer o JOIN chain_reservation r ON r.offer_id = o.id WHERE r.chain_id = ?1 "
-                + "ORDER BY o.id FOR UPDATE OF o").setParameter(1, c.id).getResultList();
-        int released = em.createNativeQuery("UPDATE offer o SET reserved_mbps = GREATEST(0, o.reserved_mbps - r.mbps), "
+    /** Reserves the offers of {@code hops} of {@code chain}, in offer-id order. */
+    private void reserve(ChainEntity c, ConcreteChain chain, List<Integer> hops, Changes changes) {
+        List<ConcreteChain.Hop> byOffer = hops.stream().map(i -> chain.hops().get(i))
+                .sorted(Comparator.comparing((ConcreteChain.Hop h) -> h.offerId().value())).toList();
+        for (ConcreteChain.Hop hop : byOffer) {
+            int reserved = em.createNativeQuery("UPDATE offer SET reserved_mbps = reserved_mbps + ?2, "
+                            + "reserved_chains = reserved_chains + 1, updated_at = ?3 WHERE id = ?1 AND NOT withdrawn "
+                            + "AND reserved_mbps + ?2 <= capacity_mbps + 1e-9 AND reserved_chains + 1 <= max_chains")
+                    .setParameter(1, hop.offerId().value()).setParameter(2, c.bandwidthMbps).setParameter(3, Instant.now())
+                    .executeUpdate();
+            if (reserved == 0) {
+                throw new CapacityTakenException(hop.offerId().value());
+            }
+            em.createNativeQuery("INSERT INTO chain_reservation (chain_id, hop_index, offer_id, mbps) VALUES (?1, ?2, ?3, ?4)")
+                    .setParameter(1, c.id).setParameter(2, hop.index()).setParameter(3, hop.offerId().value())
+                    .setParameter(4, c.bandwidthMbps).executeUpdate();
+            changes.offers.add(hop.offerId().value());
+        }
+    }
+
+    /** Gives back the reservations of {@code hops} of {@code chain}. */
+    private void releaseHops(ChainEntity c, ConcreteChain chain, List<Integer> hops, Changes changes) {
+        List<ConcreteChain.Hop> byOffer = hops.stream().map(i -> chain.hops().get(i))
+                .sorted(Comparator.comparing((ConcreteChain.Hop h) -> h.offerId().value())).toList();
+        for (ConcreteChain.Hop hop : byOffer) {
+            int removed = em.createNativeQuery("DELETE FROM chain_reservation WHERE chain_id = ?1 AND hop_index = ?2 AND offer_id = ?3")
+                    .setParameter(1, c.id).setParameter(2, hop.index()).setParameter(3, hop.offerId().value()).executeUpdate();
+            if (removed > 0) {
+                em.createNativeQuery("UPDATE offer SET reserved_mbps = GREATEST(0, reserved_mbps - ?2), "
+                                + "reserved_chains = reserved_chains - 1 WHERE id = ?1")
+                        .setParameter(1, hop.offerId().value()).setParameter(2, c.bandwidthMbps).executeUpdate();
+                changes.offers.add(hop.offerId().value());
+            }
+        }
+    }
+
+    /** Gives back every reservation the chain holds, and its path's links. */
+    private void releaseAll(ChainEntity c, Changes changes) {
+        @SuppressWarnings("unchecked")
+        List<String> offers = em.createNativeQuery("SELECT o.id FROM offer o JOIN chain_reservation r ON r.offer_id = o.id "
+                + "WHERE r.chain_id = ?1 ORDER BY o.id FOR UPDATE OF o").setParameter(1, c.id).getResultList();
+        if (offers.isEmpty()) {
+            return;
+        }
+        em.createNativeQuery("UPDATE offer o SET reserved_mbps = GREATEST(0, o.reserved_mbps - r.mbps), "
                         + "reserved_chains = o.reserved_chains - 1 FROM chain_reservation r WHERE r.offer_id = o.id AND r.chain_id = ?1")
                 .setParameter(1, c.id).executeUpdate();
         em.createNativeQuery("DELETE FROM chain_reservation WHERE chain_id = ?1").setParameter(1, c.id).executeUpdate();
-        return released > 0 ? Optional.ofNullable(concrete(c)) : Optional.empty();
+        changes.offers.addAll(offers);
+        ConcreteChain chain = concrete(c);
+        if (chain != null) {
+            changes.links.add(new Holdings.LinkUse(chain.path(), -c.bandwidthMbps));
+        }
+    }
+
+    /** Chains holding the instance (offer id) or whose path crosses the link ("a|b"). */
+    private List<String> chainsUsing(String kind, String subjectId) {
+        if ("INSTANCE".equals(kind)) {
+            @SuppressWarnings("unchecked")
+            List<String> ids = em.createNativeQuery("SELECT DISTINCT chain_id FROM chain_reservation WHERE offer_id = ?1 ORDER BY chain_id")
+                    .setParameter(1, subjectId).getResultList();
+            return ids;
+        }
+        List<String> out = new ArrayList<>();
+        for (Object[] row : em.createQuery("SELECT c.id, c.concreteJson FROM ChainEntity c WHERE c.state IN :states ORDER BY c.id", Object[].class)
+                .setParameter("states", List.of(ChainState.ACTIVE, ChainState.DEGRADED)).getResultList()) {
+            if (crosses(Json.read((String) row[1], ConcreteChain.class), subjectId)) {
+                out.add((String) row[0]);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the chain's path crosses the link {@code key} ("a|b"). */
+    static boolean crosses(ConcreteChain chain, String key) {
+        List<ConcreteChain.PathNode> path = chain.path();
+        for (int i = 1; i < path.size(); i++) {
+            String a = path.get(i - 1).switchId();
+            String b = path.get(i).switchId();
+            if (!a.equals(b) && org.chainmarket.selection.network.NetLink.key(a, b).equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private SubstitutionEntity newSubstitution(ChainEntity c, Substitution.Trigger trigger, Substitution.Policy policy,
+                                               ConcreteChain after, String rollbackOf) {
+        SubstitutionEntity s = new SubstitutionEntity();
+        s.id = UUID.randomUUID().toString();
+        s.chainId = c.id;
+        s.buyerId = c.buyerId;
+        s.policy = policy;
+        s.triggerKind = trigger.kind();
+        s.triggerSubject = trigger.subjectId();
+        s.triggerJson = Json.text(trigger);
+        s.beforeJson = c.concreteJson;
+        s.afterJson = after == null ? null : Json.text(after);
+        s.changedHops = after == null ? "" : changedHops(concrete(c), after);
+        s.triggeredAt = trigger.at();
+        s.updatedAt = Instant.now();
+        s.rollbackOf = rollbackOf;
+        return s;
+    }
+
+    private static String changedHops(ConcreteChain before, ConcreteChain after) {
+        List<String> changed = new ArrayList<>();
+        for (int i = 0; i < before.hops().size(); i++) {
+            if (!before.hops().get(i).offerId().equals(after.hops().get(i).offerId())) {
+                changed.add(String.valueOf(i));
+            }
+        }
+        return String.join(",", changed);
+    }
+
+    static String describeChange(ConcreteChain before, ConcreteChain after, List<Integer> changed) {
+        List<String> parts = new ArrayList<>();
+        for (int i : changed) {
+            ConcreteChain.Hop b = before.hops().get(i);
+            ConcreteChain.Hop a = after.hops().get(i);
+            parts.add("hop " + (i + 1) + " (" + b.vnfType() + ") " + b.offerId() + " -> " + a.offerId());
+        }
+        if (parts.isEmpty()) {
+            parts.add("path rerouted, same hops");
+        }
+        return String.join("; ", parts) + String.format(java.util.Locale.ROOT, " (latency %.2f -> %.2f ms, price %.2f -> %.2f EUR/h)",
+                before.latencyMs(), after.latencyMs(), before.pricePerHour(), after.pricePerHour());
+    }
+
+    static String describe(Substitution.Trigger t) {
+        String subject = ("INSTANCE".equals(t.kind()) ? "Instance " : "LINK".equals(t.kind()) ? "Link " : "") + t.subjectId();
+        if ("OPERATOR".equals(t.kind())) {
+            return "Operator request " + t.subjectId();
+        }
+        return subject + (t.fatal() ? " is down" : " degraded") + (t.metric() == null ? ""
+                : String.format(java.util.Locale.ROOT, " (%s %.3f over %.3f)", t.metric(), t.value(), t.threshold()));
+    }
+
+    private String silent(ChainEntity c, ChainDomainEntity.Status status) {
+        return domains(c).stream().filter(d -> d.status == status).map(d -> d.key.providerId).collect(Collectors.joining(", "));
     }
 
     private void command(ChainEntity c, ChainDomainEntity d, DomainCommand.Operation op) {
@@ -270,9 +645,24 @@ public class ChainStore {
                 new ChainEvent(ChainId.of(c.id), c.buyerId, c.state, c.reason, chain, c.updatedAt));
     }
 
+    private void announce(SubstitutionEntity s) {
+        EventType type = switch (s.status) {
+            case PROPOSED -> EventType.SUBSTITUTION_PROPOSED;
+            case APPLYING -> EventType.SUBSTITUTION_STARTED;
+            case COMPLETED -> EventType.HOP_SUBSTITUTED;
+            case FAILED, NO_ALTERNATIVE, SUPERSEDED -> EventType.SUBSTITUTION_FAILED;
+        };
+        outbox.append(type, "chain", s.chainId, s.toRecord());
+    }
+
     private List<ChainDomainEntity> domains(ChainEntity c) {
         return em.createQuery("SELECT d FROM ChainDomainEntity d WHERE d.key.chainId = :id ORDER BY d.key.providerId", ChainDomainEntity.class)
                 .setParameter("id", c.id).getResultList();
+    }
+
+    private static Map<ProviderId, List<DomainSegment>> segmentsByProvider(ConcreteChain chain) {
+        return chain.segments().stream()
+                .collect(Collectors.groupingBy(DomainSegment::providerId, LinkedHashMap::new, Collectors.toList()));
     }
 
     private ChainEntity newChain(ChainId id, ChainOrder order, ChainState state) {
@@ -287,7 +677,7 @@ public class ChainStore {
         return c;
     }
 
-    private static ConcreteChain concrete(ChainEntity c) {
+    static ConcreteChain concrete(ChainEntity c) {
         return c.concreteJson == null ? null : Json.read(c.concreteJson, ConcreteChain.class);
     }
 
@@ -296,6 +686,26 @@ public class ChainStore {
             return Json.MAPPER.readValue(json, type);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("stored JSON is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Offers and paths a transaction touched; {@link #done()} reads the offers' reservations back. */
+    private final class Changes {
+        final TreeSet<String> offers = new TreeSet<>();
+        final List<Holdings.LinkUse> links = new ArrayList<>();
+
+        Holdings done() {
+            if (offers.isEmpty() && links.isEmpty()) {
+                return Holdings.NONE;
+            }
+            Map<OfferId, MarketSnapshot.Reservation> now = new LinkedHashMap<>();
+            if (!offers.isEmpty()) {
+                for (Object[] row : em.createQuery("SELECT o.id, o.reservedMbps, o.reservedChains FROM OfferEntity o WHERE o.id IN :ids",
+                        Object[].class).setParameter("ids", offers).getResultList()) {
+                    now.put(OfferId.of((String) row[0]), new MarketSnapshot.Reservation((Double) row[1], (Integer) row[2]));
+                }
+            }
+            return new Holdings(now, links);
         }
     }
 }

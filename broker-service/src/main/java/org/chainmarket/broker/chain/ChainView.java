@@ -12,7 +12,7 @@ import java.util.List;
 /** A chain as the buyer sees it: state and why, the hops and path chosen, and what each domain installed. */
 public record ChainView(String chainId, String buyerId, ChainState state, String reason, ChainOrder order,
                         Double predictedLatencyMs, Double pricePerHour, List<ConcreteChain.Hop> hops,
-                        List<ConcreteChain.PathNode> path, List<DomainView> domains,
+                        List<ConcreteChain.PathNode> path, List<DomainView> domains, String substitutionId,
                         Instant createdAt, Instant activatedAt, Instant updatedAt) {
 
     /** One crossed domain: its segments, its status and the flow entries it reported. */

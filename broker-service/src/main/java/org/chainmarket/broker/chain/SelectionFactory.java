@@ -2,16 +2,36 @@ package org.chainmarket.broker.chain;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.annotation.Primary;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.chainmarket.selection.Steering;
+import org.chainmarket.selection.solver.OptaPlannerSelector;
+import org.chainmarket.selection.solver.SelectionWeights;
 import org.chainmarket.selection.ChainSelector;
 import org.chainmarket.selection.Objective;
 import org.chainmarket.selection.exact.LayeredParetoSelector;
 
-/** The selection strategy the broker orders with. */
+/**
+ * The selection strategies: exact selection for each new order; the OptaPlanner solver, with a strong preference
+ * for keeping hops, to re-select many degraded chains at once while they share capacity.
+ */
 @Factory
 public class SelectionFactory {
+    /** Name of the re-selection strategy bean. */
+    public static final String RESELECTION = "reselection";
 
     @Singleton
+    @Named(RESELECTION)
+    ChainSelector reselector(@Value("${chainmarket.latency-weight}") double latencyWeight,
+                             @Value("${chainmarket.substitution.changed-hop-weight}") double changedHopWeight) {
+        SelectionWeights d = SelectionWeights.DEFAULT;
+        return new OptaPlannerSelector(new SelectionWeights(d.price(), latencyWeight, d.interDomainCrossing(), d.instanceLoad(),
+                d.switchLoad(), changedHopWeight), Steering.NO_PROXIES);
+    }
+
+    @Singleton
+    @Primary
     ChainSelector selector(@Value("${chainmarket.latency-weight}") double latencyWeight) {
         return new LayeredParetoSelector(new Objective(latencyWeight));
     }

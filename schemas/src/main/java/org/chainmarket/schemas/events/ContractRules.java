@@ -1,5 +1,6 @@
 package org.chainmarket.schemas.events;
 
+import org.chainmarket.schemas.model.LinkContext;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.VnfOffer;
 
@@ -35,6 +36,9 @@ final class ContractRules {
                     errors.add(new FieldError("$.borderLinks[" + i + "].remoteProvider", "a border link must lead to another provider"));
                 }
             }
+        } else if (payload instanceof LinkContext l && !l.linkKey().equals(LinkContext.key(l.from(), l.to()))) {
+            errors.add(new FieldError("$.linkKey", "must be '" + LinkContext.key(l.from(), l.to()) + "' for link "
+                    + l.from() + "-" + l.to()));
         } else if (payload instanceof VnfOffer o && o.validFrom() != null && o.validUntil() != null
                 && !o.validUntil().isAfter(o.validFrom())) {
             errors.add(new FieldError("$.validUntil", "must be after validFrom"));

@@ -4,8 +4,13 @@ import org.chainmarket.schemas.model.ChainEvent;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ChainState;
 import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.InstanceContext;
+import org.chainmarket.schemas.model.LinkContext;
 import org.chainmarket.schemas.model.ProviderDomain;
+import org.chainmarket.schemas.model.Substitution;
+import org.chainmarket.schemas.model.TelemetryBatch;
 import org.chainmarket.schemas.model.VnfOffer;
 
 import java.util.Arrays;
@@ -23,7 +28,19 @@ public enum EventType {
     CHAIN_REJECTED("ChainRejected", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
     CHAIN_FAILED("ChainFailed", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
     CHAIN_TEARDOWN_STARTED("ChainTeardownStarted", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
-    CHAIN_TERMINATED("ChainTerminated", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class);
+    CHAIN_TERMINATED("ChainTerminated", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
+    CHAIN_DEGRADED("ChainDegraded", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
+    CHAIN_SUBSTITUTION_STARTED("ChainSubstitutionStarted", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
+    SUBSTITUTION_PROPOSED("SubstitutionProposed", Topics.SUBSTITUTIONS, "substitution", Substitution.class),
+    SUBSTITUTION_STARTED("SubstitutionStarted", Topics.SUBSTITUTIONS, "substitution", Substitution.class),
+    HOP_SUBSTITUTED("HopSubstituted", Topics.SUBSTITUTIONS, "substitution", Substitution.class),
+    SUBSTITUTION_FAILED("SubstitutionFailed", Topics.SUBSTITUTIONS, "substitution", Substitution.class),
+    SUBSTITUTION_ACKNOWLEDGED("SubstitutionAcknowledged", Topics.SUBSTITUTIONS, "substitution", Substitution.class),
+    TELEMETRY_REPORTED("TelemetryReported", Topics.TELEMETRY, "telemetry-batch", TelemetryBatch.class),
+    INSTANCE_CONTEXT_UPDATED("InstanceContextUpdated", Topics.INSTANCE_CONTEXT, "instance-context", InstanceContext.class),
+    LINK_CONTEXT_UPDATED("LinkContextUpdated", Topics.LINK_CONTEXT, "link-context", LinkContext.class),
+    DEGRADATION_DETECTED("DegradationDetected", Topics.DEGRADATIONS, "degradation", Degradation.class),
+    DEGRADATION_CLEARED("DegradationCleared", Topics.DEGRADATIONS, "degradation", Degradation.class);
 
     /** The schema of a REST chain order; not an event, validated by the same validator. */
     public static final String CHAIN_ORDER_SCHEMA = "chain-order";
@@ -72,6 +89,8 @@ public enum EventType {
             case FAILED -> CHAIN_FAILED;
             case TEARING_DOWN -> CHAIN_TEARDOWN_STARTED;
             case TERMINATED -> CHAIN_TERMINATED;
+            case DEGRADED -> CHAIN_DEGRADED;
+            case SUBSTITUTING -> CHAIN_SUBSTITUTION_STARTED;
         };
     }
 }

@@ -14,6 +14,16 @@ public final class Topics {
     public static final String DOMAIN_COMMANDS = "chainmarket.domain-commands.v1";
     /** Domains' acknowledgements of commands, keyed by chain id. */
     public static final String DOMAIN_ACKS = "chainmarket.domain-acks.v1";
+    /** Substitutions of chains' hops and paths, for operators, keyed by chain id. */
+    public static final String SUBSTITUTIONS = "chainmarket.substitutions.v1";
+    /** Providers' telemetry batches (VNF instance and link samples), keyed by provider id. */
+    public static final String TELEMETRY = "chainmarket.telemetry.v1";
+    /** Current context of each VNF instance, compacted, keyed by offer id. */
+    public static final String INSTANCE_CONTEXT = "chainmarket.context.instances.v1";
+    /** Current context of each link, compacted, keyed by link key {@code a|b}. */
+    public static final String LINK_CONTEXT = "chainmarket.context.links.v1";
+    /** Degradations detected and cleared, keyed by subject id (offer id or link key). */
+    public static final String DEGRADATIONS = "chainmarket.degradations.v1";
 
     /** Every topic with whether it is compacted. */
     public static final List<TopicSpec> ALL = List.of(
@@ -21,7 +31,12 @@ public final class Topics {
             new TopicSpec(OFFERS, true),
             new TopicSpec(CHAIN_EVENTS, false),
             new TopicSpec(DOMAIN_COMMANDS, false),
-            new TopicSpec(DOMAIN_ACKS, false));
+            new TopicSpec(DOMAIN_ACKS, false),
+            new TopicSpec(SUBSTITUTIONS, false),
+            new TopicSpec(TELEMETRY, false),
+            new TopicSpec(INSTANCE_CONTEXT, true),
+            new TopicSpec(LINK_CONTEXT, true),
+            new TopicSpec(DEGRADATIONS, false));
 
     private Topics() {
     }

@@ -6,6 +6,10 @@ public enum ChainState {
     SETTING_UP,
     /** Every domain acknowledged; traffic flows through the chain. */
     ACTIVE,
+    /** A hop or link of the chain degraded; a substitution is being chosen or waits for an operator's approval. */
+    DEGRADED,
+    /** A substitution is being installed: the new segments go in before the old ones come out. */
+    SUBSTITUTING,
     /** No concrete chain meets the order; nothing was reserved. */
     REJECTED,
     /** A domain failed or did not answer in time; the other domains were rolled back. */
@@ -17,6 +21,6 @@ public enum ChainState {
 
     /** Whether the chain holds reserved capacity in this state. */
     public boolean holdsCapacity() {
-        return this == SETTING_UP || this == ACTIVE || this == TEARING_DOWN;
+        return this == SETTING_UP || this == ACTIVE || this == DEGRADED || this == SUBSTITUTING || this == TEARING_DOWN;
     }
 }

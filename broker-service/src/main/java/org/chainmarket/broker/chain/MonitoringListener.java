@@ -1,0 +1,48 @@
+package org.chainmarket.broker.chain;
+
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.chainmarket.broker.kafka.InboundEvents;
+import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.model.Degradation;
+import org.chainmarket.schemas.model.Substitution;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads monitoring's degradation and recovery events and hands them to substitution. A degradation of the
+ * {@code heartbeat} or {@code status} metric means the subject is down (fatal for chains on it).
+ */
+@KafkaListener(groupId = "broker-degradations", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
+public class MonitoringListener {
+    static final Set<String> FATAL_METRICS = Set.of("heartbeat", "status");
+    private final InboundEvents inbound;
+    private final SubstitutionService substitutions;
+
+    public MonitoringListener(InboundEvents inbound, SubstitutionService substitutions) {
+        this.inbound = inbound;
+        this.substitutions = substitutions;
+    }
+
+    @Topic(Topics.DEGRADATIONS)
+    void receive(ConsumerRecord<String, byte[]> record) {
+        inbound.decode(record).ifPresent(event -> {
+            Degradation d = event.payload(Degradation.class);
+            if (event.type() == EventType.DEGRADATION_CLEARED) {
+                substitutions.recovered(event.id(), d.subjectKind().name(), d.subjectId());
+                return;
+            }
+            List<Substitution.Point> recent = d.recent().stream().map(p -> new Substitution.Point(p.at(), p.value())).toList();
+            substitutions.degraded(event.id(), new Substitution.Trigger(d.subjectKind().name(), d.subjectId(), d.providerId().value(),
+                    d.metric(), d.value(), d.threshold(), FATAL_METRICS.contains(d.metric()), d.at(), recent));
+        });
+    }
+}

@@ -1,0 +1,42 @@
+package org.chainmarket.broker.registry;
+
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.chainmarket.broker.kafka.InboundEvents;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.model.InstanceContext;
+import org.chainmarket.schemas.model.InstanceStatus;
+import org.chainmarket.schemas.model.LinkContext;
+import org.chainmarket.schemas.model.OfferId;
+
+/**
+ * Feeds selection with monitoring's current context: each instance's measured load, and whether an instance or
+ * link is degraded or down (selection leaves it out). Every broker instance reads the compacted context topics
+ * whole (a group of its own, from the beginning), since the read model is in memory.
+ */
+@KafkaListener(groupId = "broker-context", uniqueGroupId = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.DISABLED)
+public class ContextListener {
+    private final InboundEvents inbound;
+    private final MarketReadModel market;
+
+    public ContextListener(InboundEvents inbound, MarketReadModel market) {
+        this.inbound = inbound;
+        this.market = market;
+    }
+
+    @Topic({Topics.INSTANCE_CONTEXT, Topics.LINK_CONTEXT})
+    void receive(ConsumerRecord<String, byte[]> record) {
+        inbound.decode(record).filter(e -> !e.isTombstone()).ifPresent(event -> {
+            if (event.payload() instanceof InstanceContext c) {
+                OfferId offer = c.offerId();
+                market.setMeasuredLoad(offer, c.load());
+                market.setOfferDegraded(offer, c.status() != InstanceStatus.UP);
+            } else if (event.payload() instanceof LinkContext l) {
+                market.setLinkDegraded(l.linkKey(), l.status() != InstanceStatus.UP);
+            }
+        });
+    }
+}

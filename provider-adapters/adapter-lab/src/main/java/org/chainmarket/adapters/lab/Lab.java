@@ -1,0 +1,716 @@
+package org.chainmarket.adapters.lab;
+
+import org.chainmarket.adapters.openflow.OpenFlowConfig;
+import org.chainmarket.adapters.openflow.OpenFlowDomain;
+import org.chainmarket.adapters.srv6.Srv6Config;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.ProviderDomain;
+import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.VnfOffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A small two-provider network of Linux network namespaces, built for real packets and torn down afterwards:
+ *
+ * <pre>
+ *  h-a1 ─ [a1] ══ [a2] ─ h-a2          provider lab-ovs: Open vSwitch bridges (userspace datapath, fail_mode=secure,
+ *          │        │                    controller = the OpenFlow adapter on a Unix socket), VNFs as bumps in the wire
+ *        VNFs     VNFs ── border ── (b1) ─── (b2) ─ h-b2 (the destination)
+ *                                   │  │       │     provider lab-srv6: Linux SRv6 routers with locators fcbb:0:N::/48
+ *                               h-b1  VNFs    VNFs   SR-aware VNFs (own namespace, End SID) and SR-unaware ones (End.DX6 proxy)
+ * </pre>
+ *
+ * Hosts: {@code h-a1} fc00:1::1 and {@code h-a2} fc00:1::2 sit on one L2 path through the OVS domain (static
+ * neighbours, so no NDP crosses it), {@code h-a1} reaches fc00:2::/64 through b1's border address fc00:1::fe;
+ * {@code h-b1} fc00:3::1 hangs off b1; the destination {@code h-b2} is fc00:2::2. Nothing is forwarded unless a chain
+ * is installed: the bridges have no rules and the routers no route to fc00:2::/64.
+ *
+ * <p><b>Proving the order.</b> Every VNF has a stamp (its index, 1..60) and rewrites the DSCP of what it forwards
+ * to it; every VNF and every host counts echo requests per incoming DSCP in nftables named counters
+ * ({@code from_<stamp>}). A VNF that counted N packets "from" its predecessor's stamp saw N packets that had crossed
+ * the predecessor last. SR-aware VNFs see the outer header (the kernel copies the inner traffic class into it at
+ * encapsulation) and stamp the outer header, which is dropped at decapsulation.
+ *
+ * <p><b>Names and clean-up.</b> Every namespace is {@code cmlab-<6 hex>-<node>}; the lab's state (OVS database,
+ * sockets, logs, pid files, its owner's pid) lives in {@code /tmp/chainmarket-lab/<id>}. {@link #close} stops OVS,
+ * deletes the namespaces and the directory, and never throws. {@link #start} first removes what a crashed earlier
+ * run left behind (labs whose owner process is gone).
+ */
+public final class Lab implements AutoCloseable {
+    public static final ProviderId OVS = ProviderId.of("lab-ovs");
+    public static final ProviderId SRV6 = ProviderId.of("lab-srv6");
+    public static final String H_A1 = "h-a1";
+    public static final String H_A2 = "h-a2";
+    public static final String H_B1 = "h-b1";
+    public static final String H_B2 = "h-b2";
+    public static final String SID_SPACE = "fcbb::/16";
+    static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "chainmarket-lab");
+    private static final String PREFIX = "cmlab-";
+    private static final String OVS_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema";
+    private static final Map<String, String> HOST_ADDRESS = Map.of(H_A1, "fc00:1::1", H_A2, "fc00:1::2", H_B1, "fc00:3::1",
+            H_B2, "fc00:2::2");
+    private static final Map<String, String> HOST_SWITCH = Map.of(H_A1, "a1", H_A2, "a2", H_B1, "b1", H_B2, "b2");
+    private static final Pattern COUNTER = Pattern.compile("counter (\\S+) \\{\\s*packets (\\d+) bytes (\\d+)");
+    private static final Pattern TRANSMITTED = Pattern.compile("(\\d+) packets transmitted");
+    private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
+
+    private final String id;
+    private final LabSpec spec;
+    private final Path dir;
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Integer> stamps = new LinkedHashMap<>();
+    private final Map<String, LabSpec.Vnf> vnfs = new LinkedHashMap<>();
+    private volatile boolean closed;
+
+    private Lab(LabSpec spec) {
+        this.id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(0x1000000)).substring(2);
+        this.spec = spec;
+        this.dir = ROOT.resolve(id);
+        int k = 1;
+        for (LabSpec.Vnf v : Stream.concat(spec.ovsVnfs().stream(), spec.srv6Vnfs().stream()).toList()) {
+            if (vnfs.put(v.offerId(), v) != null) {
+                throw new IllegalArgumentException("offer " + v.offerId() + " is listed twice");
+            }
+            stamps.put(v.offerId(), k++);
+        }
+    }
+
+    /**
+     * Why the lab cannot run here (not Linux, not root, a missing tool, namespaces not allowed), or empty when it can.
+     * Tests skip with this message.
+     */
+    public static Optional<String> unavailable() {
+        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+            return Optional.of("the namespace lab needs Linux");
+        }
+        for (String tool : List.of("ip", "nft", "ping", "ethtool", "ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl")) {
+            if (!Shell.has(tool)) {
+                return Optional.of("the namespace lab needs '" + tool + "' (Debian packages iproute2 nftables iputils-ping "
+                        + "ethtool openvswitch-switch)");
+            }
+        }
+        if (!Files.exists(Path.of(OVS_SCHEMA))) {
+            return Optional.of("the namespace lab needs " + OVS_SCHEMA + " (Debian package openvswitch-switch)");
+        }
+        try {
+            if (!Shell.run("id", "-u").strip().equals("0")) {
+                return Optional.of("the namespace lab needs root (network namespaces, Open vSwitch)");
+            }
+        } catch (LabException e) {
+            return Optional.of("cannot tell whether this is root: " + e.getMessage());
+        }
+        String probe = PREFIX + "probe-" + ProcessHandle.current().pid();
+        if (Shell.quietly("ip", "netns", "add", probe) != 0) {
+            return Optional.of("network namespaces are not allowed here ('ip netns add' failed)");
+        }
+        Shell.quietly("ip", "netns", "del", probe);
+        return Optional.empty();
+    }
+
+    /** Builds the lab; on any failure removes what was built and rethrows. */
+    public static Lab start(LabSpec spec) {
+        cleanStale();
+        Lab lab = new Lab(spec);
+        try {
+            lab.build();
+            return lab;
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The namespace of a lab node ({@code h-a1}, {@code b1}, {@code ovs}, or a VNF's offer id). */
+    public String ns(String node) {
+        return PREFIX + id + "-" + node;
+    }
+
+    /** Every namespace of the lab. */
+    public List<String> namespaces() {
+        return List.copyOf(namespaces);
+    }
+
+    /** The DSCP stamp of a VNF. */
+    public int stamp(String offerId) {
+        Integer s = stamps.get(offerId);
+        if (s == null) {
+            throw new IllegalArgumentException("no VNF '" + offerId + "' in the lab");
+        }
+        return s;
+    }
+
+    /** Where a packet is counted and the stamp it must arrive with. */
+    public record Arrival(String node, int fromStamp) {
+    }
+
+    /**
+     * Where a packet of a chain through {@code offers} (in order) is counted, and with which stamp, up to
+     * {@code destination}: an OVS or SR-unaware VNF sees the inner header (last stamped by the previous such VNF); an
+     * SR-aware VNF sees the outer header, which the kernel fills from the inner one at each encapsulation and the
+     * previous SR-aware VNF of the same list stamped.
+     */
+    public List<Arrival> expectedArrivals(List<String> offers, String destination) {
+        List<Arrival> out = new ArrayList<>();
+        int inner = 0;
+        Integer outer = null;
+        for (String offer : offers) {
+            LabSpec.Vnf v = vnfs.get(offer);
+            if (v == null) {
+                throw new IllegalArgumentException("no VNF '" + offer + "' in the lab");
+            }
+            if (spec.srv6Vnfs().contains(v) && v.srAware()) {
+                out.add(new Arrival(offer, outer == null ? inner : outer));
+                outer = stamp(offer);
+            } else {
+                out.add(new Arrival(offer, inner));
+                inner = stamp(offer);
+                outer = null;
+            }
+        }
+        out.add(new Arrival(destination, inner));
+        return out;
+    }
+
+    /** The IPv6 address of a host. */
+    public static String address(String host) {
+        return HOST_ADDRESS.get(host);
+    }
+
+    // ------------------------------------------------------------------------------------------ provider descriptions
+
+    /** The OVS provider's domain as advertised to the marketplace. */
+    public ProviderDomain ovsDomain() {
+        return new ProviderDomain(OVS, "Lab OVS Networks",
+                List.of(new ProviderDomain.Switch("a1", "a1", 45.0, 7.0), new ProviderDomain.Switch("a2", "a2", 45.0, 7.1)),
+                List.of(new ProviderDomain.Site("lab-ovs-a1", "a1", 8, 16), new ProviderDomain.Site("lab-ovs-a2", "a2", 8, 16)),
+                List.of(new ProviderDomain.Link("a1", "a2", 0.1, 10_000)),
+                List.of(new ProviderDomain.BorderLink("a2", SRV6, "b1", 0.1, 10_000)));
+    }
+
+    /** The SRv6 provider's domain as advertised to the marketplace. */
+    public ProviderDomain srv6Domain() {
+        return new ProviderDomain(SRV6, "Lab SRv6 Networks",
+                List.of(new ProviderDomain.Switch("b1", "b1", 45.0, 7.2), new ProviderDomain.Switch("b2", "b2", 45.0, 7.3)),
+                List.of(new ProviderDomain.Site("lab-srv6-b1", "b1", 8, 16), new ProviderDomain.Site("lab-srv6-b2", "b2", 8, 16)),
+                List.of(new ProviderDomain.Link("b1", "b2", 0.1, 10_000)),
+                List.of(new ProviderDomain.BorderLink("b1", OVS, "a2", 0.1, 10_000)));
+    }
+
+    /** The OVS provider's offers (one chain per VNF instance: the data plane classifies by in_port). */
+    public List<VnfOffer> ovsOffers() {
+        return spec.ovsVnfs().stream().map(v -> offer(OVS, v)).toList();
+    }
+
+    public List<VnfOffer> srv6Offers() {
+        return spec.srv6Vnfs().stream().map(v -> offer(SRV6, v)).toList();
+    }
+
+    private static VnfOffer offer(ProviderId provider, LabSpec.Vnf v) {
+        return new VnfOffer(OfferId.of(v.offerId()), provider, v.vnfType(), provider + "-" + v.switchId(), 1000, 1, 0.1,
+                v.pricePerHour(), 0.0001, 0.999, v.srAware(), false, null, null);
+    }
+
+    /** How the OpenFlow adapter reaches and names the bridges. */
+    public OpenFlowConfig openFlowConfig() {
+        Map<String, OpenFlowConfig.PortBinding> a1 = new HashMap<>();
+        Map<String, OpenFlowConfig.PortBinding> a2 = new HashMap<>();
+        a1.put("host", OpenFlowConfig.PortBinding.of("a1-host"));
+        a1.put("to:a2", OpenFlowConfig.PortBinding.of("a1-to-a2"));
+        a2.put("host", OpenFlowConfig.PortBinding.of("a2-host"));
+        a2.put("to:a1", OpenFlowConfig.PortBinding.of("a2-to-a1"));
+        a2.put("border:b1", OpenFlowConfig.PortBinding.of("a2-b1"));
+        for (LabSpec.Vnf v : spec.ovsVnfs()) {
+            int k = stamp(v.offerId());
+            (v.switchId().equals("a1") ? a1 : a2).put("vnf:" + v.offerId(), new OpenFlowConfig.PortBinding("v" + k + "-i", "v" + k + "-o"));
+        }
+        return new OpenFlowConfig(ovsDomain(), OpenFlowDomain.unixSocket(dir.resolve("of.sock")),
+                Map.of("a1", new OpenFlowConfig.SwitchBinding(0xa1, a1), "a2", new OpenFlowConfig.SwitchBinding(0xa2, a2)),
+                Duration.ofMillis(20));
+    }
+
+    /** How the SRv6 adapter reaches the routers and VNFs. */
+    public Srv6Config srv6Config() {
+        Map<String, Srv6Config.Router> routers = Map.of(
+                "b1", new Srv6Config.Router(ns("b1"), "fcbb:0:1", Map.of(
+                        "border:a2", new Srv6Config.Attachment("a2", null),
+                        "host", new Srv6Config.Attachment("host", "fc00:3::1"))),
+                "b2", new Srv6Config.Router(ns("b2"), "fcbb:0:2", Map.of(
+                        "host", new Srv6Config.Attachment("host", "fc00:2::2"))));
+        Map<String, Srv6Config.Vnf> bound = new HashMap<>();
+        for (LabSpec.Vnf v : spec.srv6Vnfs()) {
+            int k = stamp(v.offerId());
+            bound.put(v.offerId(), v.srAware()
+                    ? Srv6Config.Vnf.aware(v.switchId(), ns(v.offerId()), locator(k), "eth0")
+                    : Srv6Config.Vnf.unaware(v.switchId(), "v" + k + "i", "fc00:ff:" + k + "::2", "v" + k + "o"));
+        }
+        return new Srv6Config(srv6Domain(), routers, bound, SID_SPACE, Duration.ofMillis(20));
+    }
+
+    private static String locator(int stamp) {
+        return "fcbb:0:" + Integer.toHexString(0x100 + stamp);
+    }
+
+    // ------------------------------------------------------------------------------------------------- traffic
+
+    /** Sends {@code count} echo requests from {@code host} to {@code address} at {@code perSecond}; returns how many left. */
+    public int ping(String host, String address, int count, int perSecond) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
+        cmd.addAll(List.of(pingArgs(address, count, perSecond)));
+        Shell.Result r = Shell.exec(cmd, null, Map.of());
+        if (r.exit() > 1) { // 1 is "no reply": the lab's chains are one-way
+            throw new LabException(String.join(" ", cmd) + " failed (exit " + r.exit() + "): " + r.err().strip());
+        }
+        return parseTransmitted(r.out());
+    }
+
+    /** Starts a ping in the background; {@link Pinger#await} returns how many requests were sent. */
+    public Pinger pingInBackground(String host, String address, int count, int perSecond) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
+        cmd.addAll(List.of(pingArgs(address, count, perSecond)));
+        try {
+            Path out = Files.createTempFile(dir, "ping", ".out");
+            return new Pinger(Shell.start(cmd, Map.of(), out), out);
+        } catch (IOException e) {
+            throw new LabException("cannot start ping: " + e.getMessage(), e);
+        }
+    }
+
+    /** A ping running in the background. */
+    public static final class Pinger {
+        private final Process process;
+        private final Path output;
+
+        Pinger(Process process, Path output) {
+            this.process = process;
+            this.output = output;
+        }
+
+        /** Waits for the ping to end and returns how many echo requests it sent. */
+        public int await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new LabException("ping did not end within " + timeout.toSeconds() + " s");
+                }
+                return parseTransmitted(Files.readString(output));
+            } catch (IOException e) {
+                throw new LabException("cannot read ping output: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted while waiting for ping", e);
+            }
+        }
+    }
+
+    private static String[] pingArgs(String address, int count, int perSecond) {
+        return new String[] {"ping", "-6", "-n", "-q", "-c", String.valueOf(count), "-i",
+                String.format(java.util.Locale.ROOT, "%.3f", 1.0 / perSecond), "-W", "0.1", address};
+    }
+
+    private static int parseTransmitted(String output) {
+        Matcher m = TRANSMITTED.matcher(output);
+        if (!m.find()) {
+            throw new LabException("cannot read how many echo requests ping sent from: " + output);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Sends {@code count} UDP datagrams from {@code host} to {@code address} port {@code port}. */
+    public void sendUdp(String host, String address, int port, int count) {
+        Shell.in(ns(host), "bash", "-c", "for i in $(seq " + count + "); do echo probe > /dev/udp/" + address + "/" + port + "; done");
+    }
+
+    /**
+     * The nftables counters of a VNF or host: {@code from_<stamp>} (echo requests that arrived with that DSCP),
+     * {@code dropped} (what a filter VNF dropped), {@code udp9} (UDP to port 9 that reached a host).
+     */
+    public Map<String, Long> counters(String node) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        Matcher m = COUNTER.matcher(Shell.in(ns(node), "nft", "list", "counters"));
+        while (m.find()) {
+            out.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        return out;
+    }
+
+    /** Echo requests that reached {@code node} last stamped by {@code fromStamp} (0: no VNF). */
+    public long received(String node, int fromStamp) {
+        return counters(node).getOrDefault("from_" + fromStamp, 0L);
+    }
+
+    /** Echo requests that reached {@code node}, whatever their stamp. */
+    public long receivedTotal(String node) {
+        return counters(node).entrySet().stream().filter(e -> e.getKey().startsWith("from_")).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Zeroes every counter of every host and VNF. */
+    public void resetCounters() {
+        for (String node : Stream.concat(HOST_ADDRESS.keySet().stream(), vnfs.keySet().stream()).toList()) {
+            Shell.in(ns(node), "nft", "reset", "counters");
+        }
+    }
+
+    /** The OpenFlow rules a bridge holds, as {@code ovs-ofctl dump-flows} prints them (independent of the adapter). */
+    public List<String> dumpFlows(String switchId) {
+        return Shell.run(List.of("ovs-ofctl", "-O", "OpenFlow13", "--names", "dump-flows", "unix:" + dir.resolve("br-" + switchId + ".mgmt")), null)
+                .lines().filter(l -> l.contains("cookie=")).toList();
+    }
+
+    // ------------------------------------------------------------------------------------------------- building
+
+    private void build() {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("owner.pid"), String.valueOf(ProcessHandle.current().pid()));
+        } catch (IOException e) {
+            throw new LabException("cannot create the lab directory " + dir + ": " + e.getMessage(), e);
+        }
+        List<String> nodes = new ArrayList<>(List.of("ovs", H_A1, H_A2, H_B1, H_B2, "b1", "b2"));
+        nodes.addAll(vnfs.keySet());
+        for (String n : nodes) {
+            Shell.run("ip", "netns", "add", ns(n));
+            namespaces.add(ns(n));
+            Shell.in(ns(n), "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.default.accept_dad=0",
+                    "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_ra=0", "net.ipv6.conf.default.router_solicitations=0",
+                    "net.ipv6.conf.all.seg6_enabled=1", "net.ipv6.conf.default.seg6_enabled=1",
+                    "net.ipv6.conf.all.keep_addr_on_down=1");
+        }
+        links();
+        Map<String, List<String>> batch = new LinkedHashMap<>();
+        nodes.forEach(n -> batch.put(n, new ArrayList<>(List.of("link set lo up"))));
+        addressing(batch);
+        batch.forEach((n, lines) -> Shell.run(List.of("ip", "-n", ns(n), "-batch", "-"), String.join("\n", lines) + "\n"));
+        Shell.in(ns("b1"), "ip", "sr", "tunsrc", "set", "fcbb:0:1::1");
+        Shell.in(ns("b2"), "ip", "sr", "tunsrc", "set", "fcbb:0:2::1");
+        nftables();
+        openVswitch();
+        LOG.info("lab {} is up: {} namespaces, {} VNFs", id, namespaces.size(), vnfs.size());
+    }
+
+    private final List<String[]> ovsVeths = new ArrayList<>();
+
+    private void links() {
+        List<String> lines = new ArrayList<>();
+        veth(lines, "ovs", "a1-host", H_A1, "eth0", "02:00:00:00:0a:01");
+        veth(lines, "ovs", "a2-host", H_A2, "eth0", "02:00:00:00:0a:02");
+        veth(lines, "ovs", "a2-b1", "b1", "a2", "02:00:00:00:0b:01");
+        veth(lines, "b1", "host", H_B1, "eth0", null);
+        veth(lines, "b2", "host", H_B2, "eth0", null);
+        veth(lines, "b1", "b2", "b2", "b1", null);
+        for (LabSpec.Vnf v : spec.ovsVnfs()) {
+            int k = stamp(v.offerId());
+            veth(lines, "ovs", "v" + k + "-i", v.offerId(), "in", null);
+            veth(lines, "ovs", "v" + k + "-o", v.offerId(), "out", null);
+        }
+        for (LabSpec.Vnf v : spec.srv6Vnfs()) {
+            int k = stamp(v.offerId());
+            if (v.srAware()) {
+                veth(lines, v.switchId(), "v" + k, v.offerId(), "eth0", null);
+            } else {
+                veth(lines, v.switchId(), "v" + k + "i", v.offerId(), "in0", null);
+                veth(lines, v.switchId(), "v" + k + "o", v.offerId(), "out0", null);
+            }
+        }
+        Shell.run(List.of("ip", "-batch", "-"), String.join("\n", lines) + "\n");
+        // the userspace datapath does not fill in checksums that veths leave to "hardware": turn TX offload off
+        Map<String, List<String>> byNs = new LinkedHashMap<>();
+        for (String[] end : ovsVeths) {
+            byNs.computeIfAbsent(end[0], k -> new ArrayList<>()).add(end[1]);
+        }
+        byNs.forEach((node, ifs) -> Shell.in(ns(node), "bash", "-c",
+                "for i in " + String.join(" ", ifs) + "; do ethtool -K $i tx off >/dev/null || exit 1; done"));
+    }
+
+    private void veth(List<String> lines, String nodeA, String ifA, String nodeB, String ifB, String macB) {
+        lines.add("link add " + ifA + " netns " + ns(nodeA) + " type veth peer name " + ifB + " netns " + ns(nodeB)
+                + (macB == null ? "" : " address " + macB));
+        if (nodeA.equals("ovs")) {
+            ovsVeths.add(new String[] {nodeA, ifA});
+            ovsVeths.add(new String[] {nodeB, ifB});
+        }
+    }
+
+    private void addressing(Map<String, List<String>> b) {
+        for (Map.Entry<String, List<String>> e : b.entrySet()) {
+            String n = e.getKey();
+            List<String> l = e.getValue();
+            switch (n) {
+                case "ovs" -> { }
+                case H_A1 -> l.addAll(List.of("link set eth0 up", "addr add fc00:1::1/64 dev eth0 nodad",
+                        "neigh replace fc00:1::2 lladdr 02:00:00:00:0a:02 dev eth0 nud permanent",
+                        "neigh replace fc00:1::fe lladdr 02:00:00:00:0b:01 dev eth0 nud permanent",
+                        "route add fc00:2::/64 via fc00:1::fe"));
+                case H_A2 -> l.addAll(List.of("link set eth0 up", "addr add fc00:1::2/64 dev eth0 nodad",
+                        "neigh replace fc00:1::1 lladdr 02:00:00:00:0a:01 dev eth0 nud permanent"));
+                case H_B1 -> l.addAll(List.of("link set eth0 up", "addr add fc00:3::1/64 dev eth0 nodad",
+                        "route add fc00:2::/64 via fc00:3::fe"));
+                case H_B2 -> l.addAll(List.of("link set eth0 up", "addr add fc00:2::2/64 dev eth0 nodad"));
+                case "b1" -> l.addAll(List.of("link set a2 up", "link set host up", "link set b2 up",
+                        "addr add fcbb:0:1::1/128 dev lo", "addr add fc00:1::fe/64 dev a2 nodad",
+                        "addr add fc00:3::fe/64 dev host nodad", "addr add fc00:fe00::1/64 dev b2 nodad",
+                        "route add fcbb:0:2::/48 via fc00:fe00::2"));
+                case "b2" -> l.addAll(List.of("link set b1 up", "link set host up", "addr add fcbb:0:2::1/128 dev lo",
+                        "addr add fc00:fe00::2/64 dev b1 nodad", "addr add fc00:2::fe/64 dev host nodad",
+                        "route add fcbb:0:1::/48 via fc00:fe00::1"));
+                default -> {
+                    LabSpec.Vnf v = vnfs.get(n);
+                    int k = stamp(n);
+                    if (spec.ovsVnfs().contains(v)) {
+                        l.addAll(List.of("link set in up", "link set out up"));
+                    } else if (v.srAware()) {
+                        l.addAll(List.of("link set eth0 up", "addr add fc00:ff:" + k + "::2/64 dev eth0 nodad",
+                                "route add default via fc00:ff:" + k + "::1"));
+                    } else {
+                        l.addAll(List.of("link set in0 up", "link set out0 up", "addr add fc00:ff:" + k + "::2/64 dev in0 nodad",
+                                "addr add fc00:fe:" + k + "::2/64 dev out0 nodad", "route add default via fc00:fe:" + k + "::1"));
+                    }
+                }
+            }
+        }
+        for (LabSpec.Vnf v : spec.srv6Vnfs()) {
+            int k = stamp(v.offerId());
+            String other = v.switchId().equals("b1") ? "b2" : "b1";
+            List<String> r = b.get(v.switchId());
+            if (v.srAware()) {
+                r.addAll(List.of("link set v" + k + " up", "addr add fc00:ff:" + k + "::1/64 dev v" + k + " nodad",
+                        "route add " + locator(k) + "::/48 via fc00:ff:" + k + "::2"));
+                b.get(other).add("route add " + locator(k) + "::/48 via fc00:fe00::" + (other.equals("b1") ? "2" : "1"));
+            } else {
+                r.addAll(List.of("link set v" + k + "i up", "link set v" + k + "o up",
+                        "addr add fc00:ff:" + k + "::1/64 dev v" + k + "i nodad",
+                        "addr add fc00:fe:" + k + "::1/64 dev v" + k + "o nodad"));
+            }
+        }
+    }
+
+    private void nftables() {
+        List<Integer> all = new ArrayList<>(List.of(0));
+        all.addAll(stamps.values());
+        for (String host : HOST_ADDRESS.keySet()) {
+            StringBuilder t = new StringBuilder("table ip6 lab {\n");
+            counters(t, all);
+            t.append("  counter udp9 { }\n  chain input {\n    type filter hook input priority 0;\n");
+            all.forEach(s -> t.append("    icmpv6 type echo-request ip6 dscp ").append(s).append(" counter name \"from_").append(s).append("\"\n"));
+            t.append("    udp dport 9 counter name \"udp9\"\n  }\n}\n");
+            Shell.run(List.of("ip", "netns", "exec", ns(host), "nft", "-f", "-"), t.toString());
+        }
+        for (LabSpec.Vnf v : vnfs.values()) {
+            int k = stamp(v.offerId());
+            StringBuilder t = new StringBuilder();
+            boolean ovs = spec.ovsVnfs().contains(v);
+            if (ovs) {
+                t.append("table netdev lab {\n");
+                counters(t, all);
+                t.append("  counter dropped { }\n  chain ingress {\n    type filter hook ingress device \"in\" priority 0;\n");
+                all.forEach(s -> t.append("    meta protocol ip6 icmpv6 type echo-request ip6 dscp ").append(s)
+                        .append(" counter name \"from_").append(s).append("\"\n"));
+                if (v.filter()) {
+                    t.append("    meta protocol ip6 meta l4proto udp udp dport 9 counter name \"dropped\" drop\n");
+                }
+                t.append("    meta protocol ip6 ip6 dscp set ").append(k).append("\n    fwd to \"out\"\n  }\n}\n");
+            } else if (v.srAware()) {
+                String loc = locator(k) + "::/48";
+                t.append("table ip6 lab {\n");
+                counters(t, all);
+                t.append("  counter dropped { }\n  chain pre {\n    type filter hook prerouting priority 0;\n");
+                all.forEach(s -> t.append("    ip6 daddr ").append(loc).append(" ip6 dscp ").append(s)
+                        .append(" counter name \"from_").append(s).append("\"\n"));
+                t.append("    ip6 daddr ").append(loc).append(" ip6 dscp set ").append(k).append("\n  }\n}\n");
+            } else {
+                t.append("table ip6 lab {\n");
+                counters(t, all);
+                t.append("  counter dropped { }\n  chain forward {\n    type filter hook forward priority 0;\n");
+                all.forEach(s -> t.append("    icmpv6 type echo-request ip6 dscp ").append(s)
+                        .append(" counter name \"from_").append(s).append("\"\n"));
+                if (v.filter()) {
+                    t.append("    udp dport 9 counter name \"dropped\" drop\n");
+                }
+                t.append("    ip6 dscp set ").append(k).append("\n  }\n}\n");
+            }
+            Shell.run(List.of("ip", "netns", "exec", ns(v.offerId()), "nft", "-f", "-"), t.toString());
+        }
+    }
+
+    private static void counters(StringBuilder t, List<Integer> stamps) {
+        stamps.forEach(s -> t.append("  counter from_").append(s).append(" { }\n"));
+    }
+
+    private void openVswitch() {
+        Map<String, String> env = Map.of("OVS_RUNDIR", dir.toString(), "OVS_DBDIR", dir.toString(), "OVS_LOGDIR", dir.toString());
+        String db = "unix:" + dir.resolve("db.sock");
+        Shell.run("ovsdb-tool", "create", dir.resolve("conf.db").toString(), OVS_SCHEMA);
+        processes.add(Shell.start(List.of("ovsdb-server", dir.resolve("conf.db").toString(), "--remote=p" + db,
+                "--pidfile=" + dir.resolve("ovsdb-server.pid"), "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
+                "--log-file=" + dir.resolve("ovsdb-server.log")), env, dir.resolve("ovsdb-server.out")));
+        awaitFile(dir.resolve("db.sock"), "ovsdb-server");
+        vsctl("--no-wait", "init");
+        processes.add(Shell.start(List.of("ip", "netns", "exec", ns("ovs"), "ovs-vswitchd", db,
+                "--pidfile=" + dir.resolve("ovs-vswitchd.pid"), "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"),
+                "--log-file=" + dir.resolve("ovs-vswitchd.log")), env, dir.resolve("ovs-vswitchd.out")));
+        awaitFile(dir.resolve("ovs-vswitchd.ctl"), "ovs-vswitchd");
+        List<String> cmd = new ArrayList<>();
+        for (String sw : List.of("a1", "a2")) {
+            String br = "br-" + sw;
+            cmd.addAll(List.of("--", "add-br", br, "--", "set", "bridge", br, "datapath_type=netdev", "protocols=OpenFlow13",
+                    "fail_mode=secure", "other-config:datapath-id=00000000000000" + sw, "other-config:disable-in-band=true",
+                    "--", "add-port", br, sw + "-host"));
+            String peer = sw.equals("a1") ? "a2" : "a1";
+            cmd.addAll(List.of("--", "add-port", br, sw + "-to-" + peer, "--", "set", "interface", sw + "-to-" + peer,
+                    "type=patch", "options:peer=" + peer + "-to-" + sw));
+            for (LabSpec.Vnf v : spec.ovsVnfs()) {
+                if (v.switchId().equals(sw)) {
+                    int k = stamp(v.offerId());
+                    cmd.addAll(List.of("--", "add-port", br, "v" + k + "-i", "--", "add-port", br, "v" + k + "-o"));
+                }
+            }
+            cmd.addAll(List.of("--", "--id=@c" + sw, "create", "controller", "target=\"unix:" + dir.resolve("of.sock") + "\"",
+                    "max_backoff=1000", "--", "set", "bridge", br, "controller=@c" + sw));
+        }
+        cmd.addAll(List.of("--", "add-port", "br-a2", "a2-b1"));
+        vsctl(cmd.toArray(String[]::new));
+        String ovsNs = ns("ovs");
+        Shell.in(ovsNs, "bash", "-c", "for i in $(ls /sys/class/net); do ip link set $i up; done");
+    }
+
+    private void vsctl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + dir.resolve("db.sock"), "--timeout=20"));
+        cmd.addAll(List.of(args));
+        Shell.Result r = Shell.exec(cmd, null, Map.of("OVS_RUNDIR", dir.toString()));
+        if (r.exit() != 0) {
+            throw new LabException(String.join(" ", cmd) + " failed: " + r.err().strip());
+        }
+    }
+
+    private void awaitFile(Path file, String what) {
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > until) {
+                throw new LabException(what + " did not create " + file + " within 10 s (see the logs in " + dir + ")");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- clean-up
+
+    /** Stops Open vSwitch, deletes every namespace and the lab directory. Never throws; safe to call twice. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Process p : processes) {
+            stop(p.toHandle());
+        }
+        destroy(dir, namespaces);
+        LOG.info("lab {} removed", id);
+    }
+
+    private static void stop(ProcessHandle p) {
+        p.destroy();
+        try {
+            p.onExit().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+        }
+    }
+
+    private static void destroy(Path dir, List<String> namespaces) {
+        for (String n : namespaces) {
+            Shell.quietly("ip", "netns", "del", n);
+        }
+        try (Stream<Path> files = Files.exists(dir) ? Files.walk(dir) : Stream.empty()) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Removes labs whose owner process is gone: their OVS processes, namespaces and directories. */
+    static void cleanStale() {
+        List<String> existing;
+        try {
+            existing = Shell.run("ip", "netns", "list").lines().map(l -> l.split(" ")[0]).filter(n -> n.startsWith(PREFIX)).toList();
+        } catch (LabException e) {
+            existing = List.of();
+        }
+        Map<String, List<String>> byLab = new HashMap<>();
+        for (String n : existing) {
+            String rest = n.substring(PREFIX.length());
+            int dash = rest.indexOf('-');
+            byLab.computeIfAbsent(dash < 0 ? rest : rest.substring(0, dash), k -> new ArrayList<>()).add(n);
+        }
+        List<String> labIds = new ArrayList<>(byLab.keySet());
+        if (Files.isDirectory(ROOT)) {
+            try (Stream<Path> dirs = Files.list(ROOT)) {
+                dirs.map(d -> d.getFileName().toString()).filter(d -> !labIds.contains(d)).forEach(labIds::add);
+            } catch (IOException ignored) {
+                // nothing to clean there
+            }
+        }
+        for (String lab : labIds) {
+            if (lab.startsWith("probe")) {
+                continue;
+            }
+            Path d = ROOT.resolve(lab);
+            if (ownerAlive(d)) {
+                continue;
+            }
+            LOG.info("removing stale lab {}", lab);
+            for (String pidFile : List.of("ovs-vswitchd.pid", "ovsdb-server.pid")) {
+                try {
+                    long pid = Long.parseLong(Files.readString(d.resolve(pidFile)).strip());
+                    ProcessHandle.of(pid).filter(h -> h.info().command().orElse("").contains("ovs")).ifPresent(Lab::stop);
+                } catch (IOException | RuntimeException ignored) {
+                    // no such process any more
+                }
+            }
+            destroy(d, byLab.getOrDefault(lab, List.of()));
+        }
+    }
+
+    private static boolean ownerAlive(Path labDir) {
+        try {
+            long pid = Long.parseLong(Files.readString(labDir.resolve("owner.pid")).strip());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The host a lab switch's {@code host} port leads to. */
+    public static String hostAt(String switchId) {
+        return HOST_SWITCH.entrySet().stream().filter(e -> e.getValue().equals(switchId)).map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no host at switch " + switchId));
+    }
+}

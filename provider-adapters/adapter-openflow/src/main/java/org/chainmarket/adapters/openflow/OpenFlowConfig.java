@@ -1,0 +1,56 @@
+package org.chainmarket.adapters.openflow;
+
+import org.chainmarket.schemas.model.ProviderDomain;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How an OpenFlow domain is wired: the advertised domain, where the controller listens (a TCP address or a Unix
+ * socket, {@code ovs-vsctl set-controller br tcp:...} or {@code unix:...}), and for every switch its datapath id and
+ * how the logical port names of the SPI ({@code host}, {@code border:<peer>}, {@code to:<neighbour>},
+ * {@code vnf:<offerId>}) map to the bridge's OpenFlow port names.
+ *
+ * @param drain how long stale entries stay after a replacement's new entries are committed, so packets already
+ *              inside an old VNF can leave it (make-before-break)
+ */
+public record OpenFlowConfig(ProviderDomain domain, SocketAddress listen, Map<String, SwitchBinding> switches,
+                             Duration drain) {
+    public OpenFlowConfig {
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(listen, "listen");
+        switches = Map.copyOf(switches);
+        drain = drain == null ? Duration.ofMillis(20) : drain;
+        for (ProviderDomain.Switch s : domain.switches()) {
+            if (!switches.containsKey(s.switchId())) {
+                throw new IllegalArgumentException("switch '" + s.switchId() + "' of domain " + domain.providerId()
+                        + " has no binding (datapath id and ports)");
+            }
+        }
+    }
+
+    /** One bridge: its datapath id and its logical ports. */
+    public record SwitchBinding(long datapathId, Map<String, PortBinding> ports) {
+        public SwitchBinding {
+            ports = Map.copyOf(ports);
+        }
+    }
+
+    /**
+     * The OpenFlow port names behind one logical port: traffic is sent {@code toward} the first and comes back
+     * {@code from} the second. They are the same port except for a bump-in-the-wire VNF with an in and an out side.
+     */
+    public record PortBinding(String toward, String from) {
+        public PortBinding {
+            Objects.requireNonNull(toward, "toward");
+            Objects.requireNonNull(from, "from");
+        }
+
+        /** A port that sends and receives on the same OpenFlow port. */
+        public static PortBinding of(String name) {
+            return new PortBinding(name, name);
+        }
+    }
+}
