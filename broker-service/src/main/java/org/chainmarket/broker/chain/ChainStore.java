@@ -260,8 +260,7 @@ public class ChainStore {
             return Optional.empty();
         }
         endSubstitution(c, Substitution.Status.SUPERSEDED, "A newer proposal replaced it.", new Changes());
-        SubstitutionEntity s = newSubstitution(c, trigger, Substitution.Policy.APPROVAL, after, null);
-        s.status = Substitution.Status.PROPOSED;
+        SubstitutionEntity s = newSubstitution(c, trigger, Substitution.Policy.APPROVAL, Substitution.Status.PROPOSED, after, null);
         s.outcome = "Waiting for an operator's approval: " + describeChange(concrete(c), after, s.changedHopList());
         em.persist(s);
         c.substitutionId = s.id;
@@ -286,7 +285,7 @@ public class ChainStore {
         SubstitutionEntity s = proposalId == null ? null : em.find(SubstitutionEntity.class, proposalId);
         if (s == null || s.status != Substitution.Status.PROPOSED || !s.id.equals(c.substitutionId)) {
             endSubstitution(c, Substitution.Status.SUPERSEDED, "Another substitution replaced it.", changes);
-            s = newSubstitution(c, trigger, policy, after, rollbackOf);
+            s = newSubstitution(c, trigger, policy, Substitution.Status.APPLYING, after, rollbackOf);
             em.persist(s);
         } else {
             s.afterJson = Json.text(after);
@@ -346,8 +345,7 @@ public class ChainStore {
         }
         Changes changes = new Changes();
         endSubstitution(c, Substitution.Status.SUPERSEDED, "A newer degradation replaced it.", changes);
-        SubstitutionEntity s = newSubstitution(c, trigger, policy, null, null);
-        s.status = Substitution.Status.NO_ALTERNATIVE;
+        SubstitutionEntity s = newSubstitution(c, trigger, policy, Substitution.Status.NO_ALTERNATIVE, null, null);
         s.outcome = reason;
         em.persist(s);
         announce(s);
@@ -574,9 +572,10 @@ public class ChainStore {
     }
 
     private SubstitutionEntity newSubstitution(ChainEntity c, Substitution.Trigger trigger, Substitution.Policy policy,
-                                               ConcreteChain after, String rollbackOf) {
+                                               Substitution.Status status, ConcreteChain after, String rollbackOf) {
         SubstitutionEntity s = new SubstitutionEntity();
         s.id = UUID.randomUUID().toString();
+        s.status = status;
         s.chainId = c.id;
         s.buyerId = c.buyerId;
         s.policy = policy;
