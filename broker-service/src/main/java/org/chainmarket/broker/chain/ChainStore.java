@@ -201,18 +201,19 @@ public class ChainStore {
     }
 
     /**
-     * Marks the chains that use the degraded instance or link DEGRADED (those already DEGRADED stay so) and returns
-     * them for re-selection; chains in set-up, substitution or tear-down are left to finish. Applied once per event.
+     * Marks the chains that use the degraded instance or link DEGRADED and returns them for re-selection, with those
+     * already DEGRADED unless {@code onlyActive}; chains in set-up, substitution or tear-down are left to finish.
+     * Applied once per event ({@code eventId} null: a re-check, not an event).
      */
     @Transactional
-    public List<Affected> degrade(String eventId, Substitution.Trigger trigger) {
-        if (!processed.firstTime("degradations", eventId)) {
+    public List<Affected> degrade(String eventId, Substitution.Trigger trigger, boolean onlyActive) {
+        if (eventId != null && !processed.firstTime("degradations", eventId)) {
             return List.of();
         }
         List<Affected> out = new ArrayList<>();
         for (String id : chainsUsing(trigger.kind(), trigger.subjectId())) {
             ChainEntity c = em.find(ChainEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
-            if (c.state != ChainState.ACTIVE && c.state != ChainState.DEGRADED) {
+            if (c.state != ChainState.ACTIVE && (onlyActive || c.state != ChainState.DEGRADED)) {
                 continue;
             }
             if (c.state == ChainState.ACTIVE) {

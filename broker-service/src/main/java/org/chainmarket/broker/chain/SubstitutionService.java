@@ -1,6 +1,7 @@
 package org.chainmarket.broker.chain;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.chainmarket.broker.registry.MarketReadModel;
@@ -14,12 +15,16 @@ import org.chainmarket.selection.Encapsulation;
 import org.chainmarket.selection.MarketSnapshot;
 import org.chainmarket.selection.SelectionResult;
 import org.chainmarket.selection.network.NetLink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps bought chains good. A degradation marks the instance or link degraded in the read model (selection leaves
@@ -31,12 +36,14 @@ import java.util.Set;
  */
 @Singleton
 public class SubstitutionService {
+    private static final Logger LOG = LoggerFactory.getLogger(SubstitutionService.class);
     private final ChainStore store;
     private final ChainService chains;
     private final MarketReadModel market;
     private final Registry registry;
     private final ChainSelector reselector;
     private final Set<String> approvalBuyers;
+    private final Map<String, Substitution.Trigger> degradedSubjects = new ConcurrentHashMap<>();
 
     public SubstitutionService(ChainStore store, ChainService chains, MarketReadModel market, Registry registry,
                                @Named(SelectionFactory.RESELECTION) ChainSelector reselector,
@@ -52,16 +59,33 @@ public class SubstitutionService {
     /** Monitoring reported a degraded instance or link. */
     public void degraded(String eventId, Substitution.Trigger trigger) {
         mark(trigger.kind(), trigger.subjectId(), true);
-        List<ChainStore.Affected> affected = store.degrade(eventId, trigger);
+        degradedSubjects.put(trigger.kind() + ":" + trigger.subjectId(), trigger);
+        List<ChainStore.Affected> affected = store.degrade(eventId, trigger, false);
         chains.applied(Holdings.NONE);
         if (!affected.isEmpty()) {
             substitute(affected, trigger);
         }
     }
 
+    /**
+     * Re-checks ACTIVE chains against what is degraded now: a chain that was being set up or substituted when its
+     * instance or link degraded (for example onto another instance of a failing site) is substituted too.
+     */
+    @Scheduled(fixedDelay = "${chainmarket.substitution.reconcile-interval}", initialDelay = "2s")
+    void reconcile() {
+        for (Substitution.Trigger trigger : List.copyOf(degradedSubjects.values())) {
+            List<ChainStore.Affected> affected = store.degrade(null, trigger, true);
+            if (!affected.isEmpty()) {
+                chains.applied(Holdings.NONE);
+                substitute(affected, trigger);
+            }
+        }
+    }
+
     /** Monitoring reported that a degraded instance or link recovered. */
     public void recovered(String eventId, String kind, String subjectId) {
         mark(kind, subjectId, false);
+        degradedSubjects.remove(kind + ":" + subjectId);
         store.recover(eventId, kind, subjectId, this::usesDegraded).forEach(t -> chains.applied(t.holdings()));
         chains.applied(Holdings.NONE);
     }
@@ -126,24 +150,31 @@ public class SubstitutionService {
     private void substitute(List<ChainStore.Affected> affected, Substitution.Trigger trigger) {
         List<SelectionResult> results = reselect(affected);
         for (int i = 0; i < affected.size(); i++) {
-            ChainStore.Affected a = affected.get(i);
-            SelectionResult r = results.get(i);
-            Substitution.Policy policy = policy(a);
-            if (r instanceof SelectionResult.Selected s && policy == Substitution.Policy.APPROVAL) {
-                store.propose(a.chainId(), trigger, s.chain());
-            } else if (r instanceof SelectionResult.Selected s) {
-                if (!begin(a, trigger, s.chain(), policy, null, null)) {
-                    SelectionResult again = reselect(List.of(a)).get(0);
-                    if (!(again instanceof SelectionResult.Selected s2) || !begin(a, trigger, s2.chain(), policy, null, null)) {
-                        store.noAlternative(a.chainId(), trigger, policy, "the capacity of every substitute was taken by other chains")
-                                .ifPresent(t -> chains.applied(t.holdings()));
-                    }
-                }
-            } else if (r instanceof SelectionResult.Rejected rej) {
-                store.noAlternative(a.chainId(), trigger, policy, rej.reason()).ifPresent(t -> chains.applied(t.holdings()));
+            try {
+                apply(affected.get(i), results.get(i), trigger);
+            } catch (OperationConflictException e) {
+                LOG.info("chain {} moved on while it was re-selected: {}", affected.get(i).chainId(), e.getMessage());
             }
         }
         chains.applied(Holdings.NONE);
+    }
+
+    /** Proposes, starts or records as impossible one chain's substitution. */
+    private void apply(ChainStore.Affected a, SelectionResult r, Substitution.Trigger trigger) {
+        Substitution.Policy policy = policy(a);
+        if (r instanceof SelectionResult.Selected s && policy == Substitution.Policy.APPROVAL) {
+            store.propose(a.chainId(), trigger, s.chain());
+        } else if (r instanceof SelectionResult.Selected s) {
+            if (!begin(a, trigger, s.chain(), policy, null, null)) {
+                SelectionResult again = reselect(List.of(a)).get(0);
+                if (!(again instanceof SelectionResult.Selected s2) || !begin(a, trigger, s2.chain(), policy, null, null)) {
+                    store.noAlternative(a.chainId(), trigger, policy, "the capacity of every substitute was taken by other chains")
+                            .ifPresent(t -> chains.applied(t.holdings()));
+                }
+            }
+        } else if (r instanceof SelectionResult.Rejected rej) {
+            store.noAlternative(a.chainId(), trigger, policy, rej.reason()).ifPresent(t -> chains.applied(t.holdings()));
+        }
     }
 
     /** Re-selects the chains together on a snapshot where their own holds are given back. */

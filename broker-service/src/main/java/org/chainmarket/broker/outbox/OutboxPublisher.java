@@ -51,8 +51,9 @@ public class OutboxPublisher {
         for (Future<RecordMetadata> f : sent) {
             f.get(30, TimeUnit.SECONDS);
         }
-        em.createNativeQuery("DELETE FROM outbox WHERE seq <= ?1 AND seq >= ?2")
-                .setParameter(1, rows.get(rows.size() - 1).seq).setParameter(2, rows.get(0).seq)
+        // exactly the rows sent: a concurrent transaction may commit a lower sequence number after this one was read
+        em.createQuery("DELETE FROM OutboxEntity o WHERE o.seq IN :seqs")
+                .setParameter("seqs", rows.stream().map(r -> r.seq).toList())
                 .executeUpdate();
         return rows.size();
     }

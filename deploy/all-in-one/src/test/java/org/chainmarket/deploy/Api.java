@@ -41,10 +41,14 @@ final class Api {
     /** Waits until the chain reaches {@code state} and returns it. */
     JsonNode awaitState(String chainId, String state) {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            last[0] = get("/api/v1/chains/" + chainId).body();
-            return state.equals(last[0].path("state").asText());
-        });
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                last[0] = get("/api/v1/chains/" + chainId).body();
+                return state.equals(last[0].path("state").asText());
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("chain " + chainId + " did not become " + state + " in 30 s; it is " + last[0], e);
+        }
         return last[0];
     }
 

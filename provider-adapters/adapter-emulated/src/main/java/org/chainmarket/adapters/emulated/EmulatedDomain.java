@@ -2,12 +2,15 @@ package org.chainmarket.adapters.emulated;
 
 import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.api.PathProviderService;
+import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
+import org.chainmarket.schemas.model.TelemetryBatch;
+import org.chainmarket.schemas.model.VnfOffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +42,13 @@ import java.util.function.BiConsumer;
  * A SETUP replaces the chain's entries make-before-break (changed and new entries first, then the stale ones
  * removed); a TEARDOWN removes every entry of the chain. A command id already answered is answered again from a
  * cache and not re-applied. Queries are thread-safe and may run while commands are applied.
+ *
+ * <p>As a {@link TelemetrySource} it reports operational data from a load model: each offer carries the bandwidth
+ * of the chains whose entries send traffic into it, each link the bandwidth of the entries that forward over it
+ * (see {@link #sample}); faults can be injected ({@link #makeHot}, {@link #kill}, {@link #failSite},
+ * {@link #makeLinkHot}) to replay degradation scenarios.
  */
-public final class EmulatedDomain implements PathProvider {
+public final class EmulatedDomain implements PathProvider, TelemetrySource {
     /** The priority of every entry the domain installs. */
     public static final int PRIORITY = 100;
     /** How many answered command ids are remembered for idempotency (oldest forgotten first). */
@@ -52,6 +60,8 @@ public final class EmulatedDomain implements PathProvider {
     private final FlowPlanner planner;
     private final Map<String, EmulatedSwitch> switches;
     private final ConcurrentMap<ChainId, List<FlowEntry>> chains = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ChainId, Double> bandwidth = new ConcurrentHashMap<>();
+    private final TelemetryModel telemetry;
     private final Map<String, DomainAck> answers = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, DomainAck> eldest) {
@@ -72,7 +82,19 @@ public final class EmulatedDomain implements PathProvider {
      * @throws IllegalArgumentException when the description is inconsistent (a link or site at an unknown switch, ...)
      */
     public EmulatedDomain(ProviderDomain domain) {
+        this(domain, List.of());
+    }
+
+    /**
+     * A domain that also reports telemetry for {@code offers} (its VNF instances: capacity, nominal processing
+     * delay and site drive the load model), all flow tables empty.
+     *
+     * @throws IllegalArgumentException when the description is inconsistent, or an offer belongs to another provider
+     *                                  or names a site the domain does not have
+     */
+    public EmulatedDomain(ProviderDomain domain, List<VnfOffer> offers) {
         this.domain = Objects.requireNonNull(domain, "domain");
+        this.telemetry = new TelemetryModel(domain, Objects.requireNonNull(offers, "offers"));
         this.planner = new FlowPlanner(domain);
         Map<String, EmulatedSwitch> byId = new LinkedHashMap<>();
         domain.switches().forEach(s -> byId.put(s.switchId(), new EmulatedSwitch(s.switchId())));
@@ -200,6 +222,78 @@ public final class EmulatedDomain implements PathProvider {
         return new PacketTrace(visited, vnfs, null, null, "loop at switch '" + at + "' in_port '" + port + "'");
     }
 
+    /**
+     * The domain's operational data at {@code now}: one sample per offer given at construction and one per link
+     * (intra-domain links, and border links whose local switch id sorts before the remote one, so that each border
+     * link is reported once). An offer's throughput is the bandwidth of the chains whose entries output to it, its
+     * load that over its capacity plus any {@link #makeHot extra load} (at most 1), CPU {@code 0.05 + load}, memory
+     * {@code 0.2 + 0.3 load}, processing delay {@code nominal / (1 - min(load, 0.95))}; status {@code DEGRADED} at
+     * full load. A {@link #kill killed} offer, or one at a {@link #failSite failed site}, reports {@code DOWN}, zeros
+     * and a heartbeat counter that no longer moves; live offers' counters go up by one per call. A link's
+     * utilization is its busier direction's chain bandwidth over its capacity (plus {@link #makeLinkHot extra}),
+     * its delay the advertised latency plus {@code 0.1 ms * u / (1 - u)}, its loss {@code (u - 0.9) / 10} past 90 %.
+     */
+    @Override
+    public TelemetryBatch sample(Instant now) {
+        return telemetry.sample(Objects.requireNonNull(now, "now"), chains, bandwidth);
+    }
+
+    /** The offers this domain reports telemetry for, by id. */
+    public Map<OfferId, VnfOffer> offers() {
+        return telemetry.offers();
+    }
+
+    /**
+     * Adds {@code extraLoad} (0..1) to the offer's load from now on, as if traffic outside the marketplace heated it.
+     *
+     * @throws IllegalArgumentException when the offer is not one of the domain's offers or extraLoad is out of range
+     */
+    public void makeHot(OfferId offerId, double extraLoad) {
+        telemetry.makeHot(offerId, extraLoad);
+    }
+
+    /** Removes the offer's injected extra load. */
+    public void cool(OfferId offerId) {
+        telemetry.cool(offerId);
+    }
+
+    /** Kills the instance: it reports {@code DOWN} and its heartbeats stop until {@link #revive}. */
+    public void kill(OfferId offerId) {
+        telemetry.kill(offerId);
+    }
+
+    /** Brings a killed instance back; its heartbeats go on from where they stopped. */
+    public void revive(OfferId offerId) {
+        telemetry.revive(offerId);
+    }
+
+    /** Fails a whole site: every instance there reports {@code DOWN} and stops its heartbeats until {@link #restoreSite}. */
+    public void failSite(String siteId) {
+        telemetry.failSite(siteId);
+    }
+
+    public void restoreSite(String siteId) {
+        telemetry.restoreSite(siteId);
+    }
+
+    /** Whether the instance is down (killed, or at a failed site). */
+    public boolean isDown(OfferId offerId) {
+        return telemetry.isDown(offerId);
+    }
+
+    /**
+     * Adds {@code extraUtilization} (0..1) to a link's utilization from now on (switches getting hot).
+     *
+     * @throws IllegalArgumentException when the domain does not report that link, or the value is out of range
+     */
+    public void makeLinkHot(String a, String b, double extraUtilization) {
+        telemetry.makeLinkHot(a, b, extraUtilization);
+    }
+
+    public void coolLink(String a, String b) {
+        telemetry.coolLink(a, b);
+    }
+
     /** Carries out the commands already queued, then stops the domain's thread. */
     @Override
     public void close() {
@@ -246,6 +340,7 @@ public final class EmulatedDomain implements PathProvider {
         }
         if (command.operation() == DomainCommand.Operation.TEARDOWN) {
             replace(command.chainId(), List.of());
+            bandwidth.remove(command.chainId());
             applied.incrementAndGet();
             return success(command, List.of());
         }
@@ -258,6 +353,7 @@ public final class EmulatedDomain implements PathProvider {
         } catch (FlowPlanner.PlanException e) {
             return failure(command, e.getMessage());
         }
+        bandwidth.put(command.chainId(), command.bandwidthMbps());
         replace(command.chainId(), entries);
         applied.incrementAndGet();
         return success(command, entries);

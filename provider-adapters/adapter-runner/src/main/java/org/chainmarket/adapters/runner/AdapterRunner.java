@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.adapters.api.PathProvider;
+import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.DeadLetters;
 import org.chainmarket.schemas.events.EventType;
@@ -27,6 +28,7 @@ import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.TelemetryBatch;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,6 +65,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Writes {@link Topics#PROVIDER_DOMAINS} (key provider id), {@link Topics#OFFERS} (key offer id; a tombstone
  * withdraws) and {@link Topics#DOMAIN_ACKS} (key chain id), all with {@code ce_source /providers/<providerId>}.
  * An ack's {@code ce_id} is {@code ack:<providerId>:<commandId>}, so a repeated answer is the same event.
+ *
+ * <p>With a telemetry interval (and a provider that is a {@link TelemetrySource}), it also publishes the provider's
+ * samples as one {@code TelemetryReported} event per interval on {@link Topics#TELEMETRY} (key provider id); off by
+ * default.
  *
  * <p>The runner owns the provider: {@link #close()} stops reading, closes the provider (which answers what it has
  * queued) and then flushes the answers to Kafka.
@@ -90,6 +98,9 @@ public final class AdapterRunner implements AutoCloseable {
     private final AtomicLong handedOff = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong telemetryBatches = new AtomicLong();
+    private final Duration telemetryInterval;
+    private volatile ScheduledExecutorService telemetryTimer;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread pollThread;
@@ -107,6 +118,28 @@ public final class AdapterRunner implements AutoCloseable {
      */
     public AdapterRunner(String bootstrapServers, PathProvider provider, List<VnfOffer> offers,
                          Map<String, ?> clientOverrides) {
+        this(bootstrapServers, provider, offers, clientOverrides, null);
+    }
+
+    /**
+     * A runner that, once started, also publishes the provider's telemetry every {@code telemetryInterval} (null:
+     * never, as the other constructors).
+     *
+     * @throws IllegalArgumentException when an offer belongs to another provider, the interval is not positive, or
+     *                                  telemetry is asked of a provider that is not a {@link TelemetrySource}
+     */
+    public AdapterRunner(String bootstrapServers, PathProvider provider, List<VnfOffer> offers,
+                         Map<String, ?> clientOverrides, Duration telemetryInterval) {
+        if (telemetryInterval != null) {
+            if (telemetryInterval.isNegative() || telemetryInterval.isZero()) {
+                throw new IllegalArgumentException("telemetryInterval must be positive but was " + telemetryInterval);
+            }
+            if (!(provider instanceof TelemetrySource)) {
+                throw new IllegalArgumentException("telemetryInterval is set but provider "
+                        + (provider == null ? "null" : provider.getClass().getSimpleName()) + " is not a TelemetrySource");
+            }
+        }
+        this.telemetryInterval = telemetryInterval;
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.providerId = provider.domain().providerId();
@@ -157,8 +190,18 @@ public final class AdapterRunner implements AutoCloseable {
             close();
             throw new IllegalStateException("interrupted while starting adapter " + providerId, e);
         }
-        LOG.info("adapter {} started: {} offers advertised, reading {} as group {}", providerId, offers.size(),
-                Topics.DOMAIN_COMMANDS, groupId);
+        if (telemetryInterval != null) {
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread th = new Thread(r, "adapter-telemetry-" + providerId);
+                th.setDaemon(true);
+                return th;
+            });
+            telemetryTimer = timer;
+            long period = telemetryInterval.toMillis();
+            timer.scheduleAtFixedRate(this::publishTelemetrySafely, period, period, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("adapter {} started: {} offers advertised, reading {} as group {}{}", providerId, offers.size(),
+                Topics.DOMAIN_COMMANDS, groupId, telemetryInterval == null ? "" : ", telemetry every " + telemetryInterval);
     }
 
     /**
@@ -208,6 +251,34 @@ public final class AdapterRunner implements AutoCloseable {
         return deadLettered.get();
     }
 
+    /**
+     * Samples the provider now and publishes the batch as a {@code TelemetryReported} event (key provider id)
+     * without waiting for Kafka; returns how many samples it carried. The periodic telemetry calls this.
+     *
+     * @throws IllegalStateException when the provider is not a {@link TelemetrySource}, or the runner is closed
+     */
+    public int publishTelemetry() {
+        if (!(provider instanceof TelemetrySource telemetrySource)) {
+            throw new IllegalStateException("provider of adapter " + providerId + " is not a TelemetrySource");
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("adapter " + providerId + " is closed");
+        }
+        TelemetryBatch batch = telemetrySource.sample(Instant.now());
+        producer.send(CloudEvents.encode(EventType.TELEMETRY_REPORTED, providerId.value(), batch, source), (m, e) -> {
+            if (e != null) {
+                LOG.warn("adapter {}: cannot publish telemetry: {}", providerId, e.toString());
+            }
+        });
+        telemetryBatches.incrementAndGet();
+        return batch.size();
+    }
+
+    /** Telemetry batches published so far. */
+    public long telemetryBatches() {
+        return telemetryBatches.get();
+    }
+
     /** Stops reading (committing what was handed off), closes the provider, then flushes and closes the producer. */
     @Override
     public void close() {
@@ -215,6 +286,15 @@ public final class AdapterRunner implements AutoCloseable {
             return;
         }
         running = false;
+        ScheduledExecutorService timer = telemetryTimer;
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Thread t = pollThread;
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
@@ -235,6 +315,14 @@ public final class AdapterRunner implements AutoCloseable {
         producer.close(Duration.ofSeconds(10));
         LOG.info("adapter {} stopped: {} commands handed off, {} skipped, {} dead-lettered", providerId,
                 handedOff.get(), skipped.get(), deadLettered.get());
+    }
+
+    private void publishTelemetrySafely() {
+        try {
+            publishTelemetry();
+        } catch (RuntimeException e) {
+            LOG.warn("adapter {}: telemetry sample failed: {}", providerId, e.toString());
+        }
     }
 
     private void pollLoop() {

@@ -23,6 +23,7 @@ import org.chainmarket.schemas.model.DomainSegment;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.TelemetryBatch;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -249,6 +250,59 @@ class AdapterRunnerKafkaTest {
     }
 
     // --- fixtures -----------------------------------------------------------------------------------------------
+
+    @Test
+    void publishesTheDomainsTelemetryPeriodicallyWhenAskedAndTheLoadOfItsChains() throws Exception {
+        ProviderId p = provider("tel");
+        EmulatedDomain domain = new EmulatedDomain(domainOf(p), List.of(offer(p, "fw")));
+        try (TopicTail telemetry = tail(Topics.TELEMETRY); TopicTail acks = tail(Topics.DOMAIN_ACKS);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(offer(p, "fw")), Map.of(),
+                     Duration.ofMillis(100))) {
+            runner.start();
+            send(setup("tel-c-1", "tel-ch-" + p, p));
+            awaitAck(acks, "tel-c-1");
+
+            await().atMost(WAIT).untilAsserted(() -> {
+                List<TelemetryBatch> batches = telemetry.records().stream().filter(r -> r.key().equals(p.value()))
+                        .map(CloudEvents::decode)
+                        .peek(e -> assertThat(e.type()).isEqualTo(EventType.TELEMETRY_REPORTED))
+                        .map(e -> e.payload(TelemetryBatch.class)).toList();
+                assertThat(batches).hasSizeGreaterThan(2);
+                TelemetryBatch last = batches.get(batches.size() - 1);
+                assertThat(last.vnfSamples()).singleElement().satisfies(s -> {
+                    assertThat(s.offerId()).isEqualTo(OfferId.of(p + "-fw"));
+                    assertThat(s.throughputInMbps()).isEqualTo(100);
+                    assertThat(s.heartbeatSeq()).isGreaterThan(1);
+                });
+                assertThat(last.linkSamples()).extracting(TelemetryBatch.LinkSample::key).contains(p + "-a|" + p + "-b");
+            });
+            assertThat(runner.telemetryBatches()).isPositive();
+        }
+    }
+
+    @Test
+    void telemetryIsOffByDefaultAndNeedsATelemetrySource() {
+        ProviderId p = provider("notel");
+        try (AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), new EmulatedDomain(domainOf(p)), List.of())) {
+            assertThat(runner.telemetryBatches()).isZero();
+        }
+        org.chainmarket.adapters.api.PathProvider bare = new org.chainmarket.adapters.api.PathProvider() {
+            @Override
+            public ProviderDomain domain() {
+                return domainOf(p);
+            }
+
+            @Override
+            public void activate(org.chainmarket.adapters.api.PathProviderService service) {
+            }
+
+            @Override
+            public void apply(DomainCommand command) {
+            }
+        };
+        assertThatThrownBy(() -> new AdapterRunner(kafka.bootstrapServers(), bare, List.of(), Map.of(), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a TelemetrySource");
+    }
 
     private static ProviderId provider(String name) {
         return ProviderId.of(name + "-" + UUID.randomUUID().toString().substring(0, 8));

@@ -1,0 +1,2 @@
+/** Fixed-size sliding windows over time-stamped samples, with moving average and percentiles. */
+package org.chainmarket.monitoring.window;
