@@ -31,6 +31,10 @@ public final class AllInOne implements Callable<Integer> {
     @Option(names = "--vnf-types-per-site", description = "VNF types each site offers (default: ${DEFAULT-VALUE})", defaultValue = "3")
     int typesPerSite;
 
+    @Option(names = "--telemetry-interval", description = "How often emulated domains report telemetry to monitoring-ingest "
+            + "(default: ${DEFAULT-VALUE}; 'off' runs without monitoring)", defaultValue = "1s")
+    String telemetryInterval;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new AllInOne()).execute(args));
     }
@@ -39,7 +43,11 @@ public final class AllInOne implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Topology t = Files.exists(Path.of(topology)) ? GraphMlReader.read(Path.of(topology)) : Topology.bundled(topology);
         DemoMarket demo = DemoMarket.of(t, providers, typesPerSite, 4000, 400, 3);
-        Marketplace market = Marketplace.start(demo, Map.of("micronaut.server.port", String.valueOf(port)));
+        Map<String, String> properties = new java.util.HashMap<>(Map.of("micronaut.server.port", String.valueOf(port)));
+        if (!"off".equalsIgnoreCase(telemetryInterval)) {
+            properties.put(Marketplace.TELEMETRY_INTERVAL, telemetryInterval);
+        }
+        Marketplace market = Marketplace.start(demo, properties);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             market.close();
@@ -49,6 +57,7 @@ public final class AllInOne implements Callable<Integer> {
         System.out.printf("%nChainMarket is up on %s (%d switches, %d providers, %d offers; Kafka at %s)%n",
                 api, t.nodes().size(), demo.providers().size(), demo.offers().size(), market.bootstrapServers());
         System.out.printf("  providers: curl %s/providers%n  offers:    curl %s/offers%n", api, api);
+        System.out.printf("  console:   %s/console/%n", market.url());
         String a = t.nodes().get(0).id();
         String b = t.nodes().get(t.nodes().size() - 1).id();
         System.out.printf("  buy:       curl -s -XPOST -H 'Content-Type: application/json' %s/chains -d '{\"buyerId\":\"acme\","

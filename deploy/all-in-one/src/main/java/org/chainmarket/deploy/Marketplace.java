@@ -3,12 +3,14 @@ package org.chainmarket.deploy;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.chainmarket.adapters.api.PathProvider;
+import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.adapters.runner.AdapterRunner;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.deploy.demo.DemoMarket;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.EmbeddedPostgres;
+import org.chainmarket.monitoring.service.MonitoringService;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
@@ -35,22 +37,30 @@ public final class Marketplace implements AutoCloseable {
     private final Map<ProviderId, PathProvider> providersById = new LinkedHashMap<>();
     private final Map<ProviderId, AdapterRunner> runners = new LinkedHashMap<>();
     private String bootstrapServers;
+    private MonitoringService monitoring;
     private EmbeddedServer broker;
 
     private Marketplace() {
     }
+
+    /**
+     * Property that turns monitoring on: emulated domains report telemetry at this interval (an ISO-8601 or
+     * Micronaut-style duration such as {@code 500ms}) and monitoring-ingest runs beside the broker, so degradations
+     * drive substitution. Absent, neither runs.
+     */
+    public static final String TELEMETRY_INTERVAL = "chainmarket.monitoring.telemetry-interval";
 
     /** A provider to run: its southbound provider (any domain kind) and the offers it advertises. */
     public record ProviderSetup(PathProvider provider, List<VnfOffer> offers) {
     }
 
     /**
-     * Runs the demo's providers as emulated domains.
+     * Runs the demo's providers as emulated domains (reporting telemetry when {@link #TELEMETRY_INTERVAL} is set).
      *
      * @param properties broker configuration on top of application.yml (for example the HTTP port)
      */
     public static Marketplace start(DemoMarket demo, Map<String, String> properties) {
-        return start(demo.providers().stream().map(p -> new ProviderSetup(new EmulatedDomain(p.domain()), p.offers())).toList(),
+        return start(demo.providers().stream().map(p -> new ProviderSetup(new EmulatedDomain(p.domain(), p.offers()), p.offers())).toList(),
                 properties);
     }
 
@@ -68,6 +78,7 @@ public final class Marketplace implements AutoCloseable {
 
     private void boot(List<ProviderSetup> providers, Map<String, String> properties) {
         Map<String, Object> config = new HashMap<>(properties);
+        Duration telemetry = Optional.ofNullable(properties.get(TELEMETRY_INTERVAL)).map(Marketplace::duration).orElse(null);
         bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
             EmbeddedKafka kafka = EmbeddedKafka.start();
             resources.add(0, kafka);
@@ -84,8 +95,14 @@ public final class Marketplace implements AutoCloseable {
         TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
         broker = ApplicationContext.run(EmbeddedServer.class, config);
         resources.add(0, broker.getApplicationContext());
+        if (telemetry != null) {
+            monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers));
+            resources.add(0, monitoring);
+            monitoring.start();
+        }
         for (ProviderSetup p : providers) {
-            AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers());
+            Duration interval = telemetry != null && p.provider() instanceof TelemetrySource ? telemetry : null;
+            AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers(), Map.of(), interval);
             resources.add(0, runner);
             runner.start();
             ProviderId id = p.provider().domain().providerId();
@@ -110,6 +127,26 @@ public final class Marketplace implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for the demo offers", e);
             }
         }
+    }
+
+    /** A duration written as ISO-8601 ({@code PT0.5S}) or with a unit ({@code 500ms}, {@code 2s}). */
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.startsWith("pt")) {
+            return Duration.parse(t.toUpperCase(Locale.ROOT));
+        }
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        if (t.endsWith("s")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+        }
+        throw new IllegalArgumentException(TELEMETRY_INTERVAL + " must be a duration such as 500ms or 2s, but was '" + text + "'");
+    }
+
+    /** The in-process monitoring-ingest, when monitoring is on. */
+    public Optional<MonitoringService> monitoring() {
+        return Optional.ofNullable(monitoring);
     }
 
     /** A configuration value from a system property or its environment variable form (KAFKA_BOOTSTRAP_SERVERS). */

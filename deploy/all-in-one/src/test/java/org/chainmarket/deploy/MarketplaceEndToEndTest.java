@@ -181,7 +181,7 @@ class MarketplaceEndToEndTest {
             producer.send(CloudEvents.encode(EventType.OFFER_ADVERTISED, good.offerId().value(), good, "/test")).get();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/offers/east-extra-fw").status() == 200);
-        List<ConsumerRecord<String, byte[]>> dead = readAll(Topics.dlq(Topics.OFFERS));
+        List<ConsumerRecord<String, byte[]>> dead = readAll(market.bootstrapServers(), Topics.dlq(Topics.OFFERS));
         assertThat(dead).anySatisfy(r -> {
             assertThat(r.key()).isEqualTo("east-bad");
             String reason = new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
@@ -216,8 +216,9 @@ class MarketplaceEndToEndTest {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers(),
+    /** Every record of {@code topic} from the beginning. */
+    static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
