@@ -12,7 +12,7 @@ import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.DomainAck;
 
 /** Reads domains' acknowledgements; invalid records go to the DLQ, database failures are retried. */
-@KafkaListener(groupId = "broker-acks", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
+@KafkaListener(groupId = "broker-acks", threads = 3, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class AckListener {
     private final InboundEvents inbound;

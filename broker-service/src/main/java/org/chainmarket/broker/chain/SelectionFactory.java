@@ -13,8 +13,10 @@ import org.chainmarket.selection.Objective;
 import org.chainmarket.selection.exact.LayeredParetoSelector;
 
 /**
- * The selection strategies: exact selection for each new order; the OptaPlanner solver, with a strong preference
- * for keeping hops, to re-select many degraded chains at once while they share capacity.
+ * The selection strategies: exact selection for each new order; for re-selecting degraded chains either the exact
+ * selector with every still-healthy hop kept ({@code exact}, the default: sub-millisecond per chain, chains taken one
+ * after another on a snapshot that counts the ones before) or the OptaPlanner solver, which weighs keeping hops
+ * against a better whole batch ({@code solver}, slower).
  */
 @Factory
 public class SelectionFactory {
@@ -24,7 +26,14 @@ public class SelectionFactory {
     @Singleton
     @Named(RESELECTION)
     ChainSelector reselector(@Value("${chainmarket.latency-weight}") double latencyWeight,
-                             @Value("${chainmarket.substitution.changed-hop-weight}") double changedHopWeight) {
+                             @Value("${chainmarket.substitution.changed-hop-weight}") double changedHopWeight,
+                             @Value("${chainmarket.substitution.reselection}") String strategy) {
+        if ("exact".equals(strategy)) {
+            return new LayeredParetoSelector(new Objective(latencyWeight));
+        }
+        if (!"solver".equals(strategy)) {
+            throw new IllegalArgumentException("chainmarket.substitution.reselection must be 'exact' or 'solver', but was '" + strategy + "'");
+        }
         SelectionWeights d = SelectionWeights.DEFAULT;
         return new OptaPlannerSelector(new SelectionWeights(d.price(), latencyWeight, d.interDomainCrossing(), d.instanceLoad(),
                 d.switchLoad(), changedHopWeight), Steering.NO_PROXIES);

@@ -2,6 +2,7 @@ package org.chainmarket.broker.chain;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.chainmarket.broker.registry.MarketReadModel;
@@ -25,6 +26,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Keeps bought chains good. A degradation marks the instance or link degraded in the read model (selection leaves
@@ -44,10 +49,18 @@ public class SubstitutionService {
     private final ChainSelector reselector;
     private final Set<String> approvalBuyers;
     private final Map<String, Substitution.Trigger> degradedSubjects = new ConcurrentHashMap<>();
+    /** Applies many chains' substitutions side by side (each its own transaction), as after a site failure. */
+    private final ExecutorService workers;
 
     public SubstitutionService(ChainStore store, ChainService chains, MarketReadModel market, Registry registry,
                                @Named(SelectionFactory.RESELECTION) ChainSelector reselector,
-                               @Value("${chainmarket.substitution.approval-buyers:}") List<String> approvalBuyers) {
+                               @Value("${chainmarket.substitution.approval-buyers:}") List<String> approvalBuyers,
+                               @Value("${chainmarket.substitution.parallelism}") int parallelism) {
+        this.workers = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "substitution");
+            t.setDaemon(true);
+            return t;
+        });
         this.store = store;
         this.chains = chains;
         this.market = market;
@@ -149,14 +162,34 @@ public class SubstitutionService {
 
     private void substitute(List<ChainStore.Affected> affected, Substitution.Trigger trigger) {
         List<SelectionResult> results = reselect(affected);
+        List<Future<?>> started = new ArrayList<>();
         for (int i = 0; i < affected.size(); i++) {
+            ChainStore.Affected a = affected.get(i);
+            SelectionResult r = results.get(i);
+            started.add(workers.submit(() -> {
+                try {
+                    apply(a, r, trigger);
+                } catch (OperationConflictException e) {
+                    LOG.info("chain {} moved on while it was re-selected: {}", a.chainId(), e.getMessage());
+                }
+            }));
+        }
+        for (Future<?> f : started) {
             try {
-                apply(affected.get(i), results.get(i), trigger);
-            } catch (OperationConflictException e) {
-                LOG.info("chain {} moved on while it was re-selected: {}", affected.get(i).chainId(), e.getMessage());
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                LOG.warn("substitution failed: {}", e.getCause().toString());
             }
         }
         chains.applied(Holdings.NONE);
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
     }
 
     /** Proposes, starts or records as impossible one chain's substitution. */

@@ -2,21 +2,22 @@ package org.chainmarket.broker.outbox;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
 
-/** An event waiting to be published: {@code id} becomes its CloudEvents id, {@code aggregateId} its Kafka key. */
+/**
+ * An event waiting to be published: {@code id} becomes its CloudEvents id, {@code aggregateId} its Kafka key. The
+ * database numbers rows ({@code seq}) as they are inserted; ids are assigned here, so inserts are batched.
+ */
 @Entity
 @Table(name = "outbox")
 public class OutboxEntity {
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long seq;
     public String id;
+    @Column(insertable = false, updatable = false)
+    public Long seq;
     @Column(name = "aggregate_type")
     public String aggregateType;
     @Column(name = "aggregate_id")

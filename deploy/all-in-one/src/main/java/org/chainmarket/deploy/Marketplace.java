@@ -10,6 +10,7 @@ import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.deploy.demo.DemoMarket;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.EmbeddedPostgres;
+import org.chainmarket.monitoring.policy.ThresholdPolicy;
 import org.chainmarket.monitoring.service.MonitoringService;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.model.ProviderId;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -60,15 +62,29 @@ public final class Marketplace implements AutoCloseable {
      * @param properties broker configuration on top of application.yml (for example the HTTP port)
      */
     public static Marketplace start(DemoMarket demo, Map<String, String> properties) {
+        return start(demo, properties, ThresholdPolicy.defaults());
+    }
+
+    /**
+     * Runs the demo's providers as emulated domains; when {@link #TELEMETRY_INTERVAL} is set, monitoring-ingest
+     * judges their telemetry by {@code policy} (thresholds, window, dwell) instead of its defaults.
+     */
+    public static Marketplace start(DemoMarket demo, Map<String, String> properties, ThresholdPolicy policy) {
         return start(demo.providers().stream().map(p -> new ProviderSetup(new EmulatedDomain(p.domain(), p.offers()), p.offers())).toList(),
-                properties);
+                properties, policy);
     }
 
     /** Runs the given providers, whatever their domain kind. */
     public static Marketplace start(List<ProviderSetup> providers, Map<String, String> properties) {
+        return start(providers, properties, ThresholdPolicy.defaults());
+    }
+
+    /** Runs the given providers, with monitoring (when {@link #TELEMETRY_INTERVAL} is set) under {@code policy}. */
+    public static Marketplace start(List<ProviderSetup> providers, Map<String, String> properties, ThresholdPolicy policy) {
+        Objects.requireNonNull(policy, "policy");
         Marketplace m = new Marketplace();
         try {
-            m.boot(providers, properties);
+            m.boot(providers, properties, policy);
             return m;
         } catch (RuntimeException e) {
             m.close();
@@ -76,7 +92,7 @@ public final class Marketplace implements AutoCloseable {
         }
     }
 
-    private void boot(List<ProviderSetup> providers, Map<String, String> properties) {
+    private void boot(List<ProviderSetup> providers, Map<String, String> properties, ThresholdPolicy policy) {
         Map<String, Object> config = new HashMap<>(properties);
         Duration telemetry = Optional.ofNullable(properties.get(TELEMETRY_INTERVAL)).map(Marketplace::duration).orElse(null);
         bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
@@ -96,7 +112,7 @@ public final class Marketplace implements AutoCloseable {
         broker = ApplicationContext.run(EmbeddedServer.class, config);
         resources.add(0, broker.getApplicationContext());
         if (telemetry != null) {
-            monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers));
+            monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers).withPolicy(policy));
             resources.add(0, monitoring);
             monitoring.start();
         }

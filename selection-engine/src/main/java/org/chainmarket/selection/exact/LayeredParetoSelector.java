@@ -41,14 +41,26 @@ public final class LayeredParetoSelector implements ChainSelector {
         this.steering = steering;
     }
 
-    /** Like {@link #select(MarketSnapshot, ChainOrder)} on the offers that can serve the request's encapsulation. */
+    /**
+     * Like {@link #select(MarketSnapshot, ChainOrder)} on the offers that can serve the request's encapsulation. When
+     * the request is a re-selection ({@code previousOffers}), only what must change moves: every hop whose previous
+     * offer is still in the market and fits keeps it, and the best chain is searched over the other hops (and the
+     * paths between all of them); only if no such chain exists are all hops free to change.
+     */
     @Override
     public SelectionResult select(MarketSnapshot market, ChainRequest request) {
         Optional<SelectionResult.Rejected> steeringFailure = steering.check(market, request);
         if (steeringFailure.isPresent()) {
             return steeringFailure.get();
         }
-        return select(steering.admittedOnly(market, request.encapsulation()), request.order());
+        MarketSnapshot admitted = steering.admittedOnly(market, request.encapsulation());
+        if (!request.previousOffers().isEmpty()) {
+            SelectionResult pinned = select(admitted, request.order(), request.previousOffers());
+            if (pinned instanceof SelectionResult.Selected) {
+                return pinned;
+            }
+        }
+        return select(admitted, request.order());
     }
 
     public LayeredParetoSelector() {
@@ -57,6 +69,11 @@ public final class LayeredParetoSelector implements ChainSelector {
 
     @Override
     public SelectionResult select(MarketSnapshot market, ChainOrder order) {
+        return select(market, order, List.of());
+    }
+
+    /** Selects with hop {@code i} held to {@code pins.get(i)} where that offer is available (null or absent: free). */
+    private SelectionResult select(MarketSnapshot market, ChainOrder order, List<org.chainmarket.schemas.model.OfferId> pins) {
         MultiDomainNetwork network = market.network();
         for (String endpoint : List.of(order.ingress(), order.egress())) {
             if (!network.hasSwitch(endpoint)) {
@@ -70,6 +87,11 @@ public final class LayeredParetoSelector implements ChainSelector {
             List<OfferState> ofType = market.offers().stream().filter(o -> o.offer().vnfType().equals(type)).toList();
             List<OfferState> allowed = ofType.stream().filter(o -> order.allows(o.offer().providerId())).toList();
             List<OfferState> fitting = allowed.stream().filter(o -> o.fits(order.bandwidthMbps())).toList();
+            org.chainmarket.schemas.model.OfferId pin = hop < pins.size() ? pins.get(hop) : null;
+            List<OfferState> pinned = pin == null ? List.of() : fitting.stream().filter(o -> o.offer().offerId().equals(pin)).toList();
+            if (!pinned.isEmpty()) {
+                fitting = pinned;
+            }
             String hopName = "Hop " + (hop + 1) + " (" + type + "): ";
             if (ofType.isEmpty()) {
                 return new SelectionResult.Rejected(Constraint.VNF_TYPE, hop, hopName + "no provider offers this VNF type.");

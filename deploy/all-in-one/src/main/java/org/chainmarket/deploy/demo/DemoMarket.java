@@ -102,6 +102,71 @@ public record DemoMarket(List<Provider> providers) {
         return of(Topology.bundled("Abilene"), 3, 3, 4000, 400, 3);
     }
 
+    /**
+     * This market with the instances of the site at {@code switchId} made almost free, so chains between hosts at
+     * that switch all land there (to load one site on purpose, as a site-failure test needs).
+     */
+    public DemoMarket withCheapSite(String switchId) {
+        return new DemoMarket(providers.stream().map(p -> new Provider(p.domain(), p.offers().stream()
+                .map(o -> !o.siteId().endsWith("-" + switchId) ? o : new VnfOffer(o.offerId(), o.providerId(), o.vnfType(),
+                        o.siteId(), o.capacityMbps(), o.maxChains(), o.processingLatencyMs(), 0.01, 0, o.availability(),
+                        o.srAware(), o.nshAware(), o.validFrom(), o.validUntil()))
+                .toList())).toList());
+    }
+
+    /**
+     * The network of {@link #of} (every node a switch, split among {@code providers} by longitude), with links of
+     * {@code linkMbps} and compute only at {@code cloudSwitches}: each of them is a VNF cloud (one site)
+     * offering every type of {@code vnfTypes}, with {@code capacityMbps} and {@code maxChains} per instance and
+     * latency and price drawn from a generator seeded with {@code seed} as {@link #of} draws them. The other switches
+     * are transit switches without a site (paper 003's VNF clouds, section 6.2).
+     *
+     * @throws IllegalArgumentException when a cloud switch is not a node of the topology, or is listed twice
+     */
+    public static DemoMarket withVnfClouds(Topology topology, int providers, List<String> cloudSwitches, List<String> vnfTypes,
+                                           double capacityMbps, int maxChains, double linkMbps, long seed) {
+        List<String> clouds = List.copyOf(cloudSwitches);
+        if (new java.util.HashSet<>(clouds).size() != clouds.size()) {
+            throw new IllegalArgumentException("cloud switches must be distinct but were " + clouds);
+        }
+        for (String c : clouds) {
+            if (topology.nodes().stream().noneMatch(n -> n.id().equals(c))) {
+                throw new IllegalArgumentException("cloud switch '" + c + "' is not a node of the topology (nodes: "
+                        + topology.nodes().stream().map(Topology.Node::id).toList() + ")");
+            }
+        }
+        if (vnfTypes.isEmpty()) {
+            throw new IllegalArgumentException("a VNF cloud must offer at least one VNF type");
+        }
+        if (!(linkMbps > 0)) {
+            throw new IllegalArgumentException("links must carry more than 0 Mbit/s but linkMbps was " + linkMbps);
+        }
+        Random random = new Random(seed);
+        List<Provider> out = new ArrayList<>();
+        // the network without any offer: of() draws from its generator only for offers
+        for (Provider p : of(topology, providers, 0, capacityMbps, maxChains, seed).providers()) {
+            ProviderDomain d = p.domain();
+            List<ProviderDomain.Site> sites = d.sites().stream().filter(s -> clouds.contains(s.switchId())).toList();
+            List<ProviderDomain.Link> links = d.links().stream()
+                    .map(l -> new ProviderDomain.Link(l.from(), l.to(), l.latencyMs(), linkMbps)).toList();
+            List<ProviderDomain.BorderLink> borders = d.borderLinks().stream()
+                    .map(b -> new ProviderDomain.BorderLink(b.localSwitch(), b.remoteProvider(), b.remoteSwitch(), b.latencyMs(), linkMbps))
+                    .toList();
+            ProviderDomain domain = new ProviderDomain(d.providerId(), d.name(), d.switches(), sites, links, borders);
+            List<VnfOffer> offers = new ArrayList<>();
+            for (ProviderDomain.Site site : sites) {
+                for (String type : vnfTypes) {
+                    offers.add(new VnfOffer(OfferId.of(d.providerId() + "-" + type + "-" + site.switchId()), d.providerId(), type,
+                            site.siteId(), capacityMbps, maxChains, round(0.2 + random.nextDouble() * 0.8),
+                            round(0.5 + random.nextDouble() * 2.5), round(0.0005 + random.nextDouble() * 0.002),
+                            0.999, random.nextBoolean(), false, null, null));
+                }
+            }
+            out.add(new Provider(domain, offers));
+        }
+        return new DemoMarket(out);
+    }
+
     public List<VnfOffer> offers() {
         return providers.stream().flatMap(p -> p.offers().stream()).toList();
     }
