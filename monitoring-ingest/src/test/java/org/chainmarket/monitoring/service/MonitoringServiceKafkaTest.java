@@ -1,5 +1,6 @@
 package org.chainmarket.monitoring.service;
 
+import org.chainmarket.deploy.embedded.TopicTail;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -1,4 +1,4 @@
-package org.chainmarket.monitoring.service;
+package org.chainmarket.deploy.embedded;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Reads every record of a topic from the beginning on a background thread, as a test observer (no consumer group). */
-final class TopicTail implements AutoCloseable {
+/** Reads every record of a topic from the beginning on a background thread, for tests and tools that observe (no consumer group). */
+public final class TopicTail implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> records = new CopyOnWriteArrayList<>();
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private volatile boolean running = true;
 
-    TopicTail(String bootstrapServers, String topic) {
+    public TopicTail(String bootstrapServers, String topic) {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -32,7 +32,7 @@ final class TopicTail implements AutoCloseable {
         thread.start();
     }
 
-    List<ConsumerRecord<String, byte[]>> records() {
+    public List<ConsumerRecord<String, byte[]>> records() {
         return List.copyOf(records);
     }
 
