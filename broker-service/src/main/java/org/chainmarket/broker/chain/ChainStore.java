@@ -216,6 +216,14 @@ public class ChainStore {
             if (c.state != ChainState.ACTIVE && (onlyActive || c.state != ChainState.DEGRADED)) {
                 continue;
             }
+            // re-checked under the lock: a substitution may have moved the chain off the subject meanwhile
+            ConcreteChain held = concrete(c);
+            boolean stillUses = "INSTANCE".equals(trigger.kind())
+                    ? held.hops().stream().anyMatch(h -> h.offerId().value().equals(trigger.subjectId()))
+                    : crosses(held, trigger.subjectId());
+            if (!stillUses) {
+                continue;
+            }
             if (c.state == ChainState.ACTIVE) {
                 c.state = ChainState.DEGRADED;
                 c.reason = describe(trigger);

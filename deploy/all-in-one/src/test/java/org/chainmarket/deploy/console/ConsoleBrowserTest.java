@@ -1,0 +1,341 @@
+package org.chainmarket.deploy.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.chainmarket.deploy.Marketplace;
+import org.chainmarket.deploy.demo.DemoMarket;
+import org.chainmarket.schemas.events.CloudEvents;
+import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.Json;
+import org.chainmarket.schemas.model.Degradation;
+import org.chainmarket.schemas.model.ProviderId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumDriverLogLevel;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The operator console at {@code /console} in headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}), against the whole marketplace on the real Kafka and PostgreSQL: a substitution that a
+ * degradation on Kafka causes shows up in the open page without a reload, and approving a proposed substitution in
+ * the page changes the chain. Skipped when the browser or its driver is not installed.
+ */
+class ConsoleBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+    static final String MARKER = "console-page-never-reloaded";
+    static final List<Logger> QUIET = List.of(Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
+            Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
+
+    static Marketplace market;
+    static Rest api;
+    static KafkaProducer<String, byte[]> producer;
+    static Path profile;
+    static ChromeDriverService service;
+    static WebDriver driver;
+
+    /** Why the browser tests cannot run here, or null when Chromium and its driver are installed. */
+    static String missingBrowser() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            return CHROMIUM + " is missing: install Debian's 'chromium' package to run the console's browser tests";
+        }
+        if (!Files.isExecutable(CHROMEDRIVER)) {
+            return CHROMEDRIVER + " is missing: install Debian's 'chromium-driver' package to run the console's browser tests";
+        }
+        return null;
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        if (missingBrowser() != null) {
+            return; // each test is skipped with the reason (a class-level skip would be reported without it)
+        }
+        market = Marketplace.start(DemoMarket.abilene(), Map.of("micronaut.server.port", "-1"));
+        api = new Rest(market.url().toString().replaceAll("/$", ""));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+
+        // The tests use WebDriver only, not the DevTools protocol: Selenium's warning that it has no CDP binding for
+        // this Chromium version is noise.
+        QUIET.forEach(l -> l.setLevel(Level.SEVERE));
+        profile = Files.createTempDirectory("console-chromium-");
+        Files.createDirectories(Path.of("target"));
+        // The driver is given explicitly, so Selenium Manager never runs (nothing is downloaded).
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
+        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+                .withLogLevel(ChromiumDriverLogLevel.WARNING).withLogFile(Path.of("target", "chromedriver.log").toFile()).build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile, "--window-size=1600,1500");
+        driver = new ChromeDriver(service, options);
+    }
+
+    @BeforeEach
+    void browserInstalled() {
+        assumeTrue(missingBrowser() == null, ConsoleBrowserTest::missingBrowser);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (service != null) {
+            service.stop();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (market != null) {
+            market.close();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSubstitutionCausedOnKafkaAppearsInTheOpenPageAndItsActionsAnswer() {
+        openConsole();
+        JsonNode chain = buy("seattle", "new-york", null, "firewall", "dpi");
+        String chainId = chain.get("chainId").asText();
+        JsonNode hot = chain.get("hops").get(1);
+        String hotOffer = hot.get("offerId").asText();
+
+        publish(EventType.DEGRADATION_DETECTED, degradation(hotOffer, hot.get("providerId").asText()));
+
+        By rowOfChain = By.cssSelector("#substitution-rows tr[data-chain-id='" + chainId + "']");
+        WebElement row = waitFor().until(ExpectedConditions.presenceOfElementLocated(rowOfChain));
+        waitFor().until(ExpectedConditions.attributeToBe(rowOfChain, "data-status", "COMPLETED"));
+        assertThat(script("return window.consoleMarker")).as("the page was updated in place, not reloaded").isEqualTo(MARKER);
+        String substitutionId = row.getAttribute("data-substitution-id");
+        JsonNode s = api.get("/api/v1/substitutions/" + substitutionId).body();
+        assertThat(s.get("chainId").asText()).isEqualTo(chainId);
+        assertThat(s.get("trigger").get("subjectId").asText()).isEqualTo(hotOffer);
+        assertThat(row.getText()).contains(hotOffer).contains("completed");
+        String newOffer = s.get("after").get("hops").get(1).get("offerId").asText();
+
+        row.click();
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("detail"), "data-substitution-id", substitutionId));
+        WebElement before = driver.findElement(By.cssSelector("#compare-before tr[data-hop-index='1']"));
+        WebElement after = driver.findElement(By.cssSelector("#compare-after tr[data-hop-index='1']"));
+        assertThat(before.getAttribute("data-offer-id")).isEqualTo(hotOffer);
+        assertThat(after.getAttribute("data-offer-id")).isEqualTo(newOffer);
+        assertThat(after.getAttribute("class")).as("the changed hop is highlighted").contains("changed");
+        assertThat(driver.findElement(By.cssSelector("#compare-after tr[data-hop-index='0']")).getAttribute("data-changed"))
+                .as("the kept hop is not").isEqualTo("false");
+        assertThat(driver.findElements(By.cssSelector("#trigger-chart-svg circle"))).as("one chart point per recent value")
+                .hasSize(s.get("trigger").get("recent").size());
+        assertThat(driver.findElements(By.cssSelector("#trigger-chart-svg line.threshold"))).hasSize(1);
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("chain-state"), "data-chain-state", "ACTIVE"));
+        assertThat(driver.findElement(By.id("action-approve")).isDisplayed()).as("only a proposal can be approved").isFalse();
+
+        // Rolling back onto the still-degraded instance is refused (409): the page shows the problem's detail.
+        driver.findElement(By.id("action-rollback")).click();
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("action-message"), "data-kind", "error"));
+        assertThat(driver.findElement(By.id("action-message")).getText()).contains("still degraded").contains(hotOffer);
+
+        WebElement operator = driver.findElement(By.id("operator-name"));
+        operator.clear();
+        operator.sendKeys("alice");
+        driver.findElement(By.id("action-acknowledge")).click();
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("action-message"), "data-kind", "ok"));
+        assertThat(api.get("/api/v1/substitutions/" + substitutionId).body().get("acknowledgedBy").asText()).isEqualTo("alice");
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(rowOfChain, "alice"));
+
+        // Filters narrow the list in place: another outcome hides the row, the chain and its provider show only it.
+        new Select(driver.findElement(By.id("filter-status"))).selectByValue("NO_ALTERNATIVE");
+        waitFor().until(ExpectedConditions.numberOfElementsToBe(rowOfChain, 0));
+        driver.findElement(By.id("filter-clear")).click();
+        waitFor().until(ExpectedConditions.numberOfElementsToBe(rowOfChain, 1));
+        String provider = hot.get("providerId").asText();
+        waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#filter-provider option[value='" + provider + "']")));
+        new Select(driver.findElement(By.id("filter-provider"))).selectByValue(provider);
+        driver.findElement(By.id("filter-chain")).sendKeys(chainId);
+        waitFor().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#substitution-rows tr"), 1));
+        assertThat(driver.findElement(By.cssSelector("#substitution-rows tr")).getAttribute("data-chain-id")).isEqualTo(chainId);
+        screenshot("console-acknowledged.png");
+        driver.findElement(By.id("filter-clear")).click();
+        assertThat(script("return window.consoleMarker")).isEqualTo(MARKER);
+    }
+
+    @Test
+    void approvingAProposedSubstitutionInThePageChangesTheChain() {
+        openConsole();
+        JsonNode chain = buy("los-angeles", "washington-dc", "APPROVAL", "load-balancer");
+        String chainId = chain.get("chainId").asText();
+        String oldOffer = chain.get("hops").get(0).get("offerId").asText();
+        publish(EventType.DEGRADATION_DETECTED, degradation(oldOffer, chain.get("hops").get(0).get("providerId").asText()));
+
+        By rowOfChain = By.cssSelector("#substitution-rows tr[data-chain-id='" + chainId + "']");
+        waitFor().until(ExpectedConditions.attributeToBe(rowOfChain, "data-status", "PROPOSED"));
+        WebElement row = driver.findElement(rowOfChain);
+        String substitutionId = row.getAttribute("data-substitution-id");
+        JsonNode proposed = api.get("/api/v1/substitutions/" + substitutionId).body();
+        String newOffer = proposed.get("after").get("hops").get(0).get("offerId").asText();
+        assertThat(newOffer).isNotEqualTo(oldOffer);
+        assertThat(api.get("/api/v1/chains/" + chainId).body().get("state").asText()).as("nothing moves before approval").isEqualTo("DEGRADED");
+
+        row.click();
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("detail"), "data-substitution-id", substitutionId));
+        assertThat(driver.findElement(By.cssSelector("#compare-after tr[data-hop-index='0']")).getAttribute("data-offer-id")).isEqualTo(newOffer);
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("chain-state"), "data-chain-state", "DEGRADED"));
+        assertThat(driver.findElement(By.id("action-rollback")).isDisplayed()).isFalse();
+        WebElement approve = waitFor().until(ExpectedConditions.elementToBeClickable(By.id("action-approve")));
+        approve.click();
+
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(
+                api.get("/api/v1/chains/" + chainId).body().path("state").asText())
+                .as(() -> "chain after approval; its substitutions: " + api.get("/api/v1/substitutions?chain=" + chainId).body())
+                .isEqualTo("ACTIVE"));
+        JsonNode active = api.get("/api/v1/chains/" + chainId).body();
+        assertThat(active.get("hops").get(0).get("offerId").asText()).as("the chain runs on the proposed offer").isEqualTo(newOffer);
+        waitFor().until(ExpectedConditions.attributeToBe(rowOfChain, "data-status", "COMPLETED"));
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("detail"), "data-status", "COMPLETED"));
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("chain-state"), "data-chain-state", "ACTIVE"));
+        assertThat(driver.findElement(By.cssSelector("#chain-hops tr[data-hop-index='0']")).getAttribute("data-offer-id")).isEqualTo(newOffer);
+        assertThat(driver.findElement(By.id("action-approve")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("action-rollback")).isDisplayed()).isTrue();
+        assertThat(api.get("/api/v1/substitutions/" + substitutionId).body().get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(script("return window.consoleMarker")).as("the page was updated in place, not reloaded").isEqualTo(MARKER);
+        screenshot("console.png");
+    }
+
+    /** Opens the console, waits for its first poll and marks the page, so a reload would be noticed. */
+    static void openConsole() {
+        driver.get(api.base + "/console");
+        waitFor().until(d -> script("return document.body.dataset.polls") != null);
+        assertThat(driver.findElement(By.id("live-status")).getAttribute("data-state")).isEqualTo("live");
+        ((JavascriptExecutor) driver).executeScript("window.consoleMarker = arguments[0];", MARKER);
+    }
+
+    static Object script(String js) {
+        return ((JavascriptExecutor) driver).executeScript(js);
+    }
+
+    static WebDriverWait waitFor() {
+        return new WebDriverWait(driver, PATIENCE, Duration.ofMillis(100));
+    }
+
+    static void screenshot(String name) {
+        try {
+            Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode buy(String ingress, String egress, String policy, String... types) {
+        Map<String, Object> order = new HashMap<>(Map.of("buyerId", "acme", "vnfTypes", List.of(types), "ingress", ingress,
+                "egress", egress, "bandwidthMbps", 50, "maxLatencyMs", 120, "maxPricePerHour", 40));
+        if (policy != null) {
+            order.put("substitutionPolicy", policy);
+        }
+        Rest.Response r = api.post("/api/v1/chains", Json.text(order));
+        assertThat(r.status()).as("order %s", r.body()).isEqualTo(201);
+        String id = r.body().get("chainId").asText();
+        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> api.get("/api/v1/chains/" + id).body(), c -> "ACTIVE".equals(c.path("state").asText()));
+    }
+
+    /** A hot CPU on an instance, with the climb monitoring saw before it crossed the threshold. */
+    static Degradation degradation(String offerId, String provider) {
+        Instant now = Instant.now();
+        double[] cpu = {0.52, 0.58, 0.63, 0.71, 0.79, 0.86, 0.93, 0.97};
+        List<Degradation.Point> recent = new ArrayList<>();
+        for (int i = 0; i < cpu.length; i++) {
+            recent.add(new Degradation.Point(now.minusSeconds(cpu.length - 1 - i), cpu[i]));
+        }
+        return new Degradation(Degradation.SubjectKind.INSTANCE, offerId, ProviderId.of(provider), "cpu", 0.97, 0.9, 0.75, 10, now, recent);
+    }
+
+    static void publish(EventType type, Degradation d) {
+        try {
+            producer.send(CloudEvents.encode(type, d.subjectId(), d, "/monitoring")).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish " + type, e);
+        }
+    }
+
+    /** The broker's REST API: JSON in, status and JSON out. */
+    static final class Rest {
+        final String base;
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+        Rest(String base) {
+            this.base = base;
+        }
+
+        record Response(int status, JsonNode body) {
+        }
+
+        Response get(String path) {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        }
+
+        Response post(String path, String json) {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)));
+        }
+
+        private Response send(HttpRequest.Builder request) {
+            try {
+                HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                return new Response(r.statusCode(), r.body().isEmpty() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(r.body()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
