@@ -13,14 +13,17 @@ import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.Substitution;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Reads monitoring's degradation and recovery events and hands them to substitution. A degradation of the
- * {@code heartbeat} or {@code status} metric means the subject is down (fatal for chains on it).
+ * Reads monitoring's degradation and recovery events, a poll's worth at a time, and hands them to substitution
+ * together: a failing site raises one event per instance at once, and its chains are re-selected once with all of
+ * them left out. A degradation of the {@code heartbeat} or {@code status} metric means the subject is down (fatal
+ * for chains on it).
  */
-@KafkaListener(groupId = "broker-degradations", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
+@KafkaListener(groupId = "broker-degradations", batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class MonitoringListener {
     static final Set<String> FATAL_METRICS = Set.of("heartbeat", "status");
@@ -33,16 +36,22 @@ public class MonitoringListener {
     }
 
     @Topic(Topics.DEGRADATIONS)
-    void receive(ConsumerRecord<String, byte[]> record) {
-        inbound.decode(record).ifPresent(event -> {
-            Degradation d = event.payload(Degradation.class);
-            if (event.type() == EventType.DEGRADATION_CLEARED) {
-                substitutions.recovered(event.id(), d.subjectKind().name(), d.subjectId());
-                return;
-            }
-            List<Substitution.Point> recent = d.recent().stream().map(p -> new Substitution.Point(p.at(), p.value())).toList();
-            substitutions.degraded(event.id(), new Substitution.Trigger(d.subjectKind().name(), d.subjectId(), d.providerId().value(),
-                    d.metric(), d.value(), d.threshold(), FATAL_METRICS.contains(d.metric()), d.at(), recent));
-        });
+    void receive(List<ConsumerRecord<String, byte[]>> records) {
+        List<SubstitutionService.Degraded> degraded = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            inbound.decode(record).ifPresent(event -> {
+                Degradation d = event.payload(Degradation.class);
+                if (event.type() == EventType.DEGRADATION_CLEARED) {
+                    substitutions.degraded(degraded);
+                    degraded.clear();
+                    substitutions.recovered(event.id(), d.subjectKind().name(), d.subjectId());
+                    return;
+                }
+                List<Substitution.Point> recent = d.recent().stream().map(p -> new Substitution.Point(p.at(), p.value())).toList();
+                degraded.add(new SubstitutionService.Degraded(event.id(), new Substitution.Trigger(d.subjectKind().name(), d.subjectId(),
+                        d.providerId().value(), d.metric(), d.value(), d.threshold(), FATAL_METRICS.contains(d.metric()), d.at(), recent)));
+            });
+        }
+        substitutions.degraded(degraded);
     }
 }

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Keeps bought chains good. A degradation marks the instance or link degraded in the read model (selection leaves
@@ -69,14 +72,39 @@ public class SubstitutionService {
         this.approvalBuyers = Set.copyOf(approvalBuyers);
     }
 
+    /** A degradation event: its id (for the idempotent consumer) and what it says. */
+    public record Degraded(String eventId, Substitution.Trigger trigger) {
+    }
+
     /** Monitoring reported a degraded instance or link. */
     public void degraded(String eventId, Substitution.Trigger trigger) {
-        mark(trigger.kind(), trigger.subjectId(), true);
-        degradedSubjects.put(trigger.kind() + ":" + trigger.subjectId(), trigger);
-        List<ChainStore.Affected> affected = store.degrade(eventId, trigger, false);
+        degraded(List.of(new Degraded(eventId, trigger)));
+    }
+
+    /**
+     * Monitoring reported degraded instances or links, possibly many at once (a failing site): all are left out of
+     * selection first, then every chain hit by any of them is re-selected in one batch, with the first trigger that
+     * hit it.
+     */
+    public void degraded(List<Degraded> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        events.forEach(e -> {
+            mark(e.trigger().kind(), e.trigger().subjectId(), true);
+            degradedSubjects.put(e.trigger().kind() + ":" + e.trigger().subjectId(), e.trigger());
+        });
+        Map<String, ChainStore.Affected> affected = new LinkedHashMap<>();
+        Map<String, Substitution.Trigger> triggers = new HashMap<>();
+        for (Degraded e : events) {
+            for (ChainStore.Affected a : store.degrade(e.eventId(), e.trigger(), false)) {
+                affected.putIfAbsent(a.chainId(), a);
+                triggers.putIfAbsent(a.chainId(), e.trigger());
+            }
+        }
         chains.applied(Holdings.NONE);
         if (!affected.isEmpty()) {
-            substitute(affected, trigger);
+            substitute(List.copyOf(affected.values()), triggers::get);
         }
     }
 
@@ -90,7 +118,7 @@ public class SubstitutionService {
             List<ChainStore.Affected> affected = store.degrade(null, trigger, true);
             if (!affected.isEmpty()) {
                 chains.applied(Holdings.NONE);
-                substitute(affected, trigger);
+                substitute(affected, chain -> trigger);
             }
         }
     }
@@ -160,7 +188,7 @@ public class SubstitutionService {
         return store.substitutions(chainId, provider, triggerKind, status, limit);
     }
 
-    private void substitute(List<ChainStore.Affected> affected, Substitution.Trigger trigger) {
+    private void substitute(List<ChainStore.Affected> affected, Function<String, Substitution.Trigger> triggerOf) {
         List<SelectionResult> results = reselect(affected);
         List<Future<?>> started = new ArrayList<>();
         for (int i = 0; i < affected.size(); i++) {
@@ -168,7 +196,7 @@ public class SubstitutionService {
             SelectionResult r = results.get(i);
             started.add(workers.submit(() -> {
                 try {
-                    apply(a, r, trigger);
+                    apply(a, r, triggerOf.apply(a.chainId()));
                 } catch (OperationConflictException e) {
                     LOG.info("chain {} moved on while it was re-selected: {}", a.chainId(), e.getMessage());
                 }
