@@ -1,54 +1,44 @@
 package org.chainmarket.deploy.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.adapters.lab.Lab;
 import org.chainmarket.adapters.lab.LabSpec;
 import org.chainmarket.adapters.openflow.OpenFlowDomain;
 import org.chainmarket.adapters.srv6.Srv6Domain;
 import org.chainmarket.deploy.Marketplace;
-import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
-import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.ChainId;
-import org.chainmarket.schemas.model.DomainCommand;
-import org.chainmarket.schemas.model.DomainSegment;
-import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.Degradation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.chainmarket.deploy.lab.LabBroker.id;
+import static org.chainmarket.deploy.lab.LabBroker.offers;
+import static org.chainmarket.deploy.lab.LabBroker.providers;
 
 /**
  * The marketplace with two real provider domains on the namespace lab: {@code lab-ovs} (Open vSwitch, driven by the
  * OpenFlow adapter) and {@code lab-srv6} (Linux SRv6, driven by the SRv6 adapter), each behind its own adapter runner
  * on the embedded Kafka. Chains are bought through the broker's REST API; real echo requests then show, from
- * nftables counters stamped by every VNF, that every packet crossed every VNF of the chain in order.
+ * nftables counters stamped by every VNF, that every packet crossed every VNF of the chain in order. A degradation
+ * published as monitoring publishes it makes the broker substitute a VNF under traffic.
  */
 class LabMarketplaceTest {
     static Lab lab;
     static OpenFlowDomain ovs;
     static Srv6Domain srv6;
     static Marketplace market;
-    static final HttpClient http = HttpClient.newHttpClient();
+    static LabBroker broker;
 
     @BeforeAll
     static void start() {
@@ -60,6 +50,7 @@ class LabMarketplaceTest {
             ovs.awaitSwitches(Duration.ofSeconds(15));
             market = Marketplace.start(List.of(new Marketplace.ProviderSetup(ovs, lab.ovsOffers()),
                     new Marketplace.ProviderSetup(srv6, lab.srv6Offers())), Map.of("micronaut.server.port", "-1"));
+            broker = new LabBroker(market);
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -69,6 +60,9 @@ class LabMarketplaceTest {
     @AfterAll
     static void stop() {
         try {
+            if (broker != null) {
+                broker.close();
+            }
             if (market != null) {
                 market.close(); // closes the runners, which close the adapters
             } else {
@@ -89,10 +83,10 @@ class LabMarketplaceTest {
     @AfterEach
     void endChainsLeftByAFailure() {
         for (ChainId c : ovs.chains()) {
-            delete(c.value());
+            broker.delete(c.value());
         }
         for (ChainId c : srv6.chains()) {
-            delete(c.value());
+            broker.delete(c.value());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> ovs.chains().isEmpty() && srv6.chains().isEmpty());
         lab.resetCounters();
@@ -100,7 +94,7 @@ class LabMarketplaceTest {
 
     @Test
     void aTwoProviderChainBoughtThroughTheBrokerCarriesEveryPacketThroughItsVnfsInOrder() {
-        JsonNode chain = buy("a1", "b2", "firewall", "dpi");
+        JsonNode chain = broker.buy("a1", "b2", "firewall", "dpi");
         List<String> offers = offers(chain);
         assertThat(providers(chain)).containsExactly("lab-ovs", "lab-srv6");
 
@@ -116,7 +110,7 @@ class LabMarketplaceTest {
 
     @Test
     void aSingleDomainChainOnOpenVswitchCarriesEveryPacketThroughItsVnfsInOrder() {
-        JsonNode chain = buy("a1", "a2", "firewall", "monitor");
+        JsonNode chain = broker.buy("a1", "a2", "firewall", "monitor");
         assertThat(providers(chain)).containsExactly("lab-ovs");
 
         assertThat(lab.ping(Lab.H_A1, Lab.address(Lab.H_A2), 20, 50)).isEqualTo(20);
@@ -130,7 +124,7 @@ class LabMarketplaceTest {
 
     @Test
     void aSingleDomainChainOnSrv6CarriesEveryPacketThroughItsVnfsInOrder() {
-        JsonNode chain = buy("b1", "b2", "dpi", "nat");
+        JsonNode chain = broker.buy("b1", "b2", "dpi", "nat");
         assertThat(providers(chain)).containsExactly("lab-srv6");
 
         assertThat(lab.ping(Lab.H_B1, Lab.address(Lab.H_B2), 20, 50)).isEqualTo(20);
@@ -140,56 +134,79 @@ class LabMarketplaceTest {
     }
 
     /**
-     * The broker has no substitution yet, so the test plays its part: it sends the OVS domain a new SETUP for the same
-     * chain with the other firewall, on the commands topic as the broker would (the SPI's "replace").
+     * Substitution as a buyer and an operator see it: the chain is bought through the REST API, monitoring's
+     * {@code DegradationDetected} for its firewall arrives on Kafka while 20 echo requests per second flow, and the
+     * broker re-selects (keeping the healthy DPI), sends the OVS domain a replacing SET-UP with the other firewall
+     * (make-before-break) and records the substitution.
      */
     @Test
-    void substitutingTheFirewallOfAnActiveChainUnderTwentyPacketsPerSecondLosesNoPacket() throws Exception {
-        JsonNode chain = buy("a1", "b2", "firewall", "dpi");
+    void aDegradedFirewallIsSubstitutedByTheBrokerUnderTwentyPacketsPerSecondWithoutLosingAPacket() throws InterruptedException {
+        JsonNode chain = broker.buy("a1", "b2", "firewall", "dpi");
         String id = id(chain);
         List<String> before = offers(chain);
         String oldFirewall = before.get(0);
-        String newFirewall = oldFirewall.equals("a-fw1") ? "a-fw2" : "a-fw1";
-        List<String> after = List.of(newFirewall, before.get(1));
+        String dpi = before.get(1);
+        String newFirewall = lab.ovsOffers().stream().filter(o -> o.vnfType().equals("firewall"))
+                .map(o -> o.offerId().value()).filter(o -> !o.equals(oldFirewall)).findFirst().orElseThrow();
+        List<String> after = List.of(newFirewall, dpi);
+        Pattern oldPorts = Pattern.compile("\\bv" + lab.stamp(oldFirewall) + "-[io]\\b");
+        assertThat(lab.dumpFlows("a1").stream().anyMatch(f -> oldPorts.matcher(f).find())
+                || lab.dumpFlows("a2").stream().anyMatch(f -> oldPorts.matcher(f).find()))
+                .as("OVS steers to %s", oldFirewall).isTrue();
 
-        JsonNode ovsDomain = null;
-        for (JsonNode d : chain.get("domains")) {
-            if (d.get("providerId").asText().equals("lab-ovs")) {
-                ovsDomain = d;
+        Degradation hot = LabBroker.hot(oldFirewall, Lab.OVS);
+        Lab.Pinger pinger = lab.pingInBackground(Lab.H_A1, Lab.address(Lab.H_B2), 100, 20);
+        try {
+            Thread.sleep(1000);
+            broker.publish(EventType.DEGRADATION_DETECTED, hot);
+            JsonNode s = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> broker.substitutions(id),
+                            l -> l.size() == 1 && l.get(0).get("status").asText().equals("COMPLETED")).get(0);
+            JsonNode now = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> broker.get("/api/v1/chains/" + id), c -> c.get("state").asText().equals("ACTIVE"));
+            long oldAtSwitch = lab.receivedTotal(oldFirewall);
+            long newAtSwitch = lab.receivedTotal(newFirewall);
+            assertThat(offers(now)).as("the chain is ACTIVE on the new firewall, the DPI kept").isEqualTo(after);
+            assertThat(now.hasNonNull("substitutionId")).as("no substitution pending").isFalse();
+
+            assertThat(s.get("policy").asText()).isEqualTo("AUTOMATIC");
+            assertThat(s.get("trigger").get("kind").asText()).isEqualTo("INSTANCE");
+            assertThat(s.get("trigger").get("subjectId").asText()).isEqualTo(oldFirewall);
+            assertThat(s.get("trigger").get("providerId").asText()).isEqualTo("lab-ovs");
+            assertThat(s.get("trigger").get("metric").asText()).isEqualTo("cpu");
+            assertThat(s.get("trigger").get("value").asDouble()).isEqualTo(0.97);
+            assertThat(s.get("trigger").get("recent")).hasSize(3);
+            assertThat(offers(s.get("before"))).isEqualTo(before);
+            assertThat(offers(s.get("after"))).isEqualTo(after);
+            assertThat(s.get("changedHops")).extracting(JsonNode::asInt).containsExactly(0);
+            assertThat(s.get("outcome").asText()).contains(oldFirewall + " -> " + newFirewall);
+            assertThat(s.get("completedAt").asText()).isNotBlank();
+            assertThat(s.get("triggerToActiveMs").isIntegralNumber()).as("triggerToActiveMs is recorded").isTrue();
+            assertThat(s.get("triggerToActiveMs").asLong()).isNotNegative();
+
+            int sent = pinger.await(Duration.ofSeconds(20));
+            assertThat(sent).isEqualTo(100);
+            assertThat(lab.receivedTotal(Lab.H_B2)).as("echo requests that reached the destination").isEqualTo(sent);
+            long viaOld = lab.received(dpi, lab.stamp(oldFirewall));
+            long viaNew = lab.received(dpi, lab.stamp(newFirewall));
+            assertThat(viaOld + viaNew).as("every packet crossed one firewall, then the DPI").isEqualTo(sent);
+            assertThat(lab.receivedTotal(oldFirewall)).as("what the old firewall saw all reached the DPI").isEqualTo(viaOld);
+            assertThat(lab.receivedTotal(newFirewall)).as("what the new firewall saw all reached the DPI").isEqualTo(viaNew);
+            assertThat(viaOld).as("traffic crossed the old firewall before the degradation").isPositive();
+            assertThat(lab.receivedTotal(oldFirewall)).as("the old firewall saw nothing after the substitution completed")
+                    .isEqualTo(oldAtSwitch);
+            assertThat(lab.receivedTotal(newFirewall) - newAtSwitch).as("traffic after the substitution, all on the new firewall")
+                    .isPositive();
+            assertThat(lab.dumpFlows("a1").stream().noneMatch(f -> oldPorts.matcher(f).find())
+                    && lab.dumpFlows("a2").stream().noneMatch(f -> oldPorts.matcher(f).find()))
+                    .as("no OpenFlow rule steers to %s any more", oldFirewall).isTrue();
+        } finally {
+            try {
+                pinger.await(Duration.ofSeconds(20));
+            } finally {
+                broker.clear(hot); // the next test may use the old firewall again
             }
         }
-        assertThat(ovsDomain).isNotNull();
-        List<DomainSegment> segments = new ArrayList<>();
-        for (JsonNode s : ovsDomain.get("segments")) {
-            DomainSegment seg = Json.MAPPER.treeToValue(s, DomainSegment.class);
-            List<DomainSegment.Waypoint> w = seg.waypoints().stream()
-                    .map(p -> p.offerId().value().equals(oldFirewall)
-                            ? new DomainSegment.Waypoint(p.hopIndex(), OfferId.of(newFirewall), newFirewall.equals("a-fw1") ? "a1" : "a2")
-                            : p).toList();
-            segments.add(new DomainSegment(seg.providerId(), seg.sequence(), seg.entry(), w, seg.exit()));
-        }
-        DomainCommand replace = new DomainCommand(UUID.randomUUID().toString(), ChainId.of(id), Lab.OVS,
-                DomainCommand.Operation.SETUP, 10, segments, null);
-
-        Lab.Pinger pinger = lab.pingInBackground(Lab.H_A1, Lab.address(Lab.H_B2), 80, 20);
-        Thread.sleep(1500);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(CloudEvents.encode(EventType.PATH_SETUP_REQUESTED, id, replace, "/test/substitution")).get();
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> ovs.answer(replace.commandId()).isPresent());
-        assertThat(ovs.answer(replace.commandId()).orElseThrow().success()).isTrue();
-        int sent = pinger.await(Duration.ofSeconds(20));
-
-        assertThat(sent).isEqualTo(80);
-        assertThat(lab.receivedTotal(Lab.H_B2)).as("echo requests that reached the destination").isEqualTo(sent);
-        String dpi = before.get(1);
-        long viaOld = lab.received(dpi, lab.stamp(oldFirewall));
-        long viaNew = lab.received(dpi, lab.stamp(newFirewall));
-        assertThat(viaOld + viaNew).as("every packet crossed one firewall, then the DPI").isEqualTo(sent);
-        assertThat(viaNew).as("traffic moved to the new firewall").isPositive();
 
         lab.resetCounters();
         assertThat(lab.ping(Lab.H_A1, Lab.address(Lab.H_B2), 10, 50)).isEqualTo(10);
@@ -208,76 +225,14 @@ class LabMarketplaceTest {
     }
 
     private void endAndAssertNothingLeft(String id) {
-        assertThat(delete(id).statusCode()).isEqualTo(202);
+        assertThat(broker.delete(id).statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> get("/api/v1/chains/" + id).path("state").asText().equals("TERMINATED"));
+                .until(() -> broker.get("/api/v1/chains/" + id).path("state").asText().equals("TERMINATED"));
         assertThat(ovs.flowStats(ChainId.of(id))).as("OpenFlow rules with the chain's cookie").isEmpty();
         assertThat(lab.dumpFlows("a1")).isEmpty();
         assertThat(lab.dumpFlows("a2")).isEmpty();
         for (String ns : srv6.namespaces()) {
             assertThat(srv6.kernelState(ns)).as("SRv6 routes, SIDs and rules in %s", ns).isEmpty();
-        }
-    }
-
-    private JsonNode buy(String ingress, String egress, String... types) {
-        String order = Json.text(Map.of("buyerId", "lab", "vnfTypes", List.of(types), "ingress", ingress, "egress", egress,
-                "bandwidthMbps", 10, "maxLatencyMs", 50, "maxPricePerHour", 20));
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/chains")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(order)));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        String id = read(r.body()).get("chainId").asText();
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            last[0] = get("/api/v1/chains/" + id);
-            String state = last[0].path("state").asText();
-            assertThat(state).as("chain %s: %s", id, last[0].path("reason").asText()).isIn("SETTING_UP", "ACTIVE");
-            return state.equals("ACTIVE");
-        });
-        return last[0];
-    }
-
-    private static String id(JsonNode chain) {
-        return chain.get("chainId").asText();
-    }
-
-    private static List<String> offers(JsonNode chain) {
-        return chain.get("hops").findValuesAsText("offerId");
-    }
-
-    private static List<String> providers(JsonNode chain) {
-        List<String> out = new ArrayList<>();
-        chain.get("domains").forEach(d -> out.add(d.get("providerId").asText()));
-        return out;
-    }
-
-    private JsonNode get(String path) {
-        return read(send(HttpRequest.newBuilder(uri(path)).GET()).body());
-    }
-
-    private HttpResponse<String> delete(String id) {
-        return send(HttpRequest.newBuilder(uri("/api/v1/chains/" + id)).DELETE());
-    }
-
-    private static URI uri(String path) {
-        return URI.create(market.url().toString() + path);
-    }
-
-    private static JsonNode read(String body) {
-        try {
-            return Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
