@@ -2,7 +2,8 @@ package org.chainmarket.broker.chain;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
 import org.chainmarket.broker.outbox.OutboxRelay;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
@@ -25,7 +26,7 @@ import java.util.UUID;
  * a refusal or a missed deadline fails it and rolls the other domains back. After every commit the read model
  * is brought in line and the outbox relay is woken.
  */
-@Singleton
+@Context
 public class ChainService {
     private final ChainStore store;
     private final ChainSelector selector;
@@ -34,6 +35,7 @@ public class ChainService {
     private final OutboxRelay relay;
     private final Duration timeout;
     private final int attempts;
+    private volatile boolean closing;
 
     public ChainService(ChainStore store, ChainSelector selector, MarketReadModel market, Registry registry, OutboxRelay relay,
                         @Value("${chainmarket.delivery-timeout}") Duration timeout,
@@ -97,6 +99,9 @@ public class ChainService {
 
     @Scheduled(fixedDelay = "${chainmarket.deadline-sweep-interval}", initialDelay = "1s")
     void expireOverdue() {
+        if (closing) {
+            return;
+        }
         List<ChainStore.Transition> expired;
         do {
             expired = store.expireOverdue(Instant.now(), 100);
@@ -113,5 +118,11 @@ public class ChainService {
 
     Duration timeout() {
         return timeout;
+    }
+
+    /** Stops the deadline sweep before the database goes away at shutdown. */
+    @PreDestroy
+    void close() {
+        closing = true;
     }
 }

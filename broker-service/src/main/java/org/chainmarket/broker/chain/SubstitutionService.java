@@ -4,7 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
 import org.chainmarket.schemas.model.ConcreteChain;
@@ -42,7 +42,7 @@ import java.util.function.Function;
  * nothing fits, recorded as such (and the chain fails when its hop is down). Operators approve proposals, roll
  * completed substitutions back once the old hops are healthy, and acknowledge them.
  */
-@Singleton
+@Context
 public class SubstitutionService {
     private static final Logger LOG = LoggerFactory.getLogger(SubstitutionService.class);
     private final ChainStore store;
@@ -114,6 +114,9 @@ public class SubstitutionService {
      */
     @Scheduled(fixedDelay = "${chainmarket.substitution.reconcile-interval}", initialDelay = "2s")
     void reconcile() {
+        if (workers.isShutdown()) {
+            return;
+        }
         for (Substitution.Trigger trigger : List.copyOf(degradedSubjects.values())) {
             List<ChainStore.Affected> affected = store.degrade(null, trigger, true);
             if (!affected.isEmpty()) {
