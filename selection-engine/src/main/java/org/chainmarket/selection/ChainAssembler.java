@@ -13,32 +13,48 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns a choice of one offer per hop into a {@link ConcreteChain}: the lowest-latency usable path from ingress
- * through each hop's switch to egress, its split into per-provider segments, and predicted latency and price.
+ * Turns a choice of one offer per hop into a {@link ConcreteChain}: a path from ingress through each hop's switch to
+ * egress (the lowest-latency usable one per leg, or the legs a strategy chose), its split into per-provider
+ * segments, and predicted latency and price.
  * Every selection strategy ends here, so all of them describe chains the same way.
  */
 public final class ChainAssembler {
     private ChainAssembler() {
     }
 
-    /** The concrete chain, or empty when some leg has no usable path. */
+    /** The concrete chain along the lowest-latency usable paths, or empty when some leg has no usable path. */
     public static Optional<ConcreteChain> assemble(ChainOrder order, List<OfferState> chosen,
                                                    MultiDomainNetwork network, MultiDomainNetwork.PathFinder paths) {
-        List<String> stops = new ArrayList<>();
-        stops.add(order.ingress());
-        chosen.forEach(o -> stops.add(o.switchId()));
-        stops.add(order.egress());
-
-        List<ConcreteChain.PathNode> path = new ArrayList<>();
-        path.add(node(network, order.ingress(), null));
-        double latency = 0;
-        for (int leg = 0; leg + 1 < stops.size(); leg++) {
-            Optional<GraphPath<String, NetLink>> p = paths.path(stops.get(leg), stops.get(leg + 1));
+        List<GraphPath<String, NetLink>> legs = new ArrayList<>();
+        String at = order.ingress();
+        for (int leg = 0; leg <= chosen.size(); leg++) {
+            String to = leg < chosen.size() ? chosen.get(leg).switchId() : order.egress();
+            Optional<GraphPath<String, NetLink>> p = paths.path(at, to);
             if (p.isEmpty()) {
                 return Optional.empty();
             }
-            latency += p.get().getWeight();
-            List<String> vertices = p.get().getVertexList();
+            legs.add(p.get());
+            at = to;
+        }
+        return Optional.of(assemble(order, chosen, network, legs));
+    }
+
+    /**
+     * The concrete chain along the given paths, one per leg (ingress to hop 1, hop to hop, last hop to egress), each
+     * from the switch where the previous leg ended to the next hop's switch (or the egress).
+     */
+    public static ConcreteChain assemble(ChainOrder order, List<OfferState> chosen, MultiDomainNetwork network,
+                                         List<GraphPath<String, NetLink>> legs) {
+        if (legs.size() != chosen.size() + 1) {
+            throw new IllegalArgumentException(chosen.size() + " hops need " + (chosen.size() + 1) + " legs, got " + legs.size());
+        }
+        List<ConcreteChain.PathNode> path = new ArrayList<>();
+        path.add(node(network, order.ingress(), null));
+        double latency = 0;
+        for (int leg = 0; leg < legs.size(); leg++) {
+            GraphPath<String, NetLink> p = legs.get(leg);
+            latency += p.getWeight();
+            List<String> vertices = p.getVertexList();
             boolean toHop = leg < chosen.size();
             for (int i = 1; i < vertices.size() - 1; i++) {
                 path.add(node(network, vertices.get(i), null));
@@ -59,7 +75,7 @@ public final class ChainAssembler {
             hops.add(new ConcreteChain.Hop(i, order.vnfTypes().get(i), o.offer().offerId(), o.offer().providerId(),
                     o.offer().siteId(), o.switchId(), o.processingLatencyMs(), hopPrice));
         }
-        return Optional.of(new ConcreteChain(hops, path, segments(path, hops), latency, price));
+        return new ConcreteChain(hops, path, segments(path, hops), latency, price);
     }
 
     private static ConcreteChain.PathNode node(MultiDomainNetwork network, String sw, Integer hop) {

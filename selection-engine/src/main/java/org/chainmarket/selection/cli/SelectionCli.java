@@ -59,6 +59,10 @@ public final class SelectionCli implements Runnable {
         @Option(names = "--strategy", defaultValue = "solver", description = "solver (default), greedy or exact")
         Strategy strategy;
 
+        @Option(names = "--k-paths", defaultValue = "3",
+                description = "routes per leg the solver and the exact single-chain search may choose from (default 3; 1 = shortest only)")
+        int kPaths;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -71,15 +75,15 @@ public final class SelectionCli implements Runnable {
             doc.put("strategy", strategy.name());
             switch (strategy) {
                 case solver -> {
-                    OptaPlannerSelector.BatchOutcome outcome = new OptaPlannerSelector(p.weights(), p.steering())
-                            .solve(p.market(), p.requests(), true);
+                    OptaPlannerSelector.BatchOutcome outcome = new OptaPlannerSelector(p.weights(), p.steering(),
+                            org.chainmarket.selection.solver.SolverLimits::forHops, kPaths).solve(p.market(), p.requests(), true);
                     results = outcome.results();
                     doc.put("score", outcome.score());
                     doc.put("constraintTotals", outcome.totals());
                 }
                 case greedy -> results = new NearestInstanceSelector(p.weights().objective(), p.steering()).selectBatch(p.market(), p.requests());
                 case exact -> results = p.requests().size() == 1
-                        ? List.of(new LayeredParetoSelector(p.weights().objective(), p.steering()).select(p.market(), p.requests().get(0)))
+                        ? List.of(new LayeredParetoSelector(p.weights().objective(), p.steering(), kPaths).select(p.market(), p.requests().get(0)))
                         : new ExhaustiveBatchSelector(p.weights().objective(), p.steering(), 2_000_000).selectBatch(p.market(), p.requests());
                 default -> throw new IllegalStateException();
             }

@@ -3,6 +3,8 @@ package org.chainmarket.selection.domain;
 import org.chainmarket.schemas.model.OfferId;
 import org.optaplanner.core.api.domain.entity.PlanningEntity;
 import org.optaplanner.core.api.domain.lookup.PlanningId;
+import org.optaplanner.core.api.domain.valuerange.CountableValueRange;
+import org.optaplanner.core.api.domain.valuerange.ValueRangeFactory;
 import org.optaplanner.core.api.domain.valuerange.ValueRangeProvider;
 import org.optaplanner.core.api.domain.variable.PlanningVariable;
 import org.optaplanner.core.api.domain.variable.ShadowVariable;
@@ -11,9 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which offer serves hop {@code index} of a chain (the planning variable; null = the hop is not served, so the
- * chain is rejected), and the leg that reaches it from the previous hop or the ingress (a shadow variable kept
- * by {@link LegListener}). Candidates are the offers of the hop's VNF type.
+ * Which offer serves hop {@code index} of a chain (planning variable; null = the hop is not served, so the chain is
+ * rejected), which of its k routes the leg into it takes ({@code routeIn}, and {@code routeOut} for the leg from the
+ * last hop to the egress; both planning variables, 0 = lowest latency), and the leg that reaches it from the previous
+ * hop or the ingress (a shadow variable kept by {@link LegListener}). Candidates are the offers of the hop's VNF type.
  */
 @PlanningEntity
 public class HopAssignment {
@@ -30,7 +33,16 @@ public class HopAssignment {
     @PlanningVariable(valueRangeProviderRefs = "candidates", nullable = true)
     private OfferFact offer;
 
+    /** Which of its routes the leg into this hop takes (0 = lowest latency; see {@link PathTable.Paths#leg(int, int, int)}). */
+    @PlanningVariable(valueRangeProviderRefs = "routes")
+    private Integer routeIn = 0;
+
+    /** Which route the leg from this hop to the egress takes; only the last hop has that leg. */
+    @PlanningVariable(valueRangeProviderRefs = "routesOut")
+    private Integer routeOut = 0;
+
     @ShadowVariable(variableListenerClass = LegListener.class, sourceVariableName = "offer")
+    @ShadowVariable(variableListenerClass = LegListener.class, sourceVariableName = "routeIn")
     private Leg legIn;
 
     public HopAssignment() {
@@ -58,20 +70,30 @@ public class HopAssignment {
         return candidates;
     }
 
-    /** The leg into this hop given the current offers of this hop and the previous one; null when either is unset. */
+    @ValueRangeProvider(id = "routes")
+    public CountableValueRange<Integer> getRoutes() {
+        return ValueRangeFactory.createIntValueRange(0, chain.paths().kPaths());
+    }
+
+    @ValueRangeProvider(id = "routesOut")
+    public CountableValueRange<Integer> getRoutesOut() {
+        return ValueRangeFactory.createIntValueRange(0, next == null ? chain.paths().kPaths() : 1);
+    }
+
+    /** The leg into this hop given the current offers of this hop and the previous one and its route; null when an offer is unset. */
     public Leg computeLegIn() {
         if (offer == null) {
             return null;
         }
         if (previous == null) {
-            return chain.paths().leg(chain.ingress(), offer.switchId());
+            return chain.paths().leg(chain.ingress(), offer.switchId(), routeIn);
         }
-        return previous.offer == null ? null : chain.paths().leg(previous.offer.switchId(), offer.switchId());
+        return previous.offer == null ? null : chain.paths().leg(previous.offer.switchId(), offer.switchId(), routeIn);
     }
 
-    /** The leg from this hop to the egress when it is the last hop and assigned; null otherwise. */
+    /** The leg from this hop to the egress, on route {@code routeOut}, when it is the last hop and assigned; null otherwise. */
     public Leg legOut() {
-        return next == null && offer != null ? chain.paths().leg(offer.switchId(), chain.egress()) : null;
+        return next == null && offer != null ? chain.paths().leg(offer.switchId(), chain.egress(), routeOut) : null;
     }
 
     public boolean isLast() {
@@ -166,6 +188,22 @@ public class HopAssignment {
 
     public void setOffer(OfferFact offer) {
         this.offer = offer;
+    }
+
+    public Integer getRouteIn() {
+        return routeIn;
+    }
+
+    public void setRouteIn(Integer routeIn) {
+        this.routeIn = routeIn;
+    }
+
+    public Integer getRouteOut() {
+        return routeOut;
+    }
+
+    public void setRouteOut(Integer routeOut) {
+        this.routeOut = routeOut;
     }
 
     public Leg getLegIn() {

@@ -5,30 +5,43 @@ import org.chainmarket.selection.network.NetLink;
 import org.jgrapht.GraphPath;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Lowest-latency usable paths between switches (JGraphT Dijkstra over the links with enough bandwidth free),
- * one {@link Paths} per chain bandwidth, computed on demand and cached. Not thread-safe: one per problem.
+ * The legs chains can take between switches, one {@link Paths} per chain bandwidth: for every pair of switches the
+ * lowest-latency path over the links with the bandwidth free, and up to {@code kPaths - 1} next-shortest loopless
+ * alternatives (JGraphT's Yen algorithm) for when the shortest runs out of capacity in the batch. Everything is
+ * computed on first use and cached. Not thread-safe: one per problem.
  */
 public final class PathTable {
     private final MultiDomainNetwork network;
     private final Map<String, Double> usageMbps;
-    private final Map<String, Integer> switchIndex = new HashMap<>();
-    private final Map<String, LinkFact> linkFacts = new HashMap<>();
+    private final int kPaths;
+    private final LinkFact[] linkFacts;
+    private final Map<String, LinkFact> linkByKey = new HashMap<>();
     private final Map<Double, Paths> byBandwidth = new HashMap<>();
 
     public PathTable(MultiDomainNetwork network, Map<String, Double> usageMbps) {
+        this(network, usageMbps, MultiDomainNetwork.DEFAULT_K_PATHS);
+    }
+
+    /** A table whose legs each have up to {@code kPaths} routes (1 = the shortest only). */
+    public PathTable(MultiDomainNetwork network, Map<String, Double> usageMbps, int kPaths) {
+        if (kPaths < 1) {
+            throw new IllegalArgumentException("kPaths must be at least 1, got " + kPaths);
+        }
         this.network = network;
         this.usageMbps = usageMbps;
-        for (String sw : network.graph().vertexSet()) {
-            switchIndex.put(sw, switchIndex.size());
-        }
-        for (NetLink l : network.links()) {
-            linkFacts.put(l.key(), new LinkFact(l.key(), linkFacts.size(), Units.kbps(l.bandwidthMbps() - usageMbps.getOrDefault(l.key(), 0.0))));
+        this.kPaths = kPaths;
+        this.linkFacts = new LinkFact[network.linkCount()];
+        for (int i = 0; i < linkFacts.length; i++) {
+            NetLink l = network.link(i);
+            linkFacts[i] = new LinkFact(l.key(), i, Units.kbps(l.bandwidthMbps() - usageMbps.getOrDefault(l.key(), 0.0)));
+            linkByKey.put(l.key(), linkFacts[i]);
         }
     }
 
@@ -36,77 +49,145 @@ public final class PathTable {
         return network;
     }
 
+    /** How many routes a leg may choose from. */
+    public int kPaths() {
+        return kPaths;
+    }
+
     /** Index of a switch (0..switchCount-1), or -1 when unknown. */
     public int index(String switchId) {
-        return switchIndex.getOrDefault(switchId, -1);
+        return network.switchIndex(switchId);
     }
 
     public int switchCount() {
-        return switchIndex.size();
+        return network.switchCount();
     }
 
     public LinkFact link(String key) {
-        return linkFacts.get(key);
+        return linkByKey.get(key);
     }
 
-    public java.util.Collection<LinkFact> links() {
-        return linkFacts.values();
+    /** Every link, by {@link LinkFact#index()}. */
+    public Collection<LinkFact> links() {
+        return Arrays.asList(linkFacts);
     }
 
     public Paths forBandwidth(double mbps) {
         return byBandwidth.computeIfAbsent(mbps, Paths::new);
     }
 
-    /** The paths usable by chains of one bandwidth. */
+    /** The legs usable by chains of one bandwidth. */
     public final class Paths {
         private final double mbps;
         private final MultiDomainNetwork.PathFinder finder;
-        private final Leg[][] legs;
+        private final Leg[][] shortest;
+        private final Map<Long, Leg[]> alternatives = new HashMap<>();
 
         private Paths(double mbps) {
             this.mbps = mbps;
             this.finder = network.pathFinder(mbps, usageMbps);
-            this.legs = new Leg[switchIndex.size()][switchIndex.size()];
+            this.shortest = new Leg[network.switchCount()][];
         }
 
-        /** The path finder the chain assembler must use so that the chain follows the paths the score counted. */
+        /** The path finder behind these legs. */
         public MultiDomainNetwork.PathFinder finder() {
             return finder;
         }
 
+        public int kPaths() {
+            return kPaths;
+        }
+
+        /** The shortest leg between two switches. */
         public Leg leg(String from, String to) {
+            return leg(from, to, 0);
+        }
+
+        /** Route {@code route} (0 = shortest) between two switches; a route beyond the last alternative is the last one. */
+        public Leg leg(String from, String to, int route) {
             int a = index(from);
             int b = index(to);
             if (a < 0 || b < 0) {
                 return Leg.unreachable(from, to);
             }
-            return leg(a, b, from, to);
+            return route == 0 ? leg(a, b) : leg(a, b, route);
         }
 
-        /** The leg between switch indices {@code a} and {@code b} (whose ids are {@code from} and {@code to}). */
+        /** The shortest leg between switch indices {@code a} and {@code b} (whose ids are {@code from} and {@code to}). */
         public Leg leg(int a, int b, String from, String to) {
-            Leg leg = legs[a][b];
+            return leg(a, b);
+        }
+
+        /** The shortest leg between switch indices. */
+        public Leg leg(int a, int b) {
+            Leg[] row = shortest[a];
+            if (row == null) {
+                row = new Leg[shortest.length];
+                shortest[a] = row;
+            }
+            Leg leg = row[b];
             if (leg == null) {
-                leg = compute(from, to);
-                legs[a][b] = leg;
+                int[] links = finder.linkIndices(a, b);
+                leg = links == null ? Leg.unreachable(network.switchId(a), network.switchId(b))
+                        : leg(a, b, 0, finder.latency(a, b), links, null);
+                row[b] = leg;
             }
             return leg;
         }
 
-        private Leg compute(String from, String to) {
-            Optional<GraphPath<String, NetLink>> p = finder.path(from, to);
-            if (p.isEmpty()) {
-                return Leg.unreachable(from, to);
+        /** Route {@code route} between switch indices; a route beyond the last alternative is the last one. */
+        public Leg leg(int a, int b, int route) {
+            if (route == 0) {
+                return leg(a, b);
             }
-            List<LinkFact> links = new ArrayList<>();
+            Leg[] routes = routes(a, b);
+            return routes[Math.min(route, routes.length - 1)];
+        }
+
+        /**
+         * Up to {@code kPaths} legs between switch indices in order of latency, the first being {@link #leg(int, int)};
+         * just that one when it is unreachable or the table has {@code kPaths} 1.
+         */
+        public Leg[] routes(int a, int b) {
+            Leg first = leg(a, b);
+            if (!first.reachable() || kPaths == 1 || a == b) {
+                return new Leg[]{first};
+            }
+            long key = (long) a * shortest.length + b;
+            Leg[] out = alternatives.get(key);
+            if (out == null) {
+                List<GraphPath<String, NetLink>> paths = finder.paths(network.switchId(a), network.switchId(b), kPaths);
+                List<Leg> legs = new ArrayList<>(paths.size());
+                legs.add(first);
+                for (int r = 1; r < paths.size(); r++) {
+                    GraphPath<String, NetLink> p = paths.get(r);
+                    legs.add(leg(a, b, r, p.getWeight(), p.getEdgeList().stream().mapToInt(network::linkIndex).toArray(), p));
+                }
+                out = legs.toArray(new Leg[0]);
+                alternatives.put(key, out);
+            }
+            return out;
+        }
+
+        /** The path of a leg of this table, for assembling the chain that uses it. */
+        public GraphPath<String, NetLink> path(Leg leg) {
+            if (!leg.reachable()) {
+                throw new IllegalArgumentException("leg " + leg.from() + " -> " + leg.to() + " has no path");
+            }
+            return leg.path() != null ? leg.path() : finder.path(index(leg.from()), index(leg.to()));
+        }
+
+        private Leg leg(int a, int b, int route, double latency, int[] links, GraphPath<String, NetLink> path) {
+            List<LinkFact> facts = new ArrayList<>(links.length);
             int crossings = 0;
-            for (NetLink l : p.get().getEdgeList()) {
-                links.add(linkFacts.get(l.key()));
-                if (l.isBorder()) {
+            for (int l : links) {
+                facts.add(linkFacts[l]);
+                if (network.link(l).isBorder()) {
                     crossings++;
                 }
             }
-            return new Leg(from, to, true, p.get().getWeight(), Units.micros(p.get().getWeight()), List.copyOf(links), crossings);
+            return new Leg(network.switchId(a), network.switchId(b), true, latency, Units.micros(latency), List.copyOf(facts),
+                    crossings, links, route, path);
         }
 
         public double mbps() {

@@ -26,8 +26,10 @@ import java.util.Optional;
  * Exact selection of a small batch of chains that share capacity, by branch and bound: every chain's feasible
  * offer combinations (each alone within its latency bound and budget) sorted by {@link Objective}, then a depth-first
  * search over chains that keeps offer bandwidth, chain slots and link bandwidth within what is free. It serves as
- * many chains as possible and, among those choices, minimizes the summed objective. Paths are the lowest-latency
- * usable ones, as for every other strategy. Refuses problems whose enumeration exceeds {@code maxCombinations}.
+ * many chains as possible and, among those choices, minimizes the summed objective. Every leg takes its lowest-latency
+ * usable path (no alternative routes, unlike the solver and {@link LayeredParetoSelector}), so it is exact over
+ * shortest-path routings: where chains fill links up, rerouting can serve more. Refuses problems whose enumeration
+ * exceeds {@code maxCombinations}.
  */
 public final class ExhaustiveBatchSelector implements ChainSelector {
     private final Objective objective;

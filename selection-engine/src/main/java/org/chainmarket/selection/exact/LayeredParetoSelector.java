@@ -20,16 +20,25 @@ import java.util.Optional;
 
 /**
  * Exact selection of one chain. The layered graph has the ingress, then one layer per hop holding the offers
- * that can serve it, then the egress; an edge costs the lowest-latency usable path between two switches
- * plus the next offer's processing latency and price. Labels (latency, price) are kept per candidate offer
- * while not dominated and within the latency bound and budget, so the cheapest chain by {@link Objective}
- * among all feasible ones is found (an objective linear in latency and price is optimal on the Pareto front).
- * One offer serves at most one hop of a chain. When no chain is feasible, it says which constraint fails and,
- * where it is one hop's fault, which hop.
+ * that can serve it (type, provider lists, steering, free bandwidth and chain slot), then the egress.
+ * <p>
+ * What is optimal: among all chains that take one such offer per hop, no offer for two hops, route every leg along
+ * one of its {@code kPaths} lowest-latency loopless paths over links with the chain's bandwidth free, put no more
+ * than the free bandwidth on any link counting every leg that crosses it, and stay within the latency bound and
+ * budget, it returns one with the least {@link Objective} (price + weight x latency). When the chain it finds
+ * routes every leg on its lowest-latency usable path (always, unless legs would overbook a link together), it is
+ * optimal over every routing, not only over the k paths.
+ * <p>
+ * How ({@link ChainSearch}): the relaxation with shortest legs and no bounds is solved first by a dynamic program
+ * with one label per switch and hop; if its chain is feasible it is the answer. Otherwise labels (latency, price,
+ * crossings of the links that could overflow, offers a later hop of the same type must not reuse) are kept per
+ * switch and hop while not dominated and within lower bounds of the bound and budget. When no chain is feasible, it
+ * says which constraint fails and, where it is one hop's fault, which hop.
  */
 public final class LayeredParetoSelector implements ChainSelector {
     private final Objective objective;
     private final Steering steering;
+    private final int kPaths;
 
     public LayeredParetoSelector(Objective objective) {
         this(objective, Steering.NO_PROXIES);
@@ -37,8 +46,20 @@ public final class LayeredParetoSelector implements ChainSelector {
 
     /** An exact selector that also honours SR/NSH awareness and the domains' proxies for requests that use them. */
     public LayeredParetoSelector(Objective objective, Steering steering) {
+        this(objective, steering, MultiDomainNetwork.DEFAULT_K_PATHS);
+    }
+
+    /**
+     * As {@link #LayeredParetoSelector(Objective, Steering)}, with each leg routed along one of its {@code kPaths}
+     * lowest-latency usable paths where the chain's legs would together overbook a link (1 = shortest paths only).
+     */
+    public LayeredParetoSelector(Objective objective, Steering steering, int kPaths) {
+        if (kPaths < 1) {
+            throw new IllegalArgumentException("kPaths must be at least 1, got " + kPaths);
+        }
         this.objective = objective;
         this.steering = steering;
+        this.kPaths = kPaths;
     }
 
     /**
@@ -107,103 +128,37 @@ public final class LayeredParetoSelector implements ChainSelector {
             candidates.add(fitting);
         }
         MultiDomainNetwork.PathFinder paths = network.pathFinder(order.bandwidthMbps(), market.linkUsageMbps());
-        Optional<Label> best = search(order, candidates, paths, order.maxLatencyMs(), order.maxPricePerHour());
-        if (best.isPresent()) {
-            List<OfferState> chosen = best.get().offers();
-            ConcreteChain chain = ChainAssembler.assemble(order, chosen, network, paths).orElseThrow();
+        ChainSearch search = new ChainSearch(market, order, candidates, paths, kPaths);
+        ChainSearch.Found best = search.best(objective, order.maxLatencyMs(), order.maxPricePerHour());
+        if (best != null) {
+            ConcreteChain chain = ChainAssembler.assemble(order, best.offers(), network, best.legs());
             return new SelectionResult.Selected(chain, objective.of(chain.latencyMs(), chain.pricePerHour()));
         }
-        return diagnose(order, candidates, paths);
+        return diagnose(order, search);
     }
 
-    private Optional<Label> search(ChainOrder order, List<List<OfferState>> candidates, MultiDomainNetwork.PathFinder paths,
-                                   double maxLatency, double maxPrice) {
-        List<Label> previous = List.of(new Label(order.ingress(), 0, 0, null, null));
-        for (List<OfferState> layer : candidates) {
-            List<Label> next = new ArrayList<>();
-            for (OfferState c : layer) {
-                double hopPrice = c.offer().priceFor(order.bandwidthMbps());
-                List<Label> front = new ArrayList<>();
-                for (Label l : previous) {
-                    double latency = l.latency + paths.latency(l.switchId, c.switchId()) + c.processingLatencyMs();
-                    double price = l.price + hopPrice;
-                    if (latency <= maxLatency && price <= maxPrice && !l.uses(c)) {
-                        addIfNotDominated(front, new Label(c.switchId(), latency, price, c, l));
-                    }
-                }
-                next.addAll(front);
-            }
-            if (next.isEmpty()) {
-                return Optional.empty();
-            }
-            previous = next;
-        }
-        Label best = null;
-        double bestValue = Double.POSITIVE_INFINITY;
-        for (Label l : previous) {
-            double latency = l.latency + paths.latency(l.switchId, order.egress());
-            double value = objective.of(latency, l.price);
-            if (latency <= maxLatency && value < bestValue) {
-                best = new Label(order.egress(), latency, l.price, null, l);
-                bestValue = value;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    private SelectionResult diagnose(ChainOrder order, List<List<OfferState>> candidates, MultiDomainNetwork.PathFinder paths) {
+    private static SelectionResult diagnose(ChainOrder order, ChainSearch search) {
         double inf = Double.POSITIVE_INFINITY;
-        Optional<Label> fastest = new LayeredParetoSelector(new Objective(1e9)).search(order, candidates, paths, inf, inf);
-        if (fastest.isEmpty()) {
+        ChainSearch.Found fastest = search.best(new Objective(1e9), inf, inf);
+        if (fastest == null) {
             return new SelectionResult.Rejected(Constraint.LINK_BANDWIDTH, null, "No path from " + order.ingress()
                     + " through the offered sites to " + order.egress() + " has " + fmt(order.bandwidthMbps()) + " Mbit/s free.");
         }
-        Label cheapest = new LayeredParetoSelector(new Objective(1e-9)).search(order, candidates, paths, inf, inf).orElseThrow();
-        if (fastest.get().latency > order.maxLatencyMs()) {
+        ChainSearch.Found cheapest = search.best(new Objective(1e-9), inf, inf);
+        if (fastest.latency() > order.maxLatencyMs()) {
             return new SelectionResult.Rejected(Constraint.LATENCY, null, "The fastest possible chain takes "
-                    + fmt(fastest.get().latency) + " ms end to end, above the limit of " + fmt(order.maxLatencyMs()) + " ms.");
+                    + fmt(fastest.latency()) + " ms end to end, above the limit of " + fmt(order.maxLatencyMs()) + " ms.");
         }
-        if (cheapest.price > order.maxPricePerHour()) {
+        if (cheapest.price() > order.maxPricePerHour()) {
             return new SelectionResult.Rejected(Constraint.BUDGET, null, "The cheapest possible chain costs "
-                    + fmt(cheapest.price) + " EUR/h, above the budget of " + fmt(order.maxPricePerHour()) + " EUR/h.");
+                    + fmt(cheapest.price()) + " EUR/h, above the budget of " + fmt(order.maxPricePerHour()) + " EUR/h.");
         }
         return new SelectionResult.Rejected(Constraint.LATENCY_AND_BUDGET, null, "No chain meets both limits: the fastest ("
-                + fmt(fastest.get().latency) + " ms) costs " + fmt(fastest.get().price) + " EUR/h and the cheapest ("
-                + fmt(cheapest.price) + " EUR/h) takes " + fmt(cheapest.latency) + " ms.");
-    }
-
-    private static void addIfNotDominated(List<Label> front, Label label) {
-        for (Label l : front) {
-            if (l.latency <= label.latency && l.price <= label.price) {
-                return;
-            }
-        }
-        front.removeIf(l -> label.latency <= l.latency && label.price <= l.price);
-        front.add(label);
+                + fmt(fastest.latency()) + " ms) costs " + fmt(fastest.price()) + " EUR/h and the cheapest ("
+                + fmt(cheapest.price()) + " EUR/h) takes " + fmt(cheapest.latency()) + " ms.");
     }
 
     static String fmt(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private record Label(String switchId, double latency, double price, OfferState offer, Label previous) {
-        boolean uses(OfferState o) {
-            for (Label l = this; l != null; l = l.previous) {
-                if (l.offer != null && l.offer.offer().offerId().equals(o.offer().offerId())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        List<OfferState> offers() {
-            List<OfferState> out = new ArrayList<>();
-            for (Label l = this; l != null; l = l.previous) {
-                if (l.offer != null) {
-                    out.add(0, l.offer);
-                }
-            }
-            return out;
-        }
     }
 }

@@ -18,8 +18,10 @@ import java.util.Set;
  * It first finds the cheapest chain by the soft cost (price, latency, crossings, changed hops) ignoring the latency
  * bound and budget, keeping one label per switch and layer (the future only depends on the switch); if that chain
  * breaks a bound or reuses an offer it falls back to Pareto labels (latency, price, cost) per offer like
- * {@link org.chainmarket.selection.exact.LayeredParetoSelector}. Legs only use links with the chain's bandwidth
- * free; a link the whole chain would cross twice beyond its capacity is excluded and the search repeated.
+ * {@link org.chainmarket.selection.exact.LayeredParetoSelector}. Every leg takes the lowest-latency of its k routes
+ * (shortest first, then the next-shortest loopless alternatives) whose links all have the chain's bandwidth left
+ * after the other chains; a link the whole chain would cross more often than its capacity allows is excluded and the
+ * search repeated, so the legs that used it move to an alternative route.
  * Batch-wide load balance is left to local search.
  */
 final class ChainDp {
@@ -28,11 +30,12 @@ final class ChainDp {
     private ChainDp() {
     }
 
-    /** A chain's offers per hop and its soft cost in EUR/h-equivalents. */
-    record Plan(OfferFact[] offers, double cost) {
+    /** A chain's offers per hop, its legs (ingress to hop 1, ..., last hop to egress) and its soft cost in EUR/h-equivalents. */
+    record Plan(OfferFact[] offers, Leg[] legs, double cost) {
     }
 
-    private record Label(OfferFact offer, int sw, String switchId, double latencyMs, double price, double cost, Label prev) {
+    /** A partial chain ending at {@code sw}; {@code leg} is the route that reached it (null at the ingress). */
+    private record Label(OfferFact offer, int sw, String switchId, double latencyMs, double price, double cost, Leg leg, Label prev) {
         boolean uses(OfferFact o) {
             for (Label l = this; l != null; l = l.prev) {
                 if (l.offer == o) {
@@ -59,29 +62,118 @@ final class ChainDp {
             layers.add(admissible);
         }
         Set<LinkFact> blocked = new HashSet<>();
+        Plan found = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Label best = cheapestBySwitch(chain, hops, layers, table, residual, blocked);
             if (best == null) {
-                return null;
+                break;
             }
             if (!withinBounds(chain, best) || reusesOffer(best)) {
                 best = pareto(chain, hops, layers, table, residual, blocked);
                 if (best == null) {
-                    return null;
+                    break;
                 }
             }
             OfferFact[] out = new OfferFact[hops.size()];
+            Leg[] legs = new Leg[hops.size() + 1];
+            legs[hops.size()] = best.leg;
             Label l = best.prev; // the egress label carries no offer
             for (int i = hops.size() - 1; i >= 0; i--, l = l.prev) {
                 out[i] = l.offer;
+                legs[i] = l.leg;
             }
-            List<LinkFact> overbooked = residual.overbookedLinks(chain, out);
+            List<LinkFact> overbooked = residual.overbookedLinks(chain, legs);
             if (overbooked.isEmpty()) {
-                return new Plan(out, best.cost);
+                return cheaper(found, new Plan(out, legs, best.cost));
             }
+            // the same offers may fit with some legs on other routes; then block the links and search again
+            found = cheaper(found, reroute(chain, out, legs, best, residual));
             blocked.addAll(overbooked);
         }
-        return null;
+        return found;
+    }
+
+    private static Plan cheaper(Plan a, Plan b) {
+        return a == null || (b != null && b.cost() < a.cost()) ? b : a;
+    }
+
+    /**
+     * The cheapest routing of a chain through {@code offers} whose legs fit the capacity left together (a link crossed
+     * by two legs carries the chain twice) and keep the latency bound, over every combination of the legs' k routes;
+     * null when none does. {@code label} is the chain as found with {@code legs}, whose latency and cost it adjusts.
+     */
+    private static Plan reroute(ChainFact chain, OfferFact[] offers, Leg[] legs, Label label, Residual residual) {
+        PathTable.Paths paths = chain.paths();
+        SelectionWeights w = chain.weights();
+        Leg[][] options = new Leg[legs.length][];
+        double legsLatency = 0;
+        double legsCost = 0;
+        for (int i = 0; i < legs.length; i++) {
+            int a = paths.finder().network().switchIndex(legs[i].from());
+            int b = paths.finder().network().switchIndex(legs[i].to());
+            options[i] = java.util.Arrays.stream(paths.routes(a, b))
+                    .filter(leg -> leg.reachable() && residual.legFits(leg, chain.bandwidthKbps())).toArray(Leg[]::new);
+            legsLatency += legs[i].latencyMs();
+            legsCost += w.latencyPerMs() * legs[i].latencyMs() + w.interDomainCrossing() * legs[i].crossings();
+        }
+        Reroute search = new Reroute(chain, options, residual, chain.order().maxLatencyMs() + 1e-9 - (label.latencyMs - legsLatency));
+        search.dfs(0, 0, 0, new Leg[legs.length]);
+        return search.best == null ? null : new Plan(offers, search.best, label.cost - legsCost + search.bestCost);
+    }
+
+    /** Depth-first search over the legs' routes, keeping the links' use within the capacity left. */
+    private static final class Reroute {
+        final ChainFact chain;
+        final Leg[][] options;
+        final Residual residual;
+        final double maxLatency;
+        final java.util.Map<Integer, Long> use = new java.util.HashMap<>();
+        Leg[] best;
+        double bestCost = Double.POSITIVE_INFINITY;
+
+        Reroute(ChainFact chain, Leg[][] options, Residual residual, double maxLatency) {
+            this.chain = chain;
+            this.options = options;
+            this.residual = residual;
+            this.maxLatency = maxLatency;
+        }
+
+        void dfs(int i, double latency, double cost, Leg[] chosen) {
+            if (cost >= bestCost || latency > maxLatency) {
+                return;
+            }
+            if (i == options.length) {
+                best = chosen.clone();
+                bestCost = cost;
+                return;
+            }
+            SelectionWeights w = chain.weights();
+            for (Leg leg : options[i]) {
+                if (!take(leg)) {
+                    give(leg);
+                    continue;
+                }
+                chosen[i] = leg;
+                dfs(i + 1, latency + leg.latencyMs(), cost + w.latencyPerMs() * leg.latencyMs() + w.interDomainCrossing() * leg.crossings(), chosen);
+                give(leg);
+            }
+        }
+
+        /** Adds a leg's use; false when a link then carries more than it has left (the use stays added). */
+        private boolean take(Leg leg) {
+            boolean fits = true;
+            for (int l : leg.linkIndices()) {
+                long used = use.merge(l, chain.bandwidthKbps(), Long::sum);
+                fits &= used <= residual.linkKbps[l];
+            }
+            return fits;
+        }
+
+        private void give(Leg leg) {
+            for (int l : leg.linkIndices()) {
+                use.merge(l, -chain.bandwidthKbps(), Long::sum);
+            }
+        }
     }
 
     /** Type, provider lists and steering, without capacity: what a chosen offer must always satisfy. */
@@ -108,6 +200,27 @@ final class ChainDp {
                 + (hop.getPreviousOffer() != null && !hop.getPreviousOffer().equals(c.offerId()) ? w.changedHop() : 0);
     }
 
+    /**
+     * The leg from switch {@code a} to {@code b}: the lowest-latency route that fits the capacity left and avoids the
+     * blocked links, trying the shortest first and the next-shortest alternatives only when it does not fit; null
+     * when none of the k routes does.
+     */
+    private static Leg route(PathTable.Paths paths, int a, int b, ChainFact chain, Residual residual, Set<LinkFact> blocked) {
+        Leg shortest = paths.leg(a, b);
+        if (!shortest.reachable()) {
+            return null;
+        }
+        if (usable(shortest, chain, residual, blocked)) {
+            return shortest;
+        }
+        for (Leg alternative : paths.routes(a, b)) {
+            if (alternative.route() > 0 && usable(alternative, chain, residual, blocked)) {
+                return alternative;
+            }
+        }
+        return null;
+    }
+
     private static boolean usable(Leg leg, ChainFact chain, Residual residual, Set<LinkFact> blocked) {
         if (!leg.reachable() || !residual.legFits(leg, chain.bandwidthKbps())) {
             return false;
@@ -130,7 +243,7 @@ final class ChainDp {
         Label[] previous = new Label[table.switchCount()];
         List<Integer> previousSwitches = new ArrayList<>();
         int ingress = table.index(chain.ingress());
-        previous[ingress] = new Label(null, ingress, chain.ingress(), 0, 0, 0, null);
+        previous[ingress] = new Label(null, ingress, chain.ingress(), 0, 0, 0, null, null);
         previousSwitches.add(ingress);
         for (int layer = 0; layer < layers.size(); layer++) {
             HopAssignment hop = hops.get(layer);
@@ -143,6 +256,9 @@ final class ChainDp {
             Label[] prevFlat = previous;
             Integer[] order = previousSwitches.toArray(new Integer[0]);
             java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> prevFlat[i].cost));
+            // while every link still has the chain's bandwidth and none is blocked, every leg takes its shortest path:
+            // compare predecessors by the path finder's arrays and build the leg only for the best one
+            boolean shortestFit = blocked.isEmpty() && residual.everyLinkFits(chain.bandwidthKbps());
             for (OfferFact c : layers.get(layer)) {
                 int sw = table.index(c.switchId());
                 if (!computed[sw]) {
@@ -153,15 +269,26 @@ final class ChainDp {
                         if (l.cost >= bestIntoCost[sw]) {
                             break; // legs cost >= 0, and predecessors come cheapest first
                         }
-                        Leg leg = paths.leg(p, sw, l.switchId, c.switchId());
-                        if (!usable(leg, chain, residual, blocked)) {
-                            continue;
+                        Leg leg = null;
+                        double legCost;
+                        if (shortestFit) {
+                            double latency = paths.finder().latency(p, sw);
+                            if (latency == Double.POSITIVE_INFINITY) {
+                                continue;
+                            }
+                            legCost = w.latencyPerMs() * latency + w.interDomainCrossing() * paths.finder().crossings(p, sw);
+                        } else {
+                            leg = route(paths, p, sw, chain, residual, blocked);
+                            if (leg == null) {
+                                continue;
+                            }
+                            legCost = w.latencyPerMs() * leg.latencyMs() + w.interDomainCrossing() * leg.crossings();
                         }
-                        double cost = l.cost + w.latencyPerMs() * leg.latencyMs() + w.interDomainCrossing() * leg.crossings();
+                        double cost = l.cost + legCost;
                         if (cost < bestIntoCost[sw]) {
                             bestIntoCost[sw] = cost;
                             bestInto[sw] = l;
-                            bestLeg[sw] = leg;
+                            bestLeg[sw] = leg != null ? leg : paths.leg(p, sw);
                         }
                     }
                 }
@@ -177,7 +304,7 @@ final class ChainDp {
                         nextSwitches.add(sw);
                     }
                     next[sw] = new Label(c, sw, c.switchId(), from.latencyMs + bestLeg[sw].latencyMs() + processing,
-                            from.price + hopPrice, cost, from);
+                            from.price + hopPrice, cost, bestLeg[sw], from);
                 }
             }
             if (nextSwitches.isEmpty()) {
@@ -199,14 +326,14 @@ final class ChainDp {
         int egress = table.index(chain.egress());
         Label best = null;
         for (Label l : labels) {
-            Leg leg = chain.paths().leg(l.sw, egress, l.switchId, chain.egress());
-            if (!usable(leg, chain, residual, blocked)) {
+            Leg leg = route(chain.paths(), l.sw, egress, chain, residual, blocked);
+            if (leg == null) {
                 continue;
             }
             double latency = l.latencyMs + leg.latencyMs();
             double cost = l.cost + w.latencyPerMs() * leg.latencyMs() + w.interDomainCrossing() * leg.crossings();
             if (latency <= maxLatency && (best == null || cost < best.cost)) {
-                best = new Label(null, egress, chain.egress(), latency, l.price, cost, l);
+                best = new Label(null, egress, chain.egress(), latency, l.price, cost, leg, l);
             }
         }
         return best;
@@ -220,7 +347,7 @@ final class ChainDp {
         double maxLatency = chain.order().maxLatencyMs() + 1e-9;
         double maxPrice = chain.order().maxPricePerHour() + 1e-9;
         int ingress = table.index(chain.ingress());
-        List<Label> previous = List.of(new Label(null, ingress, chain.ingress(), 0, 0, 0, null));
+        List<Label> previous = List.of(new Label(null, ingress, chain.ingress(), 0, 0, 0, null, null));
         for (int layer = 0; layer < layers.size(); layer++) {
             HopAssignment hop = hops.get(layer);
             List<Label> next = new ArrayList<>();
@@ -231,15 +358,15 @@ final class ChainDp {
                 double hopCost = hopCost(w, hop, c, hopPrice, processing);
                 List<Label> front = new ArrayList<>(2);
                 for (Label l : previous) {
-                    Leg leg = paths.leg(l.sw, sw, l.switchId, c.switchId());
-                    if (!usable(leg, chain, residual, blocked)) {
+                    Leg leg = route(paths, l.sw, sw, chain, residual, blocked);
+                    if (leg == null) {
                         continue;
                     }
                     double latency = l.latencyMs + leg.latencyMs() + processing;
                     double price = l.price + hopPrice;
                     double cost = l.cost + hopCost + w.latencyPerMs() * leg.latencyMs() + w.interDomainCrossing() * leg.crossings();
                     if (latency <= maxLatency && price <= maxPrice && !l.uses(c)) {
-                        addIfNotDominated(front, new Label(c, sw, c.switchId(), latency, price, cost, l));
+                        addIfNotDominated(front, new Label(c, sw, c.switchId(), latency, price, cost, leg, l));
                     }
                 }
                 next.addAll(front);

@@ -13,12 +13,15 @@ import org.chainmarket.selection.SelectionResult.Constraint;
 import org.chainmarket.selection.Steering;
 import org.chainmarket.selection.domain.ChainFact;
 import org.chainmarket.selection.domain.HopAssignment;
+import org.chainmarket.selection.domain.Leg;
 import org.chainmarket.selection.domain.LegListener;
 import org.chainmarket.selection.domain.OfferFact;
 import org.chainmarket.selection.domain.PathTable;
 import org.chainmarket.selection.domain.SelectionSolution;
 import org.chainmarket.selection.exact.LayeredParetoSelector;
+import org.chainmarket.selection.network.MultiDomainNetwork;
 import org.chainmarket.selection.network.NetLink;
+import org.jgrapht.GraphPath;
 import org.optaplanner.core.api.score.ScoreExplanation;
 import org.optaplanner.core.api.score.buildin.hardmediumsoftlong.HardMediumSoftLongScore;
 import org.optaplanner.core.api.score.constraint.ConstraintMatchTotal;
@@ -44,9 +47,11 @@ import java.util.function.Function;
 /**
  * Selection with OptaPlanner (Bavet constraint streams): one chain, or a batch that shares offer and link capacity.
  * The solver starts from {@link SequentialInitializer} and improves with late-acceptance local search under
- * {@link SelectionConstraintProvider}. Its answer is then admitted chain by chain against the capacity actually
- * left, so a result never overbooks an offer or a link; a chain that is not admitted is re-tried with the exact
- * single-chain search on what is left, and otherwise rejected with the constraint and hop that fail.
+ * {@link SelectionConstraintProvider}; it chooses each hop's offer and each leg's route among the leg's k
+ * lowest-latency usable paths. Its answer is then admitted chain by chain, along the chosen routes, against the
+ * capacity actually left, so a result never overbooks an offer or a link; a chain that is not admitted is re-tried
+ * with the exact single-chain search on what is left (which may route legs along alternatives too), and otherwise
+ * rejected with the constraint and hop that fail.
  * Thread-safe: solver factories are shared, every call builds its own solver.
  */
 public final class OptaPlannerSelector implements ChainSelector {
@@ -55,11 +60,24 @@ public final class OptaPlannerSelector implements ChainSelector {
     private final SelectionWeights weights;
     private final Steering steering;
     private final Function<Integer, SolverLimits> limits;
+    private final int kPaths;
 
-    public OptaPlannerSelector(SelectionWeights weights, Steering steering, Function<Integer, SolverLimits> limits) {
+    /**
+     * A selector whose legs may each take one of their {@code kPaths} lowest-latency usable routes (1 = shortest
+     * only); the solver picks the route as it picks the offers, so chains that share a full link can move to another.
+     */
+    public OptaPlannerSelector(SelectionWeights weights, Steering steering, Function<Integer, SolverLimits> limits, int kPaths) {
+        if (kPaths < 1) {
+            throw new IllegalArgumentException("kPaths must be at least 1, got " + kPaths);
+        }
         this.weights = weights;
         this.steering = steering;
         this.limits = limits;
+        this.kPaths = kPaths;
+    }
+
+    public OptaPlannerSelector(SelectionWeights weights, Steering steering, Function<Integer, SolverLimits> limits) {
+        this(weights, steering, limits, MultiDomainNetwork.DEFAULT_K_PATHS);
     }
 
     public OptaPlannerSelector(SelectionWeights weights, Steering steering) {
@@ -117,7 +135,7 @@ public final class OptaPlannerSelector implements ChainSelector {
         Map<String, List<OfferFact>> byType = new HashMap<>();
         offers.forEach(o -> byType.computeIfAbsent(o.vnfType(), t -> new ArrayList<>()).add(o));
 
-        PathTable table = new PathTable(market.network(), market.linkUsageMbps());
+        PathTable table = new PathTable(market.network(), market.linkUsageMbps(), linksCanRunOut(market, requests) ? kPaths : 1);
         List<ChainFact> chains = new ArrayList<>();
         List<HopAssignment> hops = new ArrayList<>();
         Map<ChainFact, Integer> position = new HashMap<>();
@@ -151,6 +169,27 @@ public final class OptaPlannerSelector implements ChainSelector {
             admit(market, requests, solved, position, results);
         }
         return new BatchOutcome(List.of(results), score, totals);
+    }
+
+    /**
+     * Whether this problem's chains could use up some link they can use: only then can a leg need another route than
+     * its shortest, so only then do the solver's route variables range over k routes (otherwise moving them would
+     * only cost time: an alternative is never shorter).
+     */
+    private static boolean linksCanRunOut(MarketSnapshot market, List<ChainRequest> requests) {
+        double demand = 0;
+        double narrowest = Double.POSITIVE_INFINITY;
+        for (ChainRequest r : requests) {
+            demand += r.order().bandwidthMbps() * (r.order().vnfTypes().size() + 1);
+            narrowest = Math.min(narrowest, r.order().bandwidthMbps());
+        }
+        for (NetLink l : market.network().links()) {
+            double free = l.bandwidthMbps() - market.linkUsageMbps().getOrDefault(l.key(), 0.0);
+            if (free >= narrowest && free < demand) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Per-constraint totals of a solution: hard in their own units, soft in EUR/h-equivalents. */
@@ -201,7 +240,7 @@ public final class OptaPlannerSelector implements ChainSelector {
                 continue;
             }
             List<OfferState> chosen = chainHops.stream().map(h -> h.getOffer().state()).toList();
-            Optional<ConcreteChain> assembled = ChainAssembler.assemble(chain.order(), chosen, market.network(), chain.paths().finder());
+            Optional<ConcreteChain> assembled = assembleAlongLegs(chain, chainHops, chosen, market);
             if (assembled.isEmpty() || !fits(assembled.get(), chain.order(), free, linkFree)) {
                 retry.add(chain);
                 continue;
@@ -210,7 +249,7 @@ public final class OptaPlannerSelector implements ChainSelector {
             residual = residual.withChain(assembled.get(), chain.order().bandwidthMbps());
             results[position.get(chain)] = selected(assembled.get(), chain.request());
         }
-        LayeredParetoSelector exact = new LayeredParetoSelector(weights.objective(), steering);
+        LayeredParetoSelector exact = new LayeredParetoSelector(weights.objective(), steering, kPaths);
         for (ChainFact chain : retry) {
             SelectionResult r = exact.select(residual, chain.request());
             if (r instanceof SelectionResult.Selected s && !fits(s.chain(), chain.order(), free, linkFree)) {
@@ -229,6 +268,25 @@ public final class OptaPlannerSelector implements ChainSelector {
             }
             results[position.get(chain)] = r;
         }
+    }
+
+    /** The chain along the routes the solver chose for its legs; empty when a leg has no usable path. */
+    private static Optional<ConcreteChain> assembleAlongLegs(ChainFact chain, List<HopAssignment> chainHops, List<OfferState> chosen,
+                                                             MarketSnapshot market) {
+        List<GraphPath<String, NetLink>> paths = new ArrayList<>();
+        for (HopAssignment h : chainHops) {
+            Leg in = h.computeLegIn();
+            if (in == null || !in.reachable()) {
+                return Optional.empty();
+            }
+            paths.add(chain.paths().path(in));
+        }
+        Leg out = chainHops.get(chainHops.size() - 1).legOut();
+        if (out == null || !out.reachable()) {
+            return Optional.empty();
+        }
+        paths.add(chain.paths().path(out));
+        return Optional.of(ChainAssembler.assemble(chain.order(), chosen, market.network(), paths));
     }
 
     private SelectionResult.Selected selected(ConcreteChain chain, ChainRequest request) {

@@ -37,6 +37,11 @@ final class Residual {
         return freeKbps[o.id()] >= kbps && freeChains[o.id()] >= 1;
     }
 
+    /** Whether every link has {@code kbps} free (a lower bound; may say no when every link still has it). */
+    boolean everyLinkFits(long kbps) {
+        return minLinkKbps >= kbps;
+    }
+
     /** Whether every link of {@code leg} has {@code kbps} free. */
     boolean legFits(Leg leg, long kbps) {
         if (minLinkKbps >= kbps) {
@@ -50,37 +55,25 @@ final class Residual {
         return true;
     }
 
-    /** The legs of a chain through {@code offers}, ingress to egress. */
-    static List<Leg> legs(ChainFact chain, OfferFact[] offers) {
-        Leg[] legs = new Leg[offers.length + 1];
-        String at = chain.ingress();
-        for (int i = 0; i <= offers.length; i++) {
-            String to = i < offers.length ? offers[i].switchId() : chain.egress();
-            legs[i] = chain.paths().leg(at, to);
-            at = to;
-        }
-        return List.of(legs);
-    }
-
-    /** The links where the whole chain (a link crossed twice counts twice) does not fit; empty when it fits. */
-    List<LinkFact> overbookedLinks(ChainFact chain, OfferFact[] offers) {
+    /** The links where the whole chain along {@code legs} (a link crossed twice counts twice) does not fit; empty when it fits. */
+    List<LinkFact> overbookedLinks(ChainFact chain, Leg[] legs) {
         Map<LinkFact, Long> use = new HashMap<>();
-        for (Leg leg : legs(chain, offers)) {
+        for (Leg leg : legs) {
             leg.links().forEach(l -> use.merge(l, chain.bandwidthKbps(), Long::sum));
         }
         return use.entrySet().stream().filter(e -> linkKbps[e.getKey().index()] < e.getValue()).map(Map.Entry::getKey).toList();
     }
 
-    /** Takes ({@code sign} = -1) or gives back (+1) the capacity of a chain through {@code offers}. */
-    void apply(ChainFact chain, OfferFact[] offers, int sign) {
-        for (OfferFact o : offers) {
+    /** Takes ({@code sign} = -1) or gives back (+1) the capacity of a chain following {@code plan}. */
+    void apply(ChainFact chain, ChainDp.Plan plan, int sign) {
+        for (OfferFact o : plan.offers()) {
             freeKbps[o.id()] += sign * chain.bandwidthKbps();
             freeChains[o.id()] += sign;
         }
-        for (Leg leg : legs(chain, offers)) {
-            for (LinkFact l : leg.links()) {
-                linkKbps[l.index()] += sign * chain.bandwidthKbps();
-                minLinkKbps = Math.min(minLinkKbps, linkKbps[l.index()]);
+        for (Leg leg : plan.legs()) {
+            for (int l : leg.linkIndices()) {
+                linkKbps[l] += sign * chain.bandwidthKbps();
+                minLinkKbps = Math.min(minLinkKbps, linkKbps[l]);
             }
         }
     }

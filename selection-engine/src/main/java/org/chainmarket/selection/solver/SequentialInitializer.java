@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The construction phase, chain by chain with {@link ChainDp}: first every chain (widest first) gets its best offers
- * on the capacity the earlier ones left; then, while time allows, each chain in turn is taken out and put back at
+ * and routes on the capacity the earlier ones left; then, while time allows, each chain in turn is taken out and put back at
  * its best given all others (which lets a chain move once a better place frees up), and for small batches each
  * pair of chains is re-inserted in both orders (which resolves two chains competing for one cheap offer).
  * A chain that fits nowhere stays unserved. Only the result is written to the working solution.
@@ -82,6 +82,18 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
                     h.setOffer(value);
                     scoreDirector.afterVariableChanged(h, "offer");
                 }
+                Integer routeIn = plan == null ? 0 : plan.legs()[i].route();
+                if (!routeIn.equals(h.getRouteIn())) {
+                    scoreDirector.beforeVariableChanged(h, "routeIn");
+                    h.setRouteIn(routeIn);
+                    scoreDirector.afterVariableChanged(h, "routeIn");
+                }
+                Integer routeOut = plan == null || h.getNext() != null ? 0 : plan.legs()[i + 1].route();
+                if (!routeOut.equals(h.getRouteOut())) {
+                    scoreDirector.beforeVariableChanged(h, "routeOut");
+                    h.setRouteOut(routeOut);
+                    scoreDirector.afterVariableChanged(h, "routeOut");
+                }
             }
         }
         scoreDirector.triggerVariableListeners();
@@ -130,7 +142,7 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
 
     private static void restore(ChainFact chain, ChainDp.Plan plan, Residual residual, Map<ChainFact, ChainDp.Plan> plans) {
         if (plan != null) {
-            residual.apply(chain, plan.offers(), -1);
+            residual.apply(chain, plan, -1);
             plans.put(chain, plan);
         } else {
             plans.remove(chain);
@@ -140,7 +152,7 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
     private static ChainDp.Plan remove(ChainFact chain, Residual residual, Map<ChainFact, ChainDp.Plan> plans) {
         ChainDp.Plan plan = plans.remove(chain);
         if (plan != null) {
-            residual.apply(chain, plan.offers(), +1);
+            residual.apply(chain, plan, +1);
         }
         return plan;
     }
