@@ -1,7 +1,6 @@
 package org.chainmarket.adapters.emulated;
 
-import org.chainmarket.adapters.api.PathProvider;
-import org.chainmarket.adapters.api.PathProviderService;
+import org.chainmarket.adapters.api.QueuedPathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
@@ -11,8 +10,6 @@ import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.TelemetryBatch;
 import org.chainmarket.schemas.model.VnfOffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,12 +23,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * An in-process SDN domain that does nothing but is honest about it, as ONOS's null providers: its switches keep
@@ -48,31 +42,17 @@ import java.util.function.BiConsumer;
  * (see {@link #sample}); faults can be injected ({@link #makeHot}, {@link #kill}, {@link #failSite},
  * {@link #makeLinkHot}) to replay degradation scenarios.
  */
-public final class EmulatedDomain implements PathProvider, TelemetrySource {
+public final class EmulatedDomain extends QueuedPathProvider implements TelemetrySource {
     /** The priority of every entry the domain installs. */
     public static final int PRIORITY = 100;
-    /** How many answered command ids are remembered for idempotency (oldest forgotten first). */
-    public static final int ANSWERS_KEPT = 100_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(EmulatedDomain.class);
-
-    private final ProviderDomain domain;
     private final FlowPlanner planner;
     private final Map<String, EmulatedSwitch> switches;
     private final ConcurrentMap<ChainId, List<FlowEntry>> chains = new ConcurrentHashMap<>();
     private final ConcurrentMap<ChainId, Double> bandwidth = new ConcurrentHashMap<>();
     private final TelemetryModel telemetry;
-    private final Map<String, DomainAck> answers = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DomainAck> eldest) {
-            return size() > ANSWERS_KEPT;
-        }
-    });
-    private final ExecutorService executor;
     private final AtomicLong applied = new AtomicLong();
-    private volatile PathProviderService service;
     private volatile FaultMode faultMode = FaultMode.NONE;
-    private volatile boolean closed;
     /** Sees every change to a flow table ({@code INSTALL} or {@code REMOVE}) as it happens; for tests. */
     volatile BiConsumer<String, FlowEntry> flowModObserver = (kind, entry) -> { };
 
@@ -93,51 +73,12 @@ public final class EmulatedDomain implements PathProvider, TelemetrySource {
      *                                  or names a site the domain does not have
      */
     public EmulatedDomain(ProviderDomain domain, List<VnfOffer> offers) {
-        this.domain = Objects.requireNonNull(domain, "domain");
+        super(domain, "emulated");
         this.telemetry = new TelemetryModel(domain, Objects.requireNonNull(offers, "offers"));
         this.planner = new FlowPlanner(domain);
         Map<String, EmulatedSwitch> byId = new LinkedHashMap<>();
         domain.switches().forEach(s -> byId.put(s.switchId(), new EmulatedSwitch(s.switchId())));
         this.switches = Collections.unmodifiableMap(byId);
-        String threadName = "emulated-domain-" + domain.providerId();
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @Override
-    public ProviderDomain domain() {
-        return domain;
-    }
-
-    /** Registers the callback; calling it again replaces the callback for commands not yet answered. */
-    @Override
-    public void activate(PathProviderService service) {
-        this.service = Objects.requireNonNull(service, "service");
-    }
-
-    /**
-     * Queues {@code command} and returns at once; the answer goes to the activated callback on the domain's thread.
-     *
-     * @throws IllegalStateException before {@link #activate} or after {@link #close}
-     */
-    @Override
-    public void apply(DomainCommand command) {
-        Objects.requireNonNull(command, "command");
-        if (closed) {
-            throw new IllegalStateException("emulated domain " + domain.providerId() + " is closed");
-        }
-        if (service == null) {
-            throw new IllegalStateException("emulated domain " + domain.providerId() + " is not activated");
-        }
-        FaultMode mode = faultMode;
-        try {
-            executor.execute(() -> handle(command, mode));
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("emulated domain " + domain.providerId() + " is closed", e);
-        }
     }
 
     /** Sets how commands applied from now on are treated. */
@@ -200,7 +141,7 @@ public final class EmulatedDomain implements PathProvider, TelemetrySource {
             EmulatedSwitch sw = switches.get(at);
             FlowEntry entry = sw == null ? null : sw.lookup(chainId.value(), stage + vnfs.size(), port);
             if (entry == null) {
-                String why = sw == null ? "switch '" + at + "' is not in domain " + domain.providerId()
+                String why = sw == null ? "switch '" + at + "' is not in domain " + domain().providerId()
                         : "no entry for chain " + chainId + " on switch '" + at + "' in_port '" + port + "'";
                 return new PacketTrace(visited, vnfs, null, null, why);
             }
@@ -294,58 +235,26 @@ public final class EmulatedDomain implements PathProvider, TelemetrySource {
         telemetry.coolLink(a, b);
     }
 
-    /** Carries out the commands already queued, then stops the domain's thread. */
+    /**
+     * The fault mode as the command is applied: {@code FAIL} answers {@code injected failure} (cached like any answer),
+     * {@code SILENT} drops the command without answering or caching it.
+     */
     @Override
-    public void close() {
-        closed = true;
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+    protected Function<DomainCommand, DomainAck> treatment(DomainCommand command) {
+        return switch (faultMode) {
+            case NONE -> super.treatment(command);
+            case FAIL -> c -> failure(c, "injected failure");
+            case SILENT -> null;
+        };
     }
 
-    private void handle(DomainCommand command, FaultMode mode) {
-        if (mode == FaultMode.SILENT) {
-            LOG.debug("domain {}: dropping command {} silently (fault injection)", domain.providerId(), command.commandId());
-            return;
-        }
-        DomainAck ack = answers.get(command.commandId());
-        if (ack != null) {
-            LOG.debug("domain {}: command {} was answered before; answering again", domain.providerId(), command.commandId());
-        } else {
-            ack = mode == FaultMode.FAIL ? failure(command, "injected failure") : carryOut(command);
-            answers.put(command.commandId(), ack);
-        }
-        if (!ack.success()) {
-            LOG.info("domain {}: {} {} of chain {} failed: {}", domain.providerId(), command.operation(),
-                    command.commandId(), command.chainId(), ack.reason());
-        }
-        try {
-            service.completed(ack);
-        } catch (RuntimeException e) {
-            LOG.warn("domain {}: the callback rejected the answer to command {}: {}", domain.providerId(),
-                    command.commandId(), e.toString());
-        }
-    }
-
-    private DomainAck carryOut(DomainCommand command) {
-        if (!command.providerId().equals(domain.providerId())) {
-            return failure(command, "command " + command.commandId() + " is for provider " + command.providerId()
-                    + ", not " + domain.providerId());
-        }
+    @Override
+    protected DomainAck carryOut(DomainCommand command) {
         if (command.operation() == DomainCommand.Operation.TEARDOWN) {
             replace(command.chainId(), List.of());
             bandwidth.remove(command.chainId());
             applied.incrementAndGet();
             return success(command, List.of());
-        }
-        if (command.segments().isEmpty()) {
-            return failure(command, "a SETUP needs at least one segment");
         }
         List<FlowEntry> entries;
         try {
@@ -385,20 +294,10 @@ public final class EmulatedDomain implements PathProvider, TelemetrySource {
         }
     }
 
-    private DomainAck success(DomainCommand command, List<FlowEntry> entries) {
-        return new DomainAck(command.commandId(), command.chainId(), domain.providerId(), command.operation(), true, null,
-                entries, Instant.now());
-    }
-
-    private DomainAck failure(DomainCommand command, String reason) {
-        return new DomainAck(command.commandId(), command.chainId(), domain.providerId(), command.operation(), false,
-                reason, List.of(), Instant.now());
-    }
-
     private EmulatedSwitch switchOf(String switchId) {
         EmulatedSwitch sw = switches.get(switchId);
         if (sw == null) {
-            throw new IllegalArgumentException("unknown switch '" + switchId + "' in domain " + domain.providerId());
+            throw new IllegalArgumentException("unknown switch '" + switchId + "' in domain " + domain().providerId());
         }
         return sw;
     }

@@ -1,12 +1,10 @@
 package org.chainmarket.adapters.openflow;
 
-import org.chainmarket.adapters.api.PathProvider;
-import org.chainmarket.adapters.api.PathProviderService;
+import org.chainmarket.adapters.api.QueuedPathProvider;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
-import org.chainmarket.schemas.model.ProviderDomain;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -38,7 +36,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -47,14 +44,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
@@ -71,31 +64,20 @@ import java.util.function.IntFunction;
  * rule matches on {@code in_port} only, so two chains cannot share an in_port of a switch: such a SETUP fails
  * naming the other chain.
  *
- * <p>Commands run one at a time on the domain's own thread, which also answers; answers are cached per command id.
- * {@link #flowStats} and {@link #portStats} read the switches' counters back (OpenFlow multipart statistics).
+ * <p>Commands run one at a time on the domain's own thread, which also answers; answers are cached per command id
+ * ({@link QueuedPathProvider}). {@link #flowStats} and {@link #portStats} read the switches' counters back (OpenFlow multipart statistics).
  */
-public final class OpenFlowDomain implements PathProvider {
-    public static final int ANSWERS_KEPT = 100_000;
+public final class OpenFlowDomain extends QueuedPathProvider {
     private static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(OpenFlowDomain.class);
 
     private final OpenFlowConfig config;
-    private final ProviderDomain domain;
     private final ChainPlanner planner;
     private final Map<Long, String> switchByDatapath = new HashMap<>();
     private final Map<String, SwitchConnection> connections = new ConcurrentHashMap<>();
     private final Map<ChainId, List<FlowEntry>> chains = new ConcurrentHashMap<>();
-    private final Map<String, DomainAck> answers = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DomainAck> eldest) {
-            return size() > ANSWERS_KEPT;
-        }
-    });
     private final ServerSocketChannel server;
     private final Thread acceptor;
-    private final ExecutorService executor;
-    private volatile PathProviderService service;
-    private volatile boolean closed;
 
     /**
      * Starts listening for the switches at once.
@@ -103,9 +85,9 @@ public final class OpenFlowDomain implements PathProvider {
      * @throws IllegalStateException when the listen address cannot be bound
      */
     public OpenFlowDomain(OpenFlowConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.domain = config.domain();
-        this.planner = new ChainPlanner(domain);
+        super(Objects.requireNonNull(config, "config").domain(), "OpenFlow");
+        this.config = config;
+        this.planner = new ChainPlanner(domain());
         config.switches().forEach((id, b) -> switchByDatapath.put(b.datapathId(), id));
         try {
             if (config.listen() instanceof UnixDomainSocketAddress unix) {
@@ -118,42 +100,10 @@ public final class OpenFlowDomain implements PathProvider {
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen for OpenFlow switches at " + config.listen() + ": " + e, e);
         }
-        String name = "openflow-" + domain.providerId();
+        String name = "openflow-" + domain().providerId();
         acceptor = new Thread(this::acceptLoop, name + "-accept");
         acceptor.setDaemon(true);
         acceptor.start();
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @Override
-    public ProviderDomain domain() {
-        return domain;
-    }
-
-    @Override
-    public void activate(PathProviderService service) {
-        this.service = Objects.requireNonNull(service, "service");
-    }
-
-    /** Queues the command; the answer goes to the activated callback from the domain's thread. */
-    @Override
-    public void apply(DomainCommand command) {
-        Objects.requireNonNull(command, "command");
-        if (closed) {
-            throw new IllegalStateException("OpenFlow domain " + domain.providerId() + " is closed");
-        }
-        if (service == null) {
-            throw new IllegalStateException("OpenFlow domain " + domain.providerId() + " is not activated");
-        }
-        try {
-            executor.execute(() -> handle(command));
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("OpenFlow domain " + domain.providerId() + " is closed", e);
-        }
     }
 
     /**
@@ -169,7 +119,7 @@ public final class OpenFlowDomain implements PathProvider {
                 return;
             }
             if (System.nanoTime() > until) {
-                throw new IllegalStateException("OpenFlow domain " + domain.providerId() + ": switches " + missing
+                throw new IllegalStateException("OpenFlow domain " + domain().providerId() + ": switches " + missing
                         + " did not connect to " + config.listen() + " within " + timeout.toMillis() + " ms");
             }
             sleep(20);
@@ -180,11 +130,6 @@ public final class OpenFlowDomain implements PathProvider {
     public boolean connected(String switchId) {
         SwitchConnection c = connections.get(switchId);
         return c != null && c.isOpen();
-    }
-
-    /** The answer given to {@code commandId}, if it was carried out. */
-    public Optional<DomainAck> answer(String commandId) {
-        return Optional.ofNullable(answers.get(commandId));
     }
 
     /** The logical entries this domain installed for the chain (empty when none). */
@@ -268,22 +213,9 @@ public final class OpenFlowDomain implements PathProvider {
         return out;
     }
 
-    /** Carries out the queued commands, then disconnects the switches and stops listening (rules stay installed). */
+    /** After the queued commands: disconnects the switches and stops listening (rules stay installed). */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+    protected void release() {
         try {
             server.close();
         } catch (IOException ignored) {
@@ -300,7 +232,7 @@ public final class OpenFlowDomain implements PathProvider {
     }
 
     private void acceptLoop() {
-        while (!closed) {
+        while (!isClosed()) {
             try {
                 SocketChannel ch = server.accept();
                 if (!(config.listen() instanceof UnixDomainSocketAddress)) {
@@ -308,8 +240,8 @@ public final class OpenFlowDomain implements PathProvider {
                 }
                 new SwitchConnection(ch, this::ready, this::gone).start();
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("OpenFlow domain {}: accept failed: {}", domain.providerId(), e.toString());
+                if (!isClosed()) {
+                    LOG.warn("OpenFlow domain {}: accept failed: {}", domain().providerId(), e.toString());
                     sleep(100);
                 }
             }
@@ -319,7 +251,7 @@ public final class OpenFlowDomain implements PathProvider {
     private void ready(SwitchConnection c) {
         String id = switchByDatapath.get(c.datapathId());
         if (id == null) {
-            LOG.warn("OpenFlow domain {}: datapath {} is not one of its switches; disconnecting", domain.providerId(),
+            LOG.warn("OpenFlow domain {}: datapath {} is not one of its switches; disconnecting", domain().providerId(),
                     Long.toHexString(c.datapathId()));
             c.close();
             return;
@@ -334,36 +266,12 @@ public final class OpenFlowDomain implements PathProvider {
         connections.entrySet().removeIf(e -> e.getValue() == c);
     }
 
-    private void handle(DomainCommand command) {
-        DomainAck ack = answers.get(command.commandId());
-        if (ack == null) {
-            ack = carryOut(command);
-            answers.put(command.commandId(), ack);
-        }
-        if (!ack.success()) {
-            LOG.info("OpenFlow domain {}: {} {} of chain {} failed: {}", domain.providerId(), command.operation(),
-                    command.commandId(), command.chainId(), ack.reason());
-        }
-        try {
-            service.completed(ack);
-        } catch (RuntimeException e) {
-            LOG.warn("OpenFlow domain {}: the callback rejected the answer to {}: {}", domain.providerId(),
-                    command.commandId(), e.toString());
-        }
-    }
-
-    private DomainAck carryOut(DomainCommand command) {
-        if (!command.providerId().equals(domain.providerId())) {
-            return failure(command, "command " + command.commandId() + " is for provider " + command.providerId()
-                    + ", not " + domain.providerId());
-        }
+    @Override
+    protected DomainAck carryOut(DomainCommand command) {
         try {
             if (command.operation() == DomainCommand.Operation.TEARDOWN) {
                 teardown(command.chainId());
                 return success(command, List.of());
-            }
-            if (command.segments().isEmpty()) {
-                return failure(command, "a SETUP needs at least one segment");
             }
             List<FlowEntry> next = planner.plan(command.chainId(), command.segments());
             String conflict = conflict(command.chainId(), next);
@@ -489,7 +397,7 @@ public final class OpenFlowDomain implements PathProvider {
     private int physical(SwitchConnection c, String sw, String logical, boolean toward) {
         OpenFlowConfig.PortBinding b = config.switches().get(sw).ports().get(logical);
         if (b == null) {
-            throw new IllegalStateException("switch '" + sw + "' of domain " + domain.providerId() + " has no port '" + logical + "'");
+            throw new IllegalStateException("switch '" + sw + "' of domain " + domain().providerId() + " has no port '" + logical + "'");
         }
         String name = toward ? b.toward() : b.from();
         Integer n = c.portNumber(name);
@@ -509,7 +417,7 @@ public final class OpenFlowDomain implements PathProvider {
 
     private SwitchConnection connection(String switchId) {
         if (!config.switches().containsKey(switchId)) {
-            throw new IllegalArgumentException("unknown switch '" + switchId + "' in domain " + domain.providerId());
+            throw new IllegalArgumentException("unknown switch '" + switchId + "' in domain " + domain().providerId());
         }
         long until = System.nanoTime() + SWITCH_TIMEOUT.toNanos();
         while (true) {
@@ -517,8 +425,8 @@ public final class OpenFlowDomain implements PathProvider {
             if (c != null && c.isOpen()) {
                 return c;
             }
-            if (System.nanoTime() > until || closed) {
-                throw new IllegalStateException("switch '" + switchId + "' of domain " + domain.providerId()
+            if (System.nanoTime() > until || isClosed()) {
+                throw new IllegalStateException("switch '" + switchId + "' of domain " + domain().providerId()
                         + " is not connected to the controller");
             }
             sleep(20);
@@ -552,16 +460,6 @@ public final class OpenFlowDomain implements PathProvider {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while trying to " + what);
         }
-    }
-
-    private DomainAck success(DomainCommand command, List<FlowEntry> entries) {
-        return new DomainAck(command.commandId(), command.chainId(), domain.providerId(), command.operation(), true, null,
-                entries, Instant.now());
-    }
-
-    private DomainAck failure(DomainCommand command, String reason) {
-        return new DomainAck(command.commandId(), command.chainId(), domain.providerId(), command.operation(), false,
-                reason, List.of(), Instant.now());
     }
 
     private static void sleep(long ms) {

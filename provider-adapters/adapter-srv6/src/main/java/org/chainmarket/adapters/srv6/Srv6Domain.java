@@ -1,17 +1,12 @@
 package org.chainmarket.adapters.srv6;
 
-import org.chainmarket.adapters.api.PathProvider;
-import org.chainmarket.adapters.api.PathProviderService;
+import org.chainmarket.adapters.api.QueuedPathProvider;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.DomainSegment;
-import org.chainmarket.schemas.model.ProviderDomain;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,14 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,46 +40,29 @@ import java.util.regex.Pattern;
  * device, so two chains cannot enter at the same attachment, and an SR-unaware VNF (classified by its return
  * device) serves one chain at a time: such a SETUP fails naming the other chain.
  *
- * <p>Commands run one at a time on the domain's own thread, which also answers; answers are cached per command id.
+ * <p>Commands run one at a time on the domain's own thread, which also answers; answers are cached per command id
+ * ({@link QueuedPathProvider}).
  */
-public final class Srv6Domain implements PathProvider {
+public final class Srv6Domain extends QueuedPathProvider {
     /** The route and rule protocol number that marks what this adapter installed. */
     public static final int PROTO = 199;
     /** The priority of the classification rules. */
     public static final int RULE_PREF = 1000;
-    public static final int ANSWERS_KEPT = 100_000;
     private static final long TABLE_BASE = 0x10000;
-    private static final Logger LOG = LoggerFactory.getLogger(Srv6Domain.class);
     private static final Pattern COUNTED = Pattern.compile(
             "^(\\S+)\\s+encap seg6local action (\\S+).*?packets (\\d+) bytes (\\d+)", Pattern.MULTILINE);
 
     private final Srv6Config config;
-    private final ProviderDomain domain;
     private final List<String> vnfOrder;
     private final Map<ChainId, Installed> chains = new ConcurrentHashMap<>();
-    private final Map<String, DomainAck> answers = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DomainAck> eldest) {
-            return size() > ANSWERS_KEPT;
-        }
-    });
-    private final ExecutorService executor;
-    private volatile PathProviderService service;
-    private volatile boolean closed;
 
     public Srv6Domain(Srv6Config config) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.domain = config.domain();
+        super(Objects.requireNonNull(config, "config").domain(), "SRv6");
+        this.config = config;
         this.vnfOrder = new ArrayList<>(new TreeSet<>(config.vnfs().keySet()));
         if (vnfOrder.size() > 62) {
             throw new IllegalArgumentException("an SRv6 domain binds at most 62 VNFs, not " + vnfOrder.size());
         }
-        String name = "srv6-" + domain.providerId();
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** What one chain has in the domain: its number (in every SID and table id) and the kernel objects. */
@@ -102,37 +75,6 @@ public final class Srv6Domain implements PathProvider {
 
     /** Install order; removal goes the other way. */
     private enum Stage { SID, INNER_TABLE, INNER_RULE, INGRESS_TABLE, INGRESS_RULE }
-
-    @Override
-    public ProviderDomain domain() {
-        return domain;
-    }
-
-    @Override
-    public void activate(PathProviderService service) {
-        this.service = Objects.requireNonNull(service, "service");
-    }
-
-    @Override
-    public void apply(DomainCommand command) {
-        Objects.requireNonNull(command, "command");
-        if (closed) {
-            throw new IllegalStateException("SRv6 domain " + domain.providerId() + " is closed");
-        }
-        if (service == null) {
-            throw new IllegalStateException("SRv6 domain " + domain.providerId() + " is not activated");
-        }
-        try {
-            executor.execute(() -> handle(command));
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("SRv6 domain " + domain.providerId() + " is closed", e);
-        }
-    }
-
-    /** The answer given to {@code commandId}, if it was carried out. */
-    public Optional<DomainAck> answer(String commandId) {
-        return Optional.ofNullable(answers.get(commandId));
-    }
 
     /** The entries (ingress lists and SIDs) the chain has in this domain; empty when none. */
     public List<FlowEntry> entriesOf(ChainId chain) {
@@ -219,42 +161,7 @@ public final class Srv6Domain implements PathProvider {
     }
 
     @Override
-    public void close() {
-        closed = true;
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void handle(DomainCommand command) {
-        DomainAck ack = answers.get(command.commandId());
-        if (ack == null) {
-            ack = carryOut(command);
-            answers.put(command.commandId(), ack);
-        }
-        if (!ack.success()) {
-            LOG.info("SRv6 domain {}: {} {} of chain {} failed: {}", domain.providerId(), command.operation(),
-                    command.commandId(), command.chainId(), ack.reason());
-        }
-        try {
-            service.completed(ack);
-        } catch (RuntimeException e) {
-            LOG.warn("SRv6 domain {}: the callback rejected the answer to {}: {}", domain.providerId(), command.commandId(),
-                    e.toString());
-        }
-    }
-
-    private DomainAck carryOut(DomainCommand command) {
-        if (!command.providerId().equals(domain.providerId())) {
-            return failure(command, "command " + command.commandId() + " is for provider " + command.providerId()
-                    + ", not " + domain.providerId());
-        }
+    protected DomainAck carryOut(DomainCommand command) {
         try {
             if (command.operation() == DomainCommand.Operation.TEARDOWN) {
                 Installed old = chains.remove(command.chainId());
@@ -262,9 +169,6 @@ public final class Srv6Domain implements PathProvider {
                     remove(old.resources());
                 }
                 return success(command, List.of());
-            }
-            if (command.segments().isEmpty()) {
-                return failure(command, "a SETUP needs at least one segment");
             }
             Installed old = chains.get(command.chainId());
             int number = old != null ? old.number() : freeNumber();
@@ -289,7 +193,7 @@ public final class Srv6Domain implements PathProvider {
                 return n;
             }
         }
-        throw new IllegalStateException("SRv6 domain " + domain.providerId() + " has no free chain number");
+        throw new IllegalStateException("SRv6 domain " + domain().providerId() + " has no free chain number");
     }
 
     private String conflict(ChainId chain, Installed next) {
@@ -318,8 +222,8 @@ public final class Srv6Domain implements PathProvider {
         String tag = chain.value();
         for (DomainSegment segment : segments) {
             String where = "segment " + segment.sequence();
-            if (!segment.providerId().equals(domain.providerId())) {
-                throw new PlanException(where + " belongs to provider " + segment.providerId() + ", not " + domain.providerId());
+            if (!segment.providerId().equals(domain().providerId())) {
+                throw new PlanException(where + " belongs to provider " + segment.providerId() + ", not " + domain().providerId());
             }
             Srv6Config.Router entryRouter = router(where + ": entry", segment.entry().switchId());
             Srv6Config.Attachment entry = attachment(where + ": entry", segment.entry(), entryRouter);
@@ -341,7 +245,7 @@ public final class Srv6Domain implements PathProvider {
                 Srv6Config.Vnf v = config.vnfs().get(w.offerId().value());
                 if (v == null) {
                     throw new PlanException(where + ": waypoint hop " + w.hopIndex() + " (offer " + w.offerId()
-                            + ") is not a VNF of domain " + domain.providerId());
+                            + ") is not a VNF of domain " + domain().providerId());
                 }
                 if (!v.switchId().equals(w.switchId())) {
                     throw new PlanException(where + ": offer " + w.offerId() + " runs at '" + v.switchId() + "', not '" + w.switchId() + "'");
@@ -431,7 +335,7 @@ public final class Srv6Domain implements PathProvider {
     private Srv6Config.Router router(String role, String switchId) {
         Srv6Config.Router r = config.routers().get(switchId);
         if (r == null) {
-            throw new PlanException(role + " switch '" + switchId + "' is not a router of domain " + domain.providerId());
+            throw new PlanException(role + " switch '" + switchId + "' is not a router of domain " + domain().providerId());
         }
         return r;
     }
@@ -480,16 +384,6 @@ public final class Srv6Domain implements PathProvider {
         Map<String, List<String>> lines = new LinkedHashMap<>();
         resources.forEach(r -> lines.computeIfAbsent(r.namespace(), k -> new ArrayList<>()).add(add ? r.add() : r.del()));
         lines.forEach((ns, l) -> IpBatch.run(ns, l, force));
-    }
-
-    private DomainAck success(DomainCommand command, List<FlowEntry> entries) {
-        return new DomainAck(command.commandId(), command.chainId(), domain.providerId(), command.operation(), true, null,
-                entries, Instant.now());
-    }
-
-    private DomainAck failure(DomainCommand command, String reason) {
-        return new DomainAck(command.commandId(), command.chainId(), domain.providerId(), command.operation(), false,
-                reason, List.of(), Instant.now());
     }
 
     private static void sleep(long ms) {
