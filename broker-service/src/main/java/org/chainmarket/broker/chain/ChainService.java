@@ -94,7 +94,7 @@ public class ChainService {
     }
 
     public void acknowledged(String eventId, DomainAck ack) {
-        store.acknowledge(eventId, ack).ifPresent(t -> applied(t.holdings()));
+        applied(store.acknowledge(eventId, ack));
     }
 
     @Scheduled(fixedDelay = "${chainmarket.deadline-sweep-interval}", initialDelay = "1s")

@@ -99,16 +99,21 @@ public class ChainStore {
 
     /** Applies a domain's acknowledgement once; a stale one (for an older command) changes nothing. */
     @Transactional
-    public Optional<Transition> acknowledge(String eventId, DomainAck ack) {
+    public Holdings acknowledge(String eventId, DomainAck ack) {
+        Changes changes = new Changes();
+        acknowledge(eventId, ack, changes);
+        return changes.done();
+    }
+
+    private void acknowledge(String eventId, DomainAck ack, Changes changes) {
         if (!processed.firstTime(ACK_CONSUMER, eventId)) {
-            return Optional.empty();
+            return;
         }
         ChainEntity c = em.find(ChainEntity.class, ack.chainId().value(), LockModeType.PESSIMISTIC_WRITE);
         ChainDomainEntity d = em.find(ChainDomainEntity.class, new ChainDomainEntity.Key(ack.chainId().value(), ack.providerId().value()));
         if (c == null || d == null || !ack.commandId().equals(d.commandId)) {
-            return Optional.empty();
+            return;
         }
-        Changes changes = new Changes();
         d.updatedAt = Instant.now();
         d.reason = ack.success() ? null : ack.reason();
         if (ack.operation() == DomainCommand.Operation.SETUP) {
@@ -119,7 +124,7 @@ public class ChainStore {
                 } else if (c.state == ChainState.SUBSTITUTING) {
                     fail(c, "Provider " + d.key.providerId + " could not install the substitution: " + ack.reason(), changes);
                 }
-                return Optional.of(new Transition(c, changes.done()));
+                return;
             }
             d.status = ChainDomainEntity.Status.INSTALLED;
             d.flowEntriesJson = Json.text(ack.flowEntries());
@@ -133,7 +138,7 @@ public class ChainStore {
             } else if (allInstalled && c.state == ChainState.SUBSTITUTING) {
                 completeSubstitution(c, changes);
             }
-            return Optional.of(new Transition(c, changes.done()));
+            return;
         }
         d.status = ChainDomainEntity.Status.REMOVED;
         if (ack.success()) {
@@ -143,7 +148,6 @@ public class ChainStore {
             List<String> failed = domains(c).stream().filter(x -> x.reason != null).map(x -> x.key.providerId + ": " + x.reason).toList();
             terminate(c, failed.isEmpty() ? null : "Removal reported problems: " + String.join("; ", failed), changes);
         }
-        return Optional.of(new Transition(c, changes.done()));
     }
 
     /** The buyer ends a chain: every domain is asked to remove its segments. Empty when the chain is unknown. */
@@ -286,11 +290,36 @@ public class ChainStore {
     @Transactional
     public Holdings beginSubstitution(String chainId, Substitution.Trigger trigger, ConcreteChain after, Substitution.Policy policy,
                                       String proposalId, String rollbackOf, Duration timeout) {
+        Changes changes = new Changes();
+        begin(chainId, trigger, after, policy, proposalId, rollbackOf, timeout, changes);
+        return changes.done();
+    }
+
+    /** One automatic substitution to start, as {@link #beginSubstitutions} takes them. */
+    public record Start(String chainId, Substitution.Trigger trigger, ConcreteChain after, Substitution.Policy policy) {
+    }
+
+    /**
+     * Starts many automatic substitutions in one transaction (after a site failure, many chains move to the same few
+     * offers: one commit instead of hundreds that would queue on those offers' rows). All or nothing: any chain that
+     * cannot start ({@link CapacityTakenException}, or a state that no longer allows it) rolls the whole batch back,
+     * and the caller starts them one by one.
+     */
+    @Transactional
+    public Holdings beginSubstitutions(List<Start> starts, Duration timeout) {
+        Changes changes = new Changes();
+        for (Start s : starts) {
+            begin(s.chainId(), s.trigger(), s.after(), s.policy(), null, null, timeout, changes);
+        }
+        return changes.done();
+    }
+
+    private void begin(String chainId, Substitution.Trigger trigger, ConcreteChain after, Substitution.Policy policy,
+                       String proposalId, String rollbackOf, Duration timeout, Changes changes) {
         ChainEntity c = em.find(ChainEntity.class, chainId, LockModeType.PESSIMISTIC_WRITE);
         if (c == null || (c.state != ChainState.DEGRADED && !(rollbackOf != null && c.state == ChainState.ACTIVE))) {
             throw new IllegalStateException("chain " + chainId + " is " + (c == null ? "unknown" : c.state) + " and cannot be substituted now");
         }
-        Changes changes = new Changes();
         SubstitutionEntity s = proposalId == null ? null : em.find(SubstitutionEntity.class, proposalId);
         if (s == null || s.status != Substitution.Status.PROPOSED || !s.id.equals(c.substitutionId)) {
             endSubstitution(c, Substitution.Status.SUPERSEDED, "Another substitution replaced it.", changes);
@@ -342,7 +371,6 @@ public class ChainStore {
         if (domains(c).stream().noneMatch(x -> x.status == ChainDomainEntity.Status.INSTALLING)) {
             completeSubstitution(c, changes);
         }
-        return changes.done();
     }
 
     /** Records that nothing fits without the degraded part; a chain whose hop is down fails, otherwise it stays DEGRADED. */

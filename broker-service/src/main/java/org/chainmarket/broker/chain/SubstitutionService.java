@@ -45,6 +45,8 @@ import java.util.function.Function;
 @Context
 public class SubstitutionService {
     private static final Logger LOG = LoggerFactory.getLogger(SubstitutionService.class);
+    /** How many automatic substitutions start in one transaction. */
+    static final int CHUNK = 25;
     private final ChainStore store;
     private final ChainService chains;
     private final MarketReadModel market;
@@ -193,15 +195,52 @@ public class SubstitutionService {
 
     private void substitute(List<ChainStore.Affected> affected, Function<String, Substitution.Trigger> triggerOf) {
         List<SelectionResult> results = reselect(affected);
-        List<Future<?>> started = new ArrayList<>();
+        List<Runnable> work = new ArrayList<>();
+        List<ChainStore.Start> automatic = new ArrayList<>();
+        List<ChainStore.Affected> automaticChains = new ArrayList<>();
         for (int i = 0; i < affected.size(); i++) {
             ChainStore.Affected a = affected.get(i);
             SelectionResult r = results.get(i);
+            Substitution.Trigger trigger = triggerOf.apply(a.chainId());
+            if (r instanceof SelectionResult.Selected sel && policy(a) == Substitution.Policy.AUTOMATIC) {
+                automatic.add(new ChainStore.Start(a.chainId(), trigger, sel.chain(), Substitution.Policy.AUTOMATIC));
+                automaticChains.add(a);
+            } else {
+                work.add(() -> apply(a, r, trigger));
+            }
+        }
+        // chains are locked in id order, as every other transaction that locks several does
+        List<Integer> byId = new ArrayList<>(java.util.stream.IntStream.range(0, automatic.size()).boxed().toList());
+        byId.sort(java.util.Comparator.comparing(i -> automatic.get(i).chainId()));
+        List<ChainStore.Start> sortedStarts = byId.stream().map(automatic::get).toList();
+        List<ChainStore.Affected> sortedChains = byId.stream().map(automaticChains::get).toList();
+        automatic.clear();
+        automatic.addAll(sortedStarts);
+        automaticChains.clear();
+        automaticChains.addAll(sortedChains);
+        for (int from = 0; from < automatic.size(); from += CHUNK) {
+            List<ChainStore.Start> starts = automatic.subList(from, Math.min(automatic.size(), from + CHUNK));
+            List<ChainStore.Affected> chunk = automaticChains.subList(from, Math.min(automatic.size(), from + CHUNK));
+            List<SelectionResult> chunkResults = new ArrayList<>();
+            starts.forEach(st -> chunkResults.add(new SelectionResult.Selected(st.after(), 0)));
+            work.add(() -> {
+                try {
+                    chains.applied(store.beginSubstitutions(starts, chains.timeout()));
+                } catch (RuntimeException e) {
+                    LOG.debug("starting {} substitutions together failed ({}); starting them one by one", starts.size(), e.toString());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        apply(chunk.get(i), chunkResults.get(i), starts.get(i).trigger());
+                    }
+                }
+            });
+        }
+        List<Future<?>> started = new ArrayList<>();
+        for (Runnable w : work) {
             started.add(workers.submit(() -> {
                 try {
-                    apply(a, r, triggerOf.apply(a.chainId()));
+                    w.run();
                 } catch (OperationConflictException e) {
-                    LOG.info("chain {} moved on while it was re-selected: {}", a.chainId(), e.getMessage());
+                    LOG.info("a chain moved on while it was re-selected: {}", e.getMessage());
                 }
             }));
         }
