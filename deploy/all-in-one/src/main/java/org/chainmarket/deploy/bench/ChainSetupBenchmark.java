@@ -23,9 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -154,18 +152,8 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
     }
 
     private static String[] row(int hops, String span, long[] ns) {
-        long[] sorted = ns.clone();
-        Arrays.sort(sorted);
-        double mean = Arrays.stream(sorted).average().orElse(0);
-        return new String[]{String.valueOf(hops), span, String.valueOf(ns.length), ms(pct(sorted, 50)), ms(pct(sorted, 95)),
-                ms(pct(sorted, 99)), ms(sorted[sorted.length - 1]), ms((long) mean)};
-    }
-
-    private static long pct(long[] sorted, double p) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
-    }
-
-    private static String ms(long ns) {
-        return String.format(Locale.ROOT, "%.2f", ns / 1e6);
+        LatencySummary summary = new LatencySummary(ns);
+        String[] cells = summary.cells();
+        return new String[]{String.valueOf(hops), span, String.valueOf(summary.count()), cells[0], cells[1], cells[2], cells[3], cells[4]};
     }
 }

@@ -29,9 +29,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -130,7 +128,7 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
             }
             rows.add(row(ids.size() + " chains, site down (" + substituted + " moved, " + (ids.size() - substituted) + " failed)", many, ids.size()));
             rows.add(row("  of which degradation -> substitution complete", manyBroker, ids.size()));
-            rows.add(new String[]{"  all " + ids.size() + " re-homed after", "", "", "", ms(Arrays.stream(many).max().orElse(0)), "", ""});
+            rows.add(new String[]{"  all " + ids.size() + " re-homed after", "", "", "", LatencySummary.ms(new LatencySummary(many).max()), "", ""});
             running = false;
             listener.join();
             System.out.println();
@@ -218,18 +216,8 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
     }
 
     private static String[] row(String name, long[] ns, int n) {
-        long[] sorted = ns.clone();
-        Arrays.sort(sorted);
-        return new String[]{name, String.valueOf(n), ms(pct(sorted, 50)), ms(pct(sorted, 95)), ms(pct(sorted, 99)),
-                ms(sorted[sorted.length - 1]), ms((long) Arrays.stream(sorted).average().orElse(0))};
-    }
-
-    private static long pct(long[] sorted, double p) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
-    }
-
-    private static String ms(long ns) {
-        return String.format(Locale.ROOT, "%.1f", ns / 1e6);
+        String[] cells = new LatencySummary(ns).cells();
+        return new String[]{name, String.valueOf(n), cells[0], cells[1], cells[2], cells[3], cells[4]};
     }
 
     /** Reads a chain's first hop's provider. */
