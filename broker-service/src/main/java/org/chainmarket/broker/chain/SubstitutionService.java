@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,41 +197,27 @@ public class SubstitutionService {
     private void substitute(List<ChainStore.Affected> affected, Function<String, Substitution.Trigger> triggerOf) {
         List<SelectionResult> results = reselect(affected);
         List<Runnable> work = new ArrayList<>();
-        List<ChainStore.Start> automatic = new ArrayList<>();
-        List<ChainStore.Affected> automaticChains = new ArrayList<>();
+        List<Planned> automatic = new ArrayList<>();
         for (int i = 0; i < affected.size(); i++) {
             ChainStore.Affected a = affected.get(i);
             SelectionResult r = results.get(i);
             Substitution.Trigger trigger = triggerOf.apply(a.chainId());
             if (r instanceof SelectionResult.Selected sel && policy(a) == Substitution.Policy.AUTOMATIC) {
-                automatic.add(new ChainStore.Start(a.chainId(), trigger, sel.chain(), Substitution.Policy.AUTOMATIC));
-                automaticChains.add(a);
+                automatic.add(new Planned(a, new ChainStore.Start(a.chainId(), trigger, sel.chain(), Substitution.Policy.AUTOMATIC)));
             } else {
                 work.add(() -> apply(a, r, trigger));
             }
         }
         // chains are locked in id order, as every other transaction that locks several does
-        List<Integer> byId = new ArrayList<>(java.util.stream.IntStream.range(0, automatic.size()).boxed().toList());
-        byId.sort(java.util.Comparator.comparing(i -> automatic.get(i).chainId()));
-        List<ChainStore.Start> sortedStarts = byId.stream().map(automatic::get).toList();
-        List<ChainStore.Affected> sortedChains = byId.stream().map(automaticChains::get).toList();
-        automatic.clear();
-        automatic.addAll(sortedStarts);
-        automaticChains.clear();
-        automaticChains.addAll(sortedChains);
+        automatic.sort(Comparator.comparing(p -> p.start().chainId()));
         for (int from = 0; from < automatic.size(); from += CHUNK) {
-            List<ChainStore.Start> starts = automatic.subList(from, Math.min(automatic.size(), from + CHUNK));
-            List<ChainStore.Affected> chunk = automaticChains.subList(from, Math.min(automatic.size(), from + CHUNK));
-            List<SelectionResult> chunkResults = new ArrayList<>();
-            starts.forEach(st -> chunkResults.add(new SelectionResult.Selected(st.after(), 0)));
+            List<Planned> chunk = automatic.subList(from, Math.min(automatic.size(), from + CHUNK));
             work.add(() -> {
                 try {
-                    chains.applied(store.beginSubstitutions(starts, chains.timeout()));
+                    chains.applied(store.beginSubstitutions(chunk.stream().map(Planned::start).toList(), chains.timeout()));
                 } catch (RuntimeException e) {
-                    LOG.debug("starting {} substitutions together failed ({}); starting them one by one", starts.size(), e.toString());
-                    for (int i = 0; i < chunk.size(); i++) {
-                        apply(chunk.get(i), chunkResults.get(i), starts.get(i).trigger());
-                    }
+                    LOG.debug("starting {} substitutions together failed ({}); starting them one by one", chunk.size(), e.toString());
+                    chunk.forEach(p -> start(p.chain(), p.start().trigger(), p.start().after(), Substitution.Policy.AUTOMATIC));
                 }
             });
         }
@@ -268,16 +255,25 @@ public class SubstitutionService {
         if (r instanceof SelectionResult.Selected s && policy == Substitution.Policy.APPROVAL) {
             store.propose(a.chainId(), trigger, s.chain());
         } else if (r instanceof SelectionResult.Selected s) {
-            if (!begin(a, trigger, s.chain(), policy, null, null)) {
-                SelectionResult again = reselect(List.of(a)).get(0);
-                if (!(again instanceof SelectionResult.Selected s2) || !begin(a, trigger, s2.chain(), policy, null, null)) {
-                    store.noAlternative(a.chainId(), trigger, policy, "the capacity of every substitute was taken by other chains")
-                            .ifPresent(t -> chains.applied(t.holdings()));
-                }
-            }
+            start(a, trigger, s.chain(), policy);
         } else if (r instanceof SelectionResult.Rejected rej) {
             store.noAlternative(a.chainId(), trigger, policy, rej.reason()).ifPresent(t -> chains.applied(t.holdings()));
         }
+    }
+
+    /** Starts one substitution, re-selecting once if a concurrent order took a new hop's capacity first. */
+    private void start(ChainStore.Affected a, Substitution.Trigger trigger, ConcreteChain after, Substitution.Policy policy) {
+        if (!begin(a, trigger, after, policy, null, null)) {
+            SelectionResult again = reselect(List.of(a)).get(0);
+            if (!(again instanceof SelectionResult.Selected s2) || !begin(a, trigger, s2.chain(), policy, null, null)) {
+                store.noAlternative(a.chainId(), trigger, policy, "the capacity of every substitute was taken by other chains")
+                        .ifPresent(t -> chains.applied(t.holdings()));
+            }
+        }
+    }
+
+    /** An automatic substitution planned for one chain. */
+    private record Planned(ChainStore.Affected chain, ChainStore.Start start) {
     }
 
     /** Re-selects the chains together on a snapshot where their own holds are given back. */
@@ -308,8 +304,8 @@ public class SubstitutionService {
 
     private ChainStore.Affected affected(Substitution s) {
         ChainView v = chains.view(s.chainId().value()).orElseThrow(() -> new NotFound("chain", s.chainId().value()));
-        ConcreteChain current = s.rollbackOf() == null && s.status() == Substitution.Status.COMPLETED ? s.after() : s.before();
-        return new ChainStore.Affected(v.chainId(), v.order(), s.status() == Substitution.Status.COMPLETED ? s.after() : current);
+        // the chain's hops now: after a completed substitution its "after", before one is applied its "before"
+        return new ChainStore.Affected(v.chainId(), v.order(), s.status() == Substitution.Status.COMPLETED ? s.after() : s.before());
     }
 
     private Substitution.Policy policy(ChainStore.Affected a) {

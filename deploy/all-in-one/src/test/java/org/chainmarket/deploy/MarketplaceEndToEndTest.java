@@ -13,7 +13,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.adapters.emulated.FaultMode;
-import org.chainmarket.adapters.emulated.PacketTrace;
 import org.chainmarket.deploy.demo.DemoMarket;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.DeadLetters;
@@ -82,7 +81,7 @@ class MarketplaceEndToEndTest {
         });
         assertThat(crossed).as("seattle is west, new-york is east").contains("west", "east");
 
-        assertThat(traceThroughDomains(chain, id)).as("a packet visits the hops' VNFs in order")
+        assertThat(Traces.vnfsVisited(market, chain)).as("a packet visits the hops' VNFs in order")
                 .containsExactlyElementsOf(chain.get("hops").findValuesAsText("offerId"));
         for (JsonNode hop : chain.get("hops")) {
             assertThat(api.get("/api/v1/offers/" + hop.get("offerId").asText()).body().get("reservedMbps").asDouble()).isEqualTo(200.0);
@@ -102,30 +101,6 @@ class MarketplaceEndToEndTest {
             assertThat(offer.get("reservedMbps").asDouble()).isZero();
             assertThat(offer.get("reservedChains").asInt()).isZero();
         }
-    }
-
-    /** Follows a packet from the ingress host through each crossed domain to the egress host; returns the VNFs visited. */
-    private static List<String> traceThroughDomains(JsonNode chain, String id) {
-        List<String> vnfs = new ArrayList<>();
-        JsonNode first = chain.get("path").get(0);
-        String provider = first.get("providerId").asText();
-        String sw = first.get("switchId").asText();
-        String inPort = "host";
-        for (int guard = 0; guard < 10; guard++) {
-            PacketTrace t = market.domain(ProviderId.of(provider)).trace(ChainId.of(id), sw, inPort, vnfs.size());
-            assertThat(t.delivered()).as("packet in %s: %s", provider, t.dropReason()).isTrue();
-            t.vnfs().forEach(o -> vnfs.add(o.value()));
-            if (t.exitPort().equals("host")) {
-                assertThat(t.exitSwitch()).isEqualTo(chain.get("order").get("egress").asText());
-                return vnfs;
-            }
-            String next = t.exitPort().substring("border:".length());
-            provider = chain.get("path").findParents("switchId").stream().filter(n -> n.get("switchId").asText().equals(next))
-                    .findFirst().orElseThrow().get("providerId").asText();
-            inPort = "border:" + t.exitSwitch();
-            sw = next;
-        }
-        throw new AssertionError("the packet did not reach the egress");
     }
 
     @Test

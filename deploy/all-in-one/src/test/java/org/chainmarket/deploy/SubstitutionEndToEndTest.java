@@ -5,13 +5,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.chainmarket.adapters.emulated.EmulatedDomain;
-import org.chainmarket.adapters.emulated.PacketTrace;
 import org.chainmarket.deploy.demo.DemoMarket;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
-import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.ProviderId;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -52,8 +48,8 @@ class SubstitutionEndToEndTest {
     }
 
     static JsonNode buy(String ingress, String egress, String policy, String... types) {
-        Map<String, Object> order = new java.util.HashMap<>(Json.MAPPER.convertValue(
-                Json.MAPPER.valueToTree(Json.read(Api.order(ingress, egress, 50, 120, 40, types), Map.class)), Map.class));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> order = new java.util.HashMap<>(Json.read(Api.order(ingress, egress, 50, 120, 40, types), Map.class));
         if (policy != null) {
             order.put("substitutionPolicy", policy);
         }
@@ -71,29 +67,6 @@ class SubstitutionEndToEndTest {
         return new Degradation(Degradation.SubjectKind.INSTANCE, offerId, ProviderId.of(provider), "cpu", 0.97, 0.9, 0.75, 10, now,
                 List.of(new Degradation.Point(now.minusSeconds(2), 0.88), new Degradation.Point(now.minusSeconds(1), 0.93),
                         new Degradation.Point(now, 0.97)));
-    }
-
-    static List<String> vnfsVisited(JsonNode chain) {
-        String id = chain.get("chainId").asText();
-        List<String> vnfs = new ArrayList<>();
-        JsonNode path = chain.get("path");
-        String provider = path.get(0).get("providerId").asText();
-        String sw = path.get(0).get("switchId").asText();
-        String inPort = "host";
-        for (int guard = 0; guard < 10; guard++) {
-            PacketTrace t = market.domain(ProviderId.of(provider)).trace(ChainId.of(id), sw, inPort, vnfs.size());
-            assertThat(t.delivered()).as("packet in %s: %s", provider, t.dropReason()).isTrue();
-            t.vnfs().forEach(o -> vnfs.add(o.value()));
-            if (t.exitPort().equals("host")) {
-                return vnfs;
-            }
-            String next = t.exitPort().substring("border:".length());
-            provider = path.findParents("switchId").stream().filter(n -> n.get("switchId").asText().equals(next))
-                    .findFirst().orElseThrow().get("providerId").asText();
-            inPort = "border:" + t.exitSwitch();
-            sw = next;
-        }
-        throw new AssertionError("the packet did not reach the egress");
     }
 
     @Test
@@ -144,7 +117,7 @@ class SubstitutionEndToEndTest {
 
             JsonNode now = api.awaitState(id, "ACTIVE");
             assertThat(now.get("hops").get(1).get("offerId").asText()).isEqualTo(newOffer);
-            assertThat(vnfsVisited(now)).as("traffic now crosses the new instance")
+            assertThat(Traces.vnfsVisited(market, now)).as("traffic now crosses the new instance")
                     .containsExactly(now.get("hops").get(0).get("offerId").asText(), newOffer);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(api.get("/api/v1/offers/" + newOffer).body().get("reservedChains").asInt()).isPositive());

@@ -113,7 +113,10 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
             } finally {
                 pool.shutdown();
             }
-            EmulatedDomain owner = market.domain(ProviderId.of(JsonPath.provider(http, api, ids.get(0))));
+            // the site's instances all belong to the provider of the first chain's first hop
+            EmulatedDomain owner = market.domain(ProviderId.of(Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(
+                    URI.create(api + "/chains/" + ids.get(0))).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .get("hops").get(0).get("providerId").asText()));
             List<VnfOffer> siteOffers = owner.offers().values().stream().filter(o -> o.siteId().endsWith("-" + SITE)).toList();
             owner.failSite(siteOffers.get(0).siteId());
             long t0 = System.nanoTime();
@@ -218,13 +221,5 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
     private static String[] row(String name, long[] ns, int n) {
         String[] cells = new LatencySummary(ns).cells();
         return new String[]{name, String.valueOf(n), cells[0], cells[1], cells[2], cells[3], cells[4]};
-    }
-
-    /** Reads a chain's first hop's provider. */
-    private static final class JsonPath {
-        static String provider(HttpClient http, String api, String chainId) throws Exception {
-            return Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(api + "/chains/" + chainId)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body()).get("hops").get(0).get("providerId").asText();
-        }
     }
 }
