@@ -11,8 +11,14 @@ import org.chainmarket.broker.kafka.InboundEvents;
 import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.DomainAck;
 
-/** Reads domains' acknowledgements; invalid records go to the DLQ, database failures are retried. */
-@KafkaListener(groupId = "broker-acks", threads = 3, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads domains' acknowledgements a poll's worth at a time (after a site failure hundreds arrive together) and
+ * applies them together; invalid records go to the DLQ, database failures are retried.
+ */
+@KafkaListener(groupId = "broker-acks", threads = 3, batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class AckListener {
     private final InboundEvents inbound;
@@ -24,7 +30,11 @@ public class AckListener {
     }
 
     @Topic(Topics.DOMAIN_ACKS)
-    void receive(ConsumerRecord<String, byte[]> record) {
-        inbound.decode(record).ifPresent(event -> chains.acknowledged(event.id(), event.payload(DomainAck.class)));
+    void receive(List<ConsumerRecord<String, byte[]>> records) {
+        List<ChainStore.Ack> acks = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            inbound.decode(record).ifPresent(event -> acks.add(new ChainStore.Ack(event.id(), event.payload(DomainAck.class))));
+        }
+        chains.acknowledged(acks);
     }
 }

@@ -6,9 +6,11 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import org.chainmarket.schemas.model.ChainState;
 
 import java.time.Instant;
+import java.util.List;
 
 /** A bought chain: the order, the selected concrete chain (JSON) and where its lifecycle stands. */
 @Entity
@@ -42,4 +44,7 @@ public class ChainEntity {
     /** The substitution being applied or waiting for approval, if any. */
     @Column(name = "substitution_id")
     public String substitutionId;
+    /** The chain's domains as this persistence context has them, once read (see {@code ChainStore#domains}). */
+    @Transient
+    List<ChainDomainEntity> domains;
 }

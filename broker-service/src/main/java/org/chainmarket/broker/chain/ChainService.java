@@ -9,13 +9,16 @@ import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
-import org.chainmarket.schemas.model.DomainAck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.selection.ChainSelector;
 import org.chainmarket.selection.SelectionResult;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,6 +31,9 @@ import java.util.UUID;
  */
 @Context
 public class ChainService {
+    /** How many acknowledgements are applied in one transaction. */
+    static final int ACK_CHUNK = 50;
+    private static final Logger LOG = LoggerFactory.getLogger(ChainService.class);
     private final ChainStore store;
     private final ChainSelector selector;
     private final MarketReadModel market;
@@ -93,8 +99,25 @@ public class ChainService {
         return t.flatMap(x -> view(x.chain().id));
     }
 
-    public void acknowledged(String eventId, DomainAck ack) {
-        applied(store.acknowledge(eventId, ack));
+    /**
+     * Applies domains' acknowledgements, {@value #ACK_CHUNK} to a transaction with their chains locked in id order
+     * (each chain's own in the order received); a chunk that fails is applied one acknowledgement at a time.
+     */
+    public void acknowledged(List<ChainStore.Ack> acks) {
+        List<ChainStore.Ack> sorted = new ArrayList<>(acks);
+        sorted.sort(Comparator.comparing(a -> a.ack().chainId().value()));
+        for (int from = 0; from < sorted.size(); from += ACK_CHUNK) {
+            List<ChainStore.Ack> chunk = sorted.subList(from, Math.min(sorted.size(), from + ACK_CHUNK));
+            try {
+                applied(store.acknowledge(chunk));
+            } catch (RuntimeException e) {
+                if (chunk.size() == 1) {
+                    throw e;
+                }
+                LOG.debug("applying {} acknowledgements together failed ({}); applying them one by one", chunk.size(), e.toString());
+                chunk.forEach(a -> applied(store.acknowledge(List.of(a))));
+            }
+        }
     }
 
     @Scheduled(fixedDelay = "${chainmarket.deadline-sweep-interval}", initialDelay = "1s")

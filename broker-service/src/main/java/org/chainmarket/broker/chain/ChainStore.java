@@ -30,7 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -91,17 +91,29 @@ public class ChainStore {
             d.segmentsJson = Json.text(segments);
             d.flowEntriesJson = "[]";
             command(c, d, DomainCommand.Operation.SETUP);
-            em.persist(d);
+            addDomain(c, d);
         });
         announce(c, chain);
         return changes.done();
     }
 
-    /** Applies a domain's acknowledgement once; a stale one (for an older command) changes nothing. */
+    /** A domain's acknowledgement and the id of the event that carried it. */
+    public record Ack(String eventId, DomainAck ack) {
+    }
+
+    /**
+     * Applies domains' acknowledgements, each once; a stale one (for an older command) changes nothing. The caller
+     * orders them by chain, so chains are locked in id order.
+     */
     @Transactional
-    public Holdings acknowledge(String eventId, DomainAck ack) {
+    public Holdings acknowledge(List<Ack> acks) {
         Changes changes = new Changes();
-        acknowledge(eventId, ack, changes);
+        for (Ack a : acks) {
+            acknowledge(a.eventId(), a.ack(), changes);
+            // written out and let go, so each acknowledgement costs the same however many share the transaction
+            em.flush();
+            em.clear();
+        }
         return changes.done();
     }
 
@@ -267,18 +279,19 @@ public class ChainStore {
 
     /** Records a substitution waiting for an operator's approval; nothing is reserved yet. */
     @Transactional
-    public Optional<Substitution> propose(String chainId, Substitution.Trigger trigger, ConcreteChain after) {
+    public Holdings propose(String chainId, Substitution.Trigger trigger, ConcreteChain after) {
         ChainEntity c = em.find(ChainEntity.class, chainId, LockModeType.PESSIMISTIC_WRITE);
         if (c == null || c.state != ChainState.DEGRADED) {
-            return Optional.empty();
+            return Holdings.NONE;
         }
-        endSubstitution(c, Substitution.Status.SUPERSEDED, "A newer proposal replaced it.", new Changes());
+        Changes changes = new Changes();
+        endSubstitution(c, Substitution.Status.SUPERSEDED, "A newer proposal replaced it.", changes);
         SubstitutionEntity s = newSubstitution(c, trigger, Substitution.Policy.APPROVAL, Substitution.Status.PROPOSED, after, null);
         s.outcome = "Waiting for an operator's approval: " + describeChange(concrete(c), after, s.changedHopList());
         em.persist(s);
         c.substitutionId = s.id;
         announce(s);
-        return Optional.of(s.toRecord());
+        return changes.done();
     }
 
     /**
@@ -310,6 +323,8 @@ public class ChainStore {
         Changes changes = new Changes();
         for (Start s : starts) {
             begin(s.chainId(), s.trigger(), s.after(), s.policy(), null, null, timeout, changes);
+            em.flush();
+            em.clear();
         }
         return changes.done();
     }
@@ -363,7 +378,7 @@ public class ChainStore {
             d.reason = null;
             command(c, d, DomainCommand.Operation.SETUP);
             if (fresh) {
-                em.persist(d);
+                addDomain(c, d);
             }
         });
         announce(c, concrete(c));
@@ -522,38 +537,25 @@ public class ChainStore {
         announce(c, concrete(c));
     }
 
-    /** Reserves the offers of {@code hops} of {@code chain}, in offer-id order. */
+    /** Records the hops' reservations; their offers' counters change when the transaction ends ({@link Changes#done()}). */
     private void reserve(ChainEntity c, ConcreteChain chain, List<Integer> hops, Changes changes) {
-        List<ConcreteChain.Hop> byOffer = hops.stream().map(i -> chain.hops().get(i))
-                .sorted(Comparator.comparing((ConcreteChain.Hop h) -> h.offerId().value())).toList();
-        for (ConcreteChain.Hop hop : byOffer) {
-            int reserved = em.createNativeQuery("UPDATE offer SET reserved_mbps = reserved_mbps + ?2, "
-                            + "reserved_chains = reserved_chains + 1, updated_at = ?3 WHERE id = ?1 AND NOT withdrawn "
-                            + "AND reserved_mbps + ?2 <= capacity_mbps + 1e-9 AND reserved_chains + 1 <= max_chains")
-                    .setParameter(1, hop.offerId().value()).setParameter(2, c.bandwidthMbps).setParameter(3, Instant.now())
-                    .executeUpdate();
-            if (reserved == 0) {
-                throw new CapacityTakenException(hop.offerId().value());
-            }
+        for (int i : hops) {
+            ConcreteChain.Hop hop = chain.hops().get(i);
             em.createNativeQuery("INSERT INTO chain_reservation (chain_id, hop_index, offer_id, mbps) VALUES (?1, ?2, ?3, ?4)")
                     .setParameter(1, c.id).setParameter(2, hop.index()).setParameter(3, hop.offerId().value())
                     .setParameter(4, c.bandwidthMbps).executeUpdate();
-            changes.offers.add(hop.offerId().value());
+            changes.take(hop.offerId().value(), c.bandwidthMbps, 1);
         }
     }
 
     /** Gives back the reservations of {@code hops} of {@code chain}. */
     private void releaseHops(ChainEntity c, ConcreteChain chain, List<Integer> hops, Changes changes) {
-        List<ConcreteChain.Hop> byOffer = hops.stream().map(i -> chain.hops().get(i))
-                .sorted(Comparator.comparing((ConcreteChain.Hop h) -> h.offerId().value())).toList();
-        for (ConcreteChain.Hop hop : byOffer) {
+        for (int i : hops) {
+            ConcreteChain.Hop hop = chain.hops().get(i);
             int removed = em.createNativeQuery("DELETE FROM chain_reservation WHERE chain_id = ?1 AND hop_index = ?2 AND offer_id = ?3")
                     .setParameter(1, c.id).setParameter(2, hop.index()).setParameter(3, hop.offerId().value()).executeUpdate();
             if (removed > 0) {
-                em.createNativeQuery("UPDATE offer SET reserved_mbps = GREATEST(0, reserved_mbps - ?2), "
-                                + "reserved_chains = reserved_chains - 1 WHERE id = ?1")
-                        .setParameter(1, hop.offerId().value()).setParameter(2, c.bandwidthMbps).executeUpdate();
-                changes.offers.add(hop.offerId().value());
+                changes.take(hop.offerId().value(), -c.bandwidthMbps, -1);
             }
         }
     }
@@ -561,16 +563,12 @@ public class ChainStore {
     /** Gives back every reservation the chain holds, and its path's links. */
     private void releaseAll(ChainEntity c, Changes changes) {
         @SuppressWarnings("unchecked")
-        List<String> offers = em.createNativeQuery("SELECT o.id FROM offer o JOIN chain_reservation r ON r.offer_id = o.id "
-                + "WHERE r.chain_id = ?1 ORDER BY o.id FOR UPDATE OF o").setParameter(1, c.id).getResultList();
-        if (offers.isEmpty()) {
+        List<Object[]> released = em.createNativeQuery("DELETE FROM chain_reservation WHERE chain_id = ?1 RETURNING offer_id, mbps")
+                .setParameter(1, c.id).getResultList();
+        if (released.isEmpty()) {
             return;
         }
-        em.createNativeQuery("UPDATE offer o SET reserved_mbps = GREATEST(0, o.reserved_mbps - r.mbps), "
-                        + "reserved_chains = o.reserved_chains - 1 FROM chain_reservation r WHERE r.offer_id = o.id AND r.chain_id = ?1")
-                .setParameter(1, c.id).executeUpdate();
-        em.createNativeQuery("DELETE FROM chain_reservation WHERE chain_id = ?1").setParameter(1, c.id).executeUpdate();
-        changes.offers.addAll(offers);
+        released.forEach(r -> changes.take((String) r[0], -((Number) r[1]).doubleValue(), -1));
         ConcreteChain chain = concrete(c);
         if (chain != null) {
             changes.links.add(new Holdings.LinkUse(chain.path(), -c.bandwidthMbps));
@@ -691,9 +689,20 @@ public class ChainStore {
         outbox.append(type, "chain", s.chainId, s.toRecord());
     }
 
+    /** The chain's domains by provider id, read once per persistence context (then kept by {@link #addDomain}). */
     private List<ChainDomainEntity> domains(ChainEntity c) {
-        return em.createQuery("SELECT d FROM ChainDomainEntity d WHERE d.key.chainId = :id ORDER BY d.key.providerId", ChainDomainEntity.class)
-                .setParameter("id", c.id).getResultList();
+        if (c.domains == null) {
+            c.domains = new ArrayList<>(em.createQuery("SELECT d FROM ChainDomainEntity d WHERE d.key.chainId = :id "
+                    + "ORDER BY d.key.providerId", ChainDomainEntity.class).setParameter("id", c.id).getResultList());
+        }
+        return c.domains;
+    }
+
+    private void addDomain(ChainEntity c, ChainDomainEntity d) {
+        em.persist(d);
+        List<ChainDomainEntity> domains = domains(c);
+        domains.add(d);
+        domains.sort(Comparator.comparing(x -> x.key.providerId));
     }
 
     private static Map<ProviderId, List<DomainSegment>> segmentsByProvider(ConcreteChain chain) {
@@ -710,6 +719,7 @@ public class ChainStore {
         c.bandwidthMbps = order.bandwidthMbps();
         c.createdAt = Instant.now();
         c.updatedAt = c.createdAt;
+        c.domains = new ArrayList<>();
         return c;
     }
 
@@ -725,22 +735,48 @@ public class ChainStore {
         }
     }
 
-    /** Offers and paths a transaction touched; {@link #done()} reads the offers' reservations back. */
+    /**
+     * Capacity a transaction takes (positive) or gives back (negative) per offer, and bandwidth along paths. The
+     * offers' counters, the rows every chain on an offer contends for, are updated only by {@link #done()}, last
+     * before the commit and in offer-id order: their locks are held for the commit alone and concurrent
+     * transactions never deadlock on them.
+     */
     private final class Changes {
-        final TreeSet<String> offers = new TreeSet<>();
+        private final TreeMap<String, double[]> offers = new TreeMap<>();
         final List<Holdings.LinkUse> links = new ArrayList<>();
 
+        /** {@code mbps} and {@code chains} taken on the offer (given back when negative). */
+        void take(String offerId, double mbps, int chains) {
+            double[] d = offers.computeIfAbsent(offerId, k -> new double[2]);
+            d[0] += mbps;
+            d[1] += chains;
+        }
+
+        /**
+         * Applies the offers' changes (throwing {@link CapacityTakenException}, which rolls the transaction back,
+         * when an offer cannot take what is asked of it) and returns them as the database now has them.
+         */
         Holdings done() {
             if (offers.isEmpty() && links.isEmpty()) {
                 return Holdings.NONE;
             }
+            em.flush();
             Map<OfferId, MarketSnapshot.Reservation> now = new LinkedHashMap<>();
-            if (!offers.isEmpty()) {
-                for (Object[] row : em.createQuery("SELECT o.id, o.reservedMbps, o.reservedChains FROM OfferEntity o WHERE o.id IN :ids",
-                        Object[].class).setParameter("ids", offers).getResultList()) {
-                    now.put(OfferId.of((String) row[0]), new MarketSnapshot.Reservation((Double) row[1], (Integer) row[2]));
+            Instant at = Instant.now();
+            offers.forEach((offerId, d) -> {
+                @SuppressWarnings("unchecked")
+                List<Object[]> row = em.createNativeQuery("UPDATE offer SET reserved_mbps = GREATEST(0, reserved_mbps + ?2), "
+                                + "reserved_chains = reserved_chains + ?3, updated_at = ?4 WHERE id = ?1 AND (?3 <= 0 OR (NOT withdrawn "
+                                + "AND reserved_mbps + ?2 <= capacity_mbps + 1e-9 AND reserved_chains + ?3 <= max_chains)) "
+                                + "RETURNING reserved_mbps, reserved_chains")
+                        .setParameter(1, offerId).setParameter(2, d[0]).setParameter(3, (int) d[1]).setParameter(4, at)
+                        .getResultList();
+                if (row.isEmpty()) {
+                    throw new CapacityTakenException(offerId);
                 }
-            }
+                now.put(OfferId.of(offerId), new MarketSnapshot.Reservation(((Number) row.get(0)[0]).doubleValue(),
+                        ((Number) row.get(0)[1]).intValue()));
+            });
             return new Holdings(now, links);
         }
     }

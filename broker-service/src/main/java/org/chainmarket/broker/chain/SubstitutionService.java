@@ -253,7 +253,7 @@ public class SubstitutionService {
     private void apply(ChainStore.Affected a, SelectionResult r, Substitution.Trigger trigger) {
         Substitution.Policy policy = policy(a);
         if (r instanceof SelectionResult.Selected s && policy == Substitution.Policy.APPROVAL) {
-            store.propose(a.chainId(), trigger, s.chain());
+            chains.applied(store.propose(a.chainId(), trigger, s.chain()));
         } else if (r instanceof SelectionResult.Selected s) {
             start(a, trigger, s.chain(), policy);
         } else if (r instanceof SelectionResult.Rejected rej) {
