@@ -25,6 +25,7 @@ import org.chainmarket.selection.MarketSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,18 +217,35 @@ public class ChainStore {
     public record Affected(String chainId, ChainOrder order, ConcreteChain chain) {
     }
 
+    /** The ACTIVE chains that use an instance or cross a link, read without locking them. */
+    @Transactional
+    public List<Affected> chainsOn(String kind, String subjectId) {
+        List<Affected> out = new ArrayList<>();
+        for (String id : chainsUsing(kind, subjectId)) {
+            ChainEntity c = em.find(ChainEntity.class, id);
+            if (c.state == ChainState.ACTIVE) {
+                out.add(new Affected(c.id, Json.read(c.orderJson, ChainOrder.class), concrete(c)));
+            }
+        }
+        return out;
+    }
+
     /**
-     * Marks the chains that use the degraded instance or link DEGRADED and returns them for re-selection, with those
-     * already DEGRADED unless {@code onlyActive}; chains in set-up, substitution or tear-down are left to finish.
-     * Applied once per event ({@code eventId} null: a re-check, not an event).
+     * Marks the chains that use the degraded instance or link ({@code only} those of them, unless null) DEGRADED and
+     * returns them for re-selection, with those already DEGRADED unless {@code onlyActive}; chains in set-up,
+     * substitution or tear-down are left to finish. Applied once per event ({@code eventId} null: a re-check, not an
+     * event).
      */
     @Transactional
-    public List<Affected> degrade(String eventId, Substitution.Trigger trigger, boolean onlyActive) {
+    public List<Affected> degrade(String eventId, Substitution.Trigger trigger, Collection<String> only, boolean onlyActive) {
         if (eventId != null && !processed.firstTime("degradations", eventId)) {
             return List.of();
         }
         List<Affected> out = new ArrayList<>();
         for (String id : chainsUsing(trigger.kind(), trigger.subjectId())) {
+            if (only != null && !only.contains(id)) {
+                continue;
+            }
             ChainEntity c = em.find(ChainEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
             if (c.state != ChainState.ACTIVE && (onlyActive || c.state != ChainState.DEGRADED)) {
                 continue;

@@ -44,12 +44,12 @@ public class MonitoringListener {
                 if (event.type() == EventType.DEGRADATION_CLEARED) {
                     substitutions.degraded(degraded);
                     degraded.clear();
-                    substitutions.recovered(event.id(), d.subjectKind().name(), d.subjectId());
+                    substitutions.recovered(event.id(), d.subjectKind().name(), d.subjectId(), d.metric());
                     return;
                 }
                 List<Substitution.Point> recent = d.recent().stream().map(p -> new Substitution.Point(p.at(), p.value())).toList();
                 degraded.add(new SubstitutionService.Degraded(event.id(), new Substitution.Trigger(d.subjectKind().name(), d.subjectId(),
-                        d.providerId().value(), d.metric(), d.value(), d.threshold(), FATAL_METRICS.contains(d.metric()), d.at(), recent)));
+                        d.providerId().value(), d.metric(), d.value(), d.threshold(), FATAL_METRICS.contains(d.metric()), d.at(), recent), d.clearThreshold()));
             });
         }
         substitutions.degraded(degraded);

@@ -48,20 +48,31 @@ public class SubstitutionService {
     private static final Logger LOG = LoggerFactory.getLogger(SubstitutionService.class);
     /** How many automatic substitutions start in one transaction. */
     static final int CHUNK = 25;
+    /** Metrics that grow with the chains a subject carries: moving some of its chains brings them down. */
+    static final Set<String> CAPACITY_METRICS = Set.of("load", "cpu", "processingDelayMs", "utilization");
+    /** Capacity metrics read as the share of the subject's capacity in use (CPU follows the traffic an instance carries). */
+    static final Set<String> SHARE_METRICS = Set.of("load", "cpu", "utilization");
     private final ChainStore store;
     private final ChainService chains;
     private final MarketReadModel market;
     private final Registry registry;
     private final ChainSelector reselector;
     private final Set<String> approvalBuyers;
-    private final Map<String, Substitution.Trigger> degradedSubjects = new ConcurrentHashMap<>();
+    /** Degraded subjects ("INSTANCE:id", "LINK:a|b") and, per degraded metric, the trigger that reported it. */
+    private final Map<String, Map<String, Substitution.Trigger>> degradedSubjects = new ConcurrentHashMap<>();
+    private final double relieveTo;
+    private final double latencyWeight;
     /** Applies many chains' substitutions side by side (each its own transaction), as after a site failure. */
     private final ExecutorService workers;
 
     public SubstitutionService(ChainStore store, ChainService chains, MarketReadModel market, Registry registry,
                                @Named(SelectionFactory.RESELECTION) ChainSelector reselector,
                                @Value("${chainmarket.substitution.approval-buyers:}") List<String> approvalBuyers,
-                               @Value("${chainmarket.substitution.parallelism}") int parallelism) {
+                               @Value("${chainmarket.substitution.parallelism}") int parallelism,
+                               @Value("${chainmarket.substitution.relieve-to}") double relieveTo,
+                               @Value("${chainmarket.latency-weight}") double latencyWeight) {
+        this.relieveTo = relieveTo;
+        this.latencyWeight = latencyWeight;
         this.workers = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "substitution");
             t.setDaemon(true);
@@ -75,66 +86,168 @@ public class SubstitutionService {
         this.approvalBuyers = Set.copyOf(approvalBuyers);
     }
 
-    /** A degradation event: its id (for the idempotent consumer) and what it says. */
-    public record Degraded(String eventId, Substitution.Trigger trigger) {
-    }
-
-    /** Monitoring reported a degraded instance or link. */
-    public void degraded(String eventId, Substitution.Trigger trigger) {
-        degraded(List.of(new Degraded(eventId, trigger)));
+    /**
+     * A degradation event: its id (for the idempotent consumer), what it says, and the value under which monitoring
+     * clears it (the level a hot subject is relieved to).
+     */
+    public record Degraded(String eventId, Substitution.Trigger trigger, double clearThreshold) {
     }
 
     /**
-     * Monitoring reported degraded instances or links, possibly many at once (a failing site): all are left out of
-     * selection first, then every chain hit by any of them is re-selected in one batch, with the first trigger that
-     * hit it.
+     * Monitoring reported degraded instances or links, possibly many at once (a failing site). A subject that is down
+     * or unfit is left out of selection and emptied: every chain on it, over all the events, is re-selected in one
+     * batch (with the first trigger that hit it). A subject that is only hot (a {@link #CAPACITY_METRICS capacity
+     * metric}) stays open to orders and is relieved once per episode: only as many of its chains move as bring it
+     * under the clear threshold.
      */
     public void degraded(List<Degraded> events) {
         if (events.isEmpty()) {
             return;
         }
-        events.forEach(e -> {
-            mark(e.trigger().kind(), e.trigger().subjectId(), true);
-            degradedSubjects.put(e.trigger().kind() + ":" + e.trigger().subjectId(), e.trigger());
-        });
+        List<Degraded> empty = new ArrayList<>();
+        List<Degraded> relieve = new ArrayList<>();
+        for (Degraded e : events) {
+            Substitution.Trigger t = e.trigger();
+            Map<String, Substitution.Trigger> metrics = degradedSubjects.computeIfAbsent(t.kind() + ":" + t.subjectId(),
+                    k -> new ConcurrentHashMap<>());
+            boolean wasDegraded = !metrics.isEmpty();
+            metrics.put(t.metric() == null ? "" : t.metric(), t);
+            MarketReadModel.Health health = health(metrics.values());
+            mark(t.kind(), t.subjectId(), health);
+            if (health == MarketReadModel.Health.OUT) {
+                empty.add(e);
+            } else if (!wasDegraded) {
+                relieve.add(e);
+            }
+        }
         Map<String, ChainStore.Affected> affected = new LinkedHashMap<>();
         Map<String, Substitution.Trigger> triggers = new HashMap<>();
-        for (Degraded e : events) {
-            for (ChainStore.Affected a : store.degrade(e.eventId(), e.trigger(), false)) {
+        for (Degraded e : empty) {
+            for (ChainStore.Affected a : store.degrade(e.eventId(), e.trigger(), null, false)) {
                 affected.putIfAbsent(a.chainId(), a);
                 triggers.putIfAbsent(a.chainId(), e.trigger());
             }
         }
         chains.applied(Holdings.NONE);
         if (!affected.isEmpty()) {
-            substitute(List.copyOf(affected.values()), triggers::get);
+            List<ChainStore.Affected> hit = List.copyOf(affected.values());
+            substitute(hit, reselect(hit), triggers::get);
+        }
+        relieve.forEach(this::relieve);
+    }
+
+    /**
+     * Moves the fewest chains off a hot subject that bring the load expected on it under its clear threshold: those
+     * whose substitutes cost least first (latency-weighted price), then, if that is not enough, chains no substitute
+     * fits (recorded as such; they stay DEGRADED until the subject recovers).
+     */
+    private void relieve(Degraded e) {
+        Substitution.Trigger t = e.trigger();
+        List<ChainStore.Affected> on = store.chainsOn(t.kind(), t.subjectId());
+        Optional<MarketReadModel.Load> load = market.load(t.kind(), t.subjectId());
+        if (on.isEmpty() || load.isEmpty()) {
+            return;
+        }
+        double shed = mbpsToShed(t, e.clearThreshold(), relieveTo, load.get());
+        List<SelectionResult> results = reselect(on);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < on.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble(i -> costOfMoving(on.get(i), results.get(i))));
+        Map<String, SelectionResult> picked = new HashMap<>();
+        double moved = 0;
+        for (int i : order) {
+            if (moved >= shed) {
+                break;
+            }
+            picked.put(on.get(i).chainId(), results.get(i));
+            moved += on.get(i).order().bandwidthMbps();
+        }
+        if (picked.isEmpty()) {
+            return;
+        }
+        List<ChainStore.Affected> degraded = store.degrade(e.eventId(), t, picked.keySet(), false);
+        chains.applied(Holdings.NONE);
+        if (!degraded.isEmpty()) {
+            substitute(degraded, degraded.stream().map(a -> picked.get(a.chainId())).toList(), chain -> t);
         }
     }
 
     /**
-     * Re-checks ACTIVE chains against what is degraded now: a chain that was being set up or substituted when its
-     * instance or link degraded (for example onto another instance of a failing site) is substituted too.
+     * The bandwidth to move off a hot subject: what its chains hold beyond the level it is relieved to (the clear
+     * threshold of a {@link #SHARE_METRICS share} degradation, at most {@code relieveTo} of its capacity), after the
+     * load that is not the chains' own (measured above what they hold: the trigger's value for a share metric,
+     * monitoring's measured load otherwise). All of it when that other load alone is over the level.
+     */
+    static double mbpsToShed(Substitution.Trigger t, double clearThreshold, double relieveTo, MarketReadModel.Load load) {
+        boolean share = SHARE_METRICS.contains(t.metric());
+        double target = share ? Math.min(relieveTo, clearThreshold) : relieveTo;
+        double own = load.capacityMbps() > 0 ? load.heldMbps() / load.capacityMbps() : 0;
+        double measured = share && t.value() != null ? t.value() : load.measured();
+        double others = Math.max(0, measured - own);
+        return load.heldMbps() - Math.max(0, target - others) * load.capacityMbps();
+    }
+
+    /** What moving a chain costs: its substitute's latency-weighted price over its current one; infinite when none fits. */
+    private double costOfMoving(ChainStore.Affected a, SelectionResult r) {
+        if (!(r instanceof SelectionResult.Selected s)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return s.chain().pricePerHour() + latencyWeight * s.chain().latencyMs() - a.chain().pricePerHour() - latencyWeight * a.chain().latencyMs();
+    }
+
+    /**
+     * Re-checks ACTIVE chains against the subjects left out now: a chain that was being set up or substituted when
+     * its instance or link went down (for example onto another instance of a failing site) is substituted too. Hot
+     * subjects are relieved once, when they turn hot.
      */
     @Scheduled(fixedDelay = "${chainmarket.substitution.reconcile-interval}", initialDelay = "2s")
     void reconcile() {
         if (workers.isShutdown()) {
             return;
         }
-        for (Substitution.Trigger trigger : List.copyOf(degradedSubjects.values())) {
-            List<ChainStore.Affected> affected = store.degrade(null, trigger, true);
+        for (Map<String, Substitution.Trigger> metrics : List.copyOf(degradedSubjects.values())) {
+            if (health(metrics.values()) != MarketReadModel.Health.OUT) {
+                continue;
+            }
+            Substitution.Trigger trigger = metrics.values().stream().filter(t -> t.fatal()).findFirst()
+                    .orElse(metrics.values().stream().findFirst().orElse(null));
+            List<ChainStore.Affected> affected = trigger == null ? List.of() : store.degrade(null, trigger, null, true);
             if (!affected.isEmpty()) {
                 chains.applied(Holdings.NONE);
-                substitute(affected, chain -> trigger);
+                substitute(affected, reselect(affected), chain -> trigger);
             }
         }
     }
 
-    /** Monitoring reported that a degraded instance or link recovered. */
-    public void recovered(String eventId, String kind, String subjectId) {
-        mark(kind, subjectId, false);
-        degradedSubjects.remove(kind + ":" + subjectId);
+    /**
+     * Monitoring reported that a metric of a degraded instance or link is back within its threshold; once none of its
+     * metrics is degraded any more, chains left DEGRADED on it become ACTIVE again.
+     */
+    public void recovered(String eventId, String kind, String subjectId, String metric) {
+        String key = kind + ":" + subjectId;
+        Map<String, Substitution.Trigger> metrics = degradedSubjects.getOrDefault(key, Map.of());
+        if (metrics.containsKey(metric == null ? "" : metric)) {
+            metrics.remove(metric == null ? "" : metric);
+        }
+        if (!metrics.isEmpty()) {
+            mark(kind, subjectId, health(metrics.values()));
+            return;
+        }
+        degradedSubjects.remove(key);
+        mark(kind, subjectId, MarketReadModel.Health.OK);
         store.recover(eventId, kind, subjectId, this::usesDegraded).forEach(t -> chains.applied(t.holdings()));
         chains.applied(Holdings.NONE);
+    }
+
+    /** Down (a fatal metric) or unfit (a metric that moving some chains does not cure) is OUT; otherwise hot. */
+    static MarketReadModel.Health health(java.util.Collection<Substitution.Trigger> degraded) {
+        if (degraded.isEmpty()) {
+            return MarketReadModel.Health.OK;
+        }
+        return degraded.stream().anyMatch(t -> t.fatal() || !CAPACITY_METRICS.contains(t.metric()))
+                ? MarketReadModel.Health.OUT : MarketReadModel.Health.HOT;
     }
 
     /** Applies an operator's approval of a proposed substitution (re-selecting if its capacity is gone meanwhile). */
@@ -194,8 +307,8 @@ public class SubstitutionService {
         return store.substitutions(chainId, provider, triggerKind, status, limit);
     }
 
-    private void substitute(List<ChainStore.Affected> affected, Function<String, Substitution.Trigger> triggerOf) {
-        List<SelectionResult> results = reselect(affected);
+    /** Applies re-selection {@code results} (one per affected chain, in order). */
+    private void substitute(List<ChainStore.Affected> affected, List<SelectionResult> results, Function<String, Substitution.Trigger> triggerOf) {
         List<Runnable> work = new ArrayList<>();
         List<Planned> automatic = new ArrayList<>();
         for (int i = 0; i < affected.size(); i++) {
@@ -278,7 +391,7 @@ public class SubstitutionService {
 
     /** Re-selects the chains together on a snapshot where their own holds are given back. */
     private List<SelectionResult> reselect(List<ChainStore.Affected> affected) {
-        MarketSnapshot snapshot = market.snapshot();
+        MarketSnapshot snapshot = market.reselectionSnapshot();
         List<ChainRequest> requests = new ArrayList<>();
         for (ChainStore.Affected a : affected) {
             snapshot = snapshot.withoutChain(a.chain(), a.order().bandwidthMbps());
@@ -315,11 +428,11 @@ public class SubstitutionService {
         return approvalBuyers.contains(a.order().buyerId()) ? Substitution.Policy.APPROVAL : Substitution.Policy.AUTOMATIC;
     }
 
-    private void mark(String kind, String subjectId, boolean degraded) {
+    private void mark(String kind, String subjectId, MarketReadModel.Health health) {
         if ("INSTANCE".equals(kind)) {
-            market.setOfferDegraded(OfferId.of(subjectId), degraded);
+            market.setOfferHealth(OfferId.of(subjectId), health);
         } else if ("LINK".equals(kind)) {
-            market.setLinkDegraded(subjectId, degraded);
+            market.setLinkHealth(subjectId, health);
         }
     }
 

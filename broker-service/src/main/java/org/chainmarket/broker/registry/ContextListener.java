@@ -8,13 +8,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.chainmarket.broker.kafka.InboundEvents;
 import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.InstanceContext;
-import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.LinkContext;
 import org.chainmarket.schemas.model.OfferId;
 
 /**
  * Feeds selection with monitoring's current context: each instance's measured load, and whether an instance or
- * link is degraded or down (selection leaves it out). Every broker instance reads the compacted context topics
+ * link is down (selection leaves it out) or degraded (hot: priced by its load, no chain moved onto it). Every broker instance reads the compacted context topics
  * whole (a group of its own, from the beginning), since the read model is in memory.
  */
 @KafkaListener(groupId = "broker-context", uniqueGroupId = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.DISABLED)
@@ -33,9 +32,9 @@ public class ContextListener {
             if (event.payload() instanceof InstanceContext c) {
                 OfferId offer = c.offerId();
                 market.setMeasuredLoad(offer, c.load());
-                market.setOfferDegraded(offer, c.status() != InstanceStatus.UP);
+                market.reportOfferStatus(offer, c.status());
             } else if (event.payload() instanceof LinkContext l) {
-                market.setLinkDegraded(l.linkKey(), l.status() != InstanceStatus.UP);
+                market.reportLinkStatus(l.linkKey(), l.status());
             }
         });
     }

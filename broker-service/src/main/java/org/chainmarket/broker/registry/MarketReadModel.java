@@ -2,6 +2,7 @@ package org.chainmarket.broker.registry;
 
 import jakarta.inject.Singleton;
 import org.chainmarket.schemas.model.ConcreteChain;
+import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
@@ -14,16 +15,16 @@ import org.chainmarket.selection.network.NetLink;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * The in-memory view selection runs on: advertised domains (joined into one network, rebuilt only when a domain
  * changes), live offers with the capacity held on them, bandwidth used per link by chains holding capacity, and
- * the offers and links monitoring reports degraded (left out of selection until they recover).
+ * the offers and links monitoring reports degraded: left out of selection when down or unfit, and when only hot
+ * (loaded over a threshold) still open to orders, priced by their load, but not to chains being moved.
  * PostgreSQL stays the authority on reservations: this view can be a step behind a concurrent order, which the
  * conditional reservation in the database catches.
  */
@@ -33,9 +34,9 @@ public class MarketReadModel {
     private final Map<OfferId, VnfOffer> offers = new LinkedHashMap<>();
     private final Map<OfferId, MarketSnapshot.Reservation> reserved = new HashMap<>();
     private final Map<String, Double> linkUsage = new HashMap<>();
-    private final Set<OfferId> degradedOffers = new HashSet<>();
+    private final Map<OfferId, Health> offerHealth = new HashMap<>();
     private final Map<OfferId, Double> measuredLoad = new HashMap<>();
-    private final Set<String> degradedLinks = new HashSet<>();
+    private final Map<String, Health> linkHealth = new HashMap<>();
     private MultiDomainNetwork network = MultiDomainNetwork.of(List.of());
 
     public synchronized void putDomain(ProviderDomain domain) {
@@ -82,37 +83,98 @@ public class MarketReadModel {
         measuredLoad.put(offer, load);
     }
 
-    /** Marks an offer degraded (selection leaves it out) or healthy again. */
-    public synchronized void setOfferDegraded(OfferId offer, boolean degraded) {
-        if (degraded) {
-            degradedOffers.add(offer);
+    /** How selection treats a degraded instance or link. */
+    public enum Health {
+        /** Selected as usual. */
+        OK,
+        /** Loaded over a threshold but up: orders still may use it, priced by its load; re-selection moves chains off it. */
+        HOT,
+        /** Down or unfit: left out of all selection. */
+        OUT
+    }
+
+    /** Sets how selection treats an offer. */
+    public synchronized void setOfferHealth(OfferId offer, Health health) {
+        set(offerHealth, offer, health);
+    }
+
+    /** Sets how selection treats a link ({@code NetLink.key}). */
+    public synchronized void setLinkHealth(String link, Health health) {
+        set(linkHealth, link, health);
+    }
+
+    private static <K> void set(Map<K, Health> map, K key, Health health) {
+        if (health == Health.OK) {
+            map.remove(key);
         } else {
-            degradedOffers.remove(offer);
+            map.put(key, health);
         }
     }
 
-    /** Marks a link ({@code NetLink.key}) degraded (selection routes around it) or healthy again. */
-    public synchronized void setLinkDegraded(String link, boolean degraded) {
-        if (degraded) {
-            degradedLinks.add(link);
-        } else {
-            degradedLinks.remove(link);
-        }
+    /**
+     * Applies the status monitoring's context reports for an offer: DOWN leaves it out, DEGRADED makes it hot (unless a
+     * degradation event left it out: the context does not say which metric degraded), UP makes it OK.
+     */
+    public synchronized void reportOfferStatus(OfferId offer, InstanceStatus status) {
+        set(offerHealth, offer, fromStatus(offerHealth.get(offer), status));
     }
 
+    /** As {@link #reportOfferStatus}, for a link ({@code NetLink.key}). */
+    public synchronized void reportLinkStatus(String link, InstanceStatus status) {
+        set(linkHealth, link, fromStatus(linkHealth.get(link), status));
+    }
+
+    private static Health fromStatus(Health current, InstanceStatus status) {
+        return switch (status) {
+            case DOWN -> Health.OUT;
+            case DEGRADED -> current == Health.OUT ? Health.OUT : Health.HOT;
+            case UP -> Health.OK;
+        };
+    }
+
+    /** Whether an offer is hot or left out. */
     public synchronized boolean isOfferDegraded(OfferId offer) {
-        return degradedOffers.contains(offer);
+        return offerHealth.containsKey(offer);
     }
 
+    /** Whether a link is hot or left out. */
     public synchronized boolean isLinkDegraded(String link) {
-        return degradedLinks.contains(link);
+        return linkHealth.containsKey(link);
     }
 
+    /** A subject's capacity and the bandwidth chains hold on it (Mbit/s), and the load monitoring measures (0..1). */
+    public record Load(double capacityMbps, double heldMbps, double measured) {
+    }
+
+    /** The load of an offer (kind INSTANCE) or a link (kind LINK, {@code NetLink.key}); empty when unknown. */
+    public synchronized Optional<Load> load(String kind, String subjectId) {
+        if ("INSTANCE".equals(kind)) {
+            VnfOffer o = offers.get(OfferId.of(subjectId));
+            return o == null ? Optional.empty() : Optional.of(new Load(o.capacityMbps(),
+                    reserved.getOrDefault(o.offerId(), MarketSnapshot.Reservation.NONE).mbps(), measuredLoad.getOrDefault(o.offerId(), 0.0)));
+        }
+        String[] ends = subjectId.split("\\|", 2);
+        double held = linkUsage.getOrDefault(subjectId, 0.0);
+        return ends.length < 2 ? Optional.empty() : network.link(ends[0], ends[1])
+                .map(l -> new Load(l.bandwidthMbps(), held, l.bandwidthMbps() > 0 ? held / l.bandwidthMbps() : 0));
+    }
+
+    /** What orders select on: left-out offers and links are missing, hot ones are priced by their load. */
     public synchronized MarketSnapshot snapshot() {
+        return snapshot(false);
+    }
+
+    /** What substitutions re-select on: hot offers and links are left out too, so chains move off them. */
+    public synchronized MarketSnapshot reselectionSnapshot() {
+        return snapshot(true);
+    }
+
+    private MarketSnapshot snapshot(boolean withoutHot) {
         Instant now = Instant.now();
         List<OfferState> states = new ArrayList<>(offers.size());
         for (VnfOffer o : offers.values()) {
-            if (!o.validAt(now) || degradedOffers.contains(o.offerId())) {
+            Health health = offerHealth.getOrDefault(o.offerId(), Health.OK);
+            if (!o.validAt(now) || health == Health.OUT || (withoutHot && health == Health.HOT)) {
                 continue;
             }
             network.switchOfSite(o.siteId())
@@ -123,10 +185,12 @@ public class MarketReadModel {
                     });
         }
         Map<String, Double> usage = linkUsage;
-        if (!degradedLinks.isEmpty()) {
+        if (!linkHealth.isEmpty()) {
             usage = new HashMap<>(linkUsage);
-            for (String link : degradedLinks) {
-                usage.put(link, Double.POSITIVE_INFINITY);
+            for (Map.Entry<String, Health> link : linkHealth.entrySet()) {
+                if (link.getValue() == Health.OUT || withoutHot) {
+                    usage.put(link.getKey(), Double.POSITIVE_INFINITY);
+                }
             }
         }
         return new MarketSnapshot(network, states, usage);

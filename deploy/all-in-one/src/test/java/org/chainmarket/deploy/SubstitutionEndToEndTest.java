@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -143,6 +144,44 @@ class SubstitutionEndToEndTest {
         assertThat(rolled.get("rollbackOf").asText()).isEqualTo(subId);
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/chains/" + a.get("chainId").asText()).body(),
                 c -> c.get("state").asText().equals("ACTIVE") && c.get("hops").get(1).get("offerId").asText().equals(hotOffer));
+    }
+
+    @Test
+    void aHotInstanceIsRelievedOfOnlyWhatTakesItUnderItsClearThreshold() throws Exception {
+        List<JsonNode> bought = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            bought.add(buy("kansas-city", "indianapolis", null, "wan-optimizer"));
+        }
+        String offer = bought.get(0).get("hops").get(0).get("offerId").asText();
+        String provider = bought.get(0).get("hops").get(0).get("providerId").asText();
+        List<String> on = bought.stream().filter(c -> c.get("hops").get(0).get("offerId").asText().equals(offer))
+                .map(c -> c.get("chainId").asText()).toList();
+        assertThat(on).as("chains sharing %s", offer).hasSizeGreaterThan(2);
+        JsonNode o = api.get("/api/v1/offers/" + offer).body();
+        double capacity = o.get("offer").get("capacityMbps").asDouble();
+        double held = o.get("reservedMbps").asDouble();
+        // measured load is exactly the chains' share; it clears half a chain (25 of 50 Mbit/s) below that: one chain must go
+        Instant now = Instant.now();
+        publish(EventType.DEGRADATION_DETECTED, new Degradation(Degradation.SubjectKind.INSTANCE, offer, ProviderId.of(provider), "load",
+                held / capacity, (held - 10) / capacity, (held - 25) / capacity, 10, now, List.of(new Degradation.Point(now, held / capacity))));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/offers/" + offer).body().get("reservedMbps").asDouble(),
+                r -> Math.abs(r - (held - 50)) < 1e-6);
+        int moved = 0;
+        for (String id : on) {
+            JsonNode subs = api.get("/api/v1/substitutions?chain=" + id).body();
+            JsonNode chain = api.awaitState(id, "ACTIVE");
+            if (subs.isEmpty()) {
+                assertThat(chain.get("hops").get(0).get("offerId").asText()).as("a chain left on the relieved instance").isEqualTo(offer);
+            } else {
+                moved++;
+                assertThat(subs.get(0).get("status").asText()).isEqualTo("COMPLETED");
+                assertThat(chain.get("hops").get(0).get("offerId").asText()).isNotEqualTo(offer);
+            }
+        }
+        assertThat(moved).as("chains moved off the hot instance").isEqualTo(1);
+        publish(EventType.DEGRADATION_CLEARED, new Degradation(Degradation.SubjectKind.INSTANCE, offer, ProviderId.of(provider), "load",
+                0.1, (held - 10) / capacity, (held - 25) / capacity, 10, Instant.now(), List.of()));
     }
 
     @Test
