@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -145,10 +146,10 @@ public class SubstitutionService {
         Substitution.Trigger t = e.trigger();
         List<ChainStore.Affected> on = store.chainsOn(t.kind(), t.subjectId());
         Optional<MarketReadModel.Load> load = market.load(t.kind(), t.subjectId());
-        if (on.isEmpty() || load.isEmpty()) {
+        double shed = on.isEmpty() || load.isEmpty() ? 0 : mbpsToShed(t, e.clearThreshold(), relieveTo, load.get());
+        if (shed <= 0) {
             return;
         }
-        double shed = mbpsToShed(t, e.clearThreshold(), relieveTo, load.get());
         List<SelectionResult> results = reselect(on);
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < on.size(); i++) {
@@ -211,8 +212,8 @@ public class SubstitutionService {
             if (health(metrics.values()) != MarketReadModel.Health.OUT) {
                 continue;
             }
-            Substitution.Trigger trigger = metrics.values().stream().filter(t -> t.fatal()).findFirst()
-                    .orElse(metrics.values().stream().findFirst().orElse(null));
+            // the fatal trigger first, if any: it is what the chains are told
+            Substitution.Trigger trigger = metrics.values().stream().min(Comparator.comparing(t -> !t.fatal())).orElse(null);
             List<ChainStore.Affected> affected = trigger == null ? List.of() : store.degrade(null, trigger, null, true);
             if (!affected.isEmpty()) {
                 chains.applied(Holdings.NONE);
@@ -227,13 +228,13 @@ public class SubstitutionService {
      */
     public void recovered(String eventId, String kind, String subjectId, String metric) {
         String key = kind + ":" + subjectId;
-        Map<String, Substitution.Trigger> metrics = degradedSubjects.getOrDefault(key, Map.of());
-        if (metrics.containsKey(metric == null ? "" : metric)) {
+        Map<String, Substitution.Trigger> metrics = degradedSubjects.get(key);
+        if (metrics != null) {
             metrics.remove(metric == null ? "" : metric);
-        }
-        if (!metrics.isEmpty()) {
-            mark(kind, subjectId, health(metrics.values()));
-            return;
+            if (!metrics.isEmpty()) {
+                mark(kind, subjectId, health(metrics.values()));
+                return;
+            }
         }
         degradedSubjects.remove(key);
         mark(kind, subjectId, MarketReadModel.Health.OK);
@@ -242,7 +243,7 @@ public class SubstitutionService {
     }
 
     /** Down (a fatal metric) or unfit (a metric that moving some chains does not cure) is OUT; otherwise hot. */
-    static MarketReadModel.Health health(java.util.Collection<Substitution.Trigger> degraded) {
+    static MarketReadModel.Health health(Collection<Substitution.Trigger> degraded) {
         if (degraded.isEmpty()) {
             return MarketReadModel.Health.OK;
         }
