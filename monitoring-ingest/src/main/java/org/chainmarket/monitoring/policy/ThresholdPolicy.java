@@ -175,10 +175,6 @@ public final class ThresholdPolicy {
         return minDwellMillis;
     }
 
-    public long heartbeatTimeoutMillis() {
-        return heartbeatTimeoutMillis;
-    }
-
     public int recentPoints() {
         return recentPoints;
     }
@@ -201,11 +197,6 @@ public final class ThresholdPolicy {
 
     public double lossStep() {
         return lossStep;
-    }
-
-    /** The settings that differ from the defaults, as given. */
-    public Map<String, String> settings() {
-        return settings;
     }
 
     @Override

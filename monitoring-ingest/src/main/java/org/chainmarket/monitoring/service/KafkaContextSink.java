@@ -22,7 +22,6 @@ final class KafkaContextSink implements ContextSink {
     final AtomicLong linkUpdates = new AtomicLong();
     final AtomicLong detected = new AtomicLong();
     final AtomicLong cleared = new AtomicLong();
-    final AtomicLong sendFailures = new AtomicLong();
     boolean pending;
 
     KafkaContextSink(Producer<String, byte[]> producer, String source) {
@@ -62,7 +61,6 @@ final class KafkaContextSink implements ContextSink {
         pending = true;
         producer.send(CloudEvents.encode(type, key, payload, source), (m, e) -> {
             if (e != null) {
-                sendFailures.incrementAndGet();
                 LOG.error("cannot publish {} for {}: {}", type.ceType(), key, e.toString());
             }
         });

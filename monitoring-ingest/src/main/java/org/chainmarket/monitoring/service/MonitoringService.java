@@ -184,14 +184,6 @@ public final class MonitoringService implements AutoCloseable {
         return sink.instanceUpdates.get() + sink.linkUpdates.get();
     }
 
-    public long instanceContextUpdates() {
-        return sink.instanceUpdates.get();
-    }
-
-    public long linkContextUpdates() {
-        return sink.linkUpdates.get();
-    }
-
     /** {@code DegradationDetected} events published so far. */
     public long degradationsDetected() {
         return sink.detected.get();
@@ -282,18 +274,23 @@ public final class MonitoringService implements AutoCloseable {
         }
     }
 
-    /** Handles one poll in order per partition; false when a record must be read again (its DLQ was unreachable). */
+    /**
+     * Handles one poll in order per partition; false when a record must be read again (its DLQ was unreachable): its
+     * partition is sought back to it, and the other partitions' records are still handled (the poll moved past them).
+     */
     private boolean handle(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) {
+        boolean complete = true;
         for (TopicPartition tp : records.partitions()) {
             for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
                 if (!handle(tp, r)) {
                     c.seek(tp, r.offset());
-                    return false;
+                    complete = false;
+                    break;
                 }
                 processed.put(tp, new OffsetAndMetadata(r.offset() + 1));
             }
         }
-        return true;
+        return complete;
     }
 
     private boolean handle(TopicPartition tp, ConsumerRecord<String, byte[]> r) {

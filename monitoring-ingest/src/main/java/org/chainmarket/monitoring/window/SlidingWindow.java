@@ -88,11 +88,6 @@ public final class SlidingWindow {
         return size == 0 ? 0 : values[series][(head + size - 1) % capacity];
     }
 
-    /** The time of the newest sample added; {@link Long#MIN_VALUE} when none. */
-    public long newestMillis() {
-        return newest;
-    }
-
     /**
      * The {@code p}-th percentile (0 < p <= 100) of a series by nearest rank: the smallest value with at least p % of
      * the samples at or below it; 0 when empty.

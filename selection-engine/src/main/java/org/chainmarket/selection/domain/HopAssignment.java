@@ -96,10 +96,6 @@ public class HopAssignment {
         return next == null && offer != null ? chain.paths().leg(offer.switchId(), chain.egress(), routeOut) : null;
     }
 
-    public boolean isLast() {
-        return next == null;
-    }
-
     /** Processing at this hop plus the usable legs into it (and out to the egress for the last hop), in µs. */
     public long latencyMicros() {
         if (offer == null) {
@@ -172,10 +168,6 @@ public class HopAssignment {
 
     public OfferId getPreviousOffer() {
         return previousOffer;
-    }
-
-    public HopAssignment getPrevious() {
-        return previous;
     }
 
     public HopAssignment getNext() {

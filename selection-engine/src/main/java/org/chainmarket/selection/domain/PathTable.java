@@ -22,7 +22,6 @@ public final class PathTable {
     private final Map<String, Double> usageMbps;
     private final int kPaths;
     private final LinkFact[] linkFacts;
-    private final Map<String, LinkFact> linkByKey = new HashMap<>();
     private final Map<Double, Paths> byBandwidth = new HashMap<>();
 
     public PathTable(MultiDomainNetwork network, Map<String, Double> usageMbps) {
@@ -41,17 +40,7 @@ public final class PathTable {
         for (int i = 0; i < linkFacts.length; i++) {
             NetLink l = network.link(i);
             linkFacts[i] = new LinkFact(l.key(), i, Units.kbps(l.bandwidthMbps() - usageMbps.getOrDefault(l.key(), 0.0)));
-            linkByKey.put(l.key(), linkFacts[i]);
         }
-    }
-
-    public MultiDomainNetwork network() {
-        return network;
-    }
-
-    /** How many routes a leg may choose from. */
-    public int kPaths() {
-        return kPaths;
     }
 
     /** Index of a switch (0..switchCount-1), or -1 when unknown. */
@@ -61,10 +50,6 @@ public final class PathTable {
 
     public int switchCount() {
         return network.switchCount();
-    }
-
-    public LinkFact link(String key) {
-        return linkByKey.get(key);
     }
 
     /** Every link, by {@link LinkFact#index()}. */
@@ -78,13 +63,11 @@ public final class PathTable {
 
     /** The legs usable by chains of one bandwidth. */
     public final class Paths {
-        private final double mbps;
         private final MultiDomainNetwork.PathFinder finder;
         private final Leg[][] shortest;
         private final Map<Long, Leg[]> alternatives = new HashMap<>();
 
         private Paths(double mbps) {
-            this.mbps = mbps;
             this.finder = network.pathFinder(mbps, usageMbps);
             this.shortest = new Leg[network.switchCount()][];
         }
@@ -111,11 +94,6 @@ public final class PathTable {
                 return Leg.unreachable(from, to);
             }
             return route == 0 ? leg(a, b) : leg(a, b, route);
-        }
-
-        /** The shortest leg between switch indices {@code a} and {@code b} (whose ids are {@code from} and {@code to}). */
-        public Leg leg(int a, int b, String from, String to) {
-            return leg(a, b);
         }
 
         /** The shortest leg between switch indices. */
@@ -188,10 +166,6 @@ public final class PathTable {
             }
             return new Leg(network.switchId(a), network.switchId(b), true, latency, Units.micros(latency), List.copyOf(facts),
                     crossings, links, route, path);
-        }
-
-        public double mbps() {
-            return mbps;
         }
     }
 }

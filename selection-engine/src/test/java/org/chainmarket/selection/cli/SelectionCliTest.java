@@ -43,13 +43,18 @@ class SelectionCliTest {
     }
 
     @Test
-    void greedyAndExactStrategiesRunToo() {
+    void greedyAndExactStrategiesRunToo() throws Exception {
         for (String strategy : new String[]{"greedy", "exact"}) {
             StringWriter stdout = new StringWriter();
             int code = SelectionCli.run(new String[]{"solve", EXAMPLE.toString(), "--strategy", strategy},
                     new PrintWriter(stdout, true), new PrintWriter(new StringWriter(), true));
             assertThat(code).isZero();
-            assertThat(stdout.toString()).contains("\"strategy\" : \"" + strategy + "\"");
+            JsonNode doc = new ObjectMapper().readTree(stdout.toString());
+            assertThat(doc.get("strategy").asText()).isEqualTo(strategy);
+            Map<String, JsonNode> chains = new HashMap<>();
+            doc.get("chains").forEach(c -> chains.put(c.get("id").asText(), c));
+            assertThat(chains.get("video-sea-ny").get("status").asText()).as(strategy).isEqualTo("selected");
+            assertThat(chains.get("video-sea-ny").get("chain").get("hops")).as(strategy).hasSize(3);
         }
     }
 

@@ -1,13 +1,9 @@
 package org.chainmarket.deploy.bench;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.chainmarket.deploy.Marketplace;
 import org.chainmarket.deploy.demo.DemoMarket;
+import org.chainmarket.deploy.embedded.TopicTail;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.Topics;
@@ -49,7 +45,6 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
 
     private final Map<String, Long> activatedAt = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> waiting = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ChainSetupBenchmark()).execute(args));
@@ -59,11 +54,8 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoMarket demo = DemoMarket.abilene();
         List<String> switches = Topology.bundled("Abilene").nodes().stream().map(Topology.Node::id).toList();
-        try (Marketplace market = Marketplace.start(demo, Map.of("micronaut.server.port", "-1"))) {
-            CountDownLatch listening = new CountDownLatch(1);
-            Thread listener = new Thread(() -> listen(market.bootstrapServers(), listening), "chain-events");
-            listener.start();
-            listening.await();
+        try (Marketplace market = Marketplace.start(demo, Map.of("micronaut.server.port", "-1"));
+             TopicTail events = new TopicTail(market.bootstrapServers(), List.of(Topics.CHAIN_EVENTS), TopicTail.From.END, this::onEvent)) {
             HttpClient http = HttpClient.newHttpClient();
             String url = market.url() + "/api/v1/chains";
             Random random = new Random(42);
@@ -75,8 +67,6 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
                 rows.add(row(h, "POST -> 201", t.posted));
                 rows.add(row(h, "stored -> ACTIVE", t.broker));
             }
-            running = false;
-            listener.join();
             System.out.println();
             System.out.println("POST /api/v1/chains -> ACTIVE on the Abilene demo (3 emulated providers, " + demo.offers().size()
                     + " offers), sequential orders, ms");
@@ -129,25 +119,11 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
         return times;
     }
 
-    private void listen(String bootstrapServers, CountDownLatch listening) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHAIN_EVENTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            listening.countDown();
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                    var type = r.headers().lastHeader(CloudEvents.TYPE);
-                    if (type != null && "ChainActivated".equals(new String(type.value(), StandardCharsets.UTF_8))) {
-                        activatedAt.put(r.key(), System.nanoTime());
-                        waiting.computeIfAbsent(r.key(), k -> new CountDownLatch(1)).countDown();
-                    }
-                }
-            }
+    private void onEvent(ConsumerRecord<String, byte[]> r) {
+        var type = r.headers().lastHeader(CloudEvents.TYPE);
+        if (type != null && "ChainActivated".equals(new String(type.value(), StandardCharsets.UTF_8))) {
+            activatedAt.put(r.key(), System.nanoTime());
+            waiting.computeIfAbsent(r.key(), k -> new CountDownLatch(1)).countDown();
         }
     }
 

@@ -3,16 +3,11 @@ package org.chainmarket.deploy.bench;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.deploy.Marketplace;
 import org.chainmarket.deploy.demo.DemoMarket;
+import org.chainmarket.deploy.embedded.TopicTail;
 import org.chainmarket.monitoring.policy.ThresholdPolicy;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.Json;
@@ -46,7 +41,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -466,10 +460,7 @@ public final class RedirectionExperiment implements Callable<Integer> {
         final AtomicInteger degradations = new AtomicInteger();
         final Map<String, Integer> degradationsByMetric = new ConcurrentHashMap<>();
         private final AtomicLong invalid = new AtomicLong();
-        private final CountDownLatch listening = new CountDownLatch(1);
-        private volatile boolean running = true;
-        private Thread thread;
-        private volatile RuntimeException failure;
+        private TopicTail tail;
 
         Recorder(String bootstrapServers) {
             this.bootstrapServers = bootstrapServers;
@@ -523,24 +514,19 @@ public final class RedirectionExperiment implements Callable<Integer> {
             tracks.computeIfAbsent(chainId, k -> new Track());
         }
 
-        void start() throws InterruptedException {
-            thread = new Thread(this::listen, "redirection-recorder");
-            thread.setDaemon(true);
-            thread.start();
-            if (!listening.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the recorder did not reach the topics' ends in 30 s");
-            }
-            if (failure != null) {
-                throw failure;
-            }
+        void start() {
+            tail = new TopicTail(bootstrapServers, List.of(Topics.CHAIN_EVENTS, Topics.SUBSTITUTIONS, Topics.DEGRADATIONS),
+                    TopicTail.From.END, r -> {
+                        try {
+                            handle(CloudEvents.decode(r));
+                        } catch (RuntimeException e) {
+                            invalid.incrementAndGet();
+                        }
+                    });
         }
 
         void stop() throws InterruptedException {
-            running = false;
-            thread.join(10_000);
-            if (failure != null) {
-                throw failure;
-            }
+            tail.close();
             if (invalid.get() > 0) {
                 System.err.printf("  the recorder skipped %d records it could not decode%n", invalid.get());
             }
@@ -557,33 +543,6 @@ public final class RedirectionExperiment implements Callable<Integer> {
                     return;
                 }
                 Thread.sleep(50);
-            }
-        }
-
-        private void listen() {
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20), new StringDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : List.of(Topics.CHAIN_EVENTS, Topics.SUBSTITUTIONS, Topics.DEGRADATIONS)) {
-                    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-                }
-                consumer.assign(partitions);
-                consumer.seekToEnd(partitions);
-                partitions.forEach(consumer::position);
-                listening.countDown();
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                        try {
-                            handle(CloudEvents.decode(r));
-                        } catch (RuntimeException e) {
-                            invalid.incrementAndGet();
-                        }
-                    }
-                }
-            } catch (RuntimeException e) {
-                failure = e;
-                listening.countDown();
             }
         }
 

@@ -1,15 +1,11 @@
 package org.chainmarket.deploy.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.deploy.Marketplace;
 import org.chainmarket.deploy.demo.DemoMarket;
+import org.chainmarket.deploy.embedded.TopicTail;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.Topics;
@@ -25,14 +21,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -69,9 +64,8 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
     private final Map<String, Long> firstCommandAt = new ConcurrentHashMap<>();
     private final Map<String, Long> lastAckAt = new ConcurrentHashMap<>();
     private final Map<String, Long> ackBeforeDone = new ConcurrentHashMap<>();
-    /** Subjects (offer ids) whose degradation monitoring cleared, and when. */
-    private final Map<String, Long> cleared = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
+    /** Subjects (offer ids) whose degradation monitoring cleared. */
+    private final Set<String> cleared = ConcurrentHashMap.newKeySet();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SubstitutionBenchmark()).execute(args));
@@ -81,11 +75,9 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoMarket demo = DemoMarket.of(Topology.bundled("Abilene"), 3, 3, 4000, 400, 3).withCheapSite(SITE);
         List<String[]> rows = new ArrayList<>();
-        try (Marketplace market = Marketplace.start(demo, Map.of("micronaut.server.port", "-1", Marketplace.TELEMETRY_INTERVAL, "1s"))) {
-            CountDownLatch listening = new CountDownLatch(1);
-            Thread listener = new Thread(() -> listen(market.bootstrapServers(), listening), "substitution-events");
-            listener.start();
-            listening.await();
+        try (Marketplace market = Marketplace.start(demo, Map.of("micronaut.server.port", "-1", Marketplace.TELEMETRY_INTERVAL, "1s"));
+             TopicTail events = new TopicTail(market.bootstrapServers(), List.of(Topics.SUBSTITUTIONS, Topics.CHAIN_EVENTS,
+                     Topics.DEGRADATIONS, Topics.DOMAIN_COMMANDS, Topics.DOMAIN_ACKS), TopicTail.From.END, this::onRecord)) {
             HttpClient http = HttpClient.newHttpClient();
             String api = market.url() + "/api/v1";
             List<String> switches = Topology.bundled("Abilene").nodes().stream().map(Topology.Node::id).filter(s -> !s.equals(SITE)).toList();
@@ -138,8 +130,6 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
                         many, many.length));
                 rows.add(new String[]{"  all " + many.length + " re-homed after", "", "", "", LatencySummary.ms(new LatencySummary(many).max()), "", ""});
             }
-            running = false;
-            listener.join();
             System.out.println();
             System.out.println("Degrading sample into Kafka -> substitution complete (new path ACTIVE), Abilene demo with monitoring, ms");
             System.out.printf("%-64s %6s %8s %8s %8s %8s %8s%n", "case", "n", "p50", "p95", "p99", "max", "mean");
@@ -193,7 +183,7 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
         for (String id : ids) {
             http.send(HttpRequest.newBuilder(URI.create(api + "/chains/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         }
-        for (int i = 0; i < 300 && !cleared.keySet().containsAll(siteOffers); i++) {
+        for (int i = 0; i < 300 && !cleared.containsAll(siteOffers); i++) {
             market.runner(owner.domain().providerId()).publishTelemetry();
             Thread.sleep(100);
         }
@@ -245,40 +235,24 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
         return t;
     }
 
-    private void listen(String bootstrapServers, CountDownLatch listening) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(Topics.SUBSTITUTIONS, Topics.CHAIN_EVENTS, Topics.DEGRADATIONS, Topics.DOMAIN_COMMANDS,
-                    Topics.DOMAIN_ACKS)) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            listening.countDown();
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                    var header = r.headers().lastHeader(CloudEvents.TYPE);
-                    String type = header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
-                    long now = System.nanoTime();
-                    if (r.topic().equals(Topics.DEGRADATIONS) && type.equals("DegradationCleared")) {
-                        cleared.put(r.key(), now);
-                    } else if (r.topic().equals(Topics.DEGRADATIONS)) {
-                        degradationSeenAt = now;
-                    } else if (r.topic().equals(Topics.DOMAIN_COMMANDS)) {
-                        firstCommandAt.putIfAbsent(r.key(), now);
-                    } else if (r.topic().equals(Topics.DOMAIN_ACKS)) {
-                        lastAckAt.put(r.key(), now);
-                    }
-                    if (type.equals("HopSubstituted") || type.equals("ChainFailed")) {
-                        outcome.put(r.key(), type);
-                        doneAt.putIfAbsent(r.key(), now);
-                        ackBeforeDone.put(r.key(), lastAckAt.getOrDefault(r.key(), 0L));
-                    }
-                }
-            }
+    /** Takes the time each record of interest is read. */
+    private void onRecord(ConsumerRecord<String, byte[]> r) {
+        var header = r.headers().lastHeader(CloudEvents.TYPE);
+        String type = header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+        long now = System.nanoTime();
+        if (r.topic().equals(Topics.DEGRADATIONS) && type.equals("DegradationCleared")) {
+            cleared.add(r.key());
+        } else if (r.topic().equals(Topics.DEGRADATIONS)) {
+            degradationSeenAt = now;
+        } else if (r.topic().equals(Topics.DOMAIN_COMMANDS)) {
+            firstCommandAt.putIfAbsent(r.key(), now);
+        } else if (r.topic().equals(Topics.DOMAIN_ACKS)) {
+            lastAckAt.put(r.key(), now);
+        }
+        if (type.equals("HopSubstituted") || type.equals("ChainFailed")) {
+            outcome.put(r.key(), type);
+            doneAt.putIfAbsent(r.key(), now);
+            ackBeforeDone.put(r.key(), lastAckAt.getOrDefault(r.key(), 0L));
         }
     }
 

@@ -9,25 +9,53 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
-/** Reads every record of a topic from the beginning on a background thread, for tests and tools that observe (no consumer group). */
+/**
+ * Reads topics on a background thread, for tests and tools that observe (no consumer group): every record from the
+ * beginning, kept in {@link #records()}, or from the end on, each handed to a callback as it arrives (benchmarks take
+ * their timestamps there).
+ */
 public final class TopicTail implements AutoCloseable {
+    /** Where reading starts. */
+    public enum From { BEGINNING, END }
+
     private final List<ConsumerRecord<String, byte[]>> records = new CopyOnWriteArrayList<>();
     private final KafkaConsumer<String, byte[]> consumer;
+    private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile RuntimeException failure;
 
+    /** Keeps every record of {@code topic}, from the beginning. */
     public TopicTail(String bootstrapServers, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        this(bootstrapServers, List.of(topic), From.BEGINNING, null);
+    }
+
+    /**
+     * Hands every record of {@code topics} read from {@code from} to {@code onRecord} (null: keeps them in
+     * {@link #records()}). Once constructed, the positions are fixed: any record produced afterwards is read.
+     */
+    public TopicTail(String bootstrapServers, List<String> topics, From from, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        this.onRecord = onRecord == null ? records::add : onRecord;
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10), new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
         consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        thread = new Thread(this::run, "tail-" + topic);
+        if (from == From.END) {
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+        } else {
+            consumer.seekToBeginning(partitions);
+        }
+        thread = new Thread(this::run, "tail-" + String.join(",", topics));
         thread.setDaemon(true);
         thread.start();
     }
@@ -39,19 +67,25 @@ public final class TopicTail implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                consumer.poll(Duration.ofMillis(50)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(50)).forEach(onRecord);
             }
         } catch (WakeupException e) {
             // closing
+        } catch (RuntimeException e) {
+            failure = e;
         } finally {
             consumer.close();
         }
     }
 
+    /** Stops reading; throws what stopped it early, if anything did (a failing callback, say). */
     @Override
     public void close() throws InterruptedException {
         running = false;
         consumer.wakeup();
         thread.join(5_000);
+        if (failure != null) {
+            throw new IllegalStateException("reading the topics failed: " + failure, failure);
+        }
     }
 }

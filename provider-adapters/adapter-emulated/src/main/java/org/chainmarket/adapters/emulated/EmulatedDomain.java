@@ -86,10 +86,6 @@ public final class EmulatedDomain extends QueuedPathProvider implements Telemetr
         this.faultMode = Objects.requireNonNull(mode, "mode");
     }
 
-    public FaultMode faultMode() {
-        return faultMode;
-    }
-
     /** The chain's entries in this domain, in path order; empty when it has none. */
     public List<FlowEntry> entriesOf(ChainId chainId) {
         return chains.getOrDefault(chainId, List.of());

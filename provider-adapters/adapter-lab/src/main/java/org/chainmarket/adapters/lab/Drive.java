@@ -66,10 +66,10 @@ final class Drive {
 
     /** A segment from entry to exit (a null peer is the host) through the offers, each written "offerId@switch". */
     static DomainSegment segment(ProviderId provider, String entrySwitch, String entryPeer, String exitSwitch, String exitPeer,
-                                 List<String> offersAtSwitches) {
+                                 String... offersAtSwitches) {
         List<DomainSegment.Waypoint> w = new ArrayList<>();
-        for (int i = 0; i < offersAtSwitches.size(); i++) {
-            String[] p = offersAtSwitches.get(i).split("@");
+        for (int i = 0; i < offersAtSwitches.length; i++) {
+            String[] p = offersAtSwitches[i].split("@");
             w.add(new DomainSegment.Waypoint(i, OfferId.of(p[0]), p[1]));
         }
         return new DomainSegment(provider, 0, new DomainSegment.Attachment(entrySwitch, entryPeer), w,

@@ -68,7 +68,6 @@ public final class Lab implements AutoCloseable {
     private static final String OVS_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema";
     private static final Map<String, String> HOST_ADDRESS = Map.of(H_A1, "fc00:1::1", H_A2, "fc00:1::2", H_B1, "fc00:3::1",
             H_B2, "fc00:2::2");
-    private static final Map<String, String> HOST_SWITCH = Map.of(H_A1, "a1", H_A2, "a2", H_B1, "b1", H_B2, "b2");
     private static final Pattern COUNTER = Pattern.compile("counter (\\S+) \\{\\s*packets (\\d+) bytes (\\d+)");
     private static final Pattern TRANSMITTED = Pattern.compile("(\\d+) packets transmitted");
     private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
@@ -706,11 +705,5 @@ public final class Lab implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return false;
         }
-    }
-
-    /** The host a lab switch's {@code host} port leads to. */
-    public static String hostAt(String switchId) {
-        return HOST_SWITCH.entrySet().stream().filter(e -> e.getValue().equals(switchId)).map(Map.Entry::getKey).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no host at switch " + switchId));
     }
 }

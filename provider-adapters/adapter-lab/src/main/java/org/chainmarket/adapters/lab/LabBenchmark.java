@@ -87,7 +87,7 @@ public final class LabBenchmark {
         String delivered = "";
         for (int r = 0; r < reps; r++) {
             ChainId id = ChainId.of("bench-" + provider + "-" + chain.size() + "-" + r);
-            Drive.Timed s = drive.run(adapter, Drive.setup(id, provider, Drive.segment(provider, in, null, out, null, chain)));
+            Drive.Timed s = drive.run(adapter, Drive.setup(id, provider, Drive.segment(provider, in, null, out, null, chain.toArray(String[]::new))));
             setup[r] = s.millis();
             if (r == 0) {
                 first = s.ack();
@@ -97,7 +97,7 @@ public final class LabBenchmark {
                 boolean inOrder = lab.expectedArrivals(offers, dst).stream().allMatch(a -> lab.received(a.node(), a.fromStamp()) == sent);
                 delivered = (inOrder ? sent : 0) + " of " + sent;
             }
-            replace[r] = drive.run(adapter, Drive.setup(id, provider, Drive.segment(provider, in, null, out, null, replaced))).millis();
+            replace[r] = drive.run(adapter, Drive.setup(id, provider, Drive.segment(provider, in, null, out, null, replaced.toArray(String[]::new)))).millis();
             teardown[r] = drive.run(adapter, Drive.teardown(id, provider)).millis();
         }
         Map<String, Long> perSwitch = new TreeMap<>(first.flowEntries().stream()

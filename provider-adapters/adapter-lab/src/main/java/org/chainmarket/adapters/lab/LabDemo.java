@@ -32,8 +32,8 @@ public final class LabDemo {
                 ovs.awaitSwitches(Duration.ofSeconds(15));
                 ChainId chain = ChainId.of("demo");
                 List<String> sr = List.of("b-dpi1@b1", "b-nat@b2");
-                Drive.Timed a = drive.run(ovs, Drive.setup(chain, Lab.OVS, Drive.segment(Lab.OVS, "a1", null, "a2", "b1", List.of("a-fw1@a1"))));
-                Drive.Timed b = drive.run(srv6, Drive.setup(chain, Lab.SRV6, Drive.segment(Lab.SRV6, "b1", "a2", "b2", null, sr)));
+                Drive.Timed a = drive.run(ovs, Drive.setup(chain, Lab.OVS, Drive.segment(Lab.OVS, "a1", null, "a2", "b1", "a-fw1@a1")));
+                Drive.Timed b = drive.run(srv6, Drive.setup(chain, Lab.SRV6, Drive.segment(Lab.SRV6, "b1", "a2", "b2", null, sr.toArray(String[]::new))));
                 System.out.printf("set up in %.1f ms (OpenFlow) and %.1f ms (SRv6)%n", a.millis(), b.millis());
                 a.ack().flowEntries().forEach(e -> System.out.println("  lab-ovs  " + e));
                 b.ack().flowEntries().forEach(e -> System.out.println("  lab-srv6 " + e));
@@ -51,7 +51,7 @@ public final class LabDemo {
                 lab.resetCounters();
                 Lab.Pinger pinger = lab.pingInBackground(Lab.H_A1, Lab.address(Lab.H_B2), 60, 20);
                 Thread.sleep(1000);
-                Drive.Timed r = drive.run(ovs, Drive.setup(chain, Lab.OVS, Drive.segment(Lab.OVS, "a1", null, "a2", "b1", List.of("a-fw2@a2"))));
+                Drive.Timed r = drive.run(ovs, Drive.setup(chain, Lab.OVS, Drive.segment(Lab.OVS, "a1", null, "a2", "b1", "a-fw2@a2")));
                 int during = pinger.await(Duration.ofSeconds(20));
                 System.out.printf("  replaced in %.1f ms; sent %d, arrived %d (via a-fw1: %d, via a-fw2: %d)%n", r.millis(), during,
                         lab.receivedTotal(Lab.H_B2), lab.received("b-dpi1", lab.stamp("a-fw1")), lab.received("b-dpi1", lab.stamp("a-fw2")));

@@ -25,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -468,11 +467,6 @@ public final class OpenFlowDomain extends QueuedPathProvider {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** A TCP listen address on the loopback, for bridges set up with {@code tcp:127.0.0.1:<port>}. */
-    public static InetSocketAddress loopback(int port) {
-        return new InetSocketAddress("127.0.0.1", port);
     }
 
     /** A Unix socket listen address, for bridges set up with {@code unix:<path>}. */

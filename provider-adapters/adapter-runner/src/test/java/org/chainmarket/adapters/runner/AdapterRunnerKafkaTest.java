@@ -282,10 +282,13 @@ class AdapterRunnerKafkaTest {
     }
 
     @Test
-    void telemetryIsOffByDefaultAndNeedsATelemetrySource() {
+    void telemetryIsOffByDefaultAndNeedsATelemetrySource() throws Exception {
         ProviderId p = provider("notel");
-        try (AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), new EmulatedDomain(domainOf(p)), List.of())) {
-            assertThat(runner.telemetryBatches()).isZero();
+        try (TopicTail telemetry = tail(Topics.TELEMETRY);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), new EmulatedDomain(domainOf(p)), List.of())) {
+            runner.start();
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> runner.telemetryBatches() == 0
+                    && telemetry.records().stream().noneMatch(r -> p.value().equals(r.key())));
         }
         org.chainmarket.adapters.api.PathProvider bare = new org.chainmarket.adapters.api.PathProvider() {
             @Override

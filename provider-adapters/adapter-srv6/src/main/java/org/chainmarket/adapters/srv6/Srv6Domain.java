@@ -98,20 +98,6 @@ public final class Srv6Domain extends QueuedPathProvider {
         return out;
     }
 
-    /** The routing tables the chain uses in this domain. */
-    public Set<Long> tablesOf(ChainId chain) {
-        Installed i = chains.get(chain);
-        if (i == null) {
-            return Set.of();
-        }
-        Set<Long> out = new HashSet<>();
-        long first = TABLE_BASE + (long) i.number() * 64;
-        for (long t = first; t < first + 64; t++) {
-            out.add(t);
-        }
-        return out;
-    }
-
     /** The namespaces this domain writes to (routers and SR-aware VNFs). */
     public Set<String> namespaces() {
         Set<String> out = new TreeSet<>();
