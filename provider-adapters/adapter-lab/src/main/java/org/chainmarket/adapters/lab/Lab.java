@@ -248,7 +248,7 @@ public final class Lab implements AutoCloseable {
         }
         return new OpenFlowConfig(ovsDomain(), OpenFlowDomain.unixSocket(dir.resolve("of.sock")),
                 Map.of("a1", new OpenFlowConfig.SwitchBinding(0xa1, a1), "a2", new OpenFlowConfig.SwitchBinding(0xa2, a2)),
-                Duration.ofMillis(20));
+                Duration.ofSeconds(1));
     }
 
     /** How the SRv6 adapter reaches the routers and VNFs. */
