@@ -10,7 +10,9 @@ import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainCommand;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -87,7 +89,11 @@ public final class LabReplacementBenchmark {
             long got = settled(lab, dst);
             sent += n;
             lost += n - got;
-            lossy += got < n ? 1 : 0;
+            if (got < n) {
+                lossy++;
+                System.out.printf(Locale.ROOT, "%s round %d lost %d of %d (replace %.2f ms); counters: %s%n", name, r, n - got, n,
+                        millis[r], counters(lab, src, dst));
+            }
             if (oldVnf != null) {
                 both += lab.received(newVnf, lab.stamp(oldVnf));
             }
@@ -97,6 +103,22 @@ public final class LabReplacementBenchmark {
         return String.format(Locale.ROOT, "| %s | %d | %d | %d / %d | %s | %.2f / %.2f / %.2f |", name, rounds, lossy, lost, sent,
                 oldVnf == null ? "-" : String.valueOf(both), millis[rounds / 2],
                 millis[Math.min(rounds - 1, (int) Math.ceil(0.95 * rounds) - 1)], millis[rounds - 1]);
+    }
+
+    /** Every host's and VNF's non-zero counters, for a round that lost something. */
+    private static String counters(Lab lab, String... hosts) {
+        StringBuilder out = new StringBuilder();
+        List<String> nodes = new ArrayList<>(List.of(hosts));
+        lab.ovsOffers().forEach(o -> nodes.add(o.offerId().value()));
+        lab.srv6Offers().forEach(o -> nodes.add(o.offerId().value()));
+        for (String node : nodes) {
+            lab.counters(node).forEach((k, v) -> {
+                if (v > 0) {
+                    out.append(node).append('.').append(k).append('=').append(v).append(' ');
+                }
+            });
+        }
+        return out.toString().strip();
     }
 
     /** The destination's echo requests, read again until two reads 200 ms apart agree. */
