@@ -11,7 +11,7 @@ import org.chainmarket.selection.Objective;
 import org.chainmarket.selection.OfferState;
 import org.chainmarket.selection.SelectionResult;
 import org.chainmarket.selection.Steering;
-import org.chainmarket.selection.bench.CapacityCheck;
+import org.chainmarket.selection.testing.CapacityCheck;
 import org.chainmarket.selection.network.MultiDomainNetwork;
 import org.chainmarket.selection.network.NetLink;
 import org.jgrapht.GraphPath;

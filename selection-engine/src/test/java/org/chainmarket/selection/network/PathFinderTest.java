@@ -1,7 +1,7 @@
 package org.chainmarket.selection.network;
 
-import org.chainmarket.selection.bench.GeneratedProblem;
-import org.chainmarket.selection.bench.ProblemGenerator;
+import org.chainmarket.selection.testing.GeneratedProblem;
+import org.chainmarket.selection.testing.ProblemGenerator;
 import org.jgrapht.Graph;
 import org.jgrapht.GraphPath;
 import org.jgrapht.alg.shortestpath.DijkstraShortestPath;

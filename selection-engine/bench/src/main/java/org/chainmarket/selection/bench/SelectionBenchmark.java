@@ -1,5 +1,8 @@
 package org.chainmarket.selection.bench;
 
+import org.chainmarket.selection.testing.CapacityCheck;
+import org.chainmarket.selection.testing.GeneratedProblem;
+import org.chainmarket.selection.testing.ProblemGenerator;
 import org.chainmarket.selection.ChainRequest;
 import org.chainmarket.selection.Objective;
 import org.chainmarket.selection.SelectionResult;

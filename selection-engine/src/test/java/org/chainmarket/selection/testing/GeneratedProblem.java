@@ -1,4 +1,4 @@
-package org.chainmarket.selection.bench;
+package org.chainmarket.selection.testing;
 
 import org.chainmarket.selection.ChainRequest;
 import org.chainmarket.selection.MarketSnapshot;
