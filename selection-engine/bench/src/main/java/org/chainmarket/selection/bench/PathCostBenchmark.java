@@ -1,5 +1,6 @@
 package org.chainmarket.selection.bench;
 
+import org.chainmarket.selection.network.PathFinder;
 import org.chainmarket.selection.testing.CapacityCheck;
 import org.chainmarket.selection.testing.GeneratedProblem;
 import org.chainmarket.selection.testing.ProblemGenerator;
@@ -26,7 +27,7 @@ import java.util.Set;
  * Where single-chain time goes: for the single-chain cases of {@link SelectionBenchmark}, the shortest-path work one
  * selection needs on a fresh snapshot (single-source shortest paths from the ingress and from every switch that hosts
  * a candidate offer, to every switch), done two ways: JGraphT's {@link DijkstraShortestPath} over the bandwidth-masked,
- * latency-weighted view of the graph (how paths were computed before), and {@link MultiDomainNetwork.PathFinder}
+ * latency-weighted view of the graph (how paths were computed before), and {@link PathFinder}
  * (Dijkstra over index arrays). Next to them the solver's and the exact selector's whole single-chain time.
  * All columns are p50 over the runs, in ms. Run with {@code --quick} for fewer runs.
  */
@@ -108,7 +109,7 @@ public final class PathCostBenchmark {
 
     private static void pathFinderTrees(GeneratedProblem p) {
         MultiDomainNetwork network = p.market().network();
-        MultiDomainNetwork.PathFinder finder = network.pathFinder(p.requests().get(0).order().bandwidthMbps(), p.market().linkUsageMbps());
+        PathFinder finder = network.pathFinder(p.requests().get(0).order().bandwidthMbps(), p.market().linkUsageMbps());
         int egress = network.switchIndex(p.requests().get(0).order().egress());
         for (String s : sources(p)) {
             finder.latency(network.switchIndex(s), egress);
