@@ -34,23 +34,23 @@ public final class ProblemGenerator {
     private ProblemGenerator() {
     }
 
-    public static GeneratedProblem generate(String topologyName, int providers, int hops, int offersPerType, int chains, long seed) {
-        Topology topology = Topology.bundled(topologyName);
-        Random rnd = new Random(seed);
-        List<Topology.Node> nodes = new ArrayList<>(topology.nodes());
-        nodes.sort(Comparator.comparingDouble(Topology.Node::longitude).thenComparing(Topology.Node::id));
+    /** Each node's domain: nodes sorted by longitude (then id) are cut into {@code providers} contiguous runs. */
+    public static Map<String, Integer> domainOf(List<Topology.Node> byLongitude, int providers) {
         Map<String, Integer> domainOf = new HashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            domainOf.put(nodes.get(i).id(), i * providers / nodes.size());
+        for (int i = 0; i < byLongitude.size(); i++) {
+            domainOf.put(byLongitude.get(i).id(), i * providers / byLongitude.size());
         }
+        return domainOf;
+    }
+
+    /** Provider domains {@code p0..} over the topology: every node a switch with a site, every link {@code linkMbps}. */
+    public static List<ProviderDomain> domains(Topology topology, Map<String, Integer> domainOf, int providers, double linkMbps) {
         List<ProviderDomain> domains = new ArrayList<>();
-        Map<String, Double> usage = new HashMap<>();
         for (int d = 0; d < providers; d++) {
             int dom = d;
-            ProviderId pid = ProviderId.of("p" + d);
             List<ProviderDomain.Switch> switches = new ArrayList<>();
             List<ProviderDomain.Site> sites = new ArrayList<>();
-            for (Topology.Node n : nodes) {
+            for (Topology.Node n : topology.nodes()) {
                 if (domainOf.get(n.id()) == dom) {
                     switches.add(new ProviderDomain.Switch(n.id(), n.label(), n.latitude(), n.longitude()));
                     sites.add(new ProviderDomain.Site(n.id() + "-dc", n.id(), 64, 256));
@@ -62,13 +62,24 @@ public final class ProblemGenerator {
                 int da = domainOf.get(e.a());
                 int db = domainOf.get(e.b());
                 if (da == dom && db == dom) {
-                    links.add(new ProviderDomain.Link(e.a(), e.b(), e.latencyMs(), LINK_MBPS));
+                    links.add(new ProviderDomain.Link(e.a(), e.b(), e.latencyMs(), linkMbps));
                 } else if (da == dom) {
-                    borders.add(new ProviderDomain.BorderLink(e.a(), ProviderId.of("p" + db), e.b(), e.latencyMs(), LINK_MBPS));
+                    borders.add(new ProviderDomain.BorderLink(e.a(), ProviderId.of("p" + db), e.b(), e.latencyMs(), linkMbps));
                 }
             }
-            domains.add(new ProviderDomain(pid, "provider " + d, switches, sites, links, borders));
+            domains.add(new ProviderDomain(ProviderId.of("p" + d), "provider " + d, switches, sites, links, borders));
         }
+        return domains;
+    }
+
+    public static GeneratedProblem generate(String topologyName, int providers, int hops, int offersPerType, int chains, long seed) {
+        Topology topology = Topology.bundled(topologyName);
+        Random rnd = new Random(seed);
+        List<Topology.Node> nodes = new ArrayList<>(topology.nodes());
+        nodes.sort(Comparator.comparingDouble(Topology.Node::longitude).thenComparing(Topology.Node::id));
+        Map<String, Integer> domainOf = domainOf(nodes, providers);
+        List<ProviderDomain> domains = domains(new Topology(topology.name(), nodes, topology.edges()), domainOf, providers, LINK_MBPS);
+        Map<String, Double> usage = new HashMap<>();
         for (Topology.Edge e : topology.edges()) {
             usage.put(org.chainmarket.selection.network.NetLink.key(e.a(), e.b()), LINK_MBPS * 0.5 * rnd.nextDouble());
         }
