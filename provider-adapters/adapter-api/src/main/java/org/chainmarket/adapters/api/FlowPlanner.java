@@ -1,4 +1,4 @@
-package org.chainmarket.adapters.emulated;
+package org.chainmarket.adapters.api;
 
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
@@ -22,11 +22,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Turns a chain's segments into per-switch flow entries: the lowest-latency intra-domain path from the entry
- * through each waypoint in order to the exit, with ports named {@code host}, {@code border:<peer>},
- * {@code to:<neighbour>} and {@code vnf:<offerId>}. Pure: it reads the domain and touches no switch. Thread-safe.
+ * The one intra-domain planner of every domain kind that routes hop by hop (the emulated domain, OpenFlow): it turns
+ * a chain's segments into per-switch flow entries along the lowest-latency intra-domain path from the entry through
+ * each waypoint in order to the exit. Ports are named {@code host}, {@code border:<peer>}, {@code to:<neighbour>} and
+ * {@code vnf:<offerId>}; an entry matches {@code (chain, stage, in_port)}, the stage being how many of the chain's
+ * VNFs the packet has visited (it starts at the segment's {@code hopsBefore} and goes up by one at each VNF), so a
+ * switch that a chain leaves for a VNF and re-enters on the same port is told apart by the stage. Of parallel links
+ * between two switches the lowest-latency one counts.
+ *
+ * <p>{@link #check} holds the checks every domain kind makes on a segment (its provider; entry, exit and waypoint
+ * switches its own; a waypoint at a switch with a site; a border peer outside the domain), so a domain that does not
+ * route hop by hop (SRv6) refuses the same commands with the same reasons. Pure: it reads the domain description and
+ * touches no switch. Thread-safe.
  */
-final class FlowPlanner {
+public final class FlowPlanner {
+    /** The priority of every entry the planner produces. */
+    public static final int PRIORITY = 100;
+
     private final ProviderDomain domain;
     private final String name;
     private final Set<String> ownSwitches;
@@ -35,7 +47,13 @@ final class FlowPlanner {
     private final DijkstraShortestPath<String, DefaultWeightedEdge> dijkstra;
     private final Map<String, SingleSourcePaths<String, DefaultWeightedEdge>> pathsFrom = new ConcurrentHashMap<>();
 
-    FlowPlanner(ProviderDomain domain) {
+    /**
+     * A planner for {@code domain}.
+     *
+     * @throws IllegalArgumentException when the description is inconsistent (a duplicate switch; a link, site or
+     *                                  border link at an unknown switch; a loop; a negative latency)
+     */
+    public FlowPlanner(ProviderDomain domain) {
         this.domain = domain;
         this.name = "domain " + domain.providerId();
         Set<String> own = new LinkedHashSet<>();
@@ -92,32 +110,43 @@ final class FlowPlanner {
      *
      * @throws PlanException naming the segment and what is wrong with it
      */
-    List<FlowEntry> plan(ChainId chain, List<DomainSegment> segments) {
-        Map<SwitchPort, FlowEntry> entries = new LinkedHashMap<>();
+    public List<FlowEntry> plan(ChainId chain, List<DomainSegment> segments) {
+        Map<Match, FlowEntry> entries = new LinkedHashMap<>();
         for (DomainSegment segment : segments) {
-            String where = "segment " + segment.sequence();
-            if (!segment.providerId().equals(domain.providerId())) {
-                throw new PlanException(where + " belongs to provider " + segment.providerId() + ", not " + domain.providerId());
-            }
-            check(where, "entry", segment.entry());
-            for (DomainSegment.Waypoint w : segment.waypoints()) {
-                String problem = problemWith(w.switchId());
-                String vnf = where + ": waypoint hop " + w.hopIndex() + " (offer " + w.offerId() + ") is at switch '"
-                        + w.switchId() + "', which ";
-                if (problem != null) {
-                    throw new PlanException(vnf + problem);
-                }
-                if (!siteSwitches.contains(w.switchId())) {
-                    throw new PlanException(vnf + "has no site in " + name);
-                }
-            }
-            check(where, "exit", segment.exit());
-            plan(chain, segment, where, entries);
+            check(segment);
+            plan(chain, segment, "segment " + segment.sequence(), entries);
         }
         return List.copyOf(entries.values());
     }
 
-    private void plan(ChainId chain, DomainSegment segment, String where, Map<SwitchPort, FlowEntry> entries) {
+    /**
+     * Checks that {@code segment} can be carried out in this domain: it is this provider's; its entry, exit and
+     * waypoint switches are this domain's; every waypoint is at a switch with a site; a border peer is another
+     * provider's switch.
+     *
+     * @throws PlanException naming the segment and what is wrong with it
+     */
+    public void check(DomainSegment segment) {
+        String where = "segment " + segment.sequence();
+        if (!segment.providerId().equals(domain.providerId())) {
+            throw new PlanException(where + " belongs to provider " + segment.providerId() + ", not " + domain.providerId());
+        }
+        check(where, "entry", segment.entry());
+        for (DomainSegment.Waypoint w : segment.waypoints()) {
+            String problem = problemWith(w.switchId());
+            String vnf = where + ": waypoint hop " + w.hopIndex() + " (offer " + w.offerId() + ") is at switch '"
+                    + w.switchId() + "', which ";
+            if (problem != null) {
+                throw new PlanException(vnf + problem);
+            }
+            if (!siteSwitches.contains(w.switchId())) {
+                throw new PlanException(vnf + "has no site in " + name);
+            }
+        }
+        check(where, "exit", segment.exit());
+    }
+
+    private void plan(ChainId chain, DomainSegment segment, String where, Map<Match, FlowEntry> entries) {
         String at = segment.entry().switchId();
         String inPort = segment.entry().port();
         int stage = segment.hopsBefore();
@@ -148,10 +177,10 @@ final class FlowPlanner {
         return p.getVertexList();
     }
 
-    private static void add(ChainId chain, String where, Map<SwitchPort, FlowEntry> entries, String switchId, int stage,
+    private static void add(ChainId chain, String where, Map<Match, FlowEntry> entries, String switchId, int stage,
                             String inPort, String outPort) {
-        FlowEntry entry = new FlowEntry(switchId, chain.value(), stage, EmulatedDomain.PRIORITY, inPort, List.of("output:" + outPort));
-        FlowEntry earlier = entries.putIfAbsent(new SwitchPort(switchId, stage, inPort), entry);
+        FlowEntry entry = new FlowEntry(switchId, chain.value(), stage, PRIORITY, inPort, List.of("output:" + outPort));
+        FlowEntry earlier = entries.putIfAbsent(new Match(switchId, stage, inPort), entry);
         if (earlier != null && !earlier.equals(entry)) {
             throw new PlanException(where + ": switch '" + switchId + "' would receive chain " + chain + " twice at stage "
                     + stage + " on in_port '" + inPort + "' with different actions (" + String.join(",", earlier.actions())
@@ -179,13 +208,6 @@ final class FlowPlanner {
         return owner == null ? "is unknown in " + name : "belongs to provider " + owner + ", outside " + name;
     }
 
-    /** A command that cannot be carried out in this domain; the message is the ack's reason. */
-    static final class PlanException extends RuntimeException {
-        PlanException(String reason) {
-            super(reason, null, false, false);
-        }
-    }
-
-    private record SwitchPort(String switchId, int stage, String inPort) {
+    private record Match(String switchId, int stage, String inPort) {
     }
 }

@@ -1,6 +1,9 @@
-package org.chainmarket.adapters.lab;
+package org.chainmarket.adapters.lab.bench;
 
 import org.chainmarket.adapters.api.PathProvider;
+import org.chainmarket.adapters.lab.Drive;
+import org.chainmarket.adapters.lab.Lab;
+import org.chainmarket.adapters.lab.LabSpec;
 import org.chainmarket.adapters.openflow.OpenFlowDomain;
 import org.chainmarket.adapters.srv6.Srv6Domain;
 import org.chainmarket.schemas.model.ChainId;
@@ -18,7 +21,7 @@ import java.util.stream.Collectors;
 
 /**
  * Times both real adapters on the namespace lab: SETUP of a 3- and a 5-VNF chain (command handed to the adapter until
- * it answers), replacing the chain's last VNF (make-before-break, including the 20 ms drain), and TEARDOWN; counts
+ * it answers), replacing the chain's last VNF (make-before-break: one bundle per switch), and TEARDOWN; counts
  * the entries per switch; and checks once per size that real echo requests cross the chain in order. Prints a table
  * next to paper 003's figures (Floodlight + Mininet, Abilene: 36.32 ms and 50.14 ms to set up 3 and 5 VNFs, 153
  * and 253 flow entries, 0.3 s to redirect). Needs root and the lab's tools.
@@ -44,7 +47,7 @@ public final class LabBenchmark {
                 drive.activate(ovs, srv6);
                 ovs.awaitSwitches(Duration.ofSeconds(15));
                 for (int n : new int[] {3, 5}) {
-                    // OVS: the a1 VNFs first, then the a2 ones, so no in_port is crossed twice
+                    // OVS: the a1 VNFs first, then the a2 ones (the a1-a2 link crossed once)
                     List<String> ovsChain = new ArrayList<>();
                     for (int i = 0; i < n; i += 2) {
                         ovsChain.add("a-v" + i + "@a1");

@@ -1,5 +1,8 @@
-package org.chainmarket.adapters.lab;
+package org.chainmarket.adapters.lab.bench;
 
+import org.chainmarket.adapters.lab.Drive;
+import org.chainmarket.adapters.lab.Lab;
+import org.chainmarket.adapters.lab.LabSpec;
 import org.chainmarket.adapters.openflow.OpenFlowDomain;
 import org.chainmarket.adapters.srv6.Srv6Domain;
 import org.chainmarket.schemas.model.ChainId;
