@@ -1,4 +1,4 @@
-package org.chainmarket.deploy.bench;
+package org.chainmarket.deploy.experiments;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;

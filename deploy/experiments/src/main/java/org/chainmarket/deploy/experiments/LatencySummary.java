@@ -1,4 +1,4 @@
-package org.chainmarket.deploy.bench;
+package org.chainmarket.deploy.experiments;
 
 import java.util.Arrays;
 import java.util.Locale;

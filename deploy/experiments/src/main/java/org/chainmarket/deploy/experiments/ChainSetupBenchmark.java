@@ -1,4 +1,4 @@
-package org.chainmarket.deploy.bench;
+package org.chainmarket.deploy.experiments;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.chainmarket.deploy.Marketplace;

@@ -1,4 +1,4 @@
-package org.chainmarket.deploy.bench;
+package org.chainmarket.deploy.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
