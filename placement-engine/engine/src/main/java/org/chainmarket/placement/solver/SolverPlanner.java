@@ -10,6 +10,7 @@ import org.optaplanner.core.api.solver.SolverFactory;
 import org.optaplanner.core.config.heuristic.selector.entity.EntitySelectorConfig;
 import org.optaplanner.core.config.heuristic.selector.entity.pillar.PillarSelectorConfig;
 import org.optaplanner.core.config.heuristic.selector.move.composite.UnionMoveSelectorConfig;
+import org.optaplanner.core.config.heuristic.selector.move.factory.MoveIteratorFactoryConfig;
 import org.optaplanner.core.config.heuristic.selector.move.generic.ChangeMoveSelectorConfig;
 import org.optaplanner.core.config.heuristic.selector.move.generic.PillarChangeMoveSelectorConfig;
 import org.optaplanner.core.config.heuristic.selector.move.generic.SwapMoveSelectorConfig;
@@ -28,8 +29,9 @@ import java.util.function.IntFunction;
 
 /**
  * Placement with OptaPlanner (Bavet): starts from the first-fit plan ({@link FirstFitInitializer}), then late-acceptance
- * local search over instance counts and unit assignments (change moves on both, swaps of units, and pillar moves that
- * carry every unit of a cell to another at once, which empties a cell in one step).
+ * local search over instance counts and unit assignments: change moves on both, swaps of units, pillar moves that
+ * carry every unit of a cell to another at once, and {@link CellMoveFactory}'s moves that close or open one instance
+ * and move the units that follow from it in the same step.
  * Thread-safe: solver factories are shared, every call builds its own solver.
  */
 public final class SolverPlanner implements Planner {
@@ -70,7 +72,8 @@ public final class SolverPlanner implements Planner {
                 new SwapMoveSelectorConfig().withEntitySelectorConfig(units),
                 new PillarChangeMoveSelectorConfig()
                         .withPillarSelectorConfig(new PillarSelectorConfig().withEntitySelectorConfig(units))
-                        .withValueSelectorConfig(new ValueSelectorConfig("cell"))));
+                        .withValueSelectorConfig(new ValueSelectorConfig("cell")),
+                new MoveIteratorFactoryConfig().withMoveIteratorFactoryClass(CellMoveFactory.class)));
         return new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)
                 .withEntityClasses(CellAllocation.class, DemandAssignment.class)
