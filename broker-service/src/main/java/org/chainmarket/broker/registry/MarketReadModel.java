@@ -2,7 +2,6 @@ package org.chainmarket.broker.registry;
 
 import jakarta.inject.Singleton;
 import org.chainmarket.schemas.model.ConcreteChain;
-import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
@@ -78,6 +77,11 @@ public class MarketReadModel {
         }
     }
 
+    /** Adds ({@code mbps} > 0) or gives back ({@code mbps} < 0) bandwidth on one link ({@code NetLink.key}). */
+    public synchronized void addLinkUsage(String link, double mbps) {
+        linkUsage.merge(link, mbps, Double::sum);
+    }
+
     /** The load monitoring measures on an offer (0..1): selection prices it in, and a full instance takes no chain. */
     public synchronized void setMeasuredLoad(OfferId offer, double load) {
         measuredLoad.put(offer, load);
@@ -93,12 +97,12 @@ public class MarketReadModel {
         OUT
     }
 
-    /** Sets how selection treats an offer. */
+    /** Sets how selection treats an offer (written by {@link HealthBook} alone). */
     public synchronized void setOfferHealth(OfferId offer, Health health) {
         set(offerHealth, offer, health);
     }
 
-    /** Sets how selection treats a link ({@code NetLink.key}). */
+    /** Sets how selection treats a link ({@code NetLink.key}; written by {@link HealthBook} alone). */
     public synchronized void setLinkHealth(String link, Health health) {
         set(linkHealth, link, health);
     }
@@ -109,27 +113,6 @@ public class MarketReadModel {
         } else {
             map.put(key, health);
         }
-    }
-
-    /**
-     * Applies the status monitoring's context reports for an offer: DOWN leaves it out, DEGRADED makes it hot (unless a
-     * degradation event left it out: the context does not say which metric degraded), UP makes it OK.
-     */
-    public synchronized void reportOfferStatus(OfferId offer, InstanceStatus status) {
-        set(offerHealth, offer, fromStatus(offerHealth.get(offer), status));
-    }
-
-    /** As {@link #reportOfferStatus}, for a link ({@code NetLink.key}). */
-    public synchronized void reportLinkStatus(String link, InstanceStatus status) {
-        set(linkHealth, link, fromStatus(linkHealth.get(link), status));
-    }
-
-    private static Health fromStatus(Health current, InstanceStatus status) {
-        return switch (status) {
-            case DOWN -> Health.OUT;
-            case DEGRADED -> current == Health.OUT ? Health.OUT : Health.HOT;
-            case UP -> Health.OK;
-        };
     }
 
     /** Whether an offer is hot or left out. */

@@ -97,6 +97,11 @@ public class Registry {
         return changed;
     }
 
+    /** Brings the read model's reservation of an offer in line with the database (after a concurrent order took it). */
+    public void refreshReservation(String offerId) {
+        store.offer(offerId).ifPresent(o -> market.setReservation(OfferId.of(o.id), o.reservedMbps, o.reservedChains));
+    }
+
     public List<ProviderEntity> providers() {
         return store.providers();
     }
