@@ -124,6 +124,11 @@ public class ChainDomainEntity {
         reason = null;
     }
 
+    /** When the command it waits on was written (its last change). */
+    Instant commandedAt() {
+        return updatedAt;
+    }
+
     String providerId() {
         return key.providerId;
     }

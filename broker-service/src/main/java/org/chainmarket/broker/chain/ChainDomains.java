@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 import static org.chainmarket.broker.chain.ChainDomainEntity.Status.REMOVED;
 import static org.chainmarket.broker.chain.ChainDomainEntity.Status.REMOVING;
@@ -84,11 +83,6 @@ final class ChainDomains {
                 fx.command(d.send(DomainCommand.Operation.SETUP, mbps, deadline, now));
             }
         });
-    }
-
-    /** The providers of the domains in {@code status}, comma-separated. */
-    String providers(ChainDomainEntity.Status status) {
-        return domains.stream().filter(d -> d.is(status)).map(ChainDomainEntity::providerId).collect(Collectors.joining(", "));
     }
 
     /** What domains reported when they removed their segments, or null when all went well. */

@@ -21,16 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
-import static org.chainmarket.broker.chain.ChainDomainEntity.Status.INSTALLING;
-import static org.chainmarket.broker.chain.ChainDomainEntity.Status.REMOVED;
-import static org.chainmarket.broker.chain.ChainDomainEntity.Status.REMOVING;
-import static org.chainmarket.broker.chain.ChainDomainEntity.Status.RETIRING;
-import static org.chainmarket.schemas.model.ChainState.ACTIVE;
-import static org.chainmarket.schemas.model.ChainState.DEGRADED;
-import static org.chainmarket.schemas.model.ChainState.SETTING_UP;
-import static org.chainmarket.schemas.model.ChainState.SUBSTITUTING;
-import static org.chainmarket.schemas.model.ChainState.TEARING_DOWN;
+import static org.chainmarket.broker.chain.ChainDomainEntity.Status.*;
+import static org.chainmarket.schemas.model.ChainState.*;
 
 /**
  * A bought chain and its lifecycle: the order, the selected concrete chain, its domains and its pending substitution.
@@ -58,18 +52,13 @@ public class ChainEntity {
     /** The substitution being applied or waiting for approval, if any. */
     @Column(name = "substitution_id") private String substitutionId;
     /** The chain's domains, attached when the chain is loaded. */
-    @Transient
-    private ChainDomains domains;
+    @Transient private ChainDomains domains;
     /** The substitution {@link #substitutionId} names, attached when the chain is loaded. */
-    @Transient
-    private SubstitutionEntity substitution;
-    @Transient
-    private ConcreteChain concrete;
+    @Transient private SubstitutionEntity substitution;
+    @Transient private ConcreteChain concrete;
 
     protected ChainEntity() {
     }
-
-    // ---- being ordered ----
 
     /** An order no selection can satisfy, stored as REJECTED. */
     static ChainEntity rejected(ChainId id, ChainOrder order, String why, Instant now, Effects fx) {
@@ -110,8 +99,6 @@ public class ChainEntity {
         this.domains = new ChainDomains(id, loadedDomains);
         this.substitution = pending;
     }
-
-    // ---- the set-up and tear-down saga ----
 
     /**
      * Applies a domain's answer. False, changing nothing, when it is not the answer that domain waits for: a
@@ -168,24 +155,30 @@ public class ChainEntity {
     }
 
     /**
-     * Past its deadline: a chain still setting up or substituting fails (naming the silent domains) and is rolled
-     * back; one tearing down is terminated, naming the domains that did not confirm. False when not overdue.
+     * The deadline sweep: a chain whose domains waited past their {@link Delivery} deadlines ends. One still setting
+     * up or substituting fails (naming the domains that did not answer) and is rolled back; one tearing down is
+     * terminated, naming those that did not confirm. A chain still within them gets its next deadline; false then.
      */
-    boolean expire(Instant now, Effects fx) {
-        if (deadlineAt == null || !now.isAfter(deadlineAt) || !(state == SETTING_UP || state == SUBSTITUTING || state == TEARING_DOWN)) {
+    boolean expire(Instant now, Delivery delivery, Effects fx) {
+        if (!(state == SETTING_UP || state == SUBSTITUTING || state == TEARING_DOWN)) {
             return false;
         }
-        String within = Prose.seconds(Duration.between(updatedAt, deadlineAt));
+        ChainDomainEntity.Status waiting = state == TEARING_DOWN ? REMOVING : INSTALLING;
+        List<ChainDomainEntity> waitingOn = domains.all().stream().filter(d -> d.is(waiting)).toList();
+        List<ChainDomainEntity> late = waitingOn.stream().filter(d -> delivery.late(d, now)).toList();
+        if (late.isEmpty()) {
+            deadlineAt = delivery.nextCheck(waitingOn, now);
+            return false;
+        }
+        String who = "Provider " + late.stream().map(ChainDomainEntity::providerId).collect(Collectors.joining(", "));
+        String within = delivery.within(late);
         if (state == TEARING_DOWN) {
-            terminate("Provider " + domains.providers(REMOVING) + " did not confirm removal within " + within, now, fx);
+            terminate(who + " did not confirm removal" + within, now, fx);
         } else {
-            String what = state == SETTING_UP ? "the set-up" : "the substitution";
-            fail("Provider " + domains.providers(INSTALLING) + " did not acknowledge " + what + " within " + within, now, fx);
+            fail(who + " did not acknowledge " + (state == SETTING_UP ? "the set-up" : "the substitution") + within, now, fx);
         }
         return true;
     }
-
-    // ---- substitution ----
 
     /**
      * Something the chain uses degraded: an ACTIVE chain turns DEGRADED. True when the chain is now DEGRADED on it
@@ -282,8 +275,6 @@ public class ChainEntity {
         return true;
     }
 
-    // ---- the steps the transitions share ----
-
     private void install(SubstitutionEntity s, ConcreteChain after, Duration timeout, Instant now, Effects fx) {
         ConcreteChain current = concrete();
         s.applying(after, now);
@@ -372,8 +363,6 @@ public class ChainEntity {
         latencyMs = chain.latencyMs();
         pricePerHour = chain.pricePerHour();
     }
-
-    // ---- what it is ----
 
     String id() { return id; }
     String buyerId() { return buyerId; }

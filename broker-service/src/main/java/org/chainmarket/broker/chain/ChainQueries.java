@@ -7,6 +7,7 @@ import org.chainmarket.schemas.model.ChainState;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.Substitution;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,22 +17,29 @@ import java.util.Optional;
 public class ChainQueries {
     private final EntityManager em;
     private final Chains chains;
+    private final CommandDelivery delivery;
 
-    ChainQueries(EntityManager em, Chains chains) {
+    ChainQueries(EntityManager em, Chains chains, CommandDelivery delivery) {
         this.em = em;
         this.chains = chains;
+        this.delivery = delivery;
     }
 
     @Transactional
     public Optional<ChainView> view(String id) {
-        return chains.read(id).map(ChainQueries::view);
+        return chains.read(id).map(this::view);
     }
 
-    static ChainView view(ChainEntity c) {
+    private ChainView view(ChainEntity c) {
+        return view(c, delivery.waiting(c, Instant.now()));
+    }
+
+    /** The chain as buyers see it; {@code waiting} says why it still waits on its domains, if it does. */
+    static ChainView view(ChainEntity c, Optional<String> waiting) {
         ConcreteChain chain = c.concrete();
         List<ChainView.DomainView> domains = c.domains().stream().map(d -> new ChainView.DomainView(d.providerId(), d.status(),
                 d.reason(), d.segments(), d.flowEntries())).toList();
-        return new ChainView(c.id(), c.buyerId(), c.state(), c.reason(), c.order(), c.latencyMs(), c.pricePerHour(),
+        return new ChainView(c.id(), c.buyerId(), c.state(), c.reason() == null ? waiting.orElse(null) : c.reason(), c.order(), c.latencyMs(), c.pricePerHour(),
                 chain == null ? List.of() : chain.hops(), chain == null ? List.of() : chain.path(), domains, c.substitutionId(),
                 c.createdAt(), c.activatedAt(), c.updatedAt());
     }
@@ -41,7 +49,7 @@ public class ChainQueries {
     public List<ChainView> list(Optional<ChainState> state, int limit) {
         List<String> ids = em.createQuery("SELECT c.id FROM ChainEntity c WHERE (:state IS NULL OR c.state = :state) ORDER BY c.createdAt DESC",
                 String.class).setParameter("state", state.orElse(null)).setMaxResults(limit).getResultList();
-        return ids.stream().map(chains::read).flatMap(Optional::stream).map(ChainQueries::view).toList();
+        return ids.stream().map(chains::read).flatMap(Optional::stream).map(this::view).toList();
     }
 
     /** The ACTIVE chains that use an instance or cross a link. */

@@ -5,11 +5,9 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import org.chainmarket.broker.registry.MarketReadModel;
-import org.chainmarket.broker.registry.Registry;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ChainState;
-import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.selection.ChainSelector;
 import org.chainmarket.selection.SelectionResult;
 import org.slf4j.Logger;
@@ -37,19 +35,19 @@ public class ChainService {
     private final ChainQueries queries;
     private final ChainSelector selector;
     private final MarketReadModel market;
-    private final Registry registry;
+    private final ReservationLedger ledger;
     private final Duration timeout;
     private final int attempts;
     private volatile boolean closing;
 
-    public ChainService(ChainTransactions tx, ChainQueries queries, ChainSelector selector, MarketReadModel market, Registry registry,
+    public ChainService(ChainTransactions tx, ChainQueries queries, ChainSelector selector, MarketReadModel market, ReservationLedger ledger,
                         @Value("${chainmarket.delivery-timeout}") Duration timeout,
                         @Value("${chainmarket.selection-attempts}") int attempts) {
         this.tx = tx;
         this.queries = queries;
         this.selector = selector;
         this.market = market;
-        this.registry = registry;
+        this.ledger = ledger;
         this.timeout = timeout;
         this.attempts = attempts;
     }
@@ -61,6 +59,7 @@ public class ChainService {
     public Ordered order(ChainOrder order) {
         ChainId id = ChainId.of(UUID.randomUUID().toString());
         SelectionResult.Rejected rejection = null;
+        CapacityTakenException taken = null;
         for (int attempt = 0; attempt < attempts && rejection == null; attempt++) {
             SelectionResult result = selector.select(market.snapshot(), order);
             if (result instanceof SelectionResult.Rejected r) {
@@ -70,21 +69,19 @@ public class ChainService {
                     tx.start(id, order, s.chain(), timeout);
                     return new Ordered(view(id.value()).orElseThrow(), Optional.empty());
                 } catch (CapacityTakenException e) {
-                    refresh(e);
+                    ledger.refresh(e);
+                    taken = e;
                 }
             }
         }
         if (rejection == null) {
-            rejection = new SelectionResult.Rejected(SelectionResult.Constraint.OFFER_CAPACITY, null, "Concurrent orders took the "
-                    + "capacity of every chain selected for this order " + attempts + " times in a row; the market is nearly full.");
+            boolean link = taken != null && taken.isLink();
+            rejection = new SelectionResult.Rejected(link ? SelectionResult.Constraint.LINK_BANDWIDTH : SelectionResult.Constraint.OFFER_CAPACITY,
+                    null, "Concurrent orders took the capacity of every chain selected for this order " + attempts + " times in a row ("
+                    + (link ? "link " : "offer ") + (taken == null ? "" : taken.subjectId()) + " last); the market is nearly full.");
         }
         tx.reject(id, order, rejection.reason());
         return new Ordered(view(id.value()).orElseThrow(), Optional.of(rejection));
-    }
-
-    /** Brings the read model's view of what a concurrent transaction took in line with the database. */
-    void refresh(CapacityTakenException e) {
-        registry.offer(e.offerId()).ifPresent(o -> market.setReservation(OfferId.of(o.id), o.reservedMbps, o.reservedChains));
     }
 
     public Optional<ChainView> view(String id) {

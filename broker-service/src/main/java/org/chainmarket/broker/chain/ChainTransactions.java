@@ -9,6 +9,7 @@ import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ChainState;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.Substitution;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -33,12 +35,14 @@ public class ChainTransactions {
     private final Outbox outbox;
     private final ReservationLedger ledger;
     private final ProcessedMessages processed;
+    private final CommandDelivery delivery;
 
-    ChainTransactions(Chains chains, Outbox outbox, ReservationLedger ledger, ProcessedMessages processed) {
+    ChainTransactions(Chains chains, Outbox outbox, ReservationLedger ledger, ProcessedMessages processed, CommandDelivery delivery) {
         this.chains = chains;
         this.outbox = outbox;
         this.ledger = ledger;
         this.processed = processed;
+        this.delivery = delivery;
     }
 
     /** A domain's acknowledgement and the id of the event that carried it. */
@@ -90,13 +94,18 @@ public class ChainTransactions {
         }).orElse(false);
     }
 
-    /** Ends up to {@code limit} chains past their deadline; returns how many were overdue. */
+    /**
+     * Looks at up to {@code limit} chains past their deadline: those whose domains waited past their delivery
+     * deadlines end, the others get their next deadline. Returns how many were looked at.
+     */
     @Transactional
     public int expireOverdue(Instant now, int limit) {
         List<ChainEntity> overdue = chains.overdue(now, limit);
+        Delivery clock = delivery.now(overdue.stream().flatMap(c -> c.domains().stream()).map(ChainDomainEntity::commandId).toList(), now);
         Effects fx = new Effects();
-        overdue.forEach(c -> c.expire(now, fx));
+        overdue.forEach(c -> c.expire(now, clock, fx));
         store(fx);
+        delivery.purge(now);
         return overdue.size();
     }
 
@@ -212,7 +221,9 @@ public class ChainTransactions {
 
     private void store(Effects fx) {
         chains.persist(fx);
-        fx.messages.forEach(m -> outbox.append(m.type(), "chain", m.chainId(), m.payload()));
+        // a command's event id is its command id: the relay reports which commands reached Kafka by it
+        fx.messages.forEach(m -> outbox.append(m.payload() instanceof DomainCommand c ? c.commandId() : UUID.randomUUID().toString(),
+                m.type(), "chain", m.chainId(), m.payload()));
         fx.messages.clear();
         ledger.record(fx);
     }

@@ -3,7 +3,6 @@ package org.chainmarket.broker.chain;
 import jakarta.inject.Singleton;
 import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
-import org.chainmarket.broker.registry.Registry;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.Substitution;
@@ -23,15 +22,15 @@ class Proposals {
     private final ChainTransactions tx;
     private final ChainQueries queries;
     private final Reselection reselection;
-    private final Registry registry;
+    private final ReservationLedger ledger;
     private final HealthBook health;
     private final ChainService chains;
 
-    Proposals(ChainTransactions tx, ChainQueries queries, Reselection reselection, Registry registry, HealthBook health, ChainService chains) {
+    Proposals(ChainTransactions tx, ChainQueries queries, Reselection reselection, ReservationLedger ledger, HealthBook health, ChainService chains) {
         this.tx = tx;
         this.queries = queries;
         this.reselection = reselection;
-        this.registry = registry;
+        this.ledger = ledger;
         this.health = health;
         this.chains = chains;
     }
@@ -45,7 +44,7 @@ class Proposals {
         try {
             tx.approve(chainId, id, s.after(), chains.timeout());
         } catch (CapacityTakenException e) {
-            registry.refreshReservation(e.offerId());
+            ledger.refresh(e);
             ChainView now = queries.view(chainId).orElseThrow(() -> new NotFoundException("chain", chainId));
             SelectionResult again = reselection.reselect(List.of(new Affected(chainId, now.order(), s.before()))).get(0);
             if (!(again instanceof SelectionResult.Selected sel)) {
@@ -54,7 +53,7 @@ class Proposals {
             try {
                 tx.approve(chainId, id, sel.chain(), chains.timeout());
             } catch (CapacityTakenException again2) {
-                registry.refreshReservation(again2.offerId());
+                ledger.refresh(again2);
                 throw new OperationConflictException("The capacity this substitution needs was taken and no other substitute fits now.");
             }
         }
@@ -72,7 +71,7 @@ class Proposals {
         try {
             tx.rollBack(s.chainId().value(), id, s.before(), operator, chains.timeout());
         } catch (CapacityTakenException e) {
-            registry.refreshReservation(e.offerId());
+            ledger.refresh(e);
             throw new OperationConflictException("The old hops' capacity is taken by other chains now.");
         }
         return queries.substitutions(new ChainQueries.SubstitutionFilter(Optional.of(s.chainId().value()), Optional.empty(),

@@ -33,6 +33,9 @@ final class Prose {
             return "Operator request " + t.subjectId();
         }
         String subject = (Subjects.INSTANCE.equals(t.kind()) ? "Instance " : Subjects.LINK.equals(t.kind()) ? "Link " : "") + t.subjectId();
+        if (t.metric() != null && t.value() == null) {
+            return subject + " " + t.metric();
+        }
         return subject + (t.fatal() ? " is down" : " degraded") + (t.metric() == null ? ""
                 : String.format(Locale.ROOT, " (%s %.3f over %.3f)", t.metric(), t.value(), t.threshold()));
     }

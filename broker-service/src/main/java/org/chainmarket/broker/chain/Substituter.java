@@ -3,7 +3,6 @@ package org.chainmarket.broker.chain;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.chainmarket.broker.registry.Registry;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.selection.SelectionResult;
@@ -32,17 +31,17 @@ class Substituter {
     private static final Logger LOG = LoggerFactory.getLogger(Substituter.class);
     private final ChainTransactions tx;
     private final Reselection reselection;
-    private final Registry registry;
+    private final ReservationLedger ledger;
     private final ChainService chains;
     private final Set<String> approvalBuyers;
     private final ExecutorService workers;
 
-    Substituter(ChainTransactions tx, Reselection reselection, Registry registry, ChainService chains,
+    Substituter(ChainTransactions tx, Reselection reselection, ReservationLedger ledger, ChainService chains,
                 @Value("${chainmarket.substitution.approval-buyers:}") List<String> approvalBuyers,
                 @Value("${chainmarket.substitution.parallelism}") int parallelism) {
         this.tx = tx;
         this.reselection = reselection;
-        this.registry = registry;
+        this.ledger = ledger;
         this.chains = chains;
         this.approvalBuyers = Set.copyOf(approvalBuyers);
         this.workers = Executors.newFixedThreadPool(parallelism, r -> {
@@ -94,7 +93,7 @@ class Substituter {
             tx.substitute(s, chains.timeout());
             return;
         } catch (CapacityTakenException e) {
-            registry.refreshReservation(e.offerId());
+            ledger.refresh(e);
         }
         SelectionResult again = reselection.reselect(List.of(a)).get(0);
         if (again instanceof SelectionResult.Selected s2) {
@@ -102,7 +101,7 @@ class Substituter {
                 tx.substitute(new ChainTransactions.Start(s.chainId(), s.trigger(), s2.chain(), s.policy()), chains.timeout());
                 return;
             } catch (CapacityTakenException e) {
-                registry.refreshReservation(e.offerId());
+                ledger.refresh(e);
             }
         }
         tx.noAlternative(a.chainId(), s.trigger(), s.policy(), "the capacity of every substitute was taken by other chains");

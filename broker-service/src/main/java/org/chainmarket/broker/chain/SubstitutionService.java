@@ -2,19 +2,24 @@ package org.chainmarket.broker.chain;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
 import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
+import org.chainmarket.broker.registry.Registry;
+import org.chainmarket.broker.registry.Withdrawn;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.selection.SelectionResult;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Keeps bought chains good. Monitoring's degradations go to the {@link HealthBook} (which selection reads); a
@@ -88,6 +93,17 @@ public class SubstitutionService {
             substituter.substitute(hit, reselection.reselect(hit), triggers::get);
         }
         relieve.forEach(this::relieve);
+    }
+
+    /**
+     * An offer or link left the market: it is tracked as degraded ({@code withdrawn}, which moving chains does not
+     * cure) until advertised again, and every chain on it is moved make-before-break; chains nothing fits stay
+     * DEGRADED on it until something does.
+     */
+    @EventListener
+    void withdrawn(Withdrawn w) {
+        degraded(List.of(new Degraded(UUID.randomUUID().toString(), new Substitution.Trigger(w.kind(), w.subjectId(), w.providerId(),
+                Registry.WITHDRAWN, null, null, false, Instant.now(), List.of()), 0)));
     }
 
     /** Moves the fewest chains off a hot subject that bring the load expected on it under its clear threshold. */

@@ -121,8 +121,9 @@ class ChainSagaTest {
         Effects fx = new Effects();
         ChainEntity c = SagaFixtures.settingUp(fx);
         c.acknowledge(ack(lastTo(fx, WEST), true), T0.plusMillis(20), fx);
-        assertThat(c.expire(T0.plusSeconds(4), fx)).isFalse();
-        assertThat(c.expire(T0.plusSeconds(6), fx)).isTrue();
+        Delivery sent = SagaFixtures.sent(fx, T0);
+        assertThat(c.expire(T0.plusSeconds(4), sent, fx)).isFalse();
+        assertThat(c.expire(T0.plusSeconds(6), sent, fx)).isTrue();
         assertThat(c.state()).isEqualTo(ChainState.FAILED);
         assertThat(c.reason()).isEqualTo("Provider east did not acknowledge the set-up within 5.0 s");
     }

@@ -70,6 +70,14 @@ final class SagaFixtures {
         return c;
     }
 
+    static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    /** The delivery clock with every command of {@code fx} handed to Kafka at {@code at}, and Kafka reachable. */
+    static Delivery sent(Effects fx, Instant at) {
+        return new Delivery(TIMEOUT, PATIENCE, true, Instant.EPOCH,
+                fx.commands().stream().collect(java.util.stream.Collectors.toMap(DomainCommand::commandId, c -> at)));
+    }
+
     static Substitution.Trigger down(String offer) {
         return new Substitution.Trigger("INSTANCE", offer, "east", "heartbeat", 5.0, 3.0, true, T0.plusSeconds(1), List.of());
     }
