@@ -33,7 +33,9 @@ class OfferWithdrawalTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return Infra.brokerProperties();
+        Map<String, String> p = new java.util.HashMap<>(Infra.brokerProperties());
+        p.put("micronaut.http.client.read-timeout", "120s");
+        return p;
     }
 
     @Test
