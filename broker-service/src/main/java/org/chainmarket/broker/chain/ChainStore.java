@@ -19,6 +19,7 @@ import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.DomainSegment;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.selection.MarketSnapshot;
 
@@ -242,7 +243,7 @@ public class ChainStore {
             return List.of();
         }
         List<Affected> out = new ArrayList<>();
-        for (String id : chainsUsing(trigger.kind(), trigger.subjectId())) {
+        for (String id : chainsUsing(trigger.kind().name(), trigger.subjectId())) {
             if (only != null && !only.contains(id)) {
                 continue;
             }
@@ -252,7 +253,7 @@ public class ChainStore {
             }
             // re-checked under the lock: a substitution may have moved the chain off the subject meanwhile
             ConcreteChain held = concrete(c);
-            boolean stillUses = "INSTANCE".equals(trigger.kind())
+            boolean stillUses = trigger.kind() == SubjectKind.INSTANCE
                     ? held.hops().stream().anyMatch(h -> h.offerId().value().equals(trigger.subjectId()))
                     : crosses(held, trigger.subjectId());
             if (!stillUses) {
@@ -632,7 +633,7 @@ public class ChainStore {
         s.chainId = c.id;
         s.buyerId = c.buyerId;
         s.policy = policy;
-        s.triggerKind = trigger.kind();
+        s.triggerKind = trigger.kind().name();
         s.triggerSubject = trigger.subjectId();
         s.triggerJson = Json.text(trigger);
         s.beforeJson = c.concreteJson;
@@ -669,8 +670,8 @@ public class ChainStore {
     }
 
     static String describe(Substitution.Trigger t) {
-        String subject = ("INSTANCE".equals(t.kind()) ? "Instance " : "LINK".equals(t.kind()) ? "Link " : "") + t.subjectId();
-        if ("OPERATOR".equals(t.kind())) {
+        String subject = (t.kind() == SubjectKind.INSTANCE ? "Instance " : t.kind() == SubjectKind.LINK ? "Link " : "") + t.subjectId();
+        if (t.kind() == SubjectKind.OPERATOR) {
             return "Operator request " + t.subjectId();
         }
         return subject + (t.fatal() ? " is down" : " degraded") + (t.metric() == null ? ""

@@ -9,6 +9,8 @@ import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.selection.ChainRequest;
 import org.chainmarket.selection.ChainSelector;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,9 +53,9 @@ public class SubstitutionService {
     /** How many automatic substitutions start in one transaction. */
     static final int CHUNK = 25;
     /** Metrics that grow with the chains a subject carries: moving some of its chains brings them down. */
-    static final Set<String> CAPACITY_METRICS = Set.of("load", "cpu", "processingDelayMs", "utilization");
+    static final Set<Metric> CAPACITY_METRICS = EnumSet.of(Metric.LOAD, Metric.CPU, Metric.PROCESSING_DELAY, Metric.UTILIZATION);
     /** Capacity metrics read as the share of the subject's capacity in use (CPU follows the traffic an instance carries). */
-    static final Set<String> SHARE_METRICS = Set.of("load", "cpu", "utilization");
+    static final Set<Metric> SHARE_METRICS = EnumSet.of(Metric.LOAD, Metric.CPU, Metric.UTILIZATION);
     private final ChainStore store;
     private final ChainService chains;
     private final MarketReadModel market;
@@ -112,9 +115,9 @@ public class SubstitutionService {
             Map<String, Substitution.Trigger> metrics = degradedSubjects.computeIfAbsent(t.kind() + ":" + t.subjectId(),
                     k -> new ConcurrentHashMap<>());
             boolean wasDegraded = !metrics.isEmpty();
-            metrics.put(t.metric() == null ? "" : t.metric(), t);
+            metrics.put(t.metric() == null ? "" : t.metric().wireName(), t);
             MarketReadModel.Health health = health(metrics.values());
-            mark(t.kind(), t.subjectId(), health);
+            mark(t.kind().name(), t.subjectId(), health);
             if (health == MarketReadModel.Health.OUT) {
                 empty.add(e);
             } else if (!wasDegraded) {
@@ -144,8 +147,8 @@ public class SubstitutionService {
      */
     private void relieve(Degraded e) {
         Substitution.Trigger t = e.trigger();
-        List<ChainStore.Affected> on = store.chainsOn(t.kind(), t.subjectId());
-        Optional<MarketReadModel.Load> load = market.load(t.kind(), t.subjectId());
+        List<ChainStore.Affected> on = store.chainsOn(t.kind().name(), t.subjectId());
+        Optional<MarketReadModel.Load> load = market.load(t.kind().name(), t.subjectId());
         double shed = on.isEmpty() || load.isEmpty() ? 0 : mbpsToShed(t, e.clearThreshold(), relieveTo, load.get());
         if (shed <= 0) {
             return;
@@ -287,7 +290,7 @@ public class SubstitutionService {
         if (usesDegraded(s.before())) {
             throw new OperationConflictException("The old path of chain " + s.chainId() + " still crosses a degraded link.");
         }
-        Substitution.Trigger trigger = new Substitution.Trigger("OPERATOR", id, null, null, null, null, false, Instant.now(), List.of());
+        Substitution.Trigger trigger = new Substitution.Trigger(SubjectKind.OPERATOR, id, null, null, null, null, false, Instant.now(), List.of());
         if (!begin(affected(s), trigger, s.before(), Substitution.Policy.AUTOMATIC, null, id)) {
             throw new OperationConflictException("The old hops' capacity is taken by other chains now.");
         }

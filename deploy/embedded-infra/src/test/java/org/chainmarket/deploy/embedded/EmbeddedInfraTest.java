@@ -8,8 +8,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.chainmarket.schemas.events.TopicInitializer;
-import org.chainmarket.schemas.events.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -23,20 +24,23 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class EmbeddedInfraTest {
+    private static final String TOPIC = "chainmarket.chains.events.v1";
 
     @Test
     void kafkaBrokerCarriesARecordOnTheMarketplaceTopics() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
+            }
             try (var producer = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                     new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>(Topics.CHAIN_EVENTS, "chain-1", "hello")).get();
+                producer.send(new ProducerRecord<>(TOPIC, "chain-1", "hello")).get();
             }
             try (var consumer = new KafkaConsumer<String, String>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     ConsumerConfig.GROUP_ID_CONFIG, "t", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                     new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of(Topics.CHAIN_EVENTS));
+                consumer.subscribe(List.of(TOPIC));
                 List<ConsumerRecord<String, String>> got = new ArrayList<>();
                 long until = System.currentTimeMillis() + 20_000;
                 while (got.isEmpty() && System.currentTimeMillis() < until) {
