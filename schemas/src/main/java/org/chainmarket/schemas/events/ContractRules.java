@@ -1,14 +1,19 @@
 package org.chainmarket.schemas.events;
 
+import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.ChainEvent;
 import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.InstanceAck;
+import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.InstanceContext;
 import org.chainmarket.schemas.model.LinkContext;
+import org.chainmarket.schemas.model.PlacementPlan;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.schemas.model.TelemetryBatch;
+import org.chainmarket.schemas.model.VnfDemand;
 import org.chainmarket.schemas.model.VnfOffer;
 
 import java.util.ArrayList;
@@ -99,6 +104,16 @@ final class ContractRules {
             return new String[]{"linkKey", l.linkKey()};
         } else if (payload instanceof Degradation d) {
             return new String[]{"subjectId", d.subjectId()};
+        } else if (payload instanceof CatalogueEntry e) {
+            return new String[]{"providerId:vnfType", e.key()};
+        } else if (payload instanceof VnfDemand d) {
+            return new String[]{"vnfType", d.vnfType()};
+        } else if (payload instanceof PlacementPlan p) {
+            return new String[]{"planId", p.planId()};
+        } else if (payload instanceof InstanceCommand c) {
+            return new String[]{"providerId", c.providerId().value()};
+        } else if (payload instanceof InstanceAck a) {
+            return new String[]{"providerId", a.providerId().value()};
         }
         return null;
     }
