@@ -1,14 +1,20 @@
 package org.chainmarket.monitoring.bench;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.monitoring.load.SyntheticFleet;
 import org.chainmarket.monitoring.service.MonitoringService;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.TopicInitializer;
+import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.kafka.KafkaClients;
 import org.chainmarket.schemas.model.TelemetryBatch;
 import picocli.CommandLine;
@@ -18,8 +24,10 @@ import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,8 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Memory and lag of monitoring-ingest under a telemetry flood: a producer sends telemetry as fast as it can for
  * {@code --seconds} (more than the service can decode on this machine) to a fresh embedded broker, while the service
  * runs with 1..n consumer threads, without and with shedding of telemetry older than {@code --shed-after-seconds}.
- * Every 500 ms it samples the service's lag (records not yet read) and the JVM's heap in use (the broker runs in the
- * same JVM); after the flood it waits until the service has caught up. Prints one table row per run.
+ * Every 500 ms it samples the group's lag as an operator sees it (end offsets minus committed offsets of the
+ * telemetry partitions) and the JVM's heap in use (the broker runs in the same JVM); after the flood it waits until
+ * the service has caught up. Prints one table row per run.
  */
 @CommandLine.Command(name = "flood-benchmark", mixinStandardHelpOptions = true,
         description = "Memory and lag of monitoring-ingest under a telemetry flood.")
@@ -89,6 +98,22 @@ public final class FloodBenchmark implements Callable<Integer> {
         return 0;
     }
 
+    /** Records of the telemetry topic the group has not committed yet. */
+    private long groupLag(Admin admin, String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(Topics.TELEMETRY, p), OffsetSpec.latest());
+        }
+        long lag = 0;
+        for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+        }
+        return lag;
+    }
+
     /** A fleet's telemetry, encoded once; the flood sends it round and round. */
     private List<ProducerRecord<String, byte[]>> pool() {
         int links = Math.max(1, batch / 5);
@@ -111,6 +136,7 @@ public final class FloodBenchmark implements Callable<Integer> {
             MonitoringService.Config config = MonitoringService.Config.defaults(kafka.bootstrapServers())
                     .withConsumers(consumerThreads).withMaxRecordAge(shedAfterAge);
             try (MonitoringService service = new MonitoringService(config);
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
                  KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka.bootstrapServers(), "flood", Map.of(
                          ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
                          ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
@@ -131,13 +157,13 @@ public final class FloodBenchmark implements Callable<Integer> {
                 long maxHeap = 0;
                 while (System.nanoTime() < floodEnd) {
                     Thread.sleep(500);
-                    maxLag = Math.max(maxLag, service.lag());
+                    maxLag = Math.max(maxLag, groupLag(admin, config.groupId()));
                     maxHeap = Math.max(maxHeap, memory.getHeapMemoryUsage().getUsed());
                 }
                 flooding.set(false);
                 flood.join();
                 producer.flush();
-                long lagAtEnd = service.lag();
+                long lagAtEnd = groupLag(admin, config.groupId());
                 long offered = sent.get();
                 long catchUpDeadline = System.nanoTime() + Duration.ofSeconds(catchUpLimit).toNanos();
                 while (service.batchesIngested() + service.shed() < offered && System.nanoTime() < catchUpDeadline) {
