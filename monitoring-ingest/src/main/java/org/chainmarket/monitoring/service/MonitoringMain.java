@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * monitoring-ingest as its own program: {@code java -jar monitoring-ingest.jar [options]}. Configuration comes from
+ * monitoring-ingest as its own program (the jar with its libraries in {@code lib/}). Configuration comes from
  * the command line, then {@code MONITORING_<OPTION>} environment variables, then the {@code --config} properties file
  * ({@link ServiceProcess#configure}); health is {@code GET /health} on {@code --health-port}; SIGTERM or Ctrl-C stops
  * it cleanly (consumers commit what they processed, output is flushed).

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * One provider's adapter runner as its own program: {@code java -jar adapter-runner.jar --domain east.json --kind
+ * One provider's adapter runner as its own program: {@code AdapterMain --domain east.json --kind
  * emulated}. Configuration comes from the command line, then {@code ADAPTER_<OPTION>} environment variables, then the
  * {@code --config} properties file ({@link ServiceProcess#configure}); health is {@code GET /health} on
  * {@code --health-port}; SIGTERM or Ctrl-C stops it cleanly (commands read so far committed, the domain answers what it
