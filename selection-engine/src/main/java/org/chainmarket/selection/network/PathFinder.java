@@ -1,11 +1,7 @@
 package org.chainmarket.selection.network;
 
-import org.jgrapht.Graph;
 import org.jgrapht.GraphPath;
-import org.jgrapht.alg.shortestpath.YenKShortestPath;
-import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.GraphWalk;
-import org.jgrapht.graph.SimpleWeightedGraph;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,15 +15,21 @@ import java.util.Optional;
  * per source switch, computed on first use with Dijkstra over the network's index arrays (the usable links are
  * decided once, as a boolean per link, not on every edge visit), so a selection pays only for the sources it asks
  * about. {@link #spread} runs one multi-source Dijkstra for a whole layer of a chain at once. Alternative paths
- * ({@link #paths(String, String, int)}) come from JGraphT's {@link YenKShortestPath} over a latency-weighted copy of
- * the usable links. Not thread-safe: one per selection.
+ * ({@link #paths(String, String, int)}) come from Yen's algorithm over the same arrays (JGraphT's
+ * {@code YenKShortestPath} is the reference the tests compare it with). Not thread-safe: one per selection.
  */
 public final class PathFinder {
     private final MultiDomainNetwork net;
     private final double bandwidthMbps;
     private final boolean[] usable;
     private final Tree[] trees;
-    private Graph<String, RouteEdge> weighted;
+    // scratch space of the searches that avoid blocked switches and links (Yen's spur paths), reset after each
+    private double[] scratchDist;
+    private int[] scratchPred;
+    private boolean[] scratchDone;
+    private int[] scratchTouched;
+    private int[] scratchHeapNode;
+    private double[] scratchHeapKey;
 
     PathFinder(MultiDomainNetwork net, double bandwidthMbps, Map<String, Double> usedMbps) {
         this.net = net;
@@ -166,8 +168,9 @@ public final class PathFinder {
 
     /**
      * Up to {@code k} loopless usable paths from {@code from} to {@code to} in order of latency, the first being
-     * {@link #path(String, String)}; empty when there is none. Computed with JGraphT's Yen algorithm (one
-     * shortest-path search per spur node), so callers ask only where an alternative can matter.
+     * {@link #path(String, String)}; empty when there is none. Yen's algorithm over the index arrays (one
+     * shortest-path search per spur switch, each stopping at the target), so callers ask only where an alternative
+     * can matter.
      */
     public List<GraphPath<String, NetLink>> paths(String from, String to, int k) {
         int a = net.switchIndex(from);
@@ -175,48 +178,169 @@ public final class PathFinder {
         if (a < 0 || b < 0 || k < 1) {
             return List.of();
         }
-        GraphPath<String, NetLink> shortest = path(a, b);
-        if (shortest == null) {
-            return List.of();
-        }
         List<GraphPath<String, NetLink>> out = new ArrayList<>(k);
-        out.add(shortest);
-        if (k == 1 || a == b) {
-            return out;
-        }
-        for (GraphPath<String, RouteEdge> p : new YenKShortestPath<>(weighted()).getPaths(from, to, k + 1)) {
-            if (out.size() == k) {
-                break;
-            }
-            if (!p.getVertexList().equals(shortest.getVertexList())) {
-                List<NetLink> edges = new ArrayList<>(p.getLength());
-                p.getEdgeList().forEach(e -> edges.add(net.linkByIndex[e.link]));
-                out.add(new GraphWalk<>(net.graph(), from, to, p.getVertexList(), edges, p.getWeight()));
-            }
+        for (int[] links : linkPaths(a, b, k)) {
+            out.add(walk(a, b, links));
         }
         return out;
     }
 
-    /**
-     * The usable links as a latency-weighted JGraphT graph, built once. Its edges carry their own endpoints and
-     * weight (intrusive edges), which makes JGraphT's searches several times faster than over a masked view.
-     */
-    private Graph<String, RouteEdge> weighted() {
-        if (weighted == null) {
-            Graph<String, RouteEdge> g = new SimpleWeightedGraph<>(null, null);
-            for (String sw : net.switchIds) {
-                g.addVertex(sw);
+    /** As {@link #paths(String, String, int)}, as link indices from {@code a}. */
+    public List<int[]> linkPaths(int a, int b, int k) {
+        int[] shortest = linkIndices(a, b);
+        if (shortest == null) {
+            return List.of();
+        }
+        List<int[]> found = new ArrayList<>(k);
+        found.add(shortest);
+        if (k == 1 || a == b) {
+            return found;
+        }
+        List<double[]> candidateLatency = new ArrayList<>();
+        List<int[]> candidates = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        seen.add(Arrays.toString(shortest));
+        int n = net.switchIds.length;
+        boolean[] blockedNode = new boolean[n];
+        boolean[] blockedLink = new boolean[usable.length];
+        while (found.size() < k) {
+            int[] last = found.get(found.size() - 1);
+            int spur = a;
+            for (int i = 0; i < last.length; i++) {
+                for (int[] p : found) {
+                    if (p.length > i && samePrefix(p, last, i)) {
+                        blockedLink[p[i]] = true;
+                    }
+                }
+                int[] spurPath = shortestAvoiding(spur, b, blockedNode, blockedLink);
+                if (spurPath != null) {
+                    int[] total = Arrays.copyOf(last, i + spurPath.length);
+                    System.arraycopy(spurPath, 0, total, i, spurPath.length);
+                    if (seen.add(Arrays.toString(total))) {
+                        candidates.add(total);
+                        candidateLatency.add(new double[]{latencyOf(total)});
+                    }
+                }
+                Arrays.fill(blockedLink, false);
+                blockedNode[spur] = true;
+                spur = net.adjacentEnd(last[i], spur);
             }
-            for (int l = 0; l < net.linkByIndex.length; l++) {
-                if (usable[l]) {
-                    RouteEdge e = new RouteEdge(l);
-                    g.addEdge(net.switchIds[net.linkEndA[l]], net.switchIds[net.linkEndB[l]], e);
-                    g.setEdgeWeight(e, net.linkLatency[l]);
+            Arrays.fill(blockedNode, false);
+            if (candidates.isEmpty()) {
+                break;
+            }
+            int best = 0;
+            for (int c = 1; c < candidates.size(); c++) {
+                if (candidateLatency.get(c)[0] < candidateLatency.get(best)[0]) {
+                    best = c;
                 }
             }
-            weighted = g;
+            found.add(candidates.remove(best));
+            candidateLatency.remove(best);
         }
-        return weighted;
+        return found;
+    }
+
+    private static boolean samePrefix(int[] p, int[] q, int length) {
+        for (int i = 0; i < length; i++) {
+            if (p[i] != q[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private double latencyOf(int[] links) {
+        double d = 0;
+        for (int l : links) {
+            d += net.linkLatency[l];
+        }
+        return d;
+    }
+
+    /** The links of a lowest-latency usable path that avoids the blocked switches and links, stopping at the target. */
+    private int[] shortestAvoiding(int source, int target, boolean[] blockedNode, boolean[] blockedLink) {
+        if (scratchDist == null) {
+            int n = net.switchIds.length;
+            scratchDist = new double[n];
+            scratchPred = new int[n];
+            scratchDone = new boolean[n];
+            scratchTouched = new int[n];
+            scratchHeapNode = new int[net.adjTarget.length + 1];
+            scratchHeapKey = new double[scratchHeapNode.length];
+            Arrays.fill(scratchDist, Double.POSITIVE_INFINITY);
+        }
+        double[] dist = scratchDist;
+        int[] pred = scratchPred;
+        boolean[] done = scratchDone;
+        int[] touched = scratchTouched;
+        int[] heapNode = scratchHeapNode;
+        double[] heapKey = scratchHeapKey;
+        int touchedCount = 0;
+        dist[source] = 0;
+        pred[source] = -1;
+        touched[touchedCount++] = source;
+        int size = push(heapNode, heapKey, 0, source, 0);
+        while (size > 0) {
+            int u = heapNode[0];
+            double du = heapKey[0];
+            size = pop(heapNode, heapKey, size);
+            if (done[u]) {
+                continue;
+            }
+            done[u] = true;
+            if (u == target) {
+                break;
+            }
+            for (int e = net.adjStart[u]; e < net.adjStart[u + 1]; e++) {
+                int link = net.adjLink[e];
+                int v = net.adjTarget[e];
+                if (!usable[link] || blockedLink[link] || blockedNode[v]) {
+                    continue;
+                }
+                double nd = du + net.linkLatency[link];
+                if (nd < dist[v]) {
+                    if (dist[v] == Double.POSITIVE_INFINITY) {
+                        touched[touchedCount++] = v;
+                    }
+                    dist[v] = nd;
+                    pred[v] = link;
+                    size = push(heapNode, heapKey, size, v, nd);
+                }
+            }
+        }
+        int[] out = null;
+        if (done[target]) {
+            int count = 0;
+            for (int v = target; v != source; v = net.adjacentEnd(pred[v], v)) {
+                count++;
+            }
+            out = new int[count];
+            for (int v = target; v != source; v = net.adjacentEnd(pred[v], v)) {
+                out[--count] = pred[v];
+            }
+        }
+        for (int i = 0; i < touchedCount; i++) { // reset only what this search touched
+            dist[touched[i]] = Double.POSITIVE_INFINITY;
+            done[touched[i]] = false;
+        }
+        return out;
+    }
+
+    /** The path from switch {@code a} along {@code links} (indices, in order) to {@code b}. */
+    public GraphPath<String, NetLink> walk(int a, int b, int[] links) {
+        List<String> vertices = new ArrayList<>(links.length + 1);
+        List<NetLink> edges = new ArrayList<>(links.length);
+        vertices.add(net.switchIds[a]);
+        int at = a;
+        double latency = 0;
+        for (int l : links) {
+            at = net.adjacentEnd(l, at);
+            vertices.add(net.switchIds[at]);
+            edges.add(net.linkByIndex[l]);
+            latency += net.linkLatency[l];
+        }
+        return new GraphWalk<>(net.graph(), net.switchIds[a], net.switchIds[b], vertices, edges, latency);
     }
 
     private Tree tree(int source) {
@@ -226,16 +350,6 @@ public final class PathFinder {
             trees[source] = t;
         }
         return t;
-    }
-
-    /** An edge of the JGraphT copy of the usable links: the index of the link it stands for. */
-    private static final class RouteEdge extends DefaultWeightedEdge {
-        private static final long serialVersionUID = 1L;
-        final int link;
-
-        RouteEdge(int link) {
-            this.link = link;
-        }
     }
 
     private static int push(int[] heapNode, double[] heapKey, int size, int node, double key) {
