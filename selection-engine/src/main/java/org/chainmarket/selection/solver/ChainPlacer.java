@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class ChainPlacer {
     /** Labels one placement may create; past it the best chain found so far is placed. */
-    static final long LABEL_BUDGET = 20_000;
+    static final long LABEL_BUDGET = 3_000;
 
     private ChainPlacer() {
     }
