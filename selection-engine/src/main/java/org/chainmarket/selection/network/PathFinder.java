@@ -23,13 +23,7 @@ public final class PathFinder {
     private final double bandwidthMbps;
     private final boolean[] usable;
     private final Tree[] trees;
-    // scratch space of the searches that avoid blocked switches and links (Yen's spur paths), reset after each
-    private double[] scratchDist;
-    private int[] scratchPred;
-    private boolean[] scratchDone;
-    private int[] scratchTouched;
-    private int[] scratchHeapNode;
-    private double[] scratchHeapKey;
+    private KShortestPaths yen;
 
     PathFinder(MultiDomainNetwork net, double bandwidthMbps, Map<String, Double> usedMbps) {
         this.net = net;
@@ -135,14 +129,14 @@ public final class PathFinder {
                 origin[v] = dist[v] < Double.POSITIVE_INFINITY ? v : -1;
             }
             if (dist[v] < Double.POSITIVE_INFINITY) {
-                size = push(heapNode, heapKey, size, v, dist[v]);
+                size = IndexHeap.push(heapNode, heapKey, size, v, dist[v]);
             }
         }
         boolean[] done = new boolean[n];
         while (size > 0) {
             int u = heapNode[0];
             double du = heapKey[0];
-            size = pop(heapNode, heapKey, size);
+            size = IndexHeap.pop(heapNode, heapKey, size);
             if (done[u] || du > dist[u]) {
                 continue;
             }
@@ -159,7 +153,7 @@ public final class PathFinder {
                     if (origin != null) {
                         origin[v] = origin[u];
                     }
-                    size = push(heapNode, heapKey, size, v, nd);
+                    size = IndexHeap.push(heapNode, heapKey, size, v, nd);
                 }
             }
         }
@@ -191,140 +185,13 @@ public final class PathFinder {
         if (shortest == null) {
             return List.of();
         }
-        List<int[]> found = new ArrayList<>(k);
-        found.add(shortest);
         if (k == 1 || a == b) {
-            return found;
+            return List.of(shortest);
         }
-        List<double[]> candidateLatency = new ArrayList<>();
-        List<int[]> candidates = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        seen.add(Arrays.toString(shortest));
-        int n = net.switchIds.length;
-        boolean[] blockedNode = new boolean[n];
-        boolean[] blockedLink = new boolean[usable.length];
-        while (found.size() < k) {
-            int[] last = found.get(found.size() - 1);
-            int spur = a;
-            for (int i = 0; i < last.length; i++) {
-                for (int[] p : found) {
-                    if (p.length > i && samePrefix(p, last, i)) {
-                        blockedLink[p[i]] = true;
-                    }
-                }
-                int[] spurPath = shortestAvoiding(spur, b, blockedNode, blockedLink);
-                if (spurPath != null) {
-                    int[] total = Arrays.copyOf(last, i + spurPath.length);
-                    System.arraycopy(spurPath, 0, total, i, spurPath.length);
-                    if (seen.add(Arrays.toString(total))) {
-                        candidates.add(total);
-                        candidateLatency.add(new double[]{latencyOf(total)});
-                    }
-                }
-                Arrays.fill(blockedLink, false);
-                blockedNode[spur] = true;
-                spur = net.adjacentEnd(last[i], spur);
-            }
-            Arrays.fill(blockedNode, false);
-            if (candidates.isEmpty()) {
-                break;
-            }
-            int best = 0;
-            for (int c = 1; c < candidates.size(); c++) {
-                if (candidateLatency.get(c)[0] < candidateLatency.get(best)[0]) {
-                    best = c;
-                }
-            }
-            found.add(candidates.remove(best));
-            candidateLatency.remove(best);
+        if (yen == null) {
+            yen = new KShortestPaths(net, usable);
         }
-        return found;
-    }
-
-    private static boolean samePrefix(int[] p, int[] q, int length) {
-        for (int i = 0; i < length; i++) {
-            if (p[i] != q[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private double latencyOf(int[] links) {
-        double d = 0;
-        for (int l : links) {
-            d += net.linkLatency[l];
-        }
-        return d;
-    }
-
-    /** The links of a lowest-latency usable path that avoids the blocked switches and links, stopping at the target. */
-    private int[] shortestAvoiding(int source, int target, boolean[] blockedNode, boolean[] blockedLink) {
-        if (scratchDist == null) {
-            int n = net.switchIds.length;
-            scratchDist = new double[n];
-            scratchPred = new int[n];
-            scratchDone = new boolean[n];
-            scratchTouched = new int[n];
-            scratchHeapNode = new int[net.adjTarget.length + 1];
-            scratchHeapKey = new double[scratchHeapNode.length];
-            Arrays.fill(scratchDist, Double.POSITIVE_INFINITY);
-        }
-        double[] dist = scratchDist;
-        int[] pred = scratchPred;
-        boolean[] done = scratchDone;
-        int[] touched = scratchTouched;
-        int[] heapNode = scratchHeapNode;
-        double[] heapKey = scratchHeapKey;
-        int touchedCount = 0;
-        dist[source] = 0;
-        pred[source] = -1;
-        touched[touchedCount++] = source;
-        int size = push(heapNode, heapKey, 0, source, 0);
-        while (size > 0) {
-            int u = heapNode[0];
-            double du = heapKey[0];
-            size = pop(heapNode, heapKey, size);
-            if (done[u]) {
-                continue;
-            }
-            done[u] = true;
-            if (u == target) {
-                break;
-            }
-            for (int e = net.adjStart[u]; e < net.adjStart[u + 1]; e++) {
-                int link = net.adjLink[e];
-                int v = net.adjTarget[e];
-                if (!usable[link] || blockedLink[link] || blockedNode[v]) {
-                    continue;
-                }
-                double nd = du + net.linkLatency[link];
-                if (nd < dist[v]) {
-                    if (dist[v] == Double.POSITIVE_INFINITY) {
-                        touched[touchedCount++] = v;
-                    }
-                    dist[v] = nd;
-                    pred[v] = link;
-                    size = push(heapNode, heapKey, size, v, nd);
-                }
-            }
-        }
-        int[] out = null;
-        if (done[target]) {
-            int count = 0;
-            for (int v = target; v != source; v = net.adjacentEnd(pred[v], v)) {
-                count++;
-            }
-            out = new int[count];
-            for (int v = target; v != source; v = net.adjacentEnd(pred[v], v)) {
-                out[--count] = pred[v];
-            }
-        }
-        for (int i = 0; i < touchedCount; i++) { // reset only what this search touched
-            dist[touched[i]] = Double.POSITIVE_INFINITY;
-            done[touched[i]] = false;
-        }
-        return out;
+        return yen.paths(a, b, shortest, k);
     }
 
     /** The path from switch {@code a} along {@code links} (indices, in order) to {@code b}. */
@@ -352,50 +219,6 @@ public final class PathFinder {
         return t;
     }
 
-    private static int push(int[] heapNode, double[] heapKey, int size, int node, double key) {
-        int i = size;
-        while (i > 0) {
-            int parent = (i - 1) / 2;
-            if (heapKey[parent] <= key) {
-                break;
-            }
-            heapNode[i] = heapNode[parent];
-            heapKey[i] = heapKey[parent];
-            i = parent;
-        }
-        heapNode[i] = node;
-        heapKey[i] = key;
-        return size + 1;
-    }
-
-    /** Removes the root (the caller has read it); returns the new size. */
-    private static int pop(int[] heapNode, double[] heapKey, int size) {
-        size--;
-        if (size > 0) {
-            int node = heapNode[size];
-            double key = heapKey[size];
-            int i = 0;
-            while (true) {
-                int c = 2 * i + 1;
-                if (c >= size) {
-                    break;
-                }
-                if (c + 1 < size && heapKey[c + 1] < heapKey[c]) {
-                    c++;
-                }
-                if (heapKey[c] >= key) {
-                    break;
-                }
-                heapNode[i] = heapNode[c];
-                heapKey[i] = heapKey[c];
-                i = c;
-            }
-            heapNode[i] = node;
-            heapKey[i] = key;
-        }
-        return size;
-    }
-
     /** One single-source shortest-path tree over the usable links (Dijkstra with a binary heap and lazy deletion). */
     private final class Tree {
         final double[] dist;
@@ -415,11 +238,11 @@ public final class PathFinder {
             int[] heapNode = new int[net.adjTarget.length + 1];
             double[] heapKey = new double[heapNode.length];
             dist[source] = 0;
-            int size = push(heapNode, heapKey, 0, source, 0);
+            int size = IndexHeap.push(heapNode, heapKey, 0, source, 0);
             while (size > 0) {
                 int u = heapNode[0];
                 double du = heapKey[0];
-                size = pop(heapNode, heapKey, size);
+                size = IndexHeap.pop(heapNode, heapKey, size);
                 if (done[u]) {
                     continue;
                 }
@@ -435,7 +258,7 @@ public final class PathFinder {
                     if (nd < dist[v]) {
                         dist[v] = nd;
                         predLink[v] = link;
-                        size = push(heapNode, heapKey, size, v, nd);
+                        size = IndexHeap.push(heapNode, heapKey, size, v, nd);
                     }
                 }
             }
