@@ -24,7 +24,8 @@ import java.util.Locale;
  * selector and solver, p50/p99 time, the exact search's proven gap where its label budget stopped it, the solver's
  * gap to the exact optimum, greedy's excess) and batches (chains served by solver, greedy and the MILP with its bound,
  * objective gap to the MILP, time, overbooked capacity). Objective = price + 0.05 x latency (ms). Flags: {@code --quick}
- * (fewer runs), {@code --milp-seconds N} (time limit per MILP, default 60).
+ * (fewer runs), {@code --runs N} (single-chain problems per row), {@code --milp-seconds N} (time limit per MILP,
+ * default 60).
  */
 public final class CarrierBenchmark {
     private static final Objective OBJECTIVE = Objective.DEFAULT;
@@ -43,12 +44,12 @@ public final class CarrierBenchmark {
         boolean quick = a.contains("--quick");
         int i = a.indexOf("--milp-seconds");
         long milpMillis = 1000L * (i >= 0 ? Long.parseLong(a.get(i + 1)) : 60);
-        new CarrierBenchmark(milpMillis).run(quick);
+        int r = a.indexOf("--runs");
+        new CarrierBenchmark(milpMillis).run(quick, r >= 0 ? Integer.parseInt(a.get(r + 1)) : quick ? 30 : 100);
     }
 
-    private void run(boolean quick) {
+    private void run(boolean quick, int runs) {
         warmUp();
-        int runs = quick ? 30 : 100;
         System.out.println("Single chains, 1,000 switches, 15 % tight links (" + runs + " problems per row; times in ms)");
         String h = String.format(Locale.ROOT, "| %5s | %6s | %6s | %9s | %9s | %8s | %11s | %9s | %9s | %12s | %10s |",
                 "hops", "offers", "served", "exact p50", "exact p99", "exact max", "budget hits", "solver p50", "solver p99",
@@ -67,7 +68,7 @@ public final class CarrierBenchmark {
                 "vs greedy", "p50 ms", "overbooked");
         System.out.println(h);
         System.out.println(h.replaceAll("[^|]", "-"));
-        int batchRuns = quick ? 2 : 3;
+        int batchRuns = quick ? 1 : 3;
         batch(200, 20, 10, batchRuns, true);
         batch(200, 20, 50, batchRuns, true);
         batch(200, 50, 200, batchRuns, true);
