@@ -45,7 +45,7 @@ final class Placements {
 
     /** Places {@code chain} at its best on what is left; returns the plan (null = it fits nowhere, stays unserved). */
     ChainPlacer.Plan insert(ChainFact chain) {
-        ChainPlacer.Plan plan = ChainPlacer.best(chain, byChain.get(chain), solution.getPaths(), residual);
+        ChainPlacer.Plan plan = ChainPlacer.best(chain, byChain.get(chain), solution.getPaths(), residual, byChain.size());
         restore(chain, plan);
         return plan;
     }
