@@ -3,20 +3,19 @@ package org.chainmarket.placement.solver;
 import org.chainmarket.placement.domain.CellAllocation;
 import org.chainmarket.placement.domain.DemandAssignment;
 import org.chainmarket.placement.domain.PlacementSolution;
-import org.chainmarket.placement.greedy.FirstFitPlanner;
 import org.chainmarket.placement.plan.Placement;
 import org.optaplanner.core.api.score.director.ScoreDirector;
 import org.optaplanner.core.impl.phase.custom.CustomPhaseCommand;
 
 import java.util.List;
 
-/** The construction phase: the first-fit plan, written through the score director, so local search starts from it. */
-public class FirstFitInitializer implements CustomPhaseCommand<PlacementSolution> {
+/** The construction phase: the {@link CheapestInsertion} plan, written through the score director, so local search starts from it. */
+public class InsertionInitializer implements CustomPhaseCommand<PlacementSolution> {
 
     @Override
     public void changeWorkingSolution(ScoreDirector<PlacementSolution> director) {
         PlacementSolution s = director.getWorkingSolution();
-        Placement p = new FirstFitPlanner().plan(s);
+        Placement p = CheapestInsertion.plan(s);
         List<CellAllocation> cells = s.getCells();
         for (int i = 0; i < cells.size(); i++) {
             CellAllocation c = cells.get(i);
