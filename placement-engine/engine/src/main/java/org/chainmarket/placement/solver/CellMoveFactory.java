@@ -4,6 +4,7 @@ import org.chainmarket.placement.domain.CellAllocation;
 import org.chainmarket.placement.domain.DemandAssignment;
 import org.chainmarket.placement.domain.PlacementSolution;
 import org.chainmarket.placement.domain.SiteFact;
+import org.chainmarket.placement.model.LatencyMap;
 import org.optaplanner.core.api.score.director.ScoreDirector;
 import org.optaplanner.core.impl.heuristic.selector.move.factory.MoveIteratorFactory;
 
@@ -24,9 +25,9 @@ import java.util.Random;
  * cells with room (or leave new demand unserved); <b>open one</b> and pull in the units that gain most (unserved
  * first, then those served from farthest away); or <b>relocate one</b>: close one instance of a cell and open one of
  * the same type elsewhere (any provider), which takes the units the closed one can no longer hold; or <b>ruin and
- * recreate</b>: empty a cell and take some units off two other cells of its type, then put each unit back where it
- * adds least (an instance with room, a new instance at a site with room, or unserved if it is new demand), with
- * counts set to what the cells' loads need, which follows chains of displacements that single moves cannot; or
+ * recreate</b>: empty every cell of one type within a random radius (0–25 ms) of a cell, then put each of their units,
+ * and the unserved ones that could go there, back where it adds least (an instance with room, a new instance at a site
+ * with room, or unserved if it is new demand), so openings and closings in a region are decided afresh; or
  * <b>shift</b> one unit to another candidate cell, adding an instance there if it needs one (and its site has room)
  * and dropping one where it left if that one is no longer needed.
  */
@@ -34,6 +35,7 @@ public class CellMoveFactory implements MoveIteratorFactory<PlacementSolution, R
     private Map<CellAllocation, List<DemandAssignment>> reachable;
     private Map<String, List<CellAllocation>> byType;
     private Map<SiteFact, List<CellAllocation>> cellsAt;
+    private LatencyMap latency;
 
     @Override
     public long getSize(ScoreDirector<PlacementSolution> director) {
@@ -49,6 +51,7 @@ public class CellMoveFactory implements MoveIteratorFactory<PlacementSolution, R
     @Override
     public void phaseStarted(ScoreDirector<PlacementSolution> director) {
         PlacementSolution s = director.getWorkingSolution();
+        latency = s.getProblem().latency();
         reachable = new IdentityHashMap<>();
         for (DemandAssignment u : s.getUnits()) {
             for (CellAllocation c : u.getCandidates()) {
@@ -119,7 +122,9 @@ public class CellMoveFactory implements MoveIteratorFactory<PlacementSolution, R
         long load = c.loadKbps();
         long chains = c.chains();
         if (to != null) {
-            units.sort(Comparator.comparingInt((DemandAssignment u) -> u.getCandidates().contains(to) ? 0 : 1));
+            // the units that lose least (or gain most) by going to the new instance leave first
+            units.sort(Comparator.comparingLong((DemandAssignment u) -> u.getCandidates().contains(to)
+                    ? u.latencyMicrosTo(to) - u.latencyMicrosTo(c) : Long.MAX_VALUE));
         }
         Map<DemandAssignment, CellAllocation> moved = new LinkedHashMap<>();
         Map<CellAllocation, long[]> taken = new HashMap<>();
@@ -190,49 +195,57 @@ public class CellMoveFactory implements MoveIteratorFactory<PlacementSolution, R
         return moved.isEmpty() ? null : new ReassignMove(Map.of(c, count), moved);
     }
 
+    private static final double[] RUIN_RADIUS_MS = {0, 3, 6, 12, 25};
+
     private ReassignMove ruinAndRecreate(CellAllocation c, Random random) {
-        if (c.getUnits().isEmpty()) {
+        if (!c.isAllowed()) {
             return null;
         }
-        List<CellAllocation> peers = byType.get(c.getVnfType());
-        Map<CellAllocation, long[]> load = new LinkedHashMap<>(); // kbit/s, chains, count
-        List<DemandAssignment> ejected = new ArrayList<>(c.getUnits());
-        load.put(c, new long[]{0, 0, 0});
-        for (int k = 0; k < 2; k++) {
-            CellAllocation other = peers.get(random.nextInt(peers.size()));
-            if (load.containsKey(other) || other.getUnits().isEmpty() || !other.isAllowed()) {
+        double radius = RUIN_RADIUS_MS[random.nextInt(RUIN_RADIUS_MS.length)];
+        Map<CellAllocation, long[]> state = new LinkedHashMap<>(); // kbit/s, chains, count
+        Map<SiteFact, long[]> siteUse = new HashMap<>();
+        List<DemandAssignment> ejected = new ArrayList<>();
+        for (CellAllocation x : byType.get(c.getVnfType())) {
+            if (!x.isAllowed() || latencyBetween(c, x) > radius) {
                 continue;
             }
-            long[] l = {other.loadKbps(), other.chains(), other.count()};
-            for (DemandAssignment u : other.getUnits()) {
-                if (random.nextBoolean()) {
+            state.put(x, new long[]{0, 0, 0});
+            long[] site = siteUse.computeIfAbsent(x.getSite(), this::use);
+            site[0] -= (long) x.count() * x.vcpu();
+            site[1] -= x.count() * x.memoryMb();
+            ejected.addAll(x.getUnits());
+        }
+        for (CellAllocation x : state.keySet()) {
+            for (DemandAssignment u : reachable.getOrDefault(x, List.of())) {
+                if (u.getCell() == null && !ejected.contains(u)) {
                     ejected.add(u);
-                    l[0] -= u.getKbps();
-                    l[1] -= u.getChains();
                 }
             }
-            l[2] = needed(other, l);
-            load.put(other, l);
         }
-        Map<SiteFact, long[]> siteUse = new HashMap<>();
-        for (CellAllocation x : load.keySet()) {
-            siteUse.computeIfAbsent(x.getSite(), this::use);
+        if (ejected.isEmpty()) {
+            return null;
         }
         Collections.shuffle(ejected, random);
-        ejected.sort(Comparator.comparingLong(DemandAssignment::getKbps).reversed());
+        if (random.nextBoolean()) {
+            ejected.sort(Comparator.comparingLong(DemandAssignment::getKbps).reversed());
+        }
         Map<DemandAssignment, CellAllocation> moved = new LinkedHashMap<>();
         for (DemandAssignment u : ejected) {
+            PlacementWeights w = u.getWeights();
             CellAllocation best = null;
-            double bestCost = u.isCarried() ? Double.POSITIVE_INFINITY : u.getWeights().unservedPerMbps() * u.getKbps() / 1000.0;
+            double bestCost = u.isCarried() ? Double.POSITIVE_INFINITY : w.unservedPerMbps() * u.getKbps() / 1000.0;
             for (CellAllocation alt : u.getCandidates()) {
                 if (!alt.isAllowed() || alt.capacityKbps() < u.getKbps() || alt.maxChains() < u.getChains()) {
                     continue;
                 }
-                long[] l = load.get(alt);
+                long[] l = state.get(alt);
                 long kbps = l == null ? alt.loadKbps() : l[0];
                 long chains = l == null ? alt.chains() : l[1];
                 long count = l == null ? alt.count() : l[2];
-                double cost = u.getWeights().latencyPerMbpsMs() * u.getKbps() * u.latencyMicrosTo(alt) / 1e6;
+                double cost = w.latencyPerMbpsMs() * u.getKbps() * u.latencyMicrosTo(alt) / 1e6;
+                if (u.isCarried() && alt != u.getInitialCell()) {
+                    cost += w.chainMove() * u.getChains();
+                }
                 boolean room = kbps + u.getKbps() <= count * alt.capacityKbps() && chains + u.getChains() <= count * alt.maxChains();
                 if (!room) {
                     long[] site = siteUse.computeIfAbsent(alt.getSite(), this::use);
@@ -240,7 +253,8 @@ public class CellMoveFactory implements MoveIteratorFactory<PlacementSolution, R
                             || count + 1 > alt.getMaxCount()) {
                         continue;
                     }
-                    cost += u.getWeights().instanceCost() * alt.pricePerHour() + u.getWeights().consolidation();
+                    cost += w.instanceCost() * alt.pricePerHour() + w.consolidation()
+                            + (count >= alt.getInitialCount() ? w.start() : -w.stop());
                 }
                 if (cost < bestCost) {
                     bestCost = cost;
@@ -253,7 +267,7 @@ public class CellMoveFactory implements MoveIteratorFactory<PlacementSolution, R
             moved.put(u, best);
             if (best != null) {
                 CellAllocation b = best;
-                long[] l = load.computeIfAbsent(b, x -> new long[]{x.loadKbps(), x.chains(), x.count()});
+                long[] l = state.computeIfAbsent(b, x -> new long[]{x.loadKbps(), x.chains(), x.count()});
                 l[0] += u.getKbps();
                 l[1] += u.getChains();
                 long need = needed(b, l);
@@ -266,8 +280,12 @@ public class CellMoveFactory implements MoveIteratorFactory<PlacementSolution, R
             }
         }
         Map<CellAllocation, Integer> counts = new LinkedHashMap<>();
-        load.forEach((x, l) -> counts.put(x, (int) needed(x, l)));
+        state.forEach((x, l) -> counts.put(x, (int) l[2]));
         return new ReassignMove(counts, moved);
+    }
+
+    private double latencyBetween(CellAllocation a, CellAllocation b) {
+        return latency.ms(a.getSite().switchIndex(), b.getSite().switchIndex());
     }
 
     private ReassignMove shift(DemandAssignment u, Random random) {

@@ -62,6 +62,11 @@ public final class SolverPlanner implements Planner {
         return Placement.of(solved);
     }
 
+    private static TerminationConfig termination(SolverLimits limits) {
+        TerminationConfig t = new TerminationConfig().withSpentLimit(limits.spent()).withUnimprovedSpentLimit(limits.unimproved());
+        return limits.calculations() > 0 ? t.withScoreCalculationCountLimit(limits.calculations()) : t;
+    }
+
     /** The configuration: cheapest insertion, then local search within {@code limits}. */
     public static SolverConfig solverConfig(SolverLimits limits) {
         EntitySelectorConfig units = new EntitySelectorConfig(DemandAssignment.class);
@@ -85,9 +90,8 @@ public final class SolverPlanner implements Planner {
                 .withPhases(new CustomPhaseConfig().withCustomPhaseCommandList(List.of(new InsertionInitializer())),
                         new LocalSearchPhaseConfig()
                                 .withMoveSelectorConfig(moves)
-                                .withAcceptorConfig(new LocalSearchAcceptorConfig().withLateAcceptanceSize(200))
+                                .withAcceptorConfig(new LocalSearchAcceptorConfig().withLateAcceptanceSize(20))
                                 .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(1))
-                                .withTerminationConfig(new TerminationConfig()
-                                        .withSpentLimit(limits.spent()).withUnimprovedSpentLimit(limits.unimproved())));
+                                .withTerminationConfig(termination(limits)));
     }
 }
