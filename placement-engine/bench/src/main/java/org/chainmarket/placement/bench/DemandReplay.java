@@ -29,8 +29,11 @@ import java.util.Random;
  * ingress for 2–8 steps. 70 % of them enter at one of three hot-spot nodes, which move to other nodes every
  * {@value #HOT_SPOT_STEPS} steps; the rest anywhere. An order takes the nearest instance of its type in reach with
  * room, or is rejected. After each step, placement (when on) plans from what the step showed: the load each instance
- * carries, by ingress, and the Mbit/s rejected, by type and ingress; started instances serve from the next step;
- * chains on an instance that stops or moves are re-admitted on the others (make-before-break: the new ones first).
+ * carries, by ingress, and as new demand per type and ingress what the arrivals (mean of the last two steps) will hold
+ * after a mean holding time of {@value #MEAN_HOLD_STEPS} steps less what is carried now, and at least what was
+ * rejected; started instances serve from the next step. An instance that stops or moves drains: its chains are
+ * re-admitted on the others (make-before-break: a move's new instance first); one it cannot re-home stays on it, and
+ * it stops once empty, taking no new chains meanwhile ("chains kept draining" counts those that had to wait).
  * At the start every mode runs the same instances: one of each type per provider, at its first allowed site.
  */
 public final class DemandReplay {
@@ -39,13 +42,15 @@ public final class DemandReplay {
     static final double MAX_LATENCY_MS = 10;
     static final int HOT_SPOT_STEPS = 8;
     static final double STEP_HOURS = 0.25;
+    /** Mean steps an order holds its instance (2–8). */
+    static final double MEAN_HOLD_STEPS = 5;
 
     private DemandReplay() {
     }
 
     /** What one replay measured. */
-    public record Outcome(String mode, int orders, int served, double avgInstances, double instanceHours, int starts,
-                          int stops, int moves, int chainsMoved, int chainsDropped, long planMillis) {
+    public record Outcome(String mode, int orders, int reachable, int served, double avgInstances, double instanceHours, int starts,
+                          int stops, int moves, int chainsMoved, int chainsKeptDraining, long planMillis) {
         public double servedPercent() {
             return 100.0 * served / orders;
         }
@@ -55,15 +60,15 @@ public final class DemandReplay {
         boolean quick = List.of(args).contains("--quick");
         int steps = quick ? 24 : 48;
         System.out.println();
-        System.out.println("| topology  | placement | orders | served % | instances (avg) | instance-hours | starts | stops | moves | chains moved | chains dropped | plan ms (avg) |");
-        System.out.println("|-----------|-----------|--------|----------|-----------------|----------------|--------|-------|-------|--------------|----------------|---------------|");
+        System.out.println("| topology  | placement | orders | reachable % | served % | instances (avg) | instance-hours | starts | stops | moves | chains moved | chains kept draining | plan ms (avg) |");
+        System.out.println("|-----------|-----------|--------|-------------|----------|-----------------|----------------|--------|-------|-------|--------------|----------------------|---------------|");
         for (String name : List.of("Abilene", "Geant2012")) {
             Topology t = Topology.bundled(name);
             for (String mode : List.of("off", "greedy", "solver")) {
                 Outcome o = replay(t, name.equals("Abilene") ? 2 : 3, steps, mode, 42);
-                System.out.printf(Locale.ROOT, "| %-9s | %-9s | %6d | %8.1f | %15.1f | %14.1f | %6d | %5d | %5d | %12d | %14d | %13d |%n",
-                        name, mode, o.orders(), o.servedPercent(), o.avgInstances(), o.instanceHours(), o.starts(), o.stops(),
-                        o.moves(), o.chainsMoved(), o.chainsDropped(), o.planMillis() / Math.max(1, steps));
+                System.out.printf(Locale.ROOT, "| %-9s | %-9s | %6d | %11.1f | %8.1f | %15.1f | %14.1f | %6d | %5d | %5d | %12d | %20d | %13d |%n",
+                        name, mode, o.orders(), 100.0 * o.reachable() / o.orders(), o.servedPercent(), o.avgInstances(), o.instanceHours(), o.starts(), o.stops(),
+                        o.moves(), o.chainsMoved(), o.chainsKeptDraining(), o.planMillis() / Math.max(1, steps));
             }
         }
     }
@@ -74,6 +79,7 @@ public final class DemandReplay {
         final String siteId;
         final String switchId;
         final List<Order> orders = new ArrayList<>();
+        boolean draining;
 
         Instance(OfferId id, CatalogueEntry entry, String siteId, String switchId) {
             this.id = id;
@@ -87,7 +93,7 @@ public final class DemandReplay {
         }
 
         boolean fits(Order o) {
-            return load() + o.mbps <= entry.capacityMbps() && orders.size() < entry.maxChains();
+            return !draining && load() + o.mbps <= entry.capacityMbps() && orders.size() < entry.maxChains();
         }
     }
 
@@ -112,7 +118,8 @@ public final class DemandReplay {
         Planner planner = mode.equals("solver") ? new SolverPlanner() : mode.equals("greedy") ? new FirstFitPlanner() : null;
         PlacementEngine engine = PlacementEngine.defaults();
         List<String> hot = new ArrayList<>();
-        int orders = 0, served = 0, starts = 0, stops = 0, moves = 0, moved = 0, dropped = 0;
+        Map<String, Double> lastArrived = new HashMap<>();
+        int orders = 0, reachable = 0, served = 0, starts = 0, stops = 0, moves = 0, moved = 0, kept = 0;
         double instanceSteps = 0;
         long planMillis = 0;
         for (int step = 0; step < steps; step++) {
@@ -124,12 +131,18 @@ public final class DemandReplay {
             }
             int now = step;
             running.forEach(i -> i.orders.removeIf(o -> o.until() <= now));
+            running.removeIf(i -> i.draining && i.orders.isEmpty());
             Map<String, double[]> rejected = new LinkedHashMap<>();
+            Map<String, Double> arrived = new LinkedHashMap<>();
             for (int k = 0; k < ORDERS_PER_STEP; k++) {
                 String type = TYPES.get(r.nextInt(TYPES.size()));
                 String ingress = r.nextDouble() < 0.7 ? hot.get(r.nextInt(hot.size())) : nodes.get(r.nextInt(nodes.size()));
                 Order o = new Order(type, ingress, 20 + Math.floor(80 * r.nextDouble()), step + 2 + r.nextInt(7));
                 orders++;
+                if (reachable(o, m)) {
+                    reachable++;
+                }
+                arrived.merge(type + "|" + ingress, o.mbps(), Double::sum);
                 if (admit(o, running, m)) {
                     served++;
                 } else {
@@ -145,6 +158,9 @@ public final class DemandReplay {
             List<RunningInstance> inst = new ArrayList<>();
             List<Demand> demands = new ArrayList<>();
             for (Instance i : running) {
+                if (i.draining) {
+                    continue;
+                }
                 inst.add(new RunningInstance(i.id, i.entry.providerId(), i.siteId, i.entry.vnfType()));
                 Map<String, double[]> shares = new LinkedHashMap<>();
                 for (Order o : i.orders) {
@@ -154,15 +170,26 @@ public final class DemandReplay {
                 }
                 shares.forEach((sw, sh) -> demands.add(Demand.carried(i.entry.vnfType(), sw, sh[0], (int) sh[1], MAX_LATENCY_MS, i.id)));
             }
-            rejected.forEach((k, v) -> {
-                String[] tk = k.split("\\|");
-                demands.add(Demand.unmet(tk[0], tk[1], v[0], (int) v[1], MAX_LATENCY_MS));
-            });
+            // demand to place: what this step's arrivals will hold once they have piled up for a mean holding time,
+            // less what instances carry of it now (at least what was rejected)
+            Map<String, Double> carried = new HashMap<>();
+            running.forEach(i -> i.orders.forEach(o -> carried.merge(o.type() + "|" + o.ingress(), o.mbps(), Double::sum)));
+            Map<String, Double> forecast = new LinkedHashMap<>(arrived);
+            lastArrived.forEach((k, v) -> forecast.merge(k, v, (x, y) -> (x + y) / 2));
+            lastArrived = arrived;
+            for (Map.Entry<String, Double> f : forecast.entrySet()) {
+                double[] rej = rejected.getOrDefault(f.getKey(), new double[2]);
+                double extra = Math.max(rej[0], f.getValue() * MEAN_HOLD_STEPS - carried.getOrDefault(f.getKey(), 0.0));
+                if (extra > 0) {
+                    String[] tk = f.getKey().split("\\|");
+                    demands.add(Demand.unmet(tk[0], tk[1], extra, (int) rej[1], MAX_LATENCY_MS));
+                }
+            }
             PlacementProblem problem = new PlacementProblem(m.sites(), m.catalogue(), inst, demands, m.latency());
             PlacementEngine.Outcome out = engine.plan(problem, planner, "r" + step, PlacementPlan.Trigger.PERIODIC,
                     Instant.EPOCH, p -> PlacementPlan.Approval.AUTOMATIC);
             planMillis += out.planMillis();
-            List<Order> homeless = new ArrayList<>();
+            List<OfferId> retiring = new ArrayList<>();
             for (PlacementPlan.Decision d : out.plan().decisions()) {
                 CatalogueEntry e = entries.get(CatalogueEntry.key(d.providerId(), d.vnfType()));
                 switch (d.action()) {
@@ -172,25 +199,45 @@ public final class DemandReplay {
                     }
                     case MOVE -> {
                         running.add(new Instance(d.newOfferId(), e, d.siteId(), switchOf.get(d.siteId())));
-                        homeless.addAll(remove(running, d.offerId()));
+                        retiring.add(d.offerId());
                         moves++;
                     }
                     case STOP -> {
-                        homeless.addAll(remove(running, d.offerId()));
+                        retiring.add(d.offerId());
                         stops++;
                     }
                 }
             }
-            for (Order o : homeless) {
-                if (admit(o, running, m)) {
-                    moved++;
-                } else {
-                    dropped++;
+            // drain: each chain moves to another instance (make-before-break); an instance stops once it is empty,
+            // and one that still carries chains stays, taking no new ones, until they end
+            for (OfferId id : retiring) {
+                Instance old = running.stream().filter(i -> i.id.equals(id)).findFirst().orElse(null);
+                if (old == null) {
+                    continue;
+                }
+                old.draining = true;
+                for (var it = old.orders.iterator(); it.hasNext(); ) {
+                    Order o = it.next();
+                    if (admit(o, running, m)) {
+                        it.remove();
+                        moved++;
+                    } else {
+                        kept++;
+                    }
                 }
             }
+            running.removeIf(i -> i.draining && i.orders.isEmpty());
         }
-        return new Outcome(mode, orders, served, instanceSteps / steps, instanceSteps * STEP_HOURS, starts, stops, moves, moved,
-                dropped, planMillis);
+        return new Outcome(mode, orders, reachable, served, instanceSteps / steps, instanceSteps * STEP_HOURS, starts, stops, moves, moved,
+                kept, planMillis);
+    }
+
+    /** Whether some provider may run the order's type at a site within its bound: what any placement could serve at best. */
+    private static boolean reachable(Order o, Scenarios.Market m) {
+        Map<String, String> switchOf = new HashMap<>();
+        m.sites().forEach(s -> switchOf.put(s.siteId(), s.switchId()));
+        return m.catalogue().stream().filter(e -> e.vnfType().equals(o.type())).flatMap(e -> e.siteIds().stream())
+                .anyMatch(site -> m.latency().ms(o.ingress(), switchOf.get(site)) <= MAX_LATENCY_MS);
     }
 
     private static List<Order> remove(List<Instance> running, OfferId id) {

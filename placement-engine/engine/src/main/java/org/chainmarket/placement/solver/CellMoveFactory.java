@@ -182,8 +182,8 @@ public class CellMoveFactory implements MoveIteratorFactory<PlacementSolution, R
         if (pull.isEmpty()) {
             return null;
         }
-        pull.sort(Comparator.comparingLong((DemandAssignment u) -> u.getCell() == null ? Long.MIN_VALUE : u.latencyMicrosTo(c) - u.latencyMicros())
-                .thenComparingInt(u -> random.nextInt(1 << 20)));
+        Collections.shuffle(pull, random);
+        pull.sort(Comparator.comparingLong((DemandAssignment u) -> u.getCell() == null ? Long.MIN_VALUE : u.latencyMicrosTo(c) - u.latencyMicros()));
         Map<DemandAssignment, CellAllocation> moved = new LinkedHashMap<>();
         for (DemandAssignment u : pull) {
             if (u.getKbps() <= free && u.getChains() <= freeChains) {

@@ -18,7 +18,7 @@ public record SolverLimits(Duration spent, Duration unimproved, long calculation
         if (entities <= 300) {
             return new SolverLimits(Duration.ofMillis(800), Duration.ofMillis(250), 0);
         }
-        return new SolverLimits(Duration.ofMillis(1500), Duration.ofMillis(400), 0);
+        return new SolverLimits(Duration.ofMillis(1200), Duration.ofMillis(300), 0);
     }
 
     /** Stops after {@code count} score calculations only. */
