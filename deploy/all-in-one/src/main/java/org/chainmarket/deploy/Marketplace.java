@@ -1,7 +1,10 @@
 package org.chainmarket.deploy;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
+import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.scheduling.TaskExecutors;
 import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
@@ -16,6 +19,8 @@ import org.chainmarket.monitoring.service.MonitoringService;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URL;
 import java.nio.file.Path;
@@ -28,16 +33,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The running marketplace: Kafka (embedded KRaft broker unless {@code kafka.bootstrap.servers} is set),
  * PostgreSQL (embedded 17 unless {@code datasources.default.url} is set), the broker service, and one adapter
  * runner per provider domain (emulated for the demo, or any other {@link PathProvider}). The providers advertise over Kafka as real ones would;
- * {@link #start} returns once the broker has registered every demo offer. {@link #close} stops everything in
- * reverse order.
+ * {@link #start} returns once the broker has registered every demo offer. {@link #close} stops the services, then
+ * the data stores.
  */
 public final class Marketplace implements AutoCloseable {
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private static final Logger LOG = LoggerFactory.getLogger(Marketplace.class);
+    /** How long stopping waits for the API's requests in flight and the broker's running sweeps. */
+    private static final Duration GRACE = Duration.ofSeconds(10);
+    /** What runs on the data stores, closed first (the broker, monitoring-ingest, the adapter runners), in that order. */
+    private final List<AutoCloseable> services = new ArrayList<>();
+    /** The embedded data stores (PostgreSQL, Kafka), closed last, in that order. */
+    private final List<AutoCloseable> stores = new ArrayList<>();
     private final Map<ProviderId, PathProvider> providersById = new LinkedHashMap<>();
     private final Map<ProviderId, AdapterRunner> runners = new LinkedHashMap<>();
     private String bootstrapServers;
@@ -108,29 +124,29 @@ public final class Marketplace implements AutoCloseable {
         Optional<DataDirectory> data = Optional.ofNullable((String) config.remove(DATA_DIR)).map(Path::of).map(DataDirectory::new);
         bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
             EmbeddedKafka kafka = data.map(d -> EmbeddedKafka.start(d.kafka())).orElseGet(EmbeddedKafka::start);
-            resources.add(0, kafka);
+            stores.add(0, kafka);
             return kafka.bootstrapServers();
         });
         config.put("kafka.bootstrap.servers", bootstrapServers);
         if (setting("datasources.default.url").isEmpty()) {
             EmbeddedPostgres pg = data.map(d -> EmbeddedPostgres.start(d.postgres())).orElseGet(EmbeddedPostgres::start);
-            resources.add(0, pg);
+            stores.add(0, pg);
             config.put("datasources.default.url", pg.jdbcUrl());
             config.put("datasources.default.username", pg.username());
             config.put("datasources.default.password", pg.password());
         }
         TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
         broker = ApplicationContext.run(EmbeddedServer.class, config);
-        resources.add(0, broker.getApplicationContext());
+        services.add(this::stopBroker);
         if (telemetry != null) {
             monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers).withPolicy(policy));
-            resources.add(0, monitoring);
+            services.add(monitoring);
             monitoring.start();
         }
         for (ProviderSetup p : providers) {
             Duration interval = telemetry != null && p.provider() instanceof TelemetrySource ? telemetry : null;
             AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers(), Map.of(), interval);
-            resources.add(0, runner);
+            services.add(runner);
             runner.start();
             ProviderId id = p.provider().domain().providerId();
             providersById.put(id, p.provider());
@@ -222,13 +238,60 @@ public final class Marketplace implements AutoCloseable {
         return runners.get(provider);
     }
 
+    /**
+     * Stops in order, so that nothing runs on a store that is gone: the broker first (its API stops taking requests
+     * and answers those in flight, its sweeps finish and stop, then its Kafka consumers, outbox relay and
+     * substitution workers stop and its database pool closes), then monitoring-ingest and the adapter runners
+     * (which commit what they consumed), then PostgreSQL and Kafka. Data in a {@link #DATA_DIR} is kept.
+     */
     @Override
     public void close() {
+        closeAll(services);
+        closeAll(stores);
+    }
+
+    /**
+     * The API stops taking connections and answers the requests in flight (Netty's graceful shutdown), the
+     * scheduled sweeps finish their current run and are not run again, then the context closes (Kafka consumers,
+     * outbox relay, substitution workers, database pool). The executors that run the Kafka consumers never go idle,
+     * so the context-wide graceful shutdown would only wait out its timeout.
+     */
+    private void stopBroker() throws Exception {
+        ApplicationContext ctx = broker.getApplicationContext();
+        if (broker instanceof GracefulShutdownCapable server) {
+            await(server.shutdownGracefully().toCompletableFuture(), "the API's requests in flight");
+        }
+        ctx.findBean(ExecutorService.class, Qualifiers.byName(TaskExecutors.SCHEDULED)).ifPresent(sweeps -> {
+            sweeps.shutdown();
+            await(CompletableFuture.runAsync(() -> {
+                try {
+                    sweeps.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }), "the broker's running sweeps");
+        });
+        ctx.close();
+    }
+
+    private static void await(CompletableFuture<?> stopped, String what) {
+        try {
+            stopped.get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("{} did not finish within {} s; stopping anyway", what, GRACE.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("waiting for {} failed: {}", what, e.getCause().toString());
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
         for (AutoCloseable r : resources) {
             try {
                 r.close();
             } catch (Exception e) {
-                System.err.println("while stopping " + r.getClass().getSimpleName() + ": " + e);
+                LOG.error("while stopping {}", r.getClass().getSimpleName(), e);
             }
         }
         resources.clear();
