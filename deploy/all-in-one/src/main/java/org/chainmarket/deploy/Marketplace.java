@@ -53,7 +53,7 @@ public final class Marketplace implements AutoCloseable {
     /** What runs on the data stores, closed first (the broker, monitoring-ingest, the adapter runners), in that order. */
     private final List<AutoCloseable> services = new ArrayList<>();
     /** The embedded data stores (PostgreSQL, Kafka), closed last, in that order. */
-    private final List<AutoCloseable> stores = new ArrayList<>();
+    private final List<AutoCloseable> stores = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<ProviderId, PathProvider> providersById = new LinkedHashMap<>();
     private final Map<ProviderId, AdapterRunner> runners = new LinkedHashMap<>();
     private String bootstrapServers;
@@ -119,40 +119,111 @@ public final class Marketplace implements AutoCloseable {
     }
 
     private void boot(List<ProviderSetup> providers, Map<String, String> properties, ThresholdPolicy policy) {
+        Laps laps = new Laps();
         Map<String, Object> config = new HashMap<>(properties);
         Duration telemetry = Optional.ofNullable(properties.get(TELEMETRY_INTERVAL)).map(Marketplace::duration).orElse(null);
         Optional<DataDirectory> data = Optional.ofNullable((String) config.remove(DATA_DIR)).map(Path::of).map(DataDirectory::new);
-        bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
-            EmbeddedKafka kafka = data.map(d -> EmbeddedKafka.start(d.kafka())).orElseGet(EmbeddedKafka::start);
-            stores.add(0, kafka);
-            return kafka.bootstrapServers();
-        });
-        config.put("kafka.bootstrap.servers", bootstrapServers);
-        if (setting("datasources.default.url").isEmpty()) {
+        // PostgreSQL starts on its own thread while Kafka starts on this one: neither needs the other.
+        CompletableFuture<Optional<EmbeddedPostgres>> postgres = inBackground("postgres-start", () -> {
+            if (setting("datasources.default.url").isPresent()) {
+                return Optional.empty();
+            }
             EmbeddedPostgres pg = data.map(d -> EmbeddedPostgres.start(d.postgres())).orElseGet(EmbeddedPostgres::start);
             stores.add(0, pg);
+            return Optional.of(pg);
+        });
+        try {
+            bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
+                EmbeddedKafka kafka = data.map(d -> EmbeddedKafka.start(d.kafka())).orElseGet(EmbeddedKafka::start);
+                stores.add(kafka);
+                return kafka.bootstrapServers();
+            });
+            laps.lap("Kafka");
+            TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
+            laps.lap("topics");
+        } finally {
+            postgres.exceptionally(e -> Optional.empty()).join();
+        }
+        config.put("kafka.bootstrap.servers", bootstrapServers);
+        join(postgres).ifPresent(pg -> {
             config.put("datasources.default.url", pg.jdbcUrl());
             config.put("datasources.default.username", pg.username());
             config.put("datasources.default.password", pg.password());
-        }
-        TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
+        });
+        laps.lap("waiting for PostgreSQL (started beside Kafka)");
         broker = ApplicationContext.run(EmbeddedServer.class, config);
         services.add(this::stopBroker);
+        laps.lap("broker");
+        List<CompletableFuture<?>> starting = new ArrayList<>();
         if (telemetry != null) {
             monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers).withPolicy(policy));
             services.add(monitoring);
-            monitoring.start();
+            starting.add(inBackground("monitoring-start", () -> {
+                monitoring.start();
+                return null;
+            }));
         }
         for (ProviderSetup p : providers) {
             Duration interval = telemetry != null && p.provider() instanceof TelemetrySource ? telemetry : null;
             AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers(), Map.of(), interval);
             services.add(runner);
-            runner.start();
             ProviderId id = p.provider().domain().providerId();
             providersById.put(id, p.provider());
             runners.put(id, runner);
+            starting.add(inBackground("adapter-start-" + id.value(), () -> {
+                runner.start();
+                return null;
+            }));
         }
+        starting.forEach(f -> f.exceptionally(e -> null).join());
+        starting.forEach(Marketplace::join);
+        laps.lap("monitoring and adapters (together)");
         awaitRegistered(providers.stream().mapToInt(p -> p.offers().size()).sum(), Duration.ofSeconds(60));
+        laps.lap("offers registered");
+        LOG.info("marketplace started in {} ms: {}", laps.total(), laps);
+    }
+
+    /** Runs {@code task} on a new daemon thread named {@code name}. */
+    private static <T> CompletableFuture<T> inBackground(String name, java.util.function.Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The value of a finished start, or what made it fail, unwrapped. */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /** Milliseconds spent in each start-up step, for the log line that says where start-up time goes. */
+    private static final class Laps {
+        private final long start = System.nanoTime();
+        private long last = start;
+        private final StringBuilder text = new StringBuilder();
+
+        void lap(String step) {
+            long now = System.nanoTime();
+            text.append(text.isEmpty() ? "" : ", ").append(step).append(' ').append((now - last) / 1_000_000).append(" ms");
+            last = now;
+        }
+
+        long total() {
+            return (last - start) / 1_000_000;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
     }
 
     private void awaitRegistered(int offers, Duration timeout) {
@@ -287,7 +358,7 @@ public final class Marketplace implements AutoCloseable {
     }
 
     private static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable r : resources) {
+        for (AutoCloseable r : List.copyOf(resources)) {
             try {
                 r.close();
             } catch (Exception e) {
