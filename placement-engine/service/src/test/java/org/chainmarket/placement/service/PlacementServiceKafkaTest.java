@@ -17,6 +17,7 @@ import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.InstanceContext;
+import org.chainmarket.schemas.model.Metric;
 import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.PlacementPlan;
@@ -163,7 +164,7 @@ class PlacementServiceKafkaTest {
         send(EventType.DEMAND_REPORTED, "nat", demand("nat", List.of(new VnfDemand.Point("w1", 2, 200, 0, 0, 0, 10.0)),
                 List.of(new VnfDemand.InstanceLoad(natA, WEST, "west-1", List.of(new VnfDemand.Share("w1", 2, 200))))));
         send(EventType.INSTANCE_CONTEXT_UPDATED, natA.value(), new InstanceContext(natA, WEST, InstanceStatus.DOWN, 0, 0, 0, 0,
-                0, 0, 0, 0, T0, 0, List.of("heartbeat")));
+                0, 0, 0, 0, T0, 0, List.of(Metric.HEARTBEAT)));
         await().atMost(WAIT).until(() -> commandsFor(WEST).stream().anyMatch(c -> c.offerId().equals(natA)));
         PlacementPlan plan = planList().stream().filter(p -> p.decisions().stream().anyMatch(d -> d.offerId().equals(natA)))
                 .findFirst().orElseThrow();
