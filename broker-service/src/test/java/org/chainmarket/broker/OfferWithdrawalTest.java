@@ -60,7 +60,10 @@ class OfferWithdrawalTest implements TestPropertyProvider {
                     .getBody(List.class).orElseThrow();
             assertThat(subs).singleElement().satisfies(s -> {
                 assertThat(s.get("status")).isEqualTo("COMPLETED");
-                assertThat(((Map<String, Object>) s.get("trigger")).get("metric")).isEqualTo("withdrawn");
+                Map<String, Object> trigger = (Map<String, Object>) s.get("trigger");
+                assertThat(trigger.get("subjectId")).isEqualTo(firewall);
+                assertThat(trigger.get("metric")).as("a withdrawal is a trigger with no metric").isNull();
+                assertThat(trigger.get("fatal")).as("a withdrawn offer keeps no chain").isEqualTo(true);
             });
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(((Number) TwoDomains.exchange(http,
                     HttpRequest.GET("/api/v1/offers/" + firewall)).getBody(Map.class).orElseThrow().get("reservedChains")).intValue())

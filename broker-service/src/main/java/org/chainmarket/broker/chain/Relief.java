@@ -1,5 +1,6 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.Metric;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.selection.SelectionResult;
@@ -7,6 +8,7 @@ import org.chainmarket.selection.SelectionResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +19,7 @@ import java.util.Set;
  */
 final class Relief {
     /** Capacity metrics read as the share of the subject's capacity in use (CPU follows the traffic an instance carries). */
-    static final Set<String> SHARE_METRICS = Set.of("load", "cpu", "utilization");
+    static final Set<Metric> SHARE_METRICS = EnumSet.of(Metric.LOAD, Metric.CPU, Metric.UTILIZATION);
 
     private Relief() {
     }

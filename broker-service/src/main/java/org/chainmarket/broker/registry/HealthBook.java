@@ -1,5 +1,6 @@
 package org.chainmarket.broker.registry;
 
+import org.chainmarket.schemas.model.Metric;
 import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.inject.Singleton;
 import org.chainmarket.schemas.model.InstanceStatus;
@@ -9,6 +10,7 @@ import org.chainmarket.schemas.model.Substitution;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +27,7 @@ import java.util.Set;
 @Singleton
 public class HealthBook {
     /** Metrics that grow with the chains a subject carries: moving some of its chains brings them down. */
-    public static final Set<String> CAPACITY_METRICS = Set.of("load", "cpu", "processingDelayMs", "utilization");
+    public static final Set<Metric> CAPACITY_METRICS = EnumSet.of(Metric.LOAD, Metric.CPU, Metric.PROCESSING_DELAY, Metric.UTILIZATION);
     private final MarketReadModel market;
     private final Map<String, Subject> subjects = new HashMap<>();
 
