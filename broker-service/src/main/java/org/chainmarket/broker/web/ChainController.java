@@ -21,6 +21,8 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.chainmarket.broker.chain.ChainService;
 import org.chainmarket.broker.chain.ChainView;
+import org.chainmarket.broker.quote.QuoteService;
+import io.micronaut.core.annotation.Nullable;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.SchemaValidator;
 import org.chainmarket.schemas.model.ChainId;
@@ -42,9 +44,11 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ChainController {
     private final ChainService chains;
+    private final QuoteService quotes;
 
-    public ChainController(ChainService chains) {
+    public ChainController(ChainService chains, QuoteService quotes) {
         this.chains = chains;
+        this.quotes = quotes;
     }
 
     @Operation(summary = "Order a chain", description = "Selects, reserves and starts setting up the cheapest chain (price + latency weight) that meets the order; ACTIVE once every crossed domain has acknowledged. With quote (and point), the quoted chain is reserved as quoted, or the answer says what changed.")
@@ -54,8 +58,12 @@ public class ChainController {
     @ApiResponse(responseCode = "409", description = "The named quote can no longer be honoured (its capacity was taken or its prices changed)", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "422", description = "No chain meets the order (constraint, hopIndex, chainId of the stored REJECTED chain), or the named quote expired or does not match the order", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Post(consumes = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> order(@Body byte[] body) {
+    public HttpResponse<?> order(@Body byte[] body, @Nullable @QueryValue String quote, @QueryValue(defaultValue = "0") int point) {
         ChainOrder order = SchemaValidator.read(EventType.CHAIN_ORDER_SCHEMA, body, ChainOrder.class);
+        if (quote != null && !quote.isBlank()) {
+            ChainView quoted = quotes.order(order, quote.trim(), point);
+            return HttpResponse.created(quoted, URI.create("/api/v1/chains/" + quoted.chainId()));
+        }
         ChainService.Ordered ordered = chains.order(order);
         URI location = URI.create("/api/v1/chains/" + ordered.chain().chainId());
         if (ordered.rejection().isPresent()) {
