@@ -1,5 +1,6 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -202,11 +203,11 @@ public class ChainEntity {
      * A subject the chain was degraded on recovered: with nothing else of it degraded ({@code stillDegraded} false)
      * the chain is ACTIVE again and a proposal still waiting for approval is superseded.
      */
-    boolean recover(String kind, String subjectId, boolean stillDegraded, Instant now, Effects fx) {
+    boolean recover(SubjectKind kind, String subjectId, boolean stillDegraded, Instant now, Effects fx) {
         if (state != DEGRADED || stillDegraded) {
             return false;
         }
-        endSubstitution(Substitution.Status.SUPERSEDED, "The degraded " + kind.toLowerCase(Locale.ROOT) + " " + subjectId
+        endSubstitution(Substitution.Status.SUPERSEDED, "The degraded " + kind.name().toLowerCase(Locale.ROOT) + " " + subjectId
                 + " recovered before the substitution was applied.", now, fx);
         state = ACTIVE;
         reason = null;

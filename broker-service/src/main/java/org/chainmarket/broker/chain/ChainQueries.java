@@ -1,5 +1,6 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -54,7 +55,7 @@ public class ChainQueries {
 
     /** The ACTIVE chains that use an instance or cross a link. */
     @Transactional
-    public List<Affected> activeOn(String kind, String subjectId) {
+    public List<Affected> activeOn(SubjectKind kind, String subjectId) {
         List<Affected> out = new ArrayList<>();
         for (String id : chains.using(kind, subjectId)) {
             chains.read(id).filter(c -> c.state() == ChainState.ACTIVE).ifPresent(c -> out.add(Affected.of(c)));

@@ -1,5 +1,6 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import org.chainmarket.broker.outbox.Outbox;
@@ -143,7 +144,7 @@ public class ChainTransactions {
 
     /** Applies a recovery event once: DEGRADED chains on the subject that use nothing else degraded are ACTIVE again. */
     @Transactional
-    public void recover(String eventId, String kind, String subjectId, Predicate<ConcreteChain> stillDegraded) {
+    public void recover(String eventId, SubjectKind kind, String subjectId, Predicate<ConcreteChain> stillDegraded) {
         if (!processed.firstTime(DEGRADATION_CONSUMER, eventId)) {
             return;
         }

@@ -1,5 +1,6 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -45,8 +46,8 @@ class Chains {
     }
 
     /** Ids, in order, of the chains holding the instance (offer id) or whose path crosses the link ({@code NetLink.key}). */
-    List<String> using(String kind, String subjectId) {
-        if (Subjects.INSTANCE.equals(kind)) {
+    List<String> using(SubjectKind kind, String subjectId) {
+        if (kind == SubjectKind.INSTANCE) {
             @SuppressWarnings("unchecked")
             List<String> ids = em.createNativeQuery("SELECT DISTINCT chain_id FROM chain_reservation WHERE offer_id = ?1 ORDER BY chain_id")
                     .setParameter(1, subjectId).getResultList();

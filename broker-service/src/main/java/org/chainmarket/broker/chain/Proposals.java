@@ -1,5 +1,6 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.inject.Singleton;
 import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
@@ -67,7 +68,7 @@ class Proposals {
         refusal(s, now.hops(), health).ifPresent(why -> {
             throw new OperationConflictException(why);
         });
-        Substitution.Trigger operator = new Substitution.Trigger(Subjects.OPERATOR, id, null, null, null, null, false, Instant.now(), List.of());
+        Substitution.Trigger operator = new Substitution.Trigger(SubjectKind.OPERATOR, id, null, null, null, null, false, Instant.now(), List.of());
         try {
             tx.rollBack(s.chainId().value(), id, s.before(), operator, chains.timeout());
         } catch (CapacityTakenException e) {
@@ -75,7 +76,7 @@ class Proposals {
             throw new OperationConflictException("The old hops' capacity is taken by other chains now.");
         }
         return queries.substitutions(new ChainQueries.SubstitutionFilter(Optional.of(s.chainId().value()), Optional.empty(),
-                Optional.of(Subjects.OPERATOR), Optional.empty()), 1).get(0);
+                Optional.of(SubjectKind.OPERATOR.name()), Optional.empty()), 1).get(0);
     }
 
     /**
@@ -91,14 +92,14 @@ class Proposals {
         }
         for (int hop : s.changedHops()) {
             OfferId old = s.before().hops().get(hop).offerId();
-            MarketReadModel.Health h = health.health(Subjects.INSTANCE, old.value());
+            MarketReadModel.Health h = health.health(SubjectKind.INSTANCE, old.value());
             if (h != MarketReadModel.Health.OK) {
                 return Optional.of("Hop " + (hop + 1) + "'s old instance " + old + " is still " + (h == MarketReadModel.Health.OUT
                         ? "degraded (left out of selection)" : "degraded") + ".");
             }
         }
         for (String link : Effects.linkLoad(s.before(), 1).keySet()) {
-            if (health.health(Subjects.LINK, link) != MarketReadModel.Health.OK) {
+            if (health.health(SubjectKind.LINK, link) != MarketReadModel.Health.OK) {
                 return Optional.of("The old path of chain " + s.chainId() + " still crosses the degraded link " + link + ".");
             }
         }

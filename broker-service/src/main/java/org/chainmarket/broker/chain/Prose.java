@@ -1,5 +1,6 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.Substitution;
 
@@ -29,12 +30,12 @@ final class Prose {
 
     /** What degraded: "Instance x is down (heartbeat 5.000 over 3.000)". */
     static String trigger(Substitution.Trigger t) {
-        if (Subjects.OPERATOR.equals(t.kind())) {
+        if (t.kind() == SubjectKind.OPERATOR) {
             return "Operator request " + t.subjectId();
         }
-        String subject = (Subjects.INSTANCE.equals(t.kind()) ? "Instance " : Subjects.LINK.equals(t.kind()) ? "Link " : "") + t.subjectId();
-        if (t.metric() != null && t.value() == null) {
-            return subject + " " + t.metric();
+        String subject = (t.kind() == SubjectKind.INSTANCE ? "Instance " : t.kind() == SubjectKind.LINK ? "Link " : "") + t.subjectId();
+        if (t.metric() == null) {
+            return subject + " withdrawn by its provider";
         }
         return subject + (t.fatal() ? " is down" : " degraded") + (t.metric() == null ? ""
                 : String.format(Locale.ROOT, " (%s %.3f over %.3f)", t.metric(), t.value(), t.threshold()));

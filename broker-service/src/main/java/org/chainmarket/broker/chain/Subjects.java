@@ -1,23 +1,20 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.selection.network.NetLink;
 
 /** What a degradation can be about, and whether a chain uses it. */
 final class Subjects {
-    static final String INSTANCE = "INSTANCE";
-    static final String LINK = "LINK";
-    static final String OPERATOR = "OPERATOR";
-
     private Subjects() {
     }
 
     /** Whether the chain holds the instance (offer id) or crosses the link ({@code NetLink.key}). */
-    static boolean uses(ConcreteChain chain, String kind, String subjectId) {
+    static boolean uses(ConcreteChain chain, SubjectKind kind, String subjectId) {
         if (chain == null) {
             return false;
         }
-        return INSTANCE.equals(kind) ? chain.hops().stream().anyMatch(h -> h.offerId().value().equals(subjectId)) : crosses(chain, subjectId);
+        return kind == SubjectKind.INSTANCE ? chain.hops().stream().anyMatch(h -> h.offerId().value().equals(subjectId)) : crosses(chain, subjectId);
     }
 
     /** Whether the chain's path crosses the link {@code key} ("a|b"). */

@@ -75,7 +75,7 @@ public class SubstitutionEntity {
         s.chainId = chainId;
         s.buyerId = buyerId;
         s.policy = policy;
-        s.triggerKind = trigger.kind();
+        s.triggerKind = trigger.kind().name();
         s.triggerSubject = trigger.subjectId();
         s.triggerJson = Json.text(trigger);
         s.beforeJson = Json.text(before);

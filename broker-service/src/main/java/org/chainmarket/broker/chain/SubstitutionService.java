@@ -1,5 +1,7 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -103,7 +105,7 @@ public class SubstitutionService {
     @EventListener
     void withdrawn(Withdrawn w) {
         degraded(List.of(new Degraded(UUID.randomUUID().toString(), new Substitution.Trigger(w.kind(), w.subjectId(), w.providerId(),
-                Registry.WITHDRAWN, null, null, false, Instant.now(), List.of()), 0)));
+                null, null, null, true, Instant.now(), List.of()), 0)));
     }
 
     /** Moves the fewest chains off a hot subject that bring the load expected on it under its clear threshold. */
@@ -147,16 +149,16 @@ public class SubstitutionService {
      * Monitoring reported that a metric of a degraded instance or link is back within its threshold; once none of its
      * metrics is degraded any more, chains left DEGRADED on it become ACTIVE again.
      */
-    public void recovered(String eventId, String kind, String subjectId, String metric) {
-        if (health.cleared(kind, subjectId, metric)) {
+    public void recovered(String eventId, SubjectKind kind, String subjectId, Metric metric) {
+        if (health.cleared(kind, subjectId, metric.wireName())) {
             tx.recover(eventId, kind, subjectId, this::usesDegraded);
         }
     }
 
     /** Whether a chain uses an offer or crosses a link that still has a degraded metric. */
     private boolean usesDegraded(ConcreteChain chain) {
-        return chain.hops().stream().anyMatch(h -> health.hasDegradedMetric(Subjects.INSTANCE, h.offerId().value()))
-                || Effects.linkLoad(chain, 1).keySet().stream().anyMatch(l -> health.hasDegradedMetric(Subjects.LINK, l));
+        return chain.hops().stream().anyMatch(h -> health.hasDegradedMetric(SubjectKind.INSTANCE, h.offerId().value()))
+                || Effects.linkLoad(chain, 1).keySet().stream().anyMatch(l -> health.hasDegradedMetric(SubjectKind.LINK, l));
     }
 
     // ---- operators (the REST API's calls) ----

@@ -1,5 +1,6 @@
 package org.chainmarket.broker.registry;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
@@ -35,9 +36,9 @@ public class ContextListener {
             if (event.payload() instanceof InstanceContext c) {
                 OfferId offer = c.offerId();
                 market.setMeasuredLoad(offer, c.load());
-                health.reported("INSTANCE", offer.value(), c.status());
+                health.reported(SubjectKind.INSTANCE, offer.value(), c.status());
             } else if (event.payload() instanceof LinkContext l) {
-                health.reported("LINK", l.linkKey(), l.status());
+                health.reported(SubjectKind.LINK, l.linkKey(), l.status());
             }
         });
     }

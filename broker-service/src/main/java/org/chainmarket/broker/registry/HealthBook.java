@@ -1,5 +1,6 @@
 package org.chainmarket.broker.registry;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.inject.Singleton;
 import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.OfferId;
@@ -44,7 +45,7 @@ public class HealthBook {
     }
 
     /** Monitoring's context reports a subject's status. */
-    public synchronized void reported(String kind, String subjectId, InstanceStatus status) {
+    public synchronized void reported(SubjectKind kind, String subjectId, InstanceStatus status) {
         subject(kind, subjectId).reported = status;
         publish(kind, subjectId);
     }
@@ -52,20 +53,20 @@ public class HealthBook {
     /** A degradation event: its metric is degraded until cleared. */
     public synchronized Change degraded(Substitution.Trigger t) {
         Subject s = subject(t.kind(), t.subjectId());
-        s.degraded.put(metric(t.metric()), t);
+        s.degraded.put(metricKey(t), t);
         publish(t.kind(), t.subjectId());
         return new Change(health(s.degraded.values()), s.relieved);
     }
 
     /** Chains were moved off a hot subject: it is not relieved again until every metric of it is cleared. */
-    public synchronized void relieved(String kind, String subjectId) {
+    public synchronized void relieved(SubjectKind kind, String subjectId) {
         subject(kind, subjectId).relieved = true;
     }
 
     /** A metric of a subject is back within its threshold; true when none of its metrics is degraded any more. */
-    public synchronized boolean cleared(String kind, String subjectId, String metric) {
+    public synchronized boolean cleared(SubjectKind kind, String subjectId, String metric) {
         Subject s = subject(kind, subjectId);
-        s.degraded.remove(metric(metric));
+        s.degraded.remove(metric);
         if (s.degraded.isEmpty()) {
             s.relieved = false;
         }
@@ -74,13 +75,13 @@ public class HealthBook {
     }
 
     /** How selection treats the subject now: the worse of its context status and its degraded metrics. */
-    public synchronized MarketReadModel.Health health(String kind, String subjectId) {
+    public synchronized MarketReadModel.Health health(SubjectKind kind, String subjectId) {
         Subject s = subjects.get(key(kind, subjectId));
         return s == null ? MarketReadModel.Health.OK : combined(s);
     }
 
     /** Whether the subject has a degraded metric (what chains on it are degraded for). */
-    public synchronized boolean hasDegradedMetric(String kind, String subjectId) {
+    public synchronized boolean hasDegradedMetric(SubjectKind kind, String subjectId) {
         Subject s = subjects.get(key(kind, subjectId));
         return s != null && !s.degraded.isEmpty();
     }
@@ -97,7 +98,7 @@ public class HealthBook {
     }
 
     /** The trigger of a degraded subject's metric, if it is degraded. */
-    public synchronized Optional<Substitution.Trigger> trigger(String kind, String subjectId) {
+    public synchronized Optional<Substitution.Trigger> trigger(SubjectKind kind, String subjectId) {
         Subject s = subjects.get(key(kind, subjectId));
         return s == null ? Optional.empty() : s.degraded.values().stream().min(Comparator.comparing(t -> !t.fatal()));
     }
@@ -121,28 +122,29 @@ public class HealthBook {
         return fromStatus.compareTo(fromMetrics) >= 0 ? fromStatus : fromMetrics;
     }
 
-    private void publish(String kind, String subjectId) {
+    private void publish(SubjectKind kind, String subjectId) {
         Subject s = subjects.get(key(kind, subjectId));
         MarketReadModel.Health h = combined(s);
         if (h == MarketReadModel.Health.OK && s.reported == InstanceStatus.UP) {
             subjects.remove(key(kind, subjectId));
         }
-        if ("INSTANCE".equals(kind)) {
+        if (kind == SubjectKind.INSTANCE) {
             market.setOfferHealth(OfferId.of(subjectId), h);
-        } else if ("LINK".equals(kind)) {
+        } else if (kind == SubjectKind.LINK) {
             market.setLinkHealth(subjectId, h);
         }
     }
 
-    private Subject subject(String kind, String subjectId) {
+    private Subject subject(SubjectKind kind, String subjectId) {
         return subjects.computeIfAbsent(key(kind, subjectId), k -> new Subject());
     }
 
-    private static String key(String kind, String subjectId) {
+    private static String key(SubjectKind kind, String subjectId) {
         return kind + ":" + subjectId;
     }
 
-    private static String metric(String metric) {
-        return metric == null ? "" : metric;
+    /** A degradation's metric, or {@link Registry#WITHDRAWN} for a withdrawal (a trigger with no metric). */
+    private static String metricKey(Substitution.Trigger t) {
+        return t.metric() == null ? Registry.WITHDRAWN : t.metric().wireName();
     }
 }

@@ -1,5 +1,6 @@
 package org.chainmarket.broker.registry;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.inject.Singleton;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
@@ -137,8 +138,8 @@ public class MarketReadModel {
     }
 
     /** The load of an offer (kind INSTANCE) or a link (kind LINK, {@code NetLink.key}); empty when unknown. */
-    public synchronized Optional<Load> load(String kind, String subjectId) {
-        if ("INSTANCE".equals(kind)) {
+    public synchronized Optional<Load> load(SubjectKind kind, String subjectId) {
+        if (kind == SubjectKind.INSTANCE) {
             VnfOffer o = offers.get(OfferId.of(subjectId));
             return o == null ? Optional.empty() : Optional.of(new Load(o.capacityMbps(),
                     reserved.getOrDefault(o.offerId(), MarketSnapshot.Reservation.NONE).mbps(), measuredLoad.getOrDefault(o.offerId(), 0.0)));

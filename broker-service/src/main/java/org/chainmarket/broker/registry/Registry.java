@@ -1,5 +1,6 @@
 package org.chainmarket.broker.registry;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -93,7 +94,7 @@ public class Registry {
     public void advertised(String eventId, VnfOffer offer) {
         store.upsertOffer(eventId, offer, false).ifPresent(e -> {
             market.putOffer(offer, e.reservedMbps, e.reservedChains, e.version);
-            health.cleared("INSTANCE", offer.offerId().value(), WITHDRAWN);
+            health.cleared(SubjectKind.INSTANCE, offer.offerId().value(), WITHDRAWN);
         });
     }
 
@@ -101,17 +102,17 @@ public class Registry {
         Optional<OfferEntity> known = store.offer(offer.value());
         if (store.withdrawOffer(eventId, offer, false)) {
             market.removeOffer(offer);
-            known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn("INSTANCE", o.id, o.providerId)));
+            known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         }
     }
 
     /** A provider left: its offers and the links of its domain (inside it and to others) are drained. */
     private void drain(ProviderId provider, Optional<ProviderDomain> domain) {
         store.offers().stream().filter(o -> o.providerId.equals(provider.value()))
-                .forEach(o -> withdrawals.publishEvent(new Withdrawn("INSTANCE", o.id, o.providerId)));
+                .forEach(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         domain.ifPresent(d -> {
-            d.links().forEach(l -> withdrawals.publishEvent(new Withdrawn("LINK", NetLink.key(l.from(), l.to()), provider.value())));
-            d.borderLinks().forEach(b -> withdrawals.publishEvent(new Withdrawn("LINK", NetLink.key(b.localSwitch(), b.remoteSwitch()), provider.value())));
+            d.links().forEach(l -> withdrawals.publishEvent(new Withdrawn(SubjectKind.LINK, NetLink.key(l.from(), l.to()), provider.value())));
+            d.borderLinks().forEach(b -> withdrawals.publishEvent(new Withdrawn(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), provider.value())));
         });
     }
 
@@ -135,7 +136,7 @@ public class Registry {
     public OfferEntity register(VnfOffer offer) {
         OfferEntity stored = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
         market.putOffer(offer, stored.reservedMbps, stored.reservedChains, stored.version);
-        health.cleared("INSTANCE", offer.offerId().value(), WITHDRAWN);
+        health.cleared(SubjectKind.INSTANCE, offer.offerId().value(), WITHDRAWN);
         return stored;
     }
 
@@ -144,7 +145,7 @@ public class Registry {
         boolean changed = store.withdrawOffer(UUID.randomUUID().toString(), offer, true);
         if (changed) {
             market.removeOffer(offer);
-            known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn("INSTANCE", o.id, o.providerId)));
+            known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         }
         return changed;
     }

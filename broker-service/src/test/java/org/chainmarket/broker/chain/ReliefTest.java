@@ -3,6 +3,8 @@ package org.chainmarket.broker.chain;
 import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.MarketReadModel.Health;
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.Substitution;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +19,7 @@ class ReliefTest {
     private static final double RELIEVE_TO = 0.7;
 
     private static Substitution.Trigger trigger(String metric, double value, boolean fatal) {
-        return new Substitution.Trigger("INSTANCE", "east-fw-nyc", "east", metric, value, 0.85, fatal, Instant.now(), List.of());
+        return new Substitution.Trigger(SubjectKind.INSTANCE, "east-fw-nyc", "east", Metric.of(metric), value, 0.85, fatal, Instant.now(), List.of());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.Metric;
+
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
@@ -79,10 +82,10 @@ final class SagaFixtures {
     }
 
     static Substitution.Trigger down(String offer) {
-        return new Substitution.Trigger("INSTANCE", offer, "east", "heartbeat", 5.0, 3.0, true, T0.plusSeconds(1), List.of());
+        return new Substitution.Trigger(SubjectKind.INSTANCE, offer, "east", Metric.HEARTBEAT, 5.0, 3.0, true, T0.plusSeconds(1), List.of());
     }
 
     static Substitution.Trigger hot(String offer) {
-        return new Substitution.Trigger("INSTANCE", offer, "east", "load", 0.95, 0.85, false, T0.plusSeconds(1), List.of());
+        return new Substitution.Trigger(SubjectKind.INSTANCE, offer, "east", Metric.LOAD, 0.95, 0.85, false, T0.plusSeconds(1), List.of());
     }
 }

@@ -1,5 +1,7 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.schemas.model.ChainId;
@@ -115,12 +117,12 @@ class SubstitutionStepsTest {
                 "done", SagaFixtures.hot("e-dpi"), before, moved, List.of(1), T0, T0, T0, 10L, null, null, null);
         health.degraded(SagaFixtures.hot("e-dpi"));
         assertThat(Proposals.refusal(completed, moved.hops(), health)).hasValueSatisfying(why -> assertThat(why).contains("still degraded"));
-        health.cleared("INSTANCE", "e-dpi", "load");
+        health.cleared(SubjectKind.INSTANCE, "e-dpi", "load");
         assertThat(Proposals.refusal(completed, moved.hops(), health)).isEmpty();
-        health.reported("INSTANCE", "e-dpi", InstanceStatus.DOWN);
+        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.DOWN);
         assertThat(Proposals.refusal(completed, moved.hops(), health)).as("monitoring's context says down").isPresent();
-        health.reported("INSTANCE", "e-dpi", InstanceStatus.UP);
-        health.degraded(new Substitution.Trigger("LINK", "e1|w2", null, "loss", 0.1, 0.01, false, T0, List.of()));
+        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.UP);
+        health.degraded(new Substitution.Trigger(SubjectKind.LINK, "e1|w2", null, Metric.of("loss"), 0.1, 0.01, false, T0, List.of()));
         assertThat(Proposals.refusal(completed, moved.hops(), health)).hasValueSatisfying(why -> assertThat(why).contains("e1|w2"));
         assertThat(Proposals.refusal(completed, before.hops(), health)).as("the chain changed since")
                 .hasValueSatisfying(why -> assertThat(why).contains("changed since"));
@@ -131,15 +133,15 @@ class SubstitutionStepsTest {
         MarketReadModel market = new MarketReadModel();
         HealthBook health = new HealthBook(market);
         health.degraded(SagaFixtures.down("e-dpi"));
-        health.reported("INSTANCE", "e-dpi", InstanceStatus.UP);
-        assertThat(health.health("INSTANCE", "e-dpi")).as("context UP does not undo a fatal degradation").isEqualTo(MarketReadModel.Health.OUT);
+        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.UP);
+        assertThat(health.health(SubjectKind.INSTANCE, "e-dpi")).as("context UP does not undo a fatal degradation").isEqualTo(MarketReadModel.Health.OUT);
         assertThat(market.isOfferDegraded(OfferId.of("e-dpi"))).isTrue();
-        health.cleared("INSTANCE", "e-dpi", "heartbeat");
+        health.cleared(SubjectKind.INSTANCE, "e-dpi", "heartbeat");
         assertThat(market.isOfferDegraded(OfferId.of("e-dpi"))).isFalse();
-        health.reported("INSTANCE", "e-dpi", InstanceStatus.DOWN);
+        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.DOWN);
         health.degraded(SagaFixtures.hot("e-dpi"));
-        health.cleared("INSTANCE", "e-dpi", "load");
-        assertThat(health.health("INSTANCE", "e-dpi")).as("a cleared metric does not undo context DOWN").isEqualTo(MarketReadModel.Health.OUT);
+        health.cleared(SubjectKind.INSTANCE, "e-dpi", "load");
+        assertThat(health.health(SubjectKind.INSTANCE, "e-dpi")).as("a cleared metric does not undo context DOWN").isEqualTo(MarketReadModel.Health.OUT);
     }
 
     @Test

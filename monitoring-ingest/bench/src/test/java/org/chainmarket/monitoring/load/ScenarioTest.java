@@ -2,7 +2,7 @@ package org.chainmarket.monitoring.load;
 
 import org.chainmarket.monitoring.context.ContextEngine;
 import org.chainmarket.monitoring.context.ContextSink;
-import org.chainmarket.monitoring.policy.Metrics;
+import org.chainmarket.schemas.model.Metric;
 import org.chainmarket.monitoring.policy.ThresholdPolicy;
 import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.InstanceContext;
@@ -78,7 +78,7 @@ class ScenarioTest {
     void aFailedSiteDownsEachOfItsInstancesOnceAndTheyComeBack() {
         replay(Scenario.SITE_FAILURE);
         List<String> atSite = new SyntheticFleet(2, 20, 4, 5, 3).instancesAt(0, 0).stream()
-                .map(OfferId::value).map(id -> id + " " + Metrics.HEARTBEAT).toList();
+                .map(OfferId::value).map(id -> id + " " + Metric.HEARTBEAT).toList();
         assertThat(atSite).hasSize(5);
         assertThat(detected).containsExactlyInAnyOrderElementsOf(atSite);
         assertThat(cleared).containsExactlyInAnyOrderElementsOf(atSite);

@@ -141,7 +141,7 @@ public final class IngestBenchmark implements Callable<Integer> {
             double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
             System.out.printf("batch %d: pre-filled %,d samples in %,d records in %.2f s%n", batchSize, total, records.size(), fillSeconds);
             MonitoringService.Config config = MonitoringService.Config.defaults(kafka.bootstrapServers())
-                    .withGroupId("bench-" + UUID.randomUUID());
+                    .withGroupId("bench-" + UUID.randomUUID()).withMaxRecordAge(null);
             try (MonitoringService service = new MonitoringService(config)) {
                 service.start();
                 long first = 0;
