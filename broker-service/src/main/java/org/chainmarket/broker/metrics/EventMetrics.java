@@ -78,7 +78,7 @@ public class EventMetrics {
             }
             case SUBSTITUTION_PROPOSED, HOP_SUBSTITUTED, SUBSTITUTION_FAILED -> {
                 Substitution s = event.payload(Substitution.class);
-                String trigger = s.trigger() == null ? "UNKNOWN" : s.trigger().kind();
+                String trigger = s.trigger() == null || s.trigger().kind() == null ? "UNKNOWN" : s.trigger().kind().name();
                 Duration took = type == EventType.HOP_SUBSTITUTED && s.triggerToActiveMs() != null
                         ? Duration.ofMillis(s.triggerToActiveMs()) : null;
                 metrics.substitution(trigger, s.status().name(), took);
