@@ -127,7 +127,47 @@ public final class LayeredParetoSelector implements ChainSelector {
         return out;
     }
 
+    /**
+     * The Pareto front of feasible chains on price against end-to-end latency, cheapest first, at most
+     * {@code maxPoints} points: the cheapest feasible chain, then the cheapest that is strictly faster than the one
+     * before, and so on (each point exact, within the label budget). When no chain is feasible, the one rejection
+     * naming the constraint and hop. Nothing is reserved.
+     */
+    public List<SelectionResult> front(MarketSnapshot market, ChainOrder order, int maxPoints) {
+        HopCandidates candidates = HopCandidates.of(market, ChainRequest.of("quote", order), steering);
+        if (candidates.rejection().isPresent()) {
+            return List.of(candidates.rejection().get());
+        }
+        List<SelectionResult> points = new ArrayList<>();
+        double latencyBound = order.maxLatencyMs();
+        // price first, latency only to break ties between equally priced chains
+        ChainSearch.Costs cheapestThenFastest = new ChainSearch.Costs(1, 1e-6, 0);
+        while (points.size() < maxPoints) {
+            Answer a = search(market, order, candidates.fitting(), cheapestThenFastest, latencyBound);
+            if (!(a.result() instanceof SelectionResult.Selected s)) {
+                if (points.isEmpty()) {
+                    points.add(a.result());
+                }
+                break;
+            }
+            points.add(s);
+            latencyBound = s.chain().latencyMs() - FRONT_STEP_MS;
+            if (latencyBound <= 0) {
+                break;
+            }
+        }
+        return points;
+    }
+
+    /** Points of {@link #front} differ in latency by at least this much. */
+    static final double FRONT_STEP_MS = 0.01;
+
     private Answer search(MarketSnapshot market, ChainOrder order, List<List<OfferState>> fitting) {
+        return search(market, order, fitting, new ChainSearch.Costs(1, objective.latencyWeight(), 0), order.maxLatencyMs());
+    }
+
+    private Answer search(MarketSnapshot market, ChainOrder order, List<List<OfferState>> fitting, ChainSearch.Costs costs,
+                          double maxLatency) {
         MultiDomainNetwork network = market.network();
         PathTable.Paths paths = new PathTable(network, market.linkUsageMbps(), kPaths).forBandwidth(order.bandwidthMbps());
         List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
@@ -142,8 +182,7 @@ public final class LayeredParetoSelector implements ChainSelector {
         int ingress = network.switchIndex(order.ingress());
         int egress = network.switchIndex(order.egress());
         ChainSearch search = new ChainSearch(paths, ingress, egress, layers, free, order.bandwidthMbps(), labelBudget);
-        ChainSearch.Costs costs = new ChainSearch.Costs(1, objective.latencyWeight(), 0);
-        ChainSearch.Outcome best = search.best(costs, order.maxLatencyMs(), order.maxPricePerHour());
+        ChainSearch.Outcome best = search.best(costs, maxLatency, order.maxPricePerHour());
         if (best.found() != null) {
             ChainSearch.Found f = best.found();
             List<OfferState> offers = new ArrayList<>();

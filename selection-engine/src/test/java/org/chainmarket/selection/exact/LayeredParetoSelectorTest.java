@@ -69,6 +69,42 @@ class LayeredParetoSelectorTest {
         assertThat(rerouted).as("runs where an alternative path is needed").isGreaterThan(5);
     }
 
+    @Test
+    void frontIsEveryChainNoOtherBeatsOnBothPriceAndLatencyCheapestFirst() {
+        Random rnd = new Random(23);
+        int multiPoint = 0;
+        for (int run = 0; run < 80; run++) {
+            MarketSnapshot market = randomMarket(rnd);
+            String in = "s" + rnd.nextInt(7);
+            String out = "s" + rnd.nextInt(7);
+            ChainOrder order = new ChainOrder("b", List.of("fw", "nat"), in, out, 100, 8 + 20 * rnd.nextDouble(), 2 + 4 * rnd.nextDouble(),
+                    List.of(), List.of());
+            List<double[]> all = feasible(market, order);
+            List<SelectionResult> front = new LayeredParetoSelector(Objective.DEFAULT, Steering.NO_PROXIES, K).front(market, order, 100);
+            if (all.isEmpty()) {
+                assertThat(front).as("run " + run).singleElement().isInstanceOf(SelectionResult.Rejected.class);
+                continue;
+            }
+            // the true front by brute force: price ascending, each strictly faster than the one before
+            List<double[]> expected = new ArrayList<>();
+            all.stream().sorted(java.util.Comparator.<double[]>comparingDouble(p -> p[1]).thenComparingDouble(p -> p[0])).forEach(p -> {
+                if (expected.isEmpty() || p[0] < expected.get(expected.size() - 1)[0] - LayeredParetoSelector.FRONT_STEP_MS) {
+                    expected.add(p);
+                }
+            });
+            assertThat(front).as("run " + run).hasSameSizeAs(expected);
+            for (int i = 0; i < front.size(); i++) {
+                SelectionResult.Selected s = (SelectionResult.Selected) front.get(i);
+                assertThat(s.chain().pricePerHour()).as("run " + run + " point " + i).isCloseTo(expected.get(i)[1], within(1e-9));
+                assertThat(s.chain().latencyMs()).as("run " + run + " point " + i).isCloseTo(expected.get(i)[0], within(1e-9));
+            }
+            if (front.size() > 1) {
+                multiPoint++;
+            }
+        }
+        assertThat(multiPoint).as("runs with a trade-off between price and latency").isGreaterThan(5);
+    }
+
     /** Seven switches on a ring with random chords; links hold 1-3 crossings of 100 Mbit/s; 2 firewalls and 2 nats. */
     private static MarketSnapshot randomMarket(Random rnd) {
         int n = 7;
@@ -114,12 +150,25 @@ class LayeredParetoSelectorTest {
             layers.add(market.offers().stream().filter(o -> o.offer().vnfType().equals(type)).toList());
         }
         double[] best = {Double.POSITIVE_INFINITY};
-        offers(market, order, paths, layers, new ArrayList<>(), best);
+        offers(market, order, paths, layers, new ArrayList<>(), best, new ArrayList<>());
         return best[0];
     }
 
+    /** Every feasible chain's (latency, price), by brute force. */
+    private static List<double[]> feasible(MarketSnapshot market, ChainOrder order) {
+        PathFinder paths = market.network().pathFinder(order.bandwidthMbps(), market.linkUsageMbps());
+        List<List<OfferState>> layers = new ArrayList<>();
+        for (String type : order.vnfTypes()) {
+            layers.add(market.offers().stream().filter(o -> o.offer().vnfType().equals(type)).toList());
+        }
+        List<double[]> all = new ArrayList<>();
+        offers(market, order, paths, layers, new ArrayList<>(), new double[]{Double.POSITIVE_INFINITY}, all);
+        return all;
+    }
+
     private static void offers(MarketSnapshot market, ChainOrder order, PathFinder paths,
-                               List<List<OfferState>> layers, List<OfferState> chosen, double[] best) {
+                               List<List<OfferState>> layers, List<OfferState> chosen, double[] best,
+                               List<double[]> all) {
         if (chosen.size() == layers.size()) {
             List<String> stops = new ArrayList<>();
             stops.add(order.ingress());
@@ -131,23 +180,24 @@ class LayeredParetoSelectorTest {
             }
             double processing = chosen.stream().mapToDouble(OfferState::processingLatencyMs).sum();
             double price = chosen.stream().mapToDouble(o -> o.offer().priceFor(order.bandwidthMbps())).sum();
-            routes(market, order, legs, 0, processing, new HashMap<>(), price, best);
+            routes(market, order, legs, 0, processing, new HashMap<>(), price, best, all);
             return;
         }
         for (OfferState o : layers.get(chosen.size())) {
             if (chosen.stream().noneMatch(c -> c.offer().offerId().equals(o.offer().offerId()))) {
                 chosen.add(o);
-                offers(market, order, paths, layers, chosen, best);
+                offers(market, order, paths, layers, chosen, best, all);
                 chosen.remove(chosen.size() - 1);
             }
         }
     }
 
     private static void routes(MarketSnapshot market, ChainOrder order, List<List<GraphPath<String, NetLink>>> legs, int i,
-                               double latency, Map<String, Double> use, double price, double[] best) {
+                               double latency, Map<String, Double> use, double price, double[] best, List<double[]> all) {
         if (i == legs.size()) {
             if (latency <= order.maxLatencyMs() && price <= order.maxPricePerHour()) {
                 best[0] = Math.min(best[0], Objective.DEFAULT.of(latency, price));
+                all.add(new double[]{latency, price});
             }
             return;
         }
@@ -159,7 +209,7 @@ class LayeredParetoSelectorTest {
                 fits &= u <= l.bandwidthMbps() - market.linkUsageMbps().getOrDefault(l.key(), 0.0) + 1e-9;
             }
             if (fits) {
-                routes(market, order, legs, i + 1, latency + p.getWeight(), more, price, best);
+                routes(market, order, legs, i + 1, latency + p.getWeight(), more, price, best, all);
             }
         }
     }

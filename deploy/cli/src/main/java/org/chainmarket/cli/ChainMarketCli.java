@@ -1,0 +1,358 @@
+package org.chainmarket.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code chainmarket}: the marketplace's REST API from a shell. Buyers quote, order, list, show and end chains;
+ * providers advertise a domain from a file, list and withdraw offers; operators list, approve, roll back and
+ * acknowledge substitutions. Tables by default, the API's JSON with {@code --json}; an error exits 1 with the
+ * problem's detail on stderr.
+ */
+@Command(name = "chainmarket", mixinStandardHelpOptions = true, version = "chainmarket 0.1",
+        description = "Command-line client of the ChainMarket broker's REST API.",
+        subcommands = {ChainMarketCli.Login.class, ChainMarketCli.Quote.class, ChainMarketCli.Order.class, ChainMarketCli.ListChains.class,
+                ChainMarketCli.Show.class, ChainMarketCli.End.class, ChainMarketCli.Advertise.class, ChainMarketCli.Offers.class,
+                ChainMarketCli.Withdraw.class, ChainMarketCli.Substitutions.class, ChainMarketCli.Approve.class,
+                ChainMarketCli.Rollback.class, ChainMarketCli.Acknowledge.class})
+public final class ChainMarketCli {
+    /** Where {@code login} keeps the token: in the user's home, never in a project directory. */
+    static final String TOKEN_FILE = ".config/chainmarket/token";
+
+    @Option(names = "--url", defaultValue = "${env:CHAINMARKET_URL:-http://localhost:8080}", description = "Broker URL (env CHAINMARKET_URL; default ${DEFAULT-VALUE})")
+    String url;
+
+    @Option(names = "--token", defaultValue = "${env:CHAINMARKET_TOKEN}", description = "Bearer token (env CHAINMARKET_TOKEN; else the one stored by 'login')")
+    String token;
+
+    @Option(names = "--json", description = "Print the API's JSON instead of a table")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs one command; returns the exit code (0 done, 1 the API refused, 2 bad usage). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new ChainMarketCli());
+        cli.setOut(out).setErr(err);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(e instanceof Api.Problem || e instanceof IllegalArgumentException ? e.getMessage() : e.toString());
+            cmd.getErr().flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    Api api() {
+        String t = token;
+        if (t == null || t.isBlank()) {
+            Path stored = Path.of(System.getProperty("user.home"), TOKEN_FILE);
+            try {
+                t = Files.exists(stored) ? Files.readString(stored).trim() : null;
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + stored + ": " + e.getMessage());
+            }
+        }
+        return new Api(url, t);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** Prints {@code node} as JSON, or as the table. */
+    void print(JsonNode node, Table table) {
+        if (json || table == null) {
+            try {
+                out().println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            out().flush();
+            return;
+        }
+        table.print(out(), node.isArray() ? node : List.of(node));
+    }
+
+    static String texts(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return String.join(",", out);
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    static Table chains() {
+        return new Table().col("CHAIN", "chainId").col("STATE", "state").col("BUYER", "buyerId")
+                .col("HOPS", n -> String.join(" > ", n.path("hops").findValuesAsText("offerId")))
+                .col("LATENCY_MS", "predictedLatencyMs").col("EUR/H", "pricePerHour").col("REASON", "reason");
+    }
+
+    static Table substitutions() {
+        return new Table().col("SUBSTITUTION", "substitutionId").col("CHAIN", "chainId").col("STATUS", "status")
+                .col("TRIGGER", n -> n.path("trigger").path("kind").asText() + " " + n.path("trigger").path("subjectId").asText())
+                .col("CHANGED_HOPS", n -> n.path("changedHops").toString()).col("OUTCOME", "outcome");
+    }
+
+    /** The order's flags, shared by quote and order. */
+    static class OrderOptions {
+        @Option(names = "--file", description = "The order as JSON (chain-order schema); the flags below are then ignored")
+        Path file;
+        @Option(names = "--buyer", description = "Buyer id") String buyer;
+        @Option(names = "--vnf", split = ",", description = "VNF types in order, e.g. firewall,dpi,nat") List<String> vnfs;
+        @Option(names = "--from", description = "Ingress switch") String from;
+        @Option(names = "--to", description = "Egress switch") String to;
+        @Option(names = "--mbps", description = "Bandwidth (Mbit/s)") Double mbps;
+        @Option(names = "--max-latency", description = "End-to-end latency bound (ms)") Double maxLatency;
+        @Option(names = "--max-price", description = "Budget (EUR/h)") Double maxPrice;
+
+        String body() {
+            if (file != null) {
+                return read(file);
+            }
+            ObjectNode o = Api.JSON.createObjectNode();
+            o.put("buyerId", buyer);
+            o.set("vnfTypes", Api.JSON.valueToTree(vnfs == null ? List.of() : vnfs));
+            o.put("ingress", from);
+            o.put("egress", to);
+            o.put("bandwidthMbps", mbps);
+            o.put("maxLatencyMs", maxLatency);
+            o.put("maxPricePerHour", maxPrice);
+            return o.toString();
+        }
+    }
+
+    @Command(name = "login", description = "Store a token for later commands (in ~/" + TOKEN_FILE + ", readable only by you)")
+    static class Login implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Option(names = "--token", required = true, description = "The bearer token the marketplace issued") String token;
+
+        @Override
+        public Integer call() throws IOException {
+            Path file = Path.of(System.getProperty("user.home"), TOKEN_FILE);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, token.trim() + "\n");
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the file keeps the default permissions of the user's home
+            }
+            cli.out().println("token stored in " + file);
+            cli.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "quote", description = "Price/latency trade-offs of an order (nothing reserved)")
+    static class Quote implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @CommandLine.Mixin OrderOptions order;
+
+        @Override
+        public Integer call() {
+            JsonNode q = cli.api().post("/api/v1/quotes", order.body());
+            if (!cli.json) {
+                cli.out().println("quote " + q.path("quoteId").asText() + " valid until " + q.path("expiresAt").asText()
+                        + "; recommended point " + q.path("recommended").asInt());
+            }
+            cli.print(cli.json ? q : q.path("points"), new Table().col("POINT", "point").col("EUR/H", "pricePerHour")
+                    .col("LATENCY_MS", "predictedLatencyMs").col("PROVIDERS", n -> texts(n.path("providers")))
+                    .col("HOPS", n -> String.join(" > ", n.path("hops").findValuesAsText("offerId"))).col("WHY", "why"));
+            return 0;
+        }
+    }
+
+    @Command(name = "order", description = "Buy a chain (optionally a quoted point)")
+    static class Order implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @CommandLine.Mixin OrderOptions order;
+        @Option(names = "--quote", description = "Quote id to honour") String quote;
+        @Option(names = "--point", defaultValue = "0", description = "Point of the quote (default ${DEFAULT-VALUE})") int point;
+
+        @Override
+        public Integer call() {
+            String path = quote == null ? "/api/v1/chains" : "/api/v1/chains?quote=" + enc(quote) + "&point=" + point;
+            cli.print(cli.api().post(path, order.body()), chains());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "Chains, newest first")
+    static class ListChains implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Option(names = "--state", description = "Only chains in this state") String state;
+        @Option(names = "--limit", defaultValue = "100") int limit;
+
+        @Override
+        public Integer call() {
+            cli.print(cli.api().get("/api/v1/chains?limit=" + limit + (state == null ? "" : "&state=" + enc(state))), chains());
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "One chain")
+    static class Show implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Parameters(paramLabel = "CHAIN") String id;
+
+        @Override
+        public Integer call() {
+            cli.print(cli.api().get("/api/v1/chains/" + enc(id)), chains());
+            return 0;
+        }
+    }
+
+    @Command(name = "end", description = "End a chain (tear it down)")
+    static class End implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Parameters(paramLabel = "CHAIN") String id;
+
+        @Override
+        public Integer call() {
+            cli.print(cli.api().delete("/api/v1/chains/" + enc(id)), chains());
+            return 0;
+        }
+    }
+
+    @Command(name = "advertise", description = "Advertise a provider domain from a JSON file")
+    static class Advertise implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Parameters(paramLabel = "DOMAIN.json") Path file;
+
+        @Override
+        public Integer call() {
+            cli.print(cli.api().post("/api/v1/providers", read(file)), new Table().col("PROVIDER", "providerId").col("NAME", "name")
+                    .col("SWITCHES", n -> String.valueOf(n.path("switches").size())).col("SITES", n -> String.valueOf(n.path("sites").size())));
+            return 0;
+        }
+    }
+
+    @Command(name = "offers", description = "Offers with the capacity chains hold")
+    static class Offers implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Option(names = "--provider", description = "Only this provider's offers") String provider;
+
+        @Override
+        public Integer call() {
+            JsonNode all = cli.api().get("/api/v1/offers");
+            com.fasterxml.jackson.databind.node.ArrayNode shown = Api.JSON.createArrayNode();
+            all.forEach(o -> {
+                if (provider == null || provider.equals(o.path("offer").path("providerId").asText())) {
+                    shown.add(o);
+                }
+            });
+            cli.print(shown, new Table().col("OFFER", "offer/offerId").col("PROVIDER", "offer/providerId").col("TYPE", "offer/vnfType")
+                    .col("SITE", "offer/siteId").col("CAPACITY_MBPS", "offer/capacityMbps").col("RESERVED_MBPS", "reservedMbps")
+                    .col("CHAINS", "reservedChains").col("EUR/H", "offer/pricePerHour").col("WITHDRAWN", "withdrawn"));
+            return 0;
+        }
+    }
+
+    @Command(name = "withdraw", description = "Withdraw an offer")
+    static class Withdraw implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Parameters(paramLabel = "OFFER") String id;
+
+        @Override
+        public Integer call() {
+            cli.api().delete("/api/v1/offers/" + enc(id));
+            cli.out().println("withdrawn " + id);
+            cli.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "substitutions", description = "Substitutions, newest first")
+    static class Substitutions implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Option(names = "--chain") String chain;
+        @Option(names = "--provider") String provider;
+        @Option(names = "--status") String status;
+
+        @Override
+        public Integer call() {
+            StringBuilder q = new StringBuilder("/api/v1/substitutions?limit=100");
+            if (chain != null) {
+                q.append("&chain=").append(enc(chain));
+            }
+            if (provider != null) {
+                q.append("&provider=").append(enc(provider));
+            }
+            if (status != null) {
+                q.append("&status=").append(enc(status));
+            }
+            cli.print(cli.api().get(q.toString()), substitutions());
+            return 0;
+        }
+    }
+
+    @Command(name = "approve", description = "Apply a PROPOSED substitution")
+    static class Approve implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Parameters(paramLabel = "SUBSTITUTION") String id;
+
+        @Override
+        public Integer call() {
+            cli.print(cli.api().post("/api/v1/substitutions/" + enc(id) + "/approve", null), substitutions());
+            return 0;
+        }
+    }
+
+    @Command(name = "rollback", description = "Move a chain back to the hops before a COMPLETED substitution")
+    static class Rollback implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Parameters(paramLabel = "SUBSTITUTION") String id;
+
+        @Override
+        public Integer call() {
+            cli.print(cli.api().post("/api/v1/substitutions/" + enc(id) + "/rollback", null), substitutions());
+            return 0;
+        }
+    }
+
+    @Command(name = "acknowledge", description = "Record an operator's acknowledgement of a substitution")
+    static class Acknowledge implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Parameters(paramLabel = "SUBSTITUTION") String id;
+        @Option(names = "--operator", description = "Operator name (default: the token's identity, where the broker has one)") String operator;
+
+        @Override
+        public Integer call() {
+            ObjectNode body = Api.JSON.createObjectNode();
+            if (operator != null) {
+                body.put("operator", operator);
+            }
+            cli.print(cli.api().post("/api/v1/substitutions/" + enc(id) + "/acknowledge", body.toString()), substitutions());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The command-line client of the marketplace's REST API. */
+package org.chainmarket.cli;

@@ -1,0 +1,132 @@
+package org.chainmarket.cli;
+
+import org.chainmarket.deploy.Marketplace;
+import org.chainmarket.deploy.demo.DemoMarket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The client's commands against a running marketplace (embedded Kafka and PostgreSQL, emulated Abilene domains). */
+class ChainMarketCliTest {
+    static Marketplace market;
+
+    @BeforeAll
+    static void start() {
+        market = Marketplace.start(DemoMarket.abilene(), Map.of("micronaut.server.port", "-1", "chainmarket.delivery-timeout", "5s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        market.close();
+    }
+
+    /** Exit code, stdout and stderr of one command. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("--url", market.url().toString()));
+        all.addAll(List.of(args));
+        int code = ChainMarketCli.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static final String[] ORDER = {"--buyer", "cli-buyer", "--vnf", "firewall,dpi", "--from", "seattle", "--to", "new-york",
+            "--mbps", "50", "--max-latency", "80", "--max-price", "40"};
+
+    /** {@code before} (global options and the command), the order's flags, then {@code more}. */
+    static String[] with(List<String> before, String... more) {
+        List<String> a = new ArrayList<>(before);
+        a.addAll(List.of(ORDER));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void buyerQuotesOrdersShowsListsAndEndsAChain() throws Exception {
+        Run quote = cli(with(List.of("quote")));
+        assertThat(quote.code()).as(quote.err()).isZero();
+        assertThat(quote.out()).contains("POINT", "EUR/H", "LATENCY_MS", "recommended");
+
+        Run quoteJson = cli(with(List.of("--json", "quote")));
+        var q = Api.JSON.readTree(quoteJson.out());
+        String quoteId = q.get("quoteId").asText();
+        String point = q.get("recommended").asText();
+        var best = q.get("points").get(q.get("recommended").asInt());
+
+        Run ordered = cli(with(List.of("--json", "order"), "--quote", quoteId, "--point", point));
+        assertThat(ordered.code()).as(ordered.err()).isZero();
+        var chain = Api.JSON.readTree(ordered.out());
+        String id = chain.get("chainId").asText();
+        assertThat(chain.get("pricePerHour").asDouble()).isEqualTo(best.get("pricePerHour").asDouble());
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cli("show", id).out()).contains("ACTIVE"));
+        Run show = cli("show", id);
+        assertThat(show.out()).contains("CHAIN", "STATE", id, best.get("hops").get(0).get("offerId").asText());
+        assertThat(cli("list", "--state", "ACTIVE").out()).contains(id);
+
+        Run end = cli("end", id);
+        assertThat(end.code()).isZero();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cli("show", id).out()).contains("TERMINATED"));
+    }
+
+    @Test
+    void anErrorExitsNonZeroWithTheProblemsDetail() {
+        Run unknown = cli("show", "no-such-chain");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).contains("404").contains("There is no chain with id 'no-such-chain'");
+
+        Run impossible = cli("order", "--buyer", "cli-buyer", "--vnf", "firewall", "--from", "seattle", "--to", "new-york",
+                "--mbps", "50", "--max-latency", "0.5", "--max-price", "40");
+        assertThat(impossible.code()).isEqualTo(1);
+        assertThat(impossible.err()).contains("422").contains("ms");
+
+        Run approve = cli("approve", "no-such-substitution");
+        assertThat(approve.code()).isEqualTo(1);
+        assertThat(approve.err()).contains("404");
+    }
+
+    @Test
+    void providerAdvertisesADomainFromAFileAndWithdrawsAnOffer(@TempDir Path dir) throws Exception {
+        Path domain = dir.resolve("domain.json");
+        Files.writeString(domain, """
+                {"providerId": "cli-prov", "name": "CLI provider", "switches": [{"switchId": "cli1"}, {"switchId": "cli2"}],
+                 "sites": [{"siteId": "cli-site", "switchId": "cli1", "cpuCores": 4, "memoryGb": 8}],
+                 "links": [{"from": "cli1", "to": "cli2", "latencyMs": 1, "bandwidthMbps": 1000}]}""");
+        Run advertised = cli("advertise", domain.toString());
+        assertThat(advertised.code()).as(advertised.err()).isZero();
+        assertThat(advertised.out()).contains("cli-prov", "CLI provider");
+
+        Run offers = cli("offers");
+        assertThat(offers.code()).isZero();
+        assertThat(offers.out()).contains("OFFER", "RESERVED_MBPS", "firewall");
+        var all = Api.JSON.readTree(cli("--json", "offers").out());
+        String someOffer = all.get(all.size() - 1).get("offer").get("offerId").asText();
+        Run withdrawn = cli("withdraw", someOffer);
+        assertThat(withdrawn.code()).as(withdrawn.err()).isZero();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var now = new ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+            Api.JSON.readTree(cli("--json", "offers").out()).forEach(now::add);
+            // a withdrawn offer is no longer offered
+            assertThat(now).filteredOn(o -> o.get("offer").get("offerId").asText().equals(someOffer))
+                    .allSatisfy(o -> assertThat(o.get("withdrawn").asBoolean()).isTrue());
+            assertThat(now).isNotEmpty();
+        });
+        assertThat(cli("substitutions").out()).contains("SUBSTITUTION", "STATUS");
+    }
+}
