@@ -44,6 +44,9 @@ public class ChainEntity {
     /** The substitution being applied or waiting for approval, if any. */
     @Column(name = "substitution_id")
     public String substitutionId;
+    /** The buyer's Idempotency-Key of the order, if it carried one (unique per buyer). */
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
     /** The chain's domains as this persistence context has them, once read (see {@code ChainStore#domains}). */
     @Transient
     List<ChainDomainEntity> domains;

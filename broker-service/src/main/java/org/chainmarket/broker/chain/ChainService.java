@@ -59,7 +59,8 @@ public class ChainService {
     public record Ordered(ChainView chain, Optional<SelectionResult.Rejected> rejection) {
     }
 
-    public Ordered order(ChainOrder order) {
+    /** Selects, reserves and stores an order; {@code idempotencyKey} (or null) is stored with the chain, unique per buyer. */
+    public Ordered order(ChainOrder order, String idempotencyKey) {
         ChainId id = ChainId.of(UUID.randomUUID().toString());
         SelectionResult.Rejected rejection = null;
         for (int attempt = 0; attempt < attempts && rejection == null; attempt++) {
@@ -68,7 +69,7 @@ public class ChainService {
                 rejection = r;
             } else if (result instanceof SelectionResult.Selected s) {
                 try {
-                    applied(store.start(id, order, s.chain(), timeout));
+                    applied(store.start(id, order, s.chain(), timeout, idempotencyKey));
                     return new Ordered(view(id.value()).orElseThrow(), Optional.empty());
                 } catch (CapacityTakenException e) {
                     registry.offer(e.offerId()).ifPresent(o -> market.setReservation(OfferId.of(o.id), o.reservedMbps, o.reservedChains));
@@ -79,7 +80,7 @@ public class ChainService {
             rejection = new SelectionResult.Rejected(SelectionResult.Constraint.OFFER_CAPACITY, null, "Concurrent orders took the "
                     + "capacity of every chain selected for this order " + attempts + " times in a row; the market is nearly full.");
         }
-        store.reject(id, order, rejection.reason());
+        store.reject(id, order, rejection.reason(), idempotencyKey);
         relay.wakeUp();
         return new Ordered(view(id.value()).orElseThrow(), Optional.of(rejection));
     }
@@ -88,8 +89,9 @@ public class ChainService {
         return store.view(id);
     }
 
-    public List<ChainView> list(org.chainmarket.schemas.model.ChainState state, int limit) {
-        return store.list(state, limit).stream().map(this::view).flatMap(Optional::stream).toList();
+    /** The newest chains, optionally only in {@code state} and only {@code buyerId}'s (null: every buyer's). */
+    public List<ChainView> list(org.chainmarket.schemas.model.ChainState state, String buyerId, int limit) {
+        return store.list(state, buyerId, limit).stream().map(this::view).flatMap(Optional::stream).toList();
     }
 
     /** Starts tearing a chain down; empty when unknown. Chains that hold nothing are returned as they are. */

@@ -62,8 +62,9 @@ public class ChainStore {
 
     /** Stores an order no selection can satisfy. */
     @Transactional
-    public void reject(ChainId id, ChainOrder order, String reason) {
+    public void reject(ChainId id, ChainOrder order, String reason, String idempotencyKey) {
         ChainEntity c = newChain(id, order, ChainState.REJECTED);
+        c.idempotencyKey = idempotencyKey;
         c.reason = reason;
         em.persist(c);
         announce(c, null);
@@ -75,8 +76,9 @@ public class ChainStore {
      * (rolling everything back) when a concurrent order took the capacity first.
      */
     @Transactional
-    public Holdings start(ChainId id, ChainOrder order, ConcreteChain chain, Duration timeout) {
+    public Holdings start(ChainId id, ChainOrder order, ConcreteChain chain, Duration timeout, String idempotencyKey) {
         ChainEntity c = newChain(id, order, ChainState.SETTING_UP);
+        c.idempotencyKey = idempotencyKey;
         c.concreteJson = Json.text(chain);
         c.latencyMs = chain.latencyMs();
         c.pricePerHour = chain.pricePerHour();
@@ -475,11 +477,12 @@ public class ChainStore {
                 domains, c.substitutionId, c.createdAt, c.activatedAt, c.updatedAt));
     }
 
-    /** Ids of the newest chains, optionally only those in {@code state}. */
+    /** Ids of the newest chains, optionally only those in {@code state} and only {@code buyerId}'s. */
     @Transactional
-    public List<String> list(ChainState state, int limit) {
-        return em.createQuery("SELECT c.id FROM ChainEntity c WHERE (:state IS NULL OR c.state = :state) ORDER BY c.createdAt DESC", String.class)
-                .setParameter("state", state).setMaxResults(limit).getResultList();
+    public List<String> list(ChainState state, String buyerId, int limit) {
+        return em.createQuery("SELECT c.id FROM ChainEntity c WHERE (:state IS NULL OR c.state = :state) "
+                        + "AND (:buyer IS NULL OR c.buyerId = :buyer) ORDER BY c.createdAt DESC", String.class)
+                .setParameter("state", state).setParameter("buyer", buyerId).setMaxResults(limit).getResultList();
     }
 
     // ---- the steps the transactions share ----
