@@ -64,6 +64,7 @@ public class ChainController {
         Caller buyer = Caller.of(authentication);
         String key = IdempotencyKeys.check(idempotencyKey);
         ChainOrder order = SchemaValidator.read(EventType.CHAIN_ORDER_SCHEMA, asBuyer(buyer, body), ChainOrder.class);
+        ownOrder(buyer, order);
         if (key != null) {
             Optional<String> first = keys.chainOf(buyer.party(), key);
             if (first.isPresent()) {
@@ -84,7 +85,7 @@ public class ChainController {
         return answer(ordered.chain(), ordered.rejection().map(r -> rejectionFields(r.constraint().name(), r.hopIndex())).orElse(null));
     }
 
-    /** The body with the token's buyer id: filled in when absent, refused (403) when it names another buyer. */
+    /** The body with the token's buyer id filled in when it has none (a buyer id it names is checked once valid). */
     private static byte[] asBuyer(Caller buyer, byte[] body) {
         JsonNode json;
         try {
@@ -92,19 +93,19 @@ public class ChainController {
         } catch (IOException e) {
             return body; // the validator names what is malformed
         }
-        if (!(json instanceof ObjectNode o)) {
-            return body;
-        }
-        JsonNode given = o.get("buyerId");
-        if (given == null) {
+        if (json instanceof ObjectNode o && !o.has("buyerId")) {
             o.put("buyerId", buyer.party());
             return Json.bytes(o);
         }
-        if (!given.isTextual() || !given.textValue().equals(buyer.party())) {
+        return body;
+    }
+
+    /** A buyer orders only as itself: another buyer id in the body is refused (403). */
+    private static void ownOrder(Caller buyer, ChainOrder order) {
+        if (!buyer.isBuyer(order.buyerId())) {
             throw new Forbidden("You order as buyer '" + buyer.party() + "' (your token's); leave buyerId out or repeat it.",
                     List.of(new FieldError("$.buyerId", "must be '" + buyer.party() + "', the buyer your token acts for, or absent")));
         }
-        return body;
     }
 
     /** The first answer to an order with this key again: the same chain (as it is now), or the same rejection. */
