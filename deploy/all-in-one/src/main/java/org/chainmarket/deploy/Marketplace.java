@@ -52,6 +52,24 @@ public final class Marketplace implements AutoCloseable {
      */
     public static final String TELEMETRY_INTERVAL = "chainmarket.monitoring.telemetry-interval";
 
+    /**
+     * Property that turns the demo accounts off ({@code false}); on by default. The demo accounts are an admin
+     * ({@code admin}), an operator ({@code alice}), two buyers ({@code acme}, {@code globex}) and one account per
+     * provider named by its provider id, all with the password of {@link #DEMO_PASSWORD} (default
+     * {@value #DEFAULT_DEMO_PASSWORD}).
+     */
+    public static final String DEMO_ACCOUNTS = "chainmarket.demo.accounts";
+    /** Property: the demo accounts' password. */
+    public static final String DEMO_PASSWORD = "chainmarket.demo.password";
+    public static final String DEFAULT_DEMO_PASSWORD = "chainmarket-demo";
+
+    /** A demo account: its name, role and the provider or buyer id it acts for (null for operator and admin). */
+    public record DemoAccount(String username, String role, String party) {
+    }
+
+    private final List<DemoAccount> demoAccounts = new ArrayList<>();
+    private String demoPassword;
+
     /** A provider to run: its southbound provider (any domain kind) and the offers it advertises. */
     public record ProviderSetup(PathProvider provider, List<VnfOffer> offers) {
     }
@@ -109,6 +127,23 @@ public final class Marketplace implements AutoCloseable {
             config.put("datasources.default.password", pg.password());
         }
         TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
+        if (!"false".equalsIgnoreCase(properties.getOrDefault(DEMO_ACCOUNTS, "true"))) {
+            demoPassword = properties.getOrDefault(DEMO_PASSWORD, DEFAULT_DEMO_PASSWORD);
+            demoAccounts.add(new DemoAccount("admin", "ADMIN", null));
+            demoAccounts.add(new DemoAccount("alice", "OPERATOR", null));
+            demoAccounts.add(new DemoAccount("acme", "BUYER", "acme"));
+            demoAccounts.add(new DemoAccount("globex", "BUYER", "globex"));
+            providers.forEach(p -> demoAccounts.add(new DemoAccount(p.provider().domain().providerId().value(), "PROVIDER",
+                    p.provider().domain().providerId().value())));
+            for (DemoAccount a : demoAccounts) {
+                String prefix = "chainmarket.security.accounts." + a.username() + ".";
+                config.putIfAbsent(prefix + "password", demoPassword);
+                config.putIfAbsent(prefix + "role", a.role());
+                if (a.party() != null) {
+                    config.putIfAbsent(prefix + "party", a.party());
+                }
+            }
+        }
         broker = ApplicationContext.run(EmbeddedServer.class, config);
         resources.add(0, broker.getApplicationContext());
         if (telemetry != null) {
@@ -172,6 +207,16 @@ public final class Marketplace implements AutoCloseable {
             value = System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
         }
         return Optional.ofNullable(value).filter(v -> !v.isBlank());
+    }
+
+    /** The demo accounts this run created (empty when {@link #DEMO_ACCOUNTS} is false). */
+    public List<DemoAccount> demoAccounts() {
+        return List.copyOf(demoAccounts);
+    }
+
+    /** The demo accounts' password, or null when there are none. */
+    public String demoPassword() {
+        return demoPassword;
     }
 
     public URL url() {
