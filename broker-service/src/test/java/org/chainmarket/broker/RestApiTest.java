@@ -180,4 +180,28 @@ class RestApiTest implements TestPropertyProvider {
                 .contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", key)));
         assertThat(sameKeyOtherBuyer.getResponse().getBody(Map.class).orElseThrow().get("chainId")).as("keys are per buyer").isNotEqualTo(chainId);
     }
+
+    @Test
+    void concurrentRetriesWithOneIdempotencyKeyMakeOneChain() throws Exception {
+        String body = """
+                {"vnfTypes": ["quantum-firewall"], "ingress": "nowhere", "egress": "nowhere",
+                 "bandwidthMbps": 12, "maxLatencyMs": 40, "maxPricePerHour": 5}""";
+        String key = UUID.randomUUID().toString();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Object>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                answers.add(pool.submit(() -> error(as(buyer, HttpRequest.POST("/api/v1/chains", body)
+                        .contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", key))).getResponse()
+                        .getBody(Map.class).orElseThrow().get("chainId")));
+            }
+            java.util.Set<Object> chainIds = new java.util.HashSet<>();
+            for (var a : answers) {
+                chainIds.add(a.get());
+            }
+            assertThat(chainIds).as("every retry answers the one chain").hasSize(1).doesNotContainNull();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

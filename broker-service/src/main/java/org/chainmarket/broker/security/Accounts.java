@@ -63,8 +63,13 @@ public class Accounts {
                 try {
                     create(new NewAccount(b.getUsername(), b.getPassword(), b.getRole(), b.getParty()), "configuration");
                     LOG.info("created {} account '{}'{}", b.getRole(), b.getUsername(), b.getParty() == null ? "" : " for " + b.getParty());
-                } catch (InvalidInputException | OperationConflictException e) {
+                } catch (InvalidInputException e) {
                     throw new IllegalStateException("chainmarket.security.accounts." + b.getUsername() + ": " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    // another broker replica starting at the same time created it first
+                    if (find(b.getUsername()).isEmpty()) {
+                        throw e;
+                    }
                 }
             }
         }
