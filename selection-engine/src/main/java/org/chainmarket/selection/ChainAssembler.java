@@ -1,5 +1,6 @@
 package org.chainmarket.selection;
 
+import org.chainmarket.selection.network.PathFinder;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.DomainSegment;
@@ -24,7 +25,7 @@ public final class ChainAssembler {
 
     /** The concrete chain along the lowest-latency usable paths, or empty when some leg has no usable path. */
     public static Optional<ConcreteChain> assemble(ChainOrder order, List<OfferState> chosen,
-                                                   MultiDomainNetwork network, MultiDomainNetwork.PathFinder paths) {
+                                                   MultiDomainNetwork network, PathFinder paths) {
         List<GraphPath<String, NetLink>> legs = new ArrayList<>();
         String at = order.ingress();
         for (int leg = 0; leg <= chosen.size(); leg++) {

@@ -1,5 +1,6 @@
 package org.chainmarket.selection;
 
+import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
@@ -44,36 +45,90 @@ public record MarketSnapshot(MultiDomainNetwork network, List<OfferState> offers
         return new MarketSnapshot(network, states, linkUsageMbps);
     }
 
-    /** A copy in which {@code chain} also holds {@code bandwidthMbps} on each of its offers and links. */
+    /**
+     * A copy in which {@code chain}, selected earlier in the same batch, also holds {@code bandwidthMbps} on each of its
+     * offers and links: less is free, but the offers' load, and so their processing latency, stays the snapshot's.
+     */
     public MarketSnapshot withChain(ConcreteChain chain, double bandwidthMbps) {
-        return withHold(chain, bandwidthMbps, 1);
+        Map<OfferId, Integer> uses = uses(chain);
+        List<OfferState> states = offers.stream().map(o -> {
+            Integer n = uses.get(o.offer().offerId());
+            return n == null ? o : o.holding(n, bandwidthMbps);
+        }).toList();
+        return new MarketSnapshot(network, states, usageWith(chain, bandwidthMbps));
     }
 
     /**
-     * A copy in which {@code chain}'s hold on its offers and links is given back: what re-selecting a chain sees, so
-     * that keeping its current hops does not count their capacity twice.
+     * A copy in which {@code chain}'s reservation on its offers and links is given back: what re-selecting a chain
+     * sees, so that keeping its current hops does not count their capacity (or their load) twice.
      */
     public MarketSnapshot withoutChain(ConcreteChain chain, double bandwidthMbps) {
-        return withHold(chain, bandwidthMbps, -1);
-    }
-
-    private MarketSnapshot withHold(ConcreteChain chain, double bandwidthMbps, int sign) {
-        Map<OfferId, Integer> uses = new HashMap<>();
-        chain.hops().forEach(h -> uses.merge(h.offerId(), sign, Integer::sum));
+        Map<OfferId, Integer> uses = uses(chain);
         List<OfferState> states = offers.stream().map(o -> {
             Integer n = uses.get(o.offer().offerId());
-            return n == null ? o : new OfferState(o.offer(), o.switchId(), Math.max(0, o.reservedMbps() + n * bandwidthMbps),
-                    Math.max(0, o.reservedChains() + n), o.measuredLoad());
+            return n == null ? o : new OfferState(o.offer(), o.switchId(), Math.max(0, o.reservedMbps() - n * bandwidthMbps),
+                    Math.max(0, o.reservedChains() - n), o.measuredLoad(), o.heldMbps(), o.heldChains());
         }).toList();
-        Map<String, Double> usage = new HashMap<>(linkUsageMbps);
+        return new MarketSnapshot(network, states, usageWith(chain, -bandwidthMbps));
+    }
+
+    /** Bandwidth still free on {@code link}. */
+    public double freeMbps(NetLink link) {
+        return link.freeMbps(linkUsageMbps);
+    }
+
+    /**
+     * Whether {@code chain} fits what is free: every offer it uses has a chain slot and the bandwidth per use, every
+     * link it crosses the bandwidth per crossing (a link crossed twice carries the chain twice), and its latency and
+     * price stay within the order's bounds.
+     */
+    public boolean fits(ConcreteChain chain, ChainOrder order) {
+        if (chain.latencyMs() > order.maxLatencyMs() + 1e-9 || chain.pricePerHour() > order.maxPricePerHour() + 1e-9) {
+            return false;
+        }
+        Map<OfferId, Integer> uses = uses(chain);
+        for (OfferState o : offers) {
+            Integer n = uses.remove(o.offer().offerId());
+            if (n != null && (o.freeChains() < n || o.freeMbps() + 1e-9 < n * order.bandwidthMbps())) {
+                return false;
+            }
+        }
+        if (!uses.isEmpty()) {
+            return false; // an offer that is not in this snapshot
+        }
+        for (Map.Entry<String, Double> u : linkUse(chain, order.bandwidthMbps()).entrySet()) {
+            NetLink link = network.link(u.getKey().substring(0, u.getKey().indexOf('|')),
+                    u.getKey().substring(u.getKey().indexOf('|') + 1)).orElse(null);
+            if (link == null || freeMbps(link) + 1e-9 < u.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Bandwidth a chain puts on each link of its path, by {@link NetLink#key()} (a link traversed twice carries it twice). */
+    public static Map<String, Double> linkUse(ConcreteChain chain, double mbps) {
+        Map<String, Double> use = new HashMap<>();
         for (int i = 0; i + 1 < chain.path().size(); i++) {
             String a = chain.path().get(i).switchId();
             String b = chain.path().get(i + 1).switchId();
             if (!a.equals(b)) {
-                usage.merge(NetLink.key(a, b), sign * bandwidthMbps, Double::sum);
+                use.merge(NetLink.key(a, b), mbps, Double::sum);
             }
         }
-        return new MarketSnapshot(network, states, usage);
+        return use;
+    }
+
+    private static Map<OfferId, Integer> uses(ConcreteChain chain) {
+        Map<OfferId, Integer> uses = new HashMap<>();
+        chain.hops().forEach(h -> uses.merge(h.offerId(), 1, Integer::sum));
+        return uses;
+    }
+
+    private Map<String, Double> usageWith(ConcreteChain chain, double mbps) {
+        Map<String, Double> usage = new HashMap<>(linkUsageMbps);
+        linkUse(chain, mbps).forEach((k, v) -> usage.merge(k, v, Double::sum));
+        return usage;
     }
 
     /** Capacity held on an offer by chains. */

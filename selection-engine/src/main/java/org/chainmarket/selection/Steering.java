@@ -38,32 +38,4 @@ public record Steering(Map<ProviderId, Set<Encapsulation>> proxies) {
         return out;
     }
 
-    /**
-     * A rejection when some hop has offers of its type from allowed providers but none of them can be steered
-     * with the request's encapsulation; empty otherwise.
-     */
-    public java.util.Optional<SelectionResult.Rejected> check(MarketSnapshot market, ChainRequest request) {
-        var order = request.order();
-        for (int hop = 0; hop < order.vnfTypes().size(); hop++) {
-            String type = order.vnfTypes().get(hop);
-            var allowed = market.offers().stream()
-                    .filter(o -> o.offer().vnfType().equals(type) && order.allows(o.offer().providerId())).toList();
-            if (!allowed.isEmpty() && allowed.stream().noneMatch(o -> admits(o, request.encapsulation()))) {
-                return java.util.Optional.of(new SelectionResult.Rejected(SelectionResult.Constraint.STEERING_PROXY, hop,
-                        "Hop " + (hop + 1) + " (" + type + "): the chain is steered with " + request.encapsulation()
-                                + ", but none of the " + allowed.size() + " allowed offers understands it and no provider"
-                                + " hosting them proxies it."));
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
-    /** {@code market} without the offers that cannot serve {@code encapsulation}. */
-    public MarketSnapshot admittedOnly(MarketSnapshot market, Encapsulation encapsulation) {
-        if (encapsulation == Encapsulation.NONE) {
-            return market;
-        }
-        return new MarketSnapshot(market.network(),
-                market.offers().stream().filter(o -> admits(o, encapsulation)).toList(), market.linkUsageMbps());
-    }
 }

@@ -1,6 +1,7 @@
 package org.chainmarket.deploy;
 
 import org.chainmarket.deploy.demo.DemoMarket;
+import org.chainmarket.deploy.embedded.DataDirectory;
 import org.chainmarket.selection.topology.GraphMlReader;
 import org.chainmarket.selection.topology.Topology;
 import picocli.CommandLine;
@@ -15,8 +16,9 @@ import java.util.concurrent.CountDownLatch;
 
 /** Runs the whole marketplace in one JVM on embedded defaults with demo providers, until interrupted. */
 @Command(name = "chainmarket", mixinStandardHelpOptions = true,
-        description = "Runs ChainMarket: embedded Kafka and PostgreSQL (unless kafka.bootstrap.servers / "
-                + "datasources.default.url are set), the broker, and emulated provider domains with demo offers.")
+        description = "Runs ChainMarket: embedded Kafka and PostgreSQL keeping their data in --data-dir (unless "
+                + "kafka.bootstrap.servers / datasources.default.url are set), the broker, and emulated provider domains "
+                + "with demo offers.")
 public final class AllInOne implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port of the broker's API (default: ${DEFAULT-VALUE})", defaultValue = "8080")
     int port;
@@ -43,6 +45,13 @@ public final class AllInOne implements Callable<Integer> {
             defaultValue = Marketplace.DEFAULT_DEMO_PASSWORD)
     String demoPassword;
 
+    @Option(names = "--data-dir", description = "Where the embedded Kafka and PostgreSQL keep their data; a restart on "
+            + "the same directory resumes where the last run stopped (default: ${DEFAULT-VALUE})", defaultValue = "chainmarket-data")
+    Path dataDir;
+
+    @Option(names = "--fresh", description = "Start with an empty marketplace: delete the data a previous run left in --data-dir")
+    boolean fresh;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new AllInOne()).execute(args));
     }
@@ -57,6 +66,12 @@ public final class AllInOne implements Callable<Integer> {
         if (!"off".equalsIgnoreCase(telemetryInterval)) {
             properties.put(Marketplace.TELEMETRY_INTERVAL, telemetryInterval);
         }
+        DataDirectory data = new DataDirectory(dataDir);
+        if (fresh) {
+            data.wipe();
+        }
+        boolean resumed = data.holdsData();
+        properties.put(Marketplace.DATA_DIR, data.root().toString());
         Marketplace market = Marketplace.start(demo, properties);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -66,6 +81,7 @@ public final class AllInOne implements Callable<Integer> {
         String api = market.url() + "/api/v1";
         System.out.printf("%nChainMarket is up on %s (%d switches, %d providers, %d offers; Kafka at %s)%n",
                 api, t.nodes().size(), demo.providers().size(), demo.offers().size(), market.bootstrapServers());
+        System.out.printf("  data:      %s (%s; --fresh starts empty)%n", data.root(), resumed ? "resumed" : "new");
         System.out.printf("  console:   %s/console/ (log in as an operator)%n", market.url());
         if (!market.demoAccounts().isEmpty()) {
             System.out.printf("  accounts (password '%s'):%n", market.demoPassword());

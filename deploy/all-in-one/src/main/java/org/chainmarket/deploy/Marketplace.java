@@ -8,6 +8,7 @@ import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.adapters.runner.AdapterRunner;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.deploy.demo.DemoMarket;
+import org.chainmarket.deploy.embedded.DataDirectory;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.EmbeddedPostgres;
 import org.chainmarket.monitoring.policy.ThresholdPolicy;
@@ -17,6 +18,7 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +72,14 @@ public final class Marketplace implements AutoCloseable {
     private final List<DemoAccount> demoAccounts = new ArrayList<>();
     private String demoPassword;
 
+    /**
+     * Property naming the directory where the embedded Kafka and PostgreSQL keep their data ({@link DataDirectory}):
+     * a start on a directory a previous run used resumes with its providers, offers, chains and reservations, and
+     * the demo's providers advertise again (an offer keeps the capacity chains hold). Absent, both run on temporary
+     * data deleted on {@link #close}.
+     */
+    public static final String DATA_DIR = "chainmarket.data-dir";
+
     /** A provider to run: its southbound provider (any domain kind) and the offers it advertises. */
     public record ProviderSetup(PathProvider provider, List<VnfOffer> offers) {
     }
@@ -113,14 +123,15 @@ public final class Marketplace implements AutoCloseable {
     private void boot(List<ProviderSetup> providers, Map<String, String> properties, ThresholdPolicy policy) {
         Map<String, Object> config = new HashMap<>(properties);
         Duration telemetry = Optional.ofNullable(properties.get(TELEMETRY_INTERVAL)).map(Marketplace::duration).orElse(null);
+        Optional<DataDirectory> data = Optional.ofNullable((String) config.remove(DATA_DIR)).map(Path::of).map(DataDirectory::new);
         bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
-            EmbeddedKafka kafka = EmbeddedKafka.start();
+            EmbeddedKafka kafka = data.map(d -> EmbeddedKafka.start(d.kafka())).orElseGet(EmbeddedKafka::start);
             resources.add(0, kafka);
             return kafka.bootstrapServers();
         });
         config.put("kafka.bootstrap.servers", bootstrapServers);
         if (setting("datasources.default.url").isEmpty()) {
-            EmbeddedPostgres pg = EmbeddedPostgres.start();
+            EmbeddedPostgres pg = data.map(d -> EmbeddedPostgres.start(d.postgres())).orElseGet(EmbeddedPostgres::start);
             resources.add(0, pg);
             config.put("datasources.default.url", pg.jdbcUrl());
             config.put("datasources.default.username", pg.username());

@@ -1,16 +1,21 @@
 package org.chainmarket.schemas.events;
 
+import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.ChainEvent;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ChainState;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.InstanceAck;
+import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.InstanceContext;
 import org.chainmarket.schemas.model.LinkContext;
+import org.chainmarket.schemas.model.PlacementPlan;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.schemas.model.TelemetryBatch;
+import org.chainmarket.schemas.model.VnfDemand;
 import org.chainmarket.schemas.model.VnfOffer;
 
 import java.util.Arrays;
@@ -40,7 +45,14 @@ public enum EventType {
     INSTANCE_CONTEXT_UPDATED("InstanceContextUpdated", Topics.INSTANCE_CONTEXT, "instance-context", InstanceContext.class),
     LINK_CONTEXT_UPDATED("LinkContextUpdated", Topics.LINK_CONTEXT, "link-context", LinkContext.class),
     DEGRADATION_DETECTED("DegradationDetected", Topics.DEGRADATIONS, "degradation", Degradation.class),
-    DEGRADATION_CLEARED("DegradationCleared", Topics.DEGRADATIONS, "degradation", Degradation.class);
+    DEGRADATION_CLEARED("DegradationCleared", Topics.DEGRADATIONS, "degradation", Degradation.class),
+    CATALOGUE_ENTRY_ADVERTISED("CatalogueEntryAdvertised", Topics.CATALOGUE, "catalogue-entry", CatalogueEntry.class),
+    DEMAND_REPORTED("DemandReported", Topics.PLACEMENT_DEMAND, "vnf-demand", VnfDemand.class),
+    PLACEMENT_PLANNED("PlacementPlanned", Topics.PLACEMENT_PLANS, "placement-plan", PlacementPlan.class),
+    INSTANCE_START_REQUESTED("InstanceStartRequested", Topics.PLACEMENT_COMMANDS, "instance-command", InstanceCommand.class),
+    INSTANCE_DRAIN_REQUESTED("InstanceDrainRequested", Topics.PLACEMENT_COMMANDS, "instance-command", InstanceCommand.class),
+    INSTANCE_STOP_REQUESTED("InstanceStopRequested", Topics.PLACEMENT_COMMANDS, "instance-command", InstanceCommand.class),
+    INSTANCE_COMMAND_ACKNOWLEDGED("InstanceCommandAcknowledged", Topics.PLACEMENT_ACKS, "instance-ack", InstanceAck.class);
 
     /** The schema of a REST chain order; not an event, validated by the same validator. */
     public static final String CHAIN_ORDER_SCHEMA = "chain-order";

@@ -24,6 +24,16 @@ public final class Topics {
     public static final String LINK_CONTEXT = "chainmarket.context.links.v1";
     /** Degradations detected and cleared, keyed by subject id (offer id or link key). */
     public static final String DEGRADATIONS = "chainmarket.degradations.v1";
+    /** Providers' catalogues (what each can run of a VNF type, and where), compacted, keyed by {@code providerId:vnfType}. */
+    public static final String CATALOGUE = "chainmarket.catalogue.v1";
+    /** Demand per VNF type seen by the broker over a window, keyed by VNF type. */
+    public static final String PLACEMENT_DEMAND = "chainmarket.placement.demand.v1";
+    /** Placement plans (decisions with reasons, unserved demand with why), keyed by plan id. */
+    public static final String PLACEMENT_PLANS = "chainmarket.placement.plans.v1";
+    /** Instance start, drain and stop commands to provider domains, keyed by provider id. */
+    public static final String PLACEMENT_COMMANDS = "chainmarket.placement.commands.v1";
+    /** Domains' acknowledgements of placement commands, keyed by provider id. */
+    public static final String PLACEMENT_ACKS = "chainmarket.placement.acks.v1";
 
     /** Every topic with whether it is compacted. */
     public static final List<TopicSpec> ALL = List.of(
@@ -36,7 +46,12 @@ public final class Topics {
             new TopicSpec(TELEMETRY, false),
             new TopicSpec(INSTANCE_CONTEXT, true),
             new TopicSpec(LINK_CONTEXT, true),
-            new TopicSpec(DEGRADATIONS, false));
+            new TopicSpec(DEGRADATIONS, false),
+            new TopicSpec(CATALOGUE, true),
+            new TopicSpec(PLACEMENT_DEMAND, false),
+            new TopicSpec(PLACEMENT_PLANS, false),
+            new TopicSpec(PLACEMENT_COMMANDS, false),
+            new TopicSpec(PLACEMENT_ACKS, false));
 
     private Topics() {
     }

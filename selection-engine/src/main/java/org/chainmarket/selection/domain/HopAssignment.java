@@ -16,7 +16,8 @@ import java.util.List;
  * Which offer serves hop {@code index} of a chain (planning variable; null = the hop is not served, so the chain is
  * rejected), which of its k routes the leg into it takes ({@code routeIn}, and {@code routeOut} for the leg from the
  * last hop to the egress; both planning variables, 0 = lowest latency), and the leg that reaches it from the previous
- * hop or the ingress (a shadow variable kept by {@link LegListener}). Candidates are the offers of the hop's VNF type.
+ * hop or the ingress (a shadow variable kept by {@link LegListener}). Candidates are the offers that may serve the hop
+ * (type, provider lists, steering: {@link org.chainmarket.selection.HopCandidates#admissible(int)}).
  */
 @PlanningEntity
 public class HopAssignment {

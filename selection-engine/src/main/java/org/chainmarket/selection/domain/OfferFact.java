@@ -2,21 +2,18 @@ package org.chainmarket.selection.domain;
 
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
-import org.chainmarket.selection.Encapsulation;
 import org.chainmarket.selection.OfferState;
-
-import java.util.Set;
 
 /**
  * An offer as the solver sees it: capacity still free before this problem's chains, load-dependent processing
- * latency, and the encapsulations it can serve (aware, or proxied by its domain). Equal by {@code id}.
+ * latency. Equal by {@code id}.
  */
 public record OfferFact(int id, OfferState state, long freeKbps, int freeChains, long capacityKbps, long reservedKbps,
-                        long processingMicros, Set<Encapsulation> admitted) {
+                        long processingMicros) {
 
-    public static OfferFact of(int id, OfferState state, Set<Encapsulation> admitted) {
+    public static OfferFact of(int id, OfferState state) {
         return new OfferFact(id, state, Units.kbps(state.freeMbps()), state.freeChains(), Units.kbps(state.offer().capacityMbps()),
-                Units.kbps(state.reservedMbps()), Units.micros(state.processingLatencyMs()), Set.copyOf(admitted));
+                Units.kbps(state.reservedMbps()), Units.micros(state.processingLatencyMs()));
     }
 
     public OfferId offerId() {

@@ -1,5 +1,6 @@
 package org.chainmarket.selection.domain;
 
+import org.chainmarket.selection.network.PathFinder;
 import org.chainmarket.selection.network.MultiDomainNetwork;
 import org.chainmarket.selection.network.NetLink;
 import org.jgrapht.GraphPath;
@@ -39,7 +40,7 @@ public final class PathTable {
         this.linkFacts = new LinkFact[network.linkCount()];
         for (int i = 0; i < linkFacts.length; i++) {
             NetLink l = network.link(i);
-            linkFacts[i] = new LinkFact(l.key(), i, Units.kbps(l.bandwidthMbps() - usageMbps.getOrDefault(l.key(), 0.0)));
+            linkFacts[i] = new LinkFact(l.key(), i, Units.kbps(l.freeMbps(usageMbps)));
         }
     }
 
@@ -63,7 +64,7 @@ public final class PathTable {
 
     /** The legs usable by chains of one bandwidth. */
     public final class Paths {
-        private final MultiDomainNetwork.PathFinder finder;
+        private final PathFinder finder;
         private final Leg[][] shortest;
         private final Map<Long, Leg[]> alternatives = new HashMap<>();
 
@@ -73,7 +74,7 @@ public final class PathTable {
         }
 
         /** The path finder behind these legs. */
-        public MultiDomainNetwork.PathFinder finder() {
+        public PathFinder finder() {
             return finder;
         }
 

@@ -1,11 +1,13 @@
 package org.chainmarket.selection.exact;
 
+import org.chainmarket.selection.network.PathFinder;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.selection.ChainAssembler;
 import org.chainmarket.selection.ChainRequest;
 import org.chainmarket.selection.ChainSelector;
+import org.chainmarket.selection.HopCandidates;
 import org.chainmarket.selection.MarketSnapshot;
 import org.chainmarket.selection.Objective;
 import org.chainmarket.selection.OfferState;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,8 +31,9 @@ import java.util.Optional;
  * search over chains that keeps offer bandwidth, chain slots and link bandwidth within what is free. It serves as
  * many chains as possible and, among those choices, minimizes the summed objective. Every leg takes its lowest-latency
  * usable path (no alternative routes, unlike the solver and {@link LayeredParetoSelector}), so it is exact over
- * shortest-path routings: where chains fill links up, rerouting can serve more. Refuses problems whose enumeration
- * exceeds {@code maxCombinations}.
+ * shortest-path routings: where chains fill links up, rerouting can serve more. Refuses, before searching, a problem
+ * whose search tree has more than {@code maxCombinations} leaves (the product over chains of their feasible
+ * combinations plus one), the number it would search in the worst case.
  */
 public final class ExhaustiveBatchSelector implements ChainSelector {
     private final Objective objective;
@@ -66,36 +70,72 @@ public final class ExhaustiveBatchSelector implements ChainSelector {
         return selectBatch(market, List.of(request)).get(0);
     }
 
-    /** Whether {@link #selectBatch} would accept this problem (its enumeration stays within the limit). */
+    /**
+     * How many leaves the search tree of this problem has: the product over chains of (feasible combinations + 1, for
+     * leaving the chain unserved), after enumerating each chain's combinations; infinity when the enumeration alone
+     * would exceed the limit (the sum over chains of the product of their hops' candidates).
+     */
+    public double searchSize(MarketSnapshot market, List<ChainRequest> requests) {
+        return size(market, requests, enumerateAll(market, requests));
+    }
+
+    /** Whether {@link #selectBatch} would accept this problem: its search tree has at most the limit of leaves. */
     public boolean feasibleSize(MarketSnapshot market, List<ChainRequest> requests) {
+        return searchSize(market, requests) <= maxCombinations;
+    }
+
+    private double size(MarketSnapshot market, List<ChainRequest> requests, List<List<Option>> options) {
+        if (options == null) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double product = 1;
+        for (List<Option> o : options) {
+            product *= o.size() + 1;
+        }
+        return product;
+    }
+
+    /** Every chain's feasible combinations, or null when enumerating them would exceed the limit. */
+    private List<List<Option>> enumerateAll(MarketSnapshot market, List<ChainRequest> requests) {
         double total = 0;
+        List<HopCandidates> candidates = new ArrayList<>();
         for (ChainRequest r : requests) {
+            HopCandidates c = HopCandidates.of(market, r, steering);
+            candidates.add(c);
             double product = 1;
-            for (String type : r.order().vnfTypes()) {
-                product *= market.offers().stream().filter(o -> o.offer().vnfType().equals(type)).count();
+            if (c.rejection().isEmpty()) {
+                for (List<OfferState> layer : c.fitting()) {
+                    product *= layer.size();
+                }
             }
             total += product;
         }
-        return total <= maxCombinations && requests.size() <= 12;
+        if (total > maxCombinations) {
+            return null;
+        }
+        List<List<Option>> options = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            ChainRequest r = requests.get(i);
+            PathFinder paths = market.network().pathFinder(r.order().bandwidthMbps(), market.linkUsageMbps());
+            options.add(candidates.get(i).rejection().isPresent() ? List.of() : enumerate(r.order(), candidates.get(i).fitting(), paths));
+        }
+        return options;
     }
 
     @Override
     public List<SelectionResult> selectBatch(MarketSnapshot market, List<ChainRequest> requests) {
-        if (!feasibleSize(market, requests)) {
-            throw new TooLargeException("exact search over " + requests.size() + " chains exceeds " + maxCombinations + " combinations");
-        }
-        List<List<Option>> options = new ArrayList<>();
-        List<MultiDomainNetwork.PathFinder> finders = new ArrayList<>();
-        for (ChainRequest r : requests) {
-            MultiDomainNetwork.PathFinder paths = market.network().pathFinder(r.order().bandwidthMbps(), market.linkUsageMbps());
-            finders.add(paths);
-            options.add(enumerate(market, r, paths));
+        List<List<Option>> options = enumerateAll(market, requests);
+        double size = size(market, requests, options);
+        if (size > maxCombinations) {
+            throw new TooLargeException(String.format(Locale.ROOT, "exact search over %d chains has %s leaves, more than the"
+                    + " limit of %d", requests.size(), Double.isInfinite(size) ? "too many" : String.format(Locale.ROOT, "%.3g", size),
+                    maxCombinations));
         }
         Map<OfferId, double[]> free = new HashMap<>();
         market.offers().forEach(o -> free.put(o.offer().offerId(), new double[]{o.freeMbps(), o.freeChains()}));
         Map<String, Double> linkFree = new HashMap<>();
         for (NetLink l : market.network().links()) {
-            linkFree.put(l.key(), l.bandwidthMbps() - market.linkUsageMbps().getOrDefault(l.key(), 0.0));
+            linkFree.put(l.key(), market.freeMbps(l));
         }
         double[] bestRemaining = new double[requests.size() + 1];
         for (int i = requests.size() - 1; i >= 0; i--) {
@@ -116,30 +156,21 @@ public final class ExhaustiveBatchSelector implements ChainSelector {
                         + "the other chains of this batch: the capacity it needs is taken."));
                 continue;
             }
-            ConcreteChain chain = ChainAssembler.assemble(r.order(), o.offers(), market.network(), finders.get(i)).orElseThrow();
+            PathFinder paths = market.network().pathFinder(r.order().bandwidthMbps(), market.linkUsageMbps());
+            ConcreteChain chain = ChainAssembler.assemble(r.order(), o.offers(), market.network(), paths).orElseThrow();
             out.add(new SelectionResult.Selected(chain, objective.of(chain.latencyMs(), chain.pricePerHour())));
         }
         return out;
     }
 
-    private List<Option> enumerate(MarketSnapshot market, ChainRequest r, MultiDomainNetwork.PathFinder paths) {
-        ChainOrder order = r.order();
-        if (!market.network().hasSwitch(order.ingress()) || !market.network().hasSwitch(order.egress())) {
-            return List.of();
-        }
-        List<List<OfferState>> layers = new ArrayList<>();
-        for (String type : order.vnfTypes()) {
-            layers.add(market.offers().stream().filter(o -> o.offer().vnfType().equals(type)
-                    && order.allows(o.offer().providerId()) && steering.admits(o, r.encapsulation())
-                    && o.fits(order.bandwidthMbps())).toList());
-        }
+    private List<Option> enumerate(ChainOrder order, List<List<OfferState>> layers, PathFinder paths) {
         List<Option> out = new ArrayList<>();
         enumerate(order, layers, paths, 0, order.ingress(), 0, 0, new ArrayList<>(), out);
         out.sort(Comparator.comparingDouble(Option::objective));
         return out;
     }
 
-    private void enumerate(ChainOrder order, List<List<OfferState>> layers, MultiDomainNetwork.PathFinder paths, int hop,
+    private void enumerate(ChainOrder order, List<List<OfferState>> layers, PathFinder paths, int hop,
                            String at, double latency, double price, List<OfferState> chosen, List<Option> out) {
         if (hop == layers.size()) {
             double total = latency + paths.latency(at, order.egress());
@@ -163,7 +194,7 @@ public final class ExhaustiveBatchSelector implements ChainSelector {
         }
     }
 
-    private static Map<String, Double> linkUse(ChainOrder order, List<OfferState> chosen, MultiDomainNetwork.PathFinder paths) {
+    private static Map<String, Double> linkUse(ChainOrder order, List<OfferState> chosen, PathFinder paths) {
         Map<String, Double> use = new HashMap<>();
         String at = order.ingress();
         for (int i = 0; i <= chosen.size(); i++) {

@@ -2,25 +2,31 @@ package org.chainmarket.selection.exact;
 
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
+import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.selection.ChainAssembler;
 import org.chainmarket.selection.ChainRequest;
-import org.chainmarket.selection.Steering;
 import org.chainmarket.selection.ChainSelector;
+import org.chainmarket.selection.HopCandidates;
 import org.chainmarket.selection.MarketSnapshot;
 import org.chainmarket.selection.Objective;
 import org.chainmarket.selection.OfferState;
 import org.chainmarket.selection.SelectionResult;
 import org.chainmarket.selection.SelectionResult.Constraint;
+import org.chainmarket.selection.Steering;
+import org.chainmarket.selection.domain.Leg;
+import org.chainmarket.selection.domain.PathTable;
 import org.chainmarket.selection.network.MultiDomainNetwork;
+import org.chainmarket.selection.network.NetLink;
+import org.jgrapht.GraphPath;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Exact selection of one chain. The layered graph has the ingress, then one layer per hop holding the offers
- * that can serve it (type, provider lists, steering, free bandwidth and chain slot), then the egress.
+ * that can serve it ({@link HopCandidates}: type, provider lists, steering, free bandwidth and chain slot), then the
+ * egress.
  * <p>
  * What is optimal: among all chains that take one such offer per hop, no offer for two hops, route every leg along
  * one of its {@code kPaths} lowest-latency loopless paths over links with the chain's bandwidth free, put no more
@@ -29,16 +35,18 @@ import java.util.Optional;
  * routes every leg on its lowest-latency usable path (always, unless legs would overbook a link together), it is
  * optimal over every routing, not only over the k paths.
  * <p>
- * How ({@link ChainSearch}): the relaxation with shortest legs and no bounds is solved first by a dynamic program
- * with one label per switch and hop; if its chain is feasible it is the answer. Otherwise labels (latency, price,
- * crossings of the links that could overflow, offers a later hop of the same type must not reuse) are kept per
- * switch and hop while not dominated and within lower bounds of the bound and budget. When no chain is feasible, it
- * says which constraint fails and, where it is one hop's fault, which hop.
+ * How: {@link ChainSearch}. Its worst case is bounded by a label budget ({@link #DEFAULT_LABEL_BUDGET}): past it the
+ * best chain found is returned and {@link #search} reports its proven gap. When no chain is feasible, it says which
+ * constraint fails and, where it is one hop's fault, which hop.
  */
 public final class LayeredParetoSelector implements ChainSelector {
+    /** Labels one search may create before it returns its best chain with a proven gap. */
+    public static final long DEFAULT_LABEL_BUDGET = 50_000;
+
     private final Objective objective;
     private final Steering steering;
     private final int kPaths;
+    private final long labelBudget;
 
     public LayeredParetoSelector(Objective objective) {
         this(objective, Steering.NO_PROXIES);
@@ -54,97 +62,117 @@ public final class LayeredParetoSelector implements ChainSelector {
      * lowest-latency usable paths where the chain's legs would together overbook a link (1 = shortest paths only).
      */
     public LayeredParetoSelector(Objective objective, Steering steering, int kPaths) {
+        this(objective, steering, kPaths, DEFAULT_LABEL_BUDGET);
+    }
+
+    /** As above, with the number of labels a search may create before it answers with its best chain and gap. */
+    public LayeredParetoSelector(Objective objective, Steering steering, int kPaths, long labelBudget) {
         if (kPaths < 1) {
             throw new IllegalArgumentException("kPaths must be at least 1, got " + kPaths);
         }
         this.objective = objective;
         this.steering = steering;
         this.kPaths = kPaths;
-    }
-
-    /**
-     * Like {@link #select(MarketSnapshot, ChainOrder)} on the offers that can serve the request's encapsulation. When
-     * the request is a re-selection ({@code previousOffers}), only what must change moves: every hop whose previous
-     * offer is still in the market and fits keeps it, and the best chain is searched over the other hops (and the
-     * paths between all of them); only if no such chain exists are all hops free to change.
-     */
-    @Override
-    public SelectionResult select(MarketSnapshot market, ChainRequest request) {
-        Optional<SelectionResult.Rejected> steeringFailure = steering.check(market, request);
-        if (steeringFailure.isPresent()) {
-            return steeringFailure.get();
-        }
-        MarketSnapshot admitted = steering.admittedOnly(market, request.encapsulation());
-        if (!request.previousOffers().isEmpty()) {
-            SelectionResult pinned = select(admitted, request.order(), request.previousOffers());
-            if (pinned instanceof SelectionResult.Selected) {
-                return pinned;
-            }
-        }
-        return select(admitted, request.order());
+        this.labelBudget = labelBudget;
     }
 
     public LayeredParetoSelector() {
         this(Objective.DEFAULT);
     }
 
-    @Override
-    public SelectionResult select(MarketSnapshot market, ChainOrder order) {
-        return select(market, order, List.of());
+    /** A selection with what the search proved: a lower bound of the optimum and the relative gap (0 = optimal). */
+    public record Answer(SelectionResult result, double lowerBound, double gap, long labels) {
     }
 
-    /** Selects with hop {@code i} held to {@code pins.get(i)} where that offer is available (null or absent: free). */
-    private SelectionResult select(MarketSnapshot market, ChainOrder order, List<org.chainmarket.schemas.model.OfferId> pins) {
+    @Override
+    public SelectionResult select(MarketSnapshot market, ChainOrder order) {
+        return select(market, ChainRequest.of("chain", order));
+    }
+
+    /**
+     * The best chain for the request on the offers that can serve its encapsulation. When the request is a
+     * re-selection ({@code previousOffers}), only what must change moves: every hop whose previous offer is still in
+     * the market and fits keeps it, and the best chain is searched over the other hops (and the paths between all
+     * of them); only if no such chain exists are all hops free to change.
+     */
+    @Override
+    public SelectionResult select(MarketSnapshot market, ChainRequest request) {
+        return search(market, request).result();
+    }
+
+    /** As {@link #select(MarketSnapshot, ChainRequest)}, with the proven bound and gap. */
+    public Answer search(MarketSnapshot market, ChainRequest request) {
+        HopCandidates candidates = HopCandidates.of(market, request, steering);
+        if (candidates.rejection().isPresent()) {
+            return new Answer(candidates.rejection().get(), Double.NaN, Double.NaN, 0);
+        }
+        if (!request.previousOffers().isEmpty()) {
+            Answer pinned = search(market, request.order(), pinned(candidates.fitting(), request.previousOffers()));
+            if (pinned.result() instanceof SelectionResult.Selected) {
+                return pinned;
+            }
+        }
+        return search(market, request.order(), candidates.fitting());
+    }
+
+    /** Each hop held to its previous offer where that one still fits. */
+    private static List<List<OfferState>> pinned(List<List<OfferState>> fitting, List<OfferId> pins) {
+        List<List<OfferState>> out = new ArrayList<>();
+        for (int hop = 0; hop < fitting.size(); hop++) {
+            OfferId pin = pins.get(hop);
+            List<OfferState> kept = pin == null ? List.of() : fitting.get(hop).stream().filter(o -> o.offer().offerId().equals(pin)).toList();
+            out.add(kept.isEmpty() ? fitting.get(hop) : kept);
+        }
+        return out;
+    }
+
+    private Answer search(MarketSnapshot market, ChainOrder order, List<List<OfferState>> fitting) {
         MultiDomainNetwork network = market.network();
-        for (String endpoint : List.of(order.ingress(), order.egress())) {
-            if (!network.hasSwitch(endpoint)) {
-                return new SelectionResult.Rejected(Constraint.UNKNOWN_ENDPOINT, null,
-                        "Switch '" + endpoint + "' is not in any provider's advertised network.");
-            }
+        PathTable.Paths paths = new PathTable(network, market.linkUsageMbps(), kPaths).forBandwidth(order.bandwidthMbps());
+        List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
+        for (List<OfferState> hop : fitting) {
+            layers.add(hop.stream().map(o -> new ChainSearch.Candidate(o, network.switchIndex(o.switchId()),
+                    o.offer().priceFor(order.bandwidthMbps()), o.processingLatencyMs(), 0)).toList());
         }
-        List<List<OfferState>> candidates = new ArrayList<>();
-        for (int hop = 0; hop < order.vnfTypes().size(); hop++) {
-            String type = order.vnfTypes().get(hop);
-            List<OfferState> ofType = market.offers().stream().filter(o -> o.offer().vnfType().equals(type)).toList();
-            List<OfferState> allowed = ofType.stream().filter(o -> order.allows(o.offer().providerId())).toList();
-            List<OfferState> fitting = allowed.stream().filter(o -> o.fits(order.bandwidthMbps())).toList();
-            org.chainmarket.schemas.model.OfferId pin = hop < pins.size() ? pins.get(hop) : null;
-            List<OfferState> pinned = pin == null ? List.of() : fitting.stream().filter(o -> o.offer().offerId().equals(pin)).toList();
-            if (!pinned.isEmpty()) {
-                fitting = pinned;
-            }
-            String hopName = "Hop " + (hop + 1) + " (" + type + "): ";
-            if (ofType.isEmpty()) {
-                return new SelectionResult.Rejected(Constraint.VNF_TYPE, hop, hopName + "no provider offers this VNF type.");
-            }
-            if (allowed.isEmpty()) {
-                return new SelectionResult.Rejected(Constraint.PROVIDER_POLICY, hop,
-                        hopName + "every offer is from a provider the order excludes or does not include.");
-            }
-            if (fitting.isEmpty()) {
-                return new SelectionResult.Rejected(Constraint.OFFER_CAPACITY, hop, hopName + "none of the " + allowed.size()
-                        + " offers has " + fmt(order.bandwidthMbps()) + " Mbit/s and a chain slot free.");
-            }
-            candidates.add(fitting);
+        double[] free = new double[network.linkCount()];
+        for (int l = 0; l < free.length; l++) {
+            free[l] = market.freeMbps(network.link(l));
         }
-        MultiDomainNetwork.PathFinder paths = network.pathFinder(order.bandwidthMbps(), market.linkUsageMbps());
-        ChainSearch search = new ChainSearch(market, order, candidates, paths, kPaths);
-        ChainSearch.Found best = search.best(objective, order.maxLatencyMs(), order.maxPricePerHour());
-        if (best != null) {
-            ConcreteChain chain = ChainAssembler.assemble(order, best.offers(), network, best.legs());
-            return new SelectionResult.Selected(chain, objective.of(chain.latencyMs(), chain.pricePerHour()));
+        int ingress = network.switchIndex(order.ingress());
+        int egress = network.switchIndex(order.egress());
+        ChainSearch search = new ChainSearch(paths, ingress, egress, layers, free, order.bandwidthMbps(), labelBudget);
+        ChainSearch.Costs costs = new ChainSearch.Costs(1, objective.latencyWeight(), 0);
+        ChainSearch.Outcome best = search.best(costs, order.maxLatencyMs(), order.maxPricePerHour());
+        if (best.found() == null && !best.complete()) {
+            // the budget ran out before any chain was found: finish the search rather than reject a feasible order
+            best = new ChainSearch(paths, ingress, egress, layers, free, order.bandwidthMbps(), Long.MAX_VALUE)
+                    .best(costs, order.maxLatencyMs(), order.maxPricePerHour());
         }
-        return diagnose(order, search);
+        if (best.found() != null) {
+            ChainSearch.Found f = best.found();
+            List<OfferState> offers = new ArrayList<>();
+            for (int h = 0; h < f.choice().length; h++) {
+                offers.add(layers.get(h).get(f.choice()[h]).offer());
+            }
+            List<GraphPath<String, NetLink>> legs = new ArrayList<>();
+            for (Leg leg : f.legs()) {
+                legs.add(paths.path(leg));
+            }
+            ConcreteChain chain = ChainAssembler.assemble(order, offers, network, legs);
+            SelectionResult result = new SelectionResult.Selected(chain, objective.of(chain.latencyMs(), chain.pricePerHour()));
+            return new Answer(result, best.lowerBound(), best.gap(), best.labels());
+        }
+        return new Answer(diagnose(order, search), Double.NaN, Double.NaN, best.labels());
     }
 
     private static SelectionResult diagnose(ChainOrder order, ChainSearch search) {
         double inf = Double.POSITIVE_INFINITY;
-        ChainSearch.Found fastest = search.best(new Objective(1e9), inf, inf);
+        ChainSearch.Found fastest = search.best(ChainSearch.Costs.FASTEST, inf, inf).found();
         if (fastest == null) {
             return new SelectionResult.Rejected(Constraint.LINK_BANDWIDTH, null, "No path from " + order.ingress()
                     + " through the offered sites to " + order.egress() + " has " + fmt(order.bandwidthMbps()) + " Mbit/s free.");
         }
-        ChainSearch.Found cheapest = search.best(new Objective(1e-9), inf, inf);
+        ChainSearch.Found cheapest = search.best(ChainSearch.Costs.CHEAPEST, inf, inf).found();
         if (fastest.latency() > order.maxLatencyMs()) {
             return new SelectionResult.Rejected(Constraint.LATENCY, null, "The fastest possible chain takes "
                     + fmt(fastest.latency()) + " ms end to end, above the limit of " + fmt(order.maxLatencyMs()) + " ms.");

@@ -1,10 +1,12 @@
 package org.chainmarket.selection.greedy;
 
+import org.chainmarket.selection.network.PathFinder;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.selection.ChainAssembler;
 import org.chainmarket.selection.ChainRequest;
 import org.chainmarket.selection.ChainSelector;
+import org.chainmarket.selection.HopCandidates;
 import org.chainmarket.selection.MarketSnapshot;
 import org.chainmarket.selection.Objective;
 import org.chainmarket.selection.OfferState;
@@ -47,29 +49,25 @@ public final class NearestInstanceSelector implements ChainSelector {
     @Override
     public SelectionResult select(MarketSnapshot market, ChainRequest request) {
         ChainOrder order = request.order();
-        MultiDomainNetwork network = market.network();
-        for (String endpoint : List.of(order.ingress(), order.egress())) {
-            if (!network.hasSwitch(endpoint)) {
-                return new SelectionResult.Rejected(Constraint.UNKNOWN_ENDPOINT, null,
-                        "Switch '" + endpoint + "' is not in any provider's advertised network.");
-            }
+        HopCandidates candidates = HopCandidates.of(market, request, steering);
+        if (candidates.rejection().isPresent()) {
+            return candidates.rejection().get();
         }
-        MultiDomainNetwork.PathFinder paths = network.pathFinder(order.bandwidthMbps(), market.linkUsageMbps());
+        MultiDomainNetwork network = market.network();
+        PathFinder paths = network.pathFinder(order.bandwidthMbps(), market.linkUsageMbps());
         List<OfferState> chosen = new ArrayList<>();
         String at = order.ingress();
         for (int hop = 0; hop < order.vnfTypes().size(); hop++) {
-            String type = order.vnfTypes().get(hop);
             String from = at;
-            Optional<OfferState> nearest = market.offers().stream()
-                    .filter(o -> o.offer().vnfType().equals(type) && order.allows(o.offer().providerId())
-                            && steering.admits(o, request.encapsulation()) && o.fits(order.bandwidthMbps())
-                            && chosen.stream().noneMatch(c -> c.offer().offerId().equals(o.offer().offerId())))
+            Optional<OfferState> nearest = candidates.fitting(hop).stream()
+                    .filter(o -> chosen.stream().noneMatch(c -> c.offer().offerId().equals(o.offer().offerId())))
                     .filter(o -> Double.isFinite(paths.latency(from, o.switchId())))
                     .min(Comparator.<OfferState>comparingDouble(o -> paths.latency(from, o.switchId()))
                             .thenComparingDouble(o -> o.offer().priceFor(order.bandwidthMbps())));
             if (nearest.isEmpty()) {
-                return new SelectionResult.Rejected(Constraint.OFFER_CAPACITY, hop, "Hop " + (hop + 1) + " (" + type
-                        + "): no reachable, allowed offer with capacity free.");
+                return new SelectionResult.Rejected(Constraint.LINK_BANDWIDTH, hop, "Hop " + (hop + 1) + " ("
+                        + order.vnfTypes().get(hop) + "): no offer with capacity free is reachable over links with "
+                        + fmt(order.bandwidthMbps()) + " Mbit/s free.");
             }
             chosen.add(nearest.get());
             at = nearest.get().switchId();

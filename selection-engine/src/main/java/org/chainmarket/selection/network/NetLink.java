@@ -13,6 +13,11 @@ public record NetLink(String a, String b, double latencyMs, double bandwidthMbps
         return x.compareTo(y) < 0 ? x + "|" + y : y + "|" + x;
     }
 
+    /** Bandwidth still free given the usage per link ({@link #key()} to Mbit/s; absent = none used). */
+    public double freeMbps(java.util.Map<String, Double> usageMbps) {
+        return bandwidthMbps - usageMbps.getOrDefault(key(), 0.0);
+    }
+
     public boolean isBorder() {
         return owner == null;
     }

@@ -6,10 +6,10 @@ import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.selection.ChainAssembler;
 import org.chainmarket.selection.ChainRequest;
 import org.chainmarket.selection.ChainSelector;
+import org.chainmarket.selection.HopCandidates;
 import org.chainmarket.selection.MarketSnapshot;
 import org.chainmarket.selection.OfferState;
 import org.chainmarket.selection.SelectionResult;
-import org.chainmarket.selection.SelectionResult.Constraint;
 import org.chainmarket.selection.Steering;
 import org.chainmarket.selection.domain.ChainFact;
 import org.chainmarket.selection.domain.HopAssignment;
@@ -38,7 +38,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -129,11 +128,9 @@ public final class OptaPlannerSelector implements ChainSelector {
         SelectionResult[] results = new SelectionResult[requests.size()];
         Map<OfferId, OfferFact> factOf = new LinkedHashMap<>();
         for (OfferState o : market.offers()) {
-            factOf.put(o.offer().offerId(), OfferFact.of(factOf.size(), o, steering.admitted(o)));
+            factOf.put(o.offer().offerId(), OfferFact.of(factOf.size(), o));
         }
         List<OfferFact> offers = List.copyOf(factOf.values());
-        Map<String, List<OfferFact>> byType = new HashMap<>();
-        offers.forEach(o -> byType.computeIfAbsent(o.vnfType(), t -> new ArrayList<>()).add(o));
 
         PathTable table = new PathTable(market.network(), market.linkUsageMbps(), linksCanRunOut(market, requests) ? kPaths : 1);
         List<ChainFact> chains = new ArrayList<>();
@@ -141,9 +138,9 @@ public final class OptaPlannerSelector implements ChainSelector {
         Map<ChainFact, Integer> position = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             ChainRequest r = requests.get(i);
-            Optional<SelectionResult.Rejected> early = precheck(market, r);
-            if (early.isPresent()) {
-                results[i] = early.get();
+            HopCandidates candidates = HopCandidates.of(market, r, steering);
+            if (candidates.rejection().isPresent()) {
+                results[i] = candidates.rejection().get();
                 continue;
             }
             ChainFact chain = ChainFact.of(chains.size(), r, table, weights);
@@ -151,8 +148,8 @@ public final class OptaPlannerSelector implements ChainSelector {
             position.put(chain, i);
             List<HopAssignment> chainHops = new ArrayList<>();
             for (int h = 0; h < chain.length(); h++) {
-                chainHops.add(new HopAssignment(hops.size() + h, chain, h,
-                        byType.getOrDefault(chain.order().vnfTypes().get(h), List.of())));
+                List<OfferFact> admissible = candidates.admissible(h).stream().map(o -> factOf.get(o.offer().offerId())).toList();
+                chainHops.add(new HopAssignment(hops.size() + h, chain, h, admissible));
             }
             HopAssignment.link(chainHops);
             hops.addAll(chainHops);
@@ -166,7 +163,7 @@ public final class OptaPlannerSelector implements ChainSelector {
             if (explain) {
                 totals = totals(solved);
             }
-            admit(market, requests, solved, position, results);
+            admit(market, solved, position, results);
         }
         return new BatchOutcome(List.of(results), score, totals);
     }
@@ -184,7 +181,7 @@ public final class OptaPlannerSelector implements ChainSelector {
             narrowest = Math.min(narrowest, r.order().bandwidthMbps());
         }
         for (NetLink l : market.network().links()) {
-            double free = l.bandwidthMbps() - market.linkUsageMbps().getOrDefault(l.key(), 0.0);
+            double free = market.freeMbps(l);
             if (free >= narrowest && free < demand) {
                 return true;
             }
@@ -215,53 +212,42 @@ public final class OptaPlannerSelector implements ChainSelector {
         return out;
     }
 
-    private void admit(MarketSnapshot market, List<ChainRequest> requests, SelectionSolution solved,
-                       Map<ChainFact, Integer> position, SelectionResult[] results) {
+    /**
+     * Admits the solver's chains one by one against one ledger, the snapshot with the chains admitted so far held
+     * ({@link MarketSnapshot#withChain}); a chain that does not fit is re-tried with the exact single-chain search on
+     * what is left, and otherwise rejected with the constraint and hop that fail.
+     */
+    private void admit(MarketSnapshot market, SelectionSolution solved, Map<ChainFact, Integer> position, SelectionResult[] results) {
         Map<ChainFact, List<HopAssignment>> byChain = new LinkedHashMap<>();
         for (HopAssignment h : solved.getHops()) {
             byChain.computeIfAbsent(h.getChain(), c -> new ArrayList<>()).add(h);
         }
-        Map<OfferId, double[]> free = new HashMap<>();
-        for (OfferState o : market.offers()) {
-            free.put(o.offer().offerId(), new double[]{o.freeMbps(), o.freeChains()});
-        }
-        Map<String, Double> linkFree = new HashMap<>();
-        for (NetLink l : market.network().links()) {
-            linkFree.put(l.key(), l.bandwidthMbps() - market.linkUsageMbps().getOrDefault(l.key(), 0.0));
-        }
         List<ChainFact> retry = new ArrayList<>();
-        MarketSnapshot residual = market;
+        MarketSnapshot left = market;
         for (Map.Entry<ChainFact, List<HopAssignment>> e : byChain.entrySet()) {
             ChainFact chain = e.getKey();
             List<HopAssignment> chainHops = e.getValue();
             chainHops.sort(Comparator.comparingInt(HopAssignment::getIndex));
-            if (chainHops.stream().anyMatch(h -> h.getOffer() == null || !ChainDp.admissibleIgnoringCapacity(chain, h, h.getOffer()))) {
+            if (chainHops.stream().anyMatch(h -> h.getOffer() == null)) {
                 retry.add(chain);
                 continue;
             }
             List<OfferState> chosen = chainHops.stream().map(h -> h.getOffer().state()).toList();
             Optional<ConcreteChain> assembled = assembleAlongLegs(chain, chainHops, chosen, market);
-            if (assembled.isEmpty() || !fits(assembled.get(), chain.order(), free, linkFree)) {
+            if (assembled.isEmpty() || !left.fits(assembled.get(), chain.order())) {
                 retry.add(chain);
                 continue;
             }
-            reserve(assembled.get(), chain.order().bandwidthMbps(), free, linkFree);
-            residual = residual.withChain(assembled.get(), chain.order().bandwidthMbps());
+            left = left.withChain(assembled.get(), chain.order().bandwidthMbps());
             results[position.get(chain)] = selected(assembled.get(), chain.request());
         }
         LayeredParetoSelector exact = new LayeredParetoSelector(weights.objective(), steering, kPaths);
         for (ChainFact chain : retry) {
-            SelectionResult r = exact.select(residual, chain.request());
-            if (r instanceof SelectionResult.Selected s && !fits(s.chain(), chain.order(), free, linkFree)) {
-                r = new SelectionResult.Rejected(Constraint.LINK_BANDWIDTH, null, "The only chains left would cross a link"
-                        + " twice without " + String.format(Locale.ROOT, "%.2f", 2 * chain.order().bandwidthMbps())
-                        + " Mbit/s free on it.");
-            }
+            SelectionResult r = exact.select(left, chain.request());
             if (r instanceof SelectionResult.Selected s) {
-                reserve(s.chain(), chain.order().bandwidthMbps(), free, linkFree);
-                residual = residual.withChain(s.chain(), chain.order().bandwidthMbps());
+                left = left.withChain(s.chain(), chain.order().bandwidthMbps());
                 r = selected(s.chain(), chain.request());
-            } else if (r instanceof SelectionResult.Rejected rej && market != residual) {
+            } else if (r instanceof SelectionResult.Rejected rej && left != market) {
                 SelectionResult alone = exact.select(market, chain.request());
                 r = alone instanceof SelectionResult.Rejected ? alone : new SelectionResult.Rejected(rej.constraint(), rej.hopIndex(),
                         rej.reason() + " The chain would fit on its own: the other chains of this batch took that capacity.");
@@ -292,81 +278,5 @@ public final class OptaPlannerSelector implements ChainSelector {
     private SelectionResult.Selected selected(ConcreteChain chain, ChainRequest request) {
         return new SelectionResult.Selected(chain, weights.objective().of(chain.latencyMs(), chain.pricePerHour()),
                 ChainScores.of(chain, request, weights));
-    }
-
-    private static boolean fits(ConcreteChain chain, ChainOrder order, Map<OfferId, double[]> free, Map<String, Double> linkFree) {
-        if (chain.latencyMs() > order.maxLatencyMs() + 1e-9 || chain.pricePerHour() > order.maxPricePerHour() + 1e-9) {
-            return false;
-        }
-        Map<OfferId, Integer> uses = new HashMap<>();
-        chain.hops().forEach(h -> uses.merge(h.offerId(), 1, Integer::sum));
-        for (Map.Entry<OfferId, Integer> u : uses.entrySet()) {
-            double[] f = free.get(u.getKey());
-            if (f[0] + 1e-9 < u.getValue() * order.bandwidthMbps() || f[1] < u.getValue()) {
-                return false;
-            }
-        }
-        for (Map.Entry<String, Double> u : linkUse(chain, order.bandwidthMbps()).entrySet()) {
-            if (linkFree.get(u.getKey()) + 1e-9 < u.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void reserve(ConcreteChain chain, double mbps, Map<OfferId, double[]> free, Map<String, Double> linkFree) {
-        for (ConcreteChain.Hop h : chain.hops()) {
-            double[] f = free.get(h.offerId());
-            f[0] -= mbps;
-            f[1] -= 1;
-        }
-        linkUse(chain, mbps).forEach((k, v) -> linkFree.merge(k, -v, Double::sum));
-    }
-
-    /** Bandwidth a chain puts on each link of its path (a link traversed twice carries it twice). */
-    public static Map<String, Double> linkUse(ConcreteChain chain, double mbps) {
-        Map<String, Double> use = new HashMap<>();
-        for (int i = 0; i + 1 < chain.path().size(); i++) {
-            String a = chain.path().get(i).switchId();
-            String b = chain.path().get(i + 1).switchId();
-            if (!a.equals(b)) {
-                use.merge(NetLink.key(a, b), mbps, Double::sum);
-            }
-        }
-        return use;
-    }
-
-    /** Rejections that need no search: unknown endpoints, and a hop no offer can serve on its own. */
-    private Optional<SelectionResult.Rejected> precheck(MarketSnapshot market, ChainRequest request) {
-        ChainOrder order = request.order();
-        for (String endpoint : List.of(order.ingress(), order.egress())) {
-            if (!market.network().hasSwitch(endpoint)) {
-                return Optional.of(new SelectionResult.Rejected(Constraint.UNKNOWN_ENDPOINT, null,
-                        "Switch '" + endpoint + "' is not in any provider's advertised network."));
-            }
-        }
-        for (int hop = 0; hop < order.vnfTypes().size(); hop++) {
-            String type = order.vnfTypes().get(hop);
-            String hopName = "Hop " + (hop + 1) + " (" + type + "): ";
-            List<OfferState> ofType = market.offers().stream().filter(o -> o.offer().vnfType().equals(type)).toList();
-            if (ofType.isEmpty()) {
-                return Optional.of(new SelectionResult.Rejected(Constraint.VNF_TYPE, hop, hopName + "no provider offers this VNF type."));
-            }
-            List<OfferState> allowed = ofType.stream().filter(o -> order.allows(o.offer().providerId())).toList();
-            if (allowed.isEmpty()) {
-                return Optional.of(new SelectionResult.Rejected(Constraint.PROVIDER_POLICY, hop,
-                        hopName + "every offer is from a provider the order excludes or does not include."));
-            }
-            List<OfferState> steerable = allowed.stream().filter(o -> steering.admits(o, request.encapsulation())).toList();
-            if (steerable.isEmpty()) {
-                return steering.check(market, request);
-            }
-            if (steerable.stream().noneMatch(o -> o.fits(order.bandwidthMbps()))) {
-                return Optional.of(new SelectionResult.Rejected(Constraint.OFFER_CAPACITY, hop, hopName + "none of the "
-                        + steerable.size() + " usable offers has " + String.format(Locale.ROOT, "%.2f", order.bandwidthMbps())
-                        + " Mbit/s and a chain slot free."));
-            }
-        }
-        return Optional.empty();
     }
 }

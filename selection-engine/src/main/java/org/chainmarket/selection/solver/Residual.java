@@ -6,17 +6,14 @@ import org.chainmarket.selection.domain.LinkFact;
 import org.chainmarket.selection.domain.OfferFact;
 import org.chainmarket.selection.domain.SelectionSolution;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-/** Capacity still free while chains are placed one by one: per offer (kbit/s, chain slots) and per link (kbit/s). */
+/**
+ * Capacity still free while the construction places chains one by one: per offer (kbit/s, chain slots) and per link
+ * (kbit/s), by index. The working copy of the snapshot's ledger that construction takes from and gives back to.
+ */
 final class Residual {
     final long[] freeKbps;
     final int[] freeChains;
     final long[] linkKbps;
-    /** A lower bound of the free bandwidth of every link (exact until capacity is given back). */
-    private long minLinkKbps = Long.MAX_VALUE;
 
     Residual(SelectionSolution solution) {
         int maxId = solution.getOffers().stream().mapToInt(OfferFact::id).max().orElse(-1);
@@ -29,7 +26,6 @@ final class Residual {
         linkKbps = new long[solution.getPaths().links().size()];
         for (LinkFact l : solution.getPaths().links()) {
             linkKbps[l.index()] = l.residualKbps();
-            minLinkKbps = Math.min(minLinkKbps, l.residualKbps());
         }
     }
 
@@ -37,35 +33,17 @@ final class Residual {
         return freeKbps[o.id()] >= kbps && freeChains[o.id()] >= 1;
     }
 
-    /** Whether every link has {@code kbps} free (a lower bound; may say no when every link still has it). */
-    boolean everyLinkFits(long kbps) {
-        return minLinkKbps >= kbps;
-    }
-
-    /** Whether every link of {@code leg} has {@code kbps} free. */
-    boolean legFits(Leg leg, long kbps) {
-        if (minLinkKbps >= kbps) {
-            return true;
+    /** Bandwidth free per link index, in Mbit/s. */
+    double[] freeMbps() {
+        double[] out = new double[linkKbps.length];
+        for (int l = 0; l < out.length; l++) {
+            out[l] = linkKbps[l] / 1000.0;
         }
-        for (int l : leg.linkIndices()) {
-            if (linkKbps[l] < kbps) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The links where the whole chain along {@code legs} (a link crossed twice counts twice) does not fit; empty when it fits. */
-    List<LinkFact> overbookedLinks(ChainFact chain, Leg[] legs) {
-        Map<LinkFact, Long> use = new HashMap<>();
-        for (Leg leg : legs) {
-            leg.links().forEach(l -> use.merge(l, chain.bandwidthKbps(), Long::sum));
-        }
-        return use.entrySet().stream().filter(e -> linkKbps[e.getKey().index()] < e.getValue()).map(Map.Entry::getKey).toList();
+        return out;
     }
 
     /** Takes ({@code sign} = -1) or gives back (+1) the capacity of a chain following {@code plan}. */
-    void apply(ChainFact chain, ChainDp.Plan plan, int sign) {
+    void apply(ChainFact chain, ChainPlacer.Plan plan, int sign) {
         for (OfferFact o : plan.offers()) {
             freeKbps[o.id()] += sign * chain.bandwidthKbps();
             freeChains[o.id()] += sign;
@@ -73,7 +51,6 @@ final class Residual {
         for (Leg leg : plan.legs()) {
             for (int l : leg.linkIndices()) {
                 linkKbps[l] += sign * chain.bandwidthKbps();
-                minLinkKbps = Math.min(minLinkKbps, linkKbps[l]);
             }
         }
     }

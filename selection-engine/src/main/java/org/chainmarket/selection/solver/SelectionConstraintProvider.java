@@ -14,16 +14,15 @@ import org.optaplanner.core.api.score.stream.Joiners;
 import java.util.List;
 
 /**
- * The selection constraints, hard first, then medium, then soft. Hard penalties are in the unit of the excess
+ * The selection constraints, hard first, then medium, then soft. What an offer must be to serve a hop at all (VNF
+ * type, provider lists, steering) is not a constraint: a hop's value range holds only such offers
+ * ({@link org.chainmarket.selection.HopCandidates}). Hard penalties are in the unit of the excess
  * (kbit/s, chain slots, µs, micro-EUR/h, or 1 per offending hop); medium counts unserved hops; soft is the
  * weighted cost in micro-EUR/h-equivalents with weights from {@link SelectionWeights} (carried by each chain and
  * offer fact, so they are configurable per problem). Latency and budget are checked on complete chains only:
  * an incomplete chain is rejected anyway, and pays the medium penalty.
  */
 public class SelectionConstraintProvider implements ConstraintProvider {
-    public static final String VNF_TYPE = "VNF type matches";
-    public static final String PROVIDER_POLICY = "Provider include/exclude lists";
-    public static final String STEERING_PROXY = "Unaware instance only where its domain proxies it";
     public static final String OFFER_REUSED = "One offer serves at most one hop of a chain";
     public static final String OFFER_BANDWIDTH = "Offer bandwidth capacity";
     public static final String OFFER_CHAIN_SLOTS = "Offer chain slots";
@@ -40,7 +39,7 @@ public class SelectionConstraintProvider implements ConstraintProvider {
     public static final String CHANGED_HOP = "Changed hops when re-selecting";
 
     /** The hard constraints in declaration order. */
-    public static final List<String> HARD = List.of(VNF_TYPE, PROVIDER_POLICY, STEERING_PROXY, OFFER_REUSED, OFFER_BANDWIDTH,
+    public static final List<String> HARD = List.of(OFFER_REUSED, OFFER_BANDWIDTH,
             OFFER_CHAIN_SLOTS, LINK_BANDWIDTH, NO_USABLE_PATH, LATENCY_BOUND, BUDGET);
     /** The soft constraints in declaration order. */
     public static final List<String> SOFT = List.of(PRICE, LATENCY, INTER_DOMAIN, INSTANCE_LOAD, SWITCH_LOAD, CHANGED_HOP);
@@ -48,7 +47,7 @@ public class SelectionConstraintProvider implements ConstraintProvider {
     @Override
     public Constraint[] defineConstraints(ConstraintFactory f) {
         return new Constraint[]{
-                vnfType(f), providerPolicy(f), steeringProxy(f), offerReused(f), offerBandwidth(f), offerChainSlots(f),
+                offerReused(f), offerBandwidth(f), offerChainSlots(f),
                 linkBandwidth(f), noUsablePath(f), latencyBound(f), budget(f),
                 unservedHop(f),
                 price(f), latency(f), interDomain(f), instanceLoad(f), switchLoad(f), changedHop(f)
@@ -57,26 +56,8 @@ public class SelectionConstraintProvider implements ConstraintProvider {
 
     // ---- hard
 
-    Constraint vnfType(ConstraintFactory f) {
-        return f.forEach(HopAssignment.class)
-                .filter(h -> !h.getOffer().vnfType().equals(h.getVnfType()))
-                .penalizeLong(HardMediumSoftLongScore.ONE_HARD, h -> 1)
-                .asConstraint(VNF_TYPE);
-    }
 
-    Constraint providerPolicy(ConstraintFactory f) {
-        return f.forEach(HopAssignment.class)
-                .filter(h -> !h.getChain().order().allows(h.getOffer().providerId()))
-                .penalizeLong(HardMediumSoftLongScore.ONE_HARD, h -> 1)
-                .asConstraint(PROVIDER_POLICY);
-    }
 
-    Constraint steeringProxy(ConstraintFactory f) {
-        return f.forEach(HopAssignment.class)
-                .filter(h -> !h.getOffer().admitted().contains(h.getChain().encapsulation()))
-                .penalizeLong(HardMediumSoftLongScore.ONE_HARD, h -> 1)
-                .asConstraint(STEERING_PROXY);
-    }
 
     Constraint offerReused(ConstraintFactory f) {
         return f.forEachUniquePair(HopAssignment.class,

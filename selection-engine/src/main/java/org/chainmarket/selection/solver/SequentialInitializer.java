@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The construction phase, chain by chain with {@link ChainDp}: first every chain (widest first) gets its best offers
+ * The construction phase, chain by chain with {@link ChainPlacer}: first every chain (widest first) gets its best offers
  * and routes on the capacity the earlier ones left; then, while time allows, each chain in turn is taken out and put back at
  * its best given all others (which lets a chain move once a better place frees up), and for small batches each
  * pair of chains is re-inserted in both orders (which resolves two chains competing for one cheap offer).
@@ -43,7 +43,7 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
         Residual residual = new Residual(solution);
         List<ChainFact> chains = new ArrayList<>(byChain.keySet());
         chains.sort(Comparator.comparingLong(ChainFact::bandwidthKbps).reversed().thenComparingInt(ChainFact::id));
-        Map<ChainFact, ChainDp.Plan> plans = new LinkedHashMap<>();
+        Map<ChainFact, ChainPlacer.Plan> plans = new LinkedHashMap<>();
         for (ChainFact chain : chains) {
             insert(chain, byChain.get(chain), solution, residual, plans);
         }
@@ -54,8 +54,8 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
                 if (System.nanoTime() > deadline) {
                     break;
                 }
-                ChainDp.Plan before = remove(chain, residual, plans);
-                ChainDp.Plan after = insert(chain, byChain.get(chain), solution, residual, plans);
+                ChainPlacer.Plan before = remove(chain, residual, plans);
+                ChainPlacer.Plan after = insert(chain, byChain.get(chain), solution, residual, plans);
                 if (cost(after) < cost(before) - 1e-9) {
                     improved = true;
                 } else if (after != before) {
@@ -72,7 +72,7 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
             }
         }
         for (ChainFact chain : chains) {
-            ChainDp.Plan plan = plans.get(chain);
+            ChainPlacer.Plan plan = plans.get(chain);
             List<HopAssignment> hops = byChain.get(chain);
             for (int i = 0; i < hops.size(); i++) {
                 HopAssignment h = hops.get(i);
@@ -100,21 +100,21 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
     }
 
     private boolean reinsertPair(ChainFact a, ChainFact b, Map<ChainFact, List<HopAssignment>> byChain, SelectionSolution solution,
-                                 Residual residual, Map<ChainFact, ChainDp.Plan> plans) {
-        ChainDp.Plan a0 = remove(a, residual, plans);
-        ChainDp.Plan b0 = remove(b, residual, plans);
+                                 Residual residual, Map<ChainFact, ChainPlacer.Plan> plans) {
+        ChainPlacer.Plan a0 = remove(a, residual, plans);
+        ChainPlacer.Plan b0 = remove(b, residual, plans);
         double before = cost(a0) + cost(b0);
-        ChainDp.Plan[] best = null;
+        ChainPlacer.Plan[] best = null;
         double bestCost = before - 1e-9;
         for (boolean aFirst : new boolean[]{true, false}) {
             ChainFact first = aFirst ? a : b;
             ChainFact second = aFirst ? b : a;
-            ChainDp.Plan p1 = insert(first, byChain.get(first), solution, residual, plans);
-            ChainDp.Plan p2 = insert(second, byChain.get(second), solution, residual, plans);
+            ChainPlacer.Plan p1 = insert(first, byChain.get(first), solution, residual, plans);
+            ChainPlacer.Plan p2 = insert(second, byChain.get(second), solution, residual, plans);
             double c = cost(p1) + cost(p2);
             if (c < bestCost) {
                 bestCost = c;
-                best = aFirst ? new ChainDp.Plan[]{p1, p2} : new ChainDp.Plan[]{p2, p1};
+                best = aFirst ? new ChainPlacer.Plan[]{p1, p2} : new ChainPlacer.Plan[]{p2, p1};
             }
             remove(first, residual, plans);
             remove(second, residual, plans);
@@ -129,18 +129,18 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
         return true;
     }
 
-    private static double cost(ChainDp.Plan plan) {
+    private static double cost(ChainPlacer.Plan plan) {
         return plan == null ? UNSERVED : plan.cost();
     }
 
-    private static ChainDp.Plan insert(ChainFact chain, List<HopAssignment> hops, SelectionSolution solution, Residual residual,
-                                       Map<ChainFact, ChainDp.Plan> plans) {
-        ChainDp.Plan plan = ChainDp.best(chain, hops, solution.getPaths(), residual);
+    private static ChainPlacer.Plan insert(ChainFact chain, List<HopAssignment> hops, SelectionSolution solution, Residual residual,
+                                       Map<ChainFact, ChainPlacer.Plan> plans) {
+        ChainPlacer.Plan plan = ChainPlacer.best(chain, hops, solution.getPaths(), residual);
         restore(chain, plan, residual, plans);
         return plan;
     }
 
-    private static void restore(ChainFact chain, ChainDp.Plan plan, Residual residual, Map<ChainFact, ChainDp.Plan> plans) {
+    private static void restore(ChainFact chain, ChainPlacer.Plan plan, Residual residual, Map<ChainFact, ChainPlacer.Plan> plans) {
         if (plan != null) {
             residual.apply(chain, plan, -1);
             plans.put(chain, plan);
@@ -149,8 +149,8 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
         }
     }
 
-    private static ChainDp.Plan remove(ChainFact chain, Residual residual, Map<ChainFact, ChainDp.Plan> plans) {
-        ChainDp.Plan plan = plans.remove(chain);
+    private static ChainPlacer.Plan remove(ChainFact chain, Residual residual, Map<ChainFact, ChainPlacer.Plan> plans) {
+        ChainPlacer.Plan plan = plans.remove(chain);
         if (plan != null) {
             residual.apply(chain, plan, +1);
         }

@@ -51,6 +51,36 @@ class ExhaustiveBatchSelectorTest {
         }
     }
 
+    /**
+     * Ten chains with 25 combinations each are 250 combinations to enumerate but 26^10 leaves to search: the limit
+     * counts the leaves, so it refuses up front rather than run for hours; two such chains (676 leaves) are solved.
+     */
+    @Test
+    void refusesByTheProductOfTheChainsCombinationsNotTheirSum() {
+        List<VnfOffer> offers = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            offers.add(new VnfOffer(OfferId.of("fw" + i), P, "firewall", "x-dc", 1000, 10, 0.0, 1 + i, 0.0, 0.999, true, true, null, null));
+            offers.add(new VnfOffer(OfferId.of("nat" + i), P, "nat", "y-dc", 1000, 10, 0.0, 1 + i, 0.0, 0.999, true, true, null, null));
+        }
+        MarketSnapshot market = MarketSnapshot.of(List.of(new ProviderDomain(P, "p",
+                        List.of(new ProviderDomain.Switch("x", "x", 0.0, 0.0), new ProviderDomain.Switch("y", "y", 0.0, 0.0)),
+                        List.of(new ProviderDomain.Site("x-dc", "x", 1, 1), new ProviderDomain.Site("y-dc", "y", 1, 1)),
+                        List.of(new ProviderDomain.Link("x", "y", 1.0, 100_000)), List.of())),
+                offers, Map.of(), Map.of(), Instant.EPOCH);
+        List<ChainRequest> ten = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(ChainRequest.of("c" + i, new ChainOrder("b", List.of("firewall", "nat"), "x", "y", 10, 100, 100, List.of(), List.of())));
+        }
+        ExhaustiveBatchSelector exact = new ExhaustiveBatchSelector(Objective.DEFAULT, Steering.NO_PROXIES, 1_000_000);
+
+        assertThat(exact.searchSize(market, ten)).isEqualTo(Math.pow(26, 10));
+        assertThat(exact.feasibleSize(market, ten)).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> exact.selectBatch(market, ten))
+                .isInstanceOf(ExhaustiveBatchSelector.TooLargeException.class).hasMessageContaining("leaves");
+        assertThat(exact.feasibleSize(market, ten.subList(0, 2))).isTrue();
+        assertThat(exact.selectBatch(market, ten.subList(0, 2))).allMatch(r -> r instanceof SelectionResult.Selected);
+    }
+
     private static VnfOffer fw(String id, String site, double price) {
         return new VnfOffer(OfferId.of(id), P, "firewall", site, 100, 1, 0.0, price, 0.0, 0.999, true, true, null, null);
     }

@@ -1,5 +1,6 @@
 package org.chainmarket.selection.exact;
 
+import org.chainmarket.selection.network.PathFinder;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
@@ -11,7 +12,7 @@ import org.chainmarket.selection.Objective;
 import org.chainmarket.selection.OfferState;
 import org.chainmarket.selection.SelectionResult;
 import org.chainmarket.selection.Steering;
-import org.chainmarket.selection.bench.CapacityCheck;
+import org.chainmarket.selection.testing.CapacityCheck;
 import org.chainmarket.selection.network.MultiDomainNetwork;
 import org.chainmarket.selection.network.NetLink;
 import org.jgrapht.GraphPath;
@@ -107,7 +108,7 @@ class LayeredParetoSelectorTest {
     }
 
     private static double bruteForce(MarketSnapshot market, ChainOrder order) {
-        MultiDomainNetwork.PathFinder paths = market.network().pathFinder(order.bandwidthMbps(), market.linkUsageMbps());
+        PathFinder paths = market.network().pathFinder(order.bandwidthMbps(), market.linkUsageMbps());
         List<List<OfferState>> layers = new ArrayList<>();
         for (String type : order.vnfTypes()) {
             layers.add(market.offers().stream().filter(o -> o.offer().vnfType().equals(type)).toList());
@@ -117,7 +118,7 @@ class LayeredParetoSelectorTest {
         return best[0];
     }
 
-    private static void offers(MarketSnapshot market, ChainOrder order, MultiDomainNetwork.PathFinder paths,
+    private static void offers(MarketSnapshot market, ChainOrder order, PathFinder paths,
                                List<List<OfferState>> layers, List<OfferState> chosen, double[] best) {
         if (chosen.size() == layers.size()) {
             List<String> stops = new ArrayList<>();

@@ -1,7 +1,7 @@
 package org.chainmarket.selection.network;
 
-import org.chainmarket.selection.bench.GeneratedProblem;
-import org.chainmarket.selection.bench.ProblemGenerator;
+import org.chainmarket.selection.testing.GeneratedProblem;
+import org.chainmarket.selection.testing.ProblemGenerator;
 import org.jgrapht.Graph;
 import org.jgrapht.GraphPath;
 import org.jgrapht.alg.shortestpath.DijkstraShortestPath;
@@ -38,7 +38,7 @@ class PathFinderTest {
             for (NetLink l : network.links()) { // about a quarter of the links too full for the chain
                 usage.put(l.key(), rnd.nextDouble() < 0.25 ? l.bandwidthMbps() - 50 : 0.0);
             }
-            MultiDomainNetwork.PathFinder finder = network.pathFinder(100, usage);
+            PathFinder finder = network.pathFinder(100, usage);
             DijkstraShortestPath<String, NetLink> jgrapht = reference(network, 100, usage);
             for (String from : network.graph().vertexSet()) {
                 var tree = jgrapht.getPaths(from);
@@ -65,7 +65,7 @@ class PathFinderTest {
         GeneratedProblem p = ProblemGenerator.generate("Geant2012", 3, 2, 5, 1, 3);
         MultiDomainNetwork network = p.market().network();
         Map<String, Double> usage = Map.of();
-        MultiDomainNetwork.PathFinder finder = network.pathFinder(10, usage);
+        PathFinder finder = network.pathFinder(10, usage);
         List<String> switches = List.copyOf(network.graph().vertexSet());
         Random rnd = new Random(9);
         for (int i = 0; i < 40; i++) {

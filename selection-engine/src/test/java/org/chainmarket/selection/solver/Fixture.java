@@ -72,18 +72,12 @@ final class Fixture {
             this.market = market;
             this.table = new PathTable(market.network(), market.linkUsageMbps());
             for (OfferState o : market.offers()) {
-                offers.add(OfferFact.of(offers.size(), o, Steering.NO_PROXIES.admitted(o)));
+                offers.add(OfferFact.of(offers.size(), o));
             }
         }
 
         OfferFact offer(String id) {
             return offers.stream().filter(o -> o.offerId().value().equals(id)).findFirst().orElseThrow();
-        }
-
-        OfferFact offer(String id, Set<Encapsulation> admitted) {
-            OfferFact f = offer(id);
-            return new OfferFact(f.id(), f.state(), f.freeKbps(), f.freeChains(), f.capacityKbps(), f.reservedKbps(),
-                    f.processingMicros(), admitted);
         }
 
         /** A chain whose hops take {@code offers} (null = unserved), legs computed as the listener would. */

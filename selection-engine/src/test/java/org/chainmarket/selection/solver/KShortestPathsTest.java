@@ -12,7 +12,7 @@ import org.chainmarket.selection.MarketSnapshot;
 import org.chainmarket.selection.Objective;
 import org.chainmarket.selection.SelectionResult;
 import org.chainmarket.selection.Steering;
-import org.chainmarket.selection.bench.CapacityCheck;
+import org.chainmarket.selection.testing.CapacityCheck;
 import org.chainmarket.selection.exact.LayeredParetoSelector;
 import org.junit.jupiter.api.Test;
 

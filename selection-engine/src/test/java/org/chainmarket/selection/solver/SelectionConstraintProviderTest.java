@@ -37,40 +37,6 @@ class SelectionConstraintProviderTest {
     }
 
     @Test
-    void vnfType() {
-        Fixture.Problem p = problem();
-        verifier.verifyThat(SelectionConstraintProvider::vnfType)
-                .given(all(p.chain(fwNat("a", "c", 10), W, p.offer("nat-b"), p.offer("nat-c")))).penalizesBy(1);
-        Fixture.Problem q = problem();
-        verifier.verifyThat(SelectionConstraintProvider::vnfType)
-                .given(all(q.chain(fwNat("a", "c", 10), W, q.offer("fw-a"), q.offer("nat-b")))).penalizesBy(0);
-    }
-
-    @Test
-    void providerPolicy() {
-        Fixture.Problem p = problem();
-        ChainRequest excludesP2 = Fixture.request(order(List.of("firewall", "nat"), "a", "c", 10, 100, 100, List.of(P2)));
-        verifier.verifyThat(SelectionConstraintProvider::providerPolicy)
-                .given(all(p.chain(excludesP2, W, p.offer("fw-c"), p.offer("nat-b")))).penalizesBy(1);
-        Fixture.Problem q = problem();
-        verifier.verifyThat(SelectionConstraintProvider::providerPolicy)
-                .given(all(q.chain(excludesP2, W, q.offer("fw-a"), q.offer("nat-b")))).penalizesBy(0);
-    }
-
-    @Test
-    void steeringProxy() {
-        Fixture.Problem p = problem();
-        ChainRequest sr = new ChainRequest("c", order(List.of("firewall", "nat"), "a", "c", 10, 100, 100, List.of()),
-                Encapsulation.SRV6, List.of());
-        verifier.verifyThat(SelectionConstraintProvider::steeringProxy)
-                .given(all(p.chain(sr, W, p.offer("fw-c", Set.of(Encapsulation.NONE)), p.offer("nat-b")))).penalizesBy(1);
-        Fixture.Problem q = problem();
-        verifier.verifyThat(SelectionConstraintProvider::steeringProxy)
-                .given(all(q.chain(sr, W, q.offer("fw-c", EnumSet.of(Encapsulation.NONE, Encapsulation.SRV6)), q.offer("nat-b"))))
-                .penalizesBy(0);
-    }
-
-    @Test
     void offerReused() {
         Fixture.Problem p = problem();
         ChainRequest twoFirewalls = Fixture.request(order(List.of("firewall", "firewall"), "a", "c", 10, 100, 100, List.of()));

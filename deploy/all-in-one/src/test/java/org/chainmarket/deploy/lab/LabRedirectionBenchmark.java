@@ -44,15 +44,15 @@ import static org.chainmarket.deploy.lab.LabBroker.offers;
  * (firewall on OVS, DPI on SRv6) bought through the REST API, and, per repetition, a {@code DegradationDetected} for
  * one of its VNFs published on Kafka as monitoring-ingest does, while 20 echo requests per second flow. The broker
  * re-selects (keeping the healthy hop), sends the VNF's domain a replacing SET-UP, the adapter installs it
- * make-before-break (with its 20 ms drain) and answers, and the broker completes the substitution. The degradation
- * is then cleared, so the next repetition moves the chain back.
+ * make-before-break (OpenFlow: one bundle per switch; SRv6: with its 20 ms drain) and answers, and the broker
+ * completes the substitution. The degradation is then cleared, so the next repetition moves the chain back.
  *
  * <p>Reported per substituted VNF: the substitution record's own time (the degradation's {@code at} to
  * {@code completedAt}, the {@code triggerToActiveMs} the operator sees, here to the microsecond), when the REST
  * API first showed it COMPLETED (polled every 2 ms), and where the time goes: event to the replacing SET-UP on the
  * commands topic (the broker consuming the event, re-selecting, its transactions, the outbox relay; the record's
  * time stamp, to the millisecond), from there to the SET-UP handed to the adapter (the adapter runner's consumer),
- * the adapter's SET-UP (apply to answer, make-before-break with its 20 ms drain), and its answer to COMPLETED (the
+ * the adapter's SET-UP (apply to answer, make-before-break), and its answer to COMPLETED (the
  * acknowledgement on Kafka, the broker's transaction). Plus how many echo requests were lost in all. Everything runs
  * in one JVM, so every time stamp is from one clock. Prints a table next to paper 003's 0.3 s path redirection
  * (Floodlight, Mininet). Needs root and the lab's tools.

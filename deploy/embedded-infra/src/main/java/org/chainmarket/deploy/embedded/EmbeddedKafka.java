@@ -12,39 +12,60 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process), on two free loopback
- * ports, with its log in a temporary directory that {@link #close()} deletes.
+ * ports. Its log lives either in a temporary directory that {@link #close()} deletes ({@link #start()}), or in a
+ * directory that outlives it ({@link #start(Path)}): formatted on first use, then reopened with the same cluster
+ * id, topics, records and committed consumer offsets.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path logDir;
+    private final boolean temporary;
     private final String bootstrapServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean temporary, String bootstrapServers) {
         this.server = server;
         this.logDir = logDir;
+        this.temporary = temporary;
         this.bootstrapServers = bootstrapServers;
     }
 
+    /** A broker on a fresh temporary log that {@link #close()} deletes. */
     public static EmbeddedKafka start() {
         try {
-            Path dir = Files.createTempDirectory("chainmarket-kafka");
+            return start(Files.createTempDirectory("chainmarket-kafka"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary Kafka log directory", e);
+        }
+    }
+
+    /**
+     * A broker whose log is kept in {@code logDir} (created and formatted when it holds no log yet); a later start on
+     * the same directory resumes with everything the broker held. Ports are chosen afresh on every start.
+     */
+    public static EmbeddedKafka start(Path logDir) {
+        return start(logDir, false);
+    }
+
+    private static EmbeddedKafka start(Path dir, boolean temporary) {
+        try {
+            Files.createDirectories(dir);
             int port = freePort();
             int controller = freePort();
-            new Formatter()
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setControllerListenerName("CONTROLLER")
-                    .setMetadataLogDirectory(dir.toString())
-                    .addDirectory(dir.toString())
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-                    .run();
+            if (!Files.exists(dir.resolve("meta.properties"))) {
+                new Formatter()
+                        .setNodeId(1)
+                        .setClusterId(Uuid.randomUuid().toString())
+                        .setControllerListenerName("CONTROLLER")
+                        .setMetadataLogDirectory(dir.toString())
+                        .addDirectory(dir.toString())
+                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                        .run();
+            }
             Properties p = new Properties();
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");
@@ -65,7 +86,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(server, dir, "127.0.0.1:" + port);
+            return new EmbeddedKafka(server, dir, temporary, "127.0.0.1:" + port);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
         }
@@ -75,25 +96,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** The directory holding the broker's log (and its cluster id, in {@code meta.properties}). */
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Stops the broker (a controlled shutdown that flushes its log); deletes the log only when it was temporary. */
     @Override
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-        deleteRecursively(logDir);
+        if (temporary) {
+            DataDirectory.deleteRecursively(logDir);
+        }
     }
 
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

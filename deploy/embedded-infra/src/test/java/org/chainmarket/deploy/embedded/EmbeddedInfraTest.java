@@ -11,7 +11,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.events.Topics;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -19,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,5 +61,108 @@ class EmbeddedInfraTest {
             rs.next();
             assertThat(rs.getString(1)).startsWith("17.");
         }
+    }
+
+    @Test
+    void kafkaOnADataDirectoryKeepsItsClusterTopicsRecordsAndOffsetsAcrossARestart(@TempDir Path dir) throws Exception {
+        String clusterId;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
+            try (var producer = producer(kafka)) {
+                producer.send(new ProducerRecord<>(Topics.CHAIN_EVENTS, "chain-1", "first")).get();
+            }
+            try (var consumer = consumer(kafka, "keeper")) {
+                assertThat(poll(consumer, 1)).containsExactly("first");
+                consumer.commitSync();
+            }
+            clusterId = clusterId(kafka);
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+            assertThat(clusterId(kafka)).isEqualTo(clusterId);
+            try (var producer = producer(kafka)) {
+                producer.send(new ProducerRecord<>(Topics.CHAIN_EVENTS, "chain-1", "second")).get();
+            }
+            try (var consumer = consumer(kafka, "keeper")) {
+                assertThat(poll(consumer, 1)).as("the group resumes after its committed offset").containsExactly("second");
+            }
+            try (var consumer = consumer(kafka, "newcomer")) {
+                assertThat(poll(consumer, 2)).containsExactly("first", "second");
+            }
+        }
+        assertThat(dir.resolve("meta.properties")).exists();
+    }
+
+    @Test
+    void postgresOnADataDirectoryKeepsCommittedRowsAcrossARestart(@TempDir Path dir) throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir);
+             Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password())) {
+            c.createStatement().execute("CREATE TABLE kept (v text)");
+            c.createStatement().execute("INSERT INTO kept VALUES ('before restart')");
+        }
+        assertThat(rows(dir)).containsExactly("before restart");
+    }
+
+    @Test
+    void postgresLeftRunningByAKilledProcessIsStoppedAndItsDataReopened(@TempDir Path dir) throws Exception {
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PostgresHolder.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()))) {
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.equals(PostgresHolder.READY));
+            assertThat(line).as("the holder process started PostgreSQL").isEqualTo(PostgresHolder.READY);
+        }
+        holder.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        long postmaster = Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim());
+        assertThat(ProcessHandle.of(postmaster)).as("the killed process left its PostgreSQL running").isPresent();
+
+        assertThat(rows(dir)).containsExactly("written by a process killed with -9");
+        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+    }
+
+    /** Starts PostgreSQL on a data directory again and reads table {@code kept}. */
+    private static List<String> rows(Path dir) throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir);
+             Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+             ResultSet rs = c.createStatement().executeQuery("SELECT v FROM kept")) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+
+    private static String clusterId(EmbeddedKafka kafka) throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            return admin.describeCluster().clusterId().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static KafkaProducer<String, String> producer(EmbeddedKafka kafka) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    private static KafkaConsumer<String, String> consumer(EmbeddedKafka kafka, String group) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(Topics.CHAIN_EVENTS));
+        return consumer;
+    }
+
+    /** Polls until {@code n} values arrived (or 20 s passed), then half a second more to catch any extra one. */
+    private static List<String> poll(KafkaConsumer<String, String> consumer, int n) {
+        List<String> got = new ArrayList<>();
+        long until = System.currentTimeMillis() + 20_000;
+        while (got.size() < n && System.currentTimeMillis() < until) {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
+        }
+        consumer.poll(Duration.ofMillis(500)).forEach(r -> got.add(r.value()));
+        return got;
     }
 }

@@ -1,5 +1,7 @@
 package org.chainmarket.adapters.emulated;
 
+import org.chainmarket.adapters.api.FlowPlanner;
+import org.chainmarket.adapters.api.PlanException;
 import org.chainmarket.adapters.api.QueuedPathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.schemas.model.ChainId;
@@ -44,7 +46,7 @@ import java.util.function.Function;
  */
 public final class EmulatedDomain extends QueuedPathProvider implements TelemetrySource {
     /** The priority of every entry the domain installs. */
-    public static final int PRIORITY = 100;
+    public static final int PRIORITY = FlowPlanner.PRIORITY;
 
     private final FlowPlanner planner;
     private final Map<String, EmulatedSwitch> switches;
@@ -255,7 +257,7 @@ public final class EmulatedDomain extends QueuedPathProvider implements Telemetr
         List<FlowEntry> entries;
         try {
             entries = planner.plan(command.chainId(), command.segments());
-        } catch (FlowPlanner.PlanException e) {
+        } catch (PlanException e) {
             return failure(command, e.getMessage());
         }
         bandwidth.put(command.chainId(), command.bandwidthMbps());

@@ -233,9 +233,9 @@ class EmulatedDomainTest {
     }
 
     @Test
-    void theStageTellsApartTwoCrossingsOfOneLinkTowardsDifferentNextHops() throws Exception {
-        // a -> b -> c (fw-c) -> b -> a (fw-a) -> b (host): b receives the chain on to:a at stage 0 (bound for c)
-        // and again at stage 2 (bound for the host)
+    void aSwitchLeftForAVnfAndReEnteredOnTheSamePortIsToldApartByTheStage() throws Exception {
+        // a -> b -> c (fw-c) -> b -> a (fw-a) -> b (host): b leaves on to:a for fw-a and receives the chain on to:a at
+        // stage 0 (bound for c) and again at stage 2 (bound for the host)
         domain.apply(setup("c-1", "ch-1", segment(host("a"), List.of(vnf(0, "fw-c", "c"), vnf(1, "fw-a", "a")), host("b"))));
 
         assertThat(service.next().flowEntries()).contains(
@@ -243,6 +243,7 @@ class EmulatedDomainTest {
                 entry("b", "ch-1", 2, "to:a", "host"));
         PacketTrace trace = domain.trace(ChainId.of("ch-1"), "a", "host", 0);
         assertThat(trace.vnfs()).containsExactly(OfferId.of("fw-c"), OfferId.of("fw-a"));
+        assertThat(trace.switches()).containsExactly("a", "b", "c", "c", "b", "a", "a", "b");
         assertThat(trace.exitSwitch()).isEqualTo("b");
         assertThat(trace.exitPort()).isEqualTo("host");
     }

@@ -17,14 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drives adapters with domain commands directly (as the adapter runner does) for the demo and the benchmark, and
- * times each command from {@code apply} to the answer.
+ * Drives adapters with domain commands directly (as the adapter runner does) for the lab tests, the demo and the
+ * benchmark, and times each command from {@code apply} to the answer.
  */
-final class Drive {
+public final class Drive {
     private final Map<String, CompletableFuture<DomainAck>> answers = new ConcurrentHashMap<>();
     private final Map<String, Long> answeredAt = new ConcurrentHashMap<>();
 
-    void activate(PathProvider... providers) {
+    /** Registers this driver as the callback of {@code providers}. */
+    public void activate(PathProvider... providers) {
         for (PathProvider p : providers) {
             p.activate(ack -> {
                 answeredAt.put(ack.commandId(), System.nanoTime());
@@ -34,10 +35,15 @@ final class Drive {
     }
 
     /** A command's answer and how long it took, in milliseconds. */
-    record Timed(DomainAck ack, double millis) {
+    public record Timed(DomainAck ack, double millis) {
     }
 
-    Timed run(PathProvider provider, DomainCommand command) {
+    /**
+     * Applies {@code command} and waits up to 30 s for the answer.
+     *
+     * @throws LabException when the adapter refuses (with its reason) or does not answer
+     */
+    public Timed run(PathProvider provider, DomainCommand command) {
         CompletableFuture<DomainAck> f = answers.computeIfAbsent(command.commandId(), k -> new CompletableFuture<>());
         long start = System.nanoTime();
         provider.apply(command);
@@ -54,18 +60,20 @@ final class Drive {
         }
     }
 
-    static DomainCommand setup(ChainId chain, ProviderId provider, DomainSegment... segments) {
+    /** A SETUP of {@code chain} in {@code provider}'s domain with a fresh command id. */
+    public static DomainCommand setup(ChainId chain, ProviderId provider, DomainSegment... segments) {
         return new DomainCommand(UUID.randomUUID().toString(), chain, provider, DomainCommand.Operation.SETUP, 10,
                 List.of(segments), null);
     }
 
-    static DomainCommand teardown(ChainId chain, ProviderId provider) {
+    /** A TEARDOWN of {@code chain} in {@code provider}'s domain with a fresh command id. */
+    public static DomainCommand teardown(ChainId chain, ProviderId provider) {
         return new DomainCommand(UUID.randomUUID().toString(), chain, provider, DomainCommand.Operation.TEARDOWN, 10,
                 List.of(), null);
     }
 
     /** A segment from entry to exit (a null peer is the host) through the offers, each written "offerId@switch". */
-    static DomainSegment segment(ProviderId provider, String entrySwitch, String entryPeer, String exitSwitch, String exitPeer,
+    public static DomainSegment segment(ProviderId provider, String entrySwitch, String entryPeer, String exitSwitch, String exitPeer,
                                  String... offersAtSwitches) {
         List<DomainSegment.Waypoint> w = new ArrayList<>();
         for (int i = 0; i < offersAtSwitches.length; i++) {

@@ -18,7 +18,7 @@ class LabHygieneTest {
         Path dead = labOwnedBy("dead01", Integer.MAX_VALUE - 1, stale);
         Path live = labOwnedBy("live01", ProcessHandle.current().pid(), running);
         try {
-            Lab.cleanStale();
+            LabJanitor.cleanStale();
             assertThat(Shell.run("ip", "netns", "list")).doesNotContain(stale).contains(running);
             assertThat(dead).doesNotExist();
             assertThat(live).exists();

@@ -13,7 +13,8 @@ import java.util.Objects;
  * how the logical port names of the SPI ({@code host}, {@code border:<peer>}, {@code to:<neighbour>},
  * {@code vnf:<offerId>}) map to the bridge's OpenFlow port names.
  *
- * @param drain how long stale entries stay after a replacement's new entries are committed, so packets already
+ * @param drain how long a rule that a replacement no longer needs stays on the switch after the last packet that
+ *              matched it (its OpenFlow idle timeout, in whole seconds, at least 1; default 1 s), so packets still
  *              inside an old VNF can leave it (make-before-break)
  */
 public record OpenFlowConfig(ProviderDomain domain, SocketAddress listen, Map<String, SwitchBinding> switches,
@@ -22,7 +23,7 @@ public record OpenFlowConfig(ProviderDomain domain, SocketAddress listen, Map<St
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(listen, "listen");
         switches = Map.copyOf(switches);
-        drain = drain == null ? Duration.ofMillis(20) : drain;
+        drain = drain == null ? Duration.ofSeconds(1) : drain;
         for (ProviderDomain.Switch s : domain.switches()) {
             if (!switches.containsKey(s.switchId())) {
                 throw new IllegalArgumentException("switch '" + s.switchId() + "' of domain " + domain.providerId()

@@ -30,6 +30,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -338,6 +341,38 @@ final class SwitchConnection implements AutoCloseable {
         pending.clear();
         ready.completeExceptionally(gone);
         onClose.accept(this);
+    }
+
+    /** A request to a switch that may fail to be written. */
+    interface IoCall<T> {
+        CompletableFuture<T> call() throws IOException;
+    }
+
+    /** Starts {@code call}; a write that fails gives a failed future. */
+    static <T> CompletableFuture<T> call(IoCall<T> call) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException(e.toString(), e));
+        }
+    }
+
+    /**
+     * The result of {@code f}, waiting up to {@link Switches#TIMEOUT}.
+     *
+     * @throws IllegalStateException saying it could not {@code what}, and why
+     */
+    static <T> T await(CompletableFuture<T> f, String what) {
+        try {
+            return f.get(Switches.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("could not " + what + ": no answer within " + Switches.TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while trying to " + what);
+        }
     }
 
     /** A request in flight: the parts of its reply so far, and whether a reply to it completes it. */

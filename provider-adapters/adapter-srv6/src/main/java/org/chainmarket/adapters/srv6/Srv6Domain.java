@@ -1,5 +1,7 @@
 package org.chainmarket.adapters.srv6;
 
+import org.chainmarket.adapters.api.FlowPlanner;
+import org.chainmarket.adapters.api.PlanException;
 import org.chainmarket.adapters.api.QueuedPathProvider;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
@@ -48,17 +50,20 @@ public final class Srv6Domain extends QueuedPathProvider {
     public static final int PROTO = 199;
     /** The priority of the classification rules. */
     public static final int RULE_PREF = 1000;
+    private static final int PRIORITY = FlowPlanner.PRIORITY;
     private static final long TABLE_BASE = 0x10000;
     private static final Pattern COUNTED = Pattern.compile(
             "^(\\S+)\\s+encap seg6local action (\\S+).*?packets (\\d+) bytes (\\d+)", Pattern.MULTILINE);
 
     private final Srv6Config config;
+    private final FlowPlanner checks;
     private final List<String> vnfOrder;
     private final Map<ChainId, Installed> chains = new ConcurrentHashMap<>();
 
     public Srv6Domain(Srv6Config config) {
         super(Objects.requireNonNull(config, "config").domain(), "SRv6");
         this.config = config;
+        this.checks = new FlowPlanner(domain());
         this.vnfOrder = new ArrayList<>(new TreeSet<>(config.vnfs().keySet()));
         if (vnfOrder.size() > 62) {
             throw new IllegalArgumentException("an SRv6 domain binds at most 62 VNFs, not " + vnfOrder.size());
@@ -208,9 +213,7 @@ public final class Srv6Domain extends QueuedPathProvider {
         String tag = chain.value();
         for (DomainSegment segment : segments) {
             String where = "segment " + segment.sequence();
-            if (!segment.providerId().equals(domain().providerId())) {
-                throw new PlanException(where + " belongs to provider " + segment.providerId() + ", not " + domain().providerId());
-            }
+            checks.check(segment);
             Srv6Config.Router entryRouter = router(where + ": entry", segment.entry().switchId());
             Srv6Config.Attachment entry = attachment(where + ": entry", segment.entry(), entryRouter);
             Srv6Config.Router exitRouter = router(where + ": exit", segment.exit().switchId());
@@ -227,6 +230,8 @@ public final class Srv6Domain extends QueuedPathProvider {
             String legSwitch = segment.entry().switchId();
             String legPort = segment.entry().port();
             boolean ingress = true;
+            int stage = segment.hopsBefore();
+            int legStage = stage;
             for (DomainSegment.Waypoint w : segment.waypoints()) {
                 Srv6Config.Vnf v = config.vnfs().get(w.offerId().value());
                 if (v == null) {
@@ -240,21 +245,22 @@ public final class Srv6Domain extends QueuedPathProvider {
                 if (v.srAware()) {
                     String sid = v.locator() + ":" + Integer.toHexString(c) + "::1";
                     res.add(sid(v.namespace(), sid, "End count dev " + v.device()));
-                    entries.add(new FlowEntry(w.switchId(), tag, 100, "sid:" + sid, List.of("seg6local End", "vnf:" + w.offerId().value())));
+                    entries.add(new FlowEntry(w.switchId(), tag, stage, PRIORITY, "sid:" + sid,
+                            List.of("seg6local End", "vnf:" + w.offerId().value())));
                     leg.add(sid);
                 } else {
                     Srv6Config.Router r = config.routers().get(v.switchId());
                     if (leg.isEmpty() && r.namespace().equals(legNs)) {
                         // the list would start with a SID of this very router: hand the packet to the VNF directly
-                        addRoute(res, entries, tag, ingress, legNs, legTable, legDev, legSwitch, legPort,
+                        addRoute(res, entries, tag, legStage, ingress, legNs, legTable, legDev, legSwitch, legPort,
                                 "via " + v.address() + " dev " + v.toDevice(), "output:vnf:" + w.offerId().value());
                     } else {
                         String sid = r.locator() + ":" + Integer.toHexString(c) + "::" + Integer.toHexString(0x100 + index);
                         res.add(sid(r.namespace(), sid, "End.DX6 nh6 " + v.address() + " count dev " + v.toDevice()));
-                        entries.add(new FlowEntry(w.switchId(), tag, 100, "sid:" + sid,
+                        entries.add(new FlowEntry(w.switchId(), tag, stage, PRIORITY, "sid:" + sid,
                                 List.of("seg6local End.DX6 nh6 " + v.address(), "output:vnf:" + w.offerId().value())));
                         leg.add(sid);
-                        addList(res, entries, tag, ingress, legNs, legTable, legDev, legSwitch, legPort, leg);
+                        addList(res, entries, tag, legStage, ingress, legNs, legTable, legDev, legSwitch, legPort, leg);
                     }
                     leg = new ArrayList<>();
                     legNs = r.namespace();
@@ -262,21 +268,23 @@ public final class Srv6Domain extends QueuedPathProvider {
                     legDev = v.fromDevice();
                     legSwitch = v.switchId();
                     legPort = "vnf:" + w.offerId().value();
+                    legStage = stage + 1;
                     ingress = false;
                 }
+                stage++;
             }
             if (leg.isEmpty() && exitRouter.namespace().equals(legNs)) {
                 // nothing left to steer and already at the exit router: route the packet out directly
-                addRoute(res, entries, tag, ingress, legNs, legTable, legDev, legSwitch, legPort,
+                addRoute(res, entries, tag, legStage, ingress, legNs, legTable, legDev, legSwitch, legPort,
                         "via " + exit.neighbour() + " dev " + exit.device(), "output:" + segment.exit().port());
             } else {
                 String egress = exitRouter.locator() + ":" + Integer.toHexString(c) + "::"
                         + Integer.toHexString(0xd600 + (segment.sequence() & 0xff));
                 res.add(sid(exitRouter.namespace(), egress, "End.DX6 nh6 " + exit.neighbour() + " count dev " + exit.device()));
-                entries.add(new FlowEntry(segment.exit().switchId(), tag, 100, "sid:" + egress,
+                entries.add(new FlowEntry(segment.exit().switchId(), tag, stage, PRIORITY, "sid:" + egress,
                         List.of("seg6local End.DX6 nh6 " + exit.neighbour(), "output:" + segment.exit().port())));
                 leg.add(egress);
-                addList(res, entries, tag, ingress, legNs, legTable, legDev, legSwitch, legPort, leg);
+                addList(res, entries, tag, legStage, ingress, legNs, legTable, legDev, legSwitch, legPort, leg);
             }
         }
         Set<String> keys = new HashSet<>();
@@ -289,15 +297,15 @@ public final class Srv6Domain extends QueuedPathProvider {
         return new Installed(c, List.copyOf(res), List.copyOf(entries));
     }
 
-    private void addList(List<Res> res, List<FlowEntry> entries, String tag, boolean ingress, String ns, long table,
+    private void addList(List<Res> res, List<FlowEntry> entries, String tag, int stage, boolean ingress, String ns, long table,
                          String dev, String switchId, String inPort, List<String> segs) {
         String list = String.join(",", segs);
-        addRoute(res, entries, tag, ingress, ns, table, dev, switchId, inPort, "encap seg6 mode encap segs " + list + " dev " + dev,
+        addRoute(res, entries, tag, stage, ingress, ns, table, dev, switchId, inPort, "encap seg6 mode encap segs " + list + " dev " + dev,
                 "seg6 encap segs [" + list + "]");
     }
 
     /** A classification table ({@code default <route>}, the SID space thrown back to main) and its rule. */
-    private void addRoute(List<Res> res, List<FlowEntry> entries, String tag, boolean ingress, String ns, long table,
+    private void addRoute(List<Res> res, List<FlowEntry> entries, String tag, int stage, boolean ingress, String ns, long table,
                           String dev, String switchId, String inPort, String route, String action) {
         Stage tableStage = ingress ? Stage.INGRESS_TABLE : Stage.INNER_TABLE;
         res.add(new Res(tableStage, ns, "table " + table + " throw",
@@ -309,7 +317,7 @@ public final class Srv6Domain extends QueuedPathProvider {
         String rule = "iif " + dev + " lookup " + table + " pref " + RULE_PREF;
         res.add(new Res(ingress ? Stage.INGRESS_RULE : Stage.INNER_RULE, ns, "rule iif " + dev + " lookup " + table,
                 "rule add " + rule + " protocol " + PROTO, "rule del " + rule));
-        entries.add(new FlowEntry(switchId, tag, 100, inPort, List.of(action)));
+        entries.add(new FlowEntry(switchId, tag, stage, PRIORITY, inPort, List.of(action)));
     }
 
     private static Res sid(String ns, String sid, String behaviour) {
@@ -377,13 +385,6 @@ public final class Srv6Domain extends QueuedPathProvider {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A command that cannot be carried out in this domain; the message is the ack's reason. */
-    private static final class PlanException extends RuntimeException {
-        PlanException(String reason) {
-            super(reason, null, false, false);
         }
     }
 }

@@ -37,6 +37,16 @@ class Srv6DomainTest {
     }
 
     @Test
+    void theSharedPlannersChecksRefuseWhatNoDomainKindCanCarryOut() throws Exception {
+        DomainAck ack = answer(new DomainCommand("c4", ChainId.of("ch"), P, DomainCommand.Operation.SETUP, 1,
+                List.of(new DomainSegment(P, 0, new DomainSegment.Attachment("r1", null), List.of(),
+                        new DomainSegment.Attachment("r1", "r1"))), null));
+        assertThat(ack.success()).isFalse();
+        assertThat(ack.reason())
+                .isEqualTo("segment 0: exit peer switch 'r1' is a switch of domain p; a border hand-off leads to another provider");
+    }
+
+    @Test
     void aCommandForAnotherProviderFailsAndATeardownOfAnUnknownChainSucceeds() throws Exception {
         assertThat(answer(new DomainCommand("c2", ChainId.of("ch"), ProviderId.of("q"), DomainCommand.Operation.TEARDOWN, 1,
                 List.of(), null)).reason()).isEqualTo("command c2 is for provider q, not p");

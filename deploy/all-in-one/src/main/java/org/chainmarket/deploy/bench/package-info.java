@@ -1,2 +1,0 @@
-/** Benchmarks of the running marketplace, printing tables. */
-package org.chainmarket.deploy.bench;

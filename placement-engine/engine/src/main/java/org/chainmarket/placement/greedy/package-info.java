@@ -1,0 +1,2 @@
+/** The first-fit baseline planner. */
+package org.chainmarket.placement.greedy;
