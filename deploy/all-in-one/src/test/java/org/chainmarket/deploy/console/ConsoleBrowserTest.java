@@ -256,9 +256,9 @@ class ConsoleBrowserTest {
         signIn(Api.OPERATOR, "not-the-password");
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "wrong password"));
         signIn(Api.OPERATOR, Marketplace.DEFAULT_DEMO_PASSWORD);
-        waitFor().until(d -> script("return document.body.dataset.polls") != null);
-        assertThat(driver.findElement(By.id("signed-in-as")).getText()).isEqualTo(Api.OPERATOR);
-        assertThat(driver.findElement(By.id("live-status")).getAttribute("data-state")).isEqualTo("live");
+        waitFor().until(ExpectedConditions.textToBe(By.id("signed-in-as"), Api.OPERATOR));
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
+        assertThat(driver.findElement(By.id("login")).isDisplayed()).isFalse();
     }
 
     static void signIn(String username, String password) {
