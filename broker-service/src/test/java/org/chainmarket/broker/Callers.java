@@ -27,6 +27,8 @@ public final class Callers {
     public static Map<String, String> properties() {
         Map<String, String> p = new HashMap<>(Infra.brokerProperties());
         p.put("chainmarket.security.bcrypt-strength", "4");
+        // one signing key for every test context, so a token stays valid across test classes
+        p.put("chainmarket.security.token-secret", "rest-tests-signing-key-of-32-bytes-or-more");
         account(p, ADMIN, "ADMIN", null);
         account(p, OPERATOR, "OPERATOR", null);
         account(p, BUYER, "BUYER", BUYER);

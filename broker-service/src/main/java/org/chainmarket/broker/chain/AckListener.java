@@ -31,9 +31,9 @@ public class AckListener {
 
     @Topic(Topics.DOMAIN_ACKS)
     void receive(List<ConsumerRecord<String, byte[]>> records) {
-        List<ChainStore.Ack> acks = new ArrayList<>(records.size());
+        List<ChainTransactions.Ack> acks = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
-            inbound.decode(record).ifPresent(event -> acks.add(new ChainStore.Ack(event.id(), event.payload(DomainAck.class))));
+            inbound.decode(record).ifPresent(event -> acks.add(new ChainTransactions.Ack(event.id(), event.payload(DomainAck.class))));
         }
         chains.acknowledged(acks);
     }

@@ -1,15 +1,31 @@
 package org.chainmarket.broker.chain;
 
-/** A concurrent order took the capacity selection counted on; retriable with a fresh selection. */
+/** A concurrent transaction took the offer or link capacity selection counted on; retriable with a fresh selection. */
 public class CapacityTakenException extends RuntimeException {
-    private final String offerId;
+    private final boolean link;
+    private final String subjectId;
 
-    public CapacityTakenException(String offerId) {
-        super("offer " + offerId + " no longer has the capacity selection counted on");
-        this.offerId = offerId;
+    private CapacityTakenException(boolean link, String subjectId) {
+        super((link ? "link " : "offer ") + subjectId + " no longer has the capacity selection counted on");
+        this.link = link;
+        this.subjectId = subjectId;
     }
 
-    public String offerId() {
-        return offerId;
+    static CapacityTakenException offer(String offerId) {
+        return new CapacityTakenException(false, offerId);
+    }
+
+    static CapacityTakenException link(String linkKey) {
+        return new CapacityTakenException(true, linkKey);
+    }
+
+    /** Whether a link ({@code NetLink.key}) rather than an offer ran out. */
+    public boolean isLink() {
+        return link;
+    }
+
+    /** The offer id or link key. */
+    public String subjectId() {
+        return subjectId;
     }
 }

@@ -15,18 +15,16 @@ import org.chainmarket.schemas.model.Substitution;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reads monitoring's degradation and recovery events, a poll's worth at a time, and hands them to substitution
  * together: a failing site raises one event per instance at once, and its chains are re-selected once with all of
- * them left out. A degradation of the {@code heartbeat} or {@code status} metric means the subject is down (fatal
- * for chains on it).
+ * them left out. A degradation of a metric that {@link org.chainmarket.schemas.model.Metric#meansDown() means down}
+ * (the heartbeat) is fatal for the chains on it.
  */
 @KafkaListener(groupId = "broker-degradations", batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class MonitoringListener {
-    static final Set<String> FATAL_METRICS = Set.of("heartbeat", "status");
     private final InboundEvents inbound;
     private final SubstitutionService substitutions;
 
@@ -44,12 +42,12 @@ public class MonitoringListener {
                 if (event.type() == EventType.DEGRADATION_CLEARED) {
                     substitutions.degraded(degraded);
                     degraded.clear();
-                    substitutions.recovered(event.id(), d.subjectKind().name(), d.subjectId(), d.metric());
+                    substitutions.recovered(event.id(), d.subjectKind(), d.subjectId(), d.metric());
                     return;
                 }
                 List<Substitution.Point> recent = d.recent().stream().map(p -> new Substitution.Point(p.at(), p.value())).toList();
-                degraded.add(new SubstitutionService.Degraded(event.id(), new Substitution.Trigger(d.subjectKind().name(), d.subjectId(),
-                        d.providerId().value(), d.metric(), d.value(), d.threshold(), FATAL_METRICS.contains(d.metric()), d.at(), recent), d.clearThreshold()));
+                degraded.add(new SubstitutionService.Degraded(event.id(), new Substitution.Trigger(d.subjectKind(), d.subjectId(),
+                        d.providerId().value(), d.metric(), d.value(), d.threshold(), d.metric().meansDown(), d.at(), recent), d.clearThreshold()));
             });
         }
         substitutions.degraded(degraded);

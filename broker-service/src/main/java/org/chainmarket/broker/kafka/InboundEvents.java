@@ -5,15 +5,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.DeadLetters;
-import org.chainmarket.schemas.events.InvalidInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 
 /**
- * The first step of every listener: decode and validate a record; a record that breaks its contract goes to
- * the topic's DLQ with the reason, and the listener moves on.
+ * The first step of every micronaut-kafka listener: {@link DeadLetters#admit}, the same validation and dead-letter
+ * path as the shared {@code org.chainmarket.schemas.kafka.EventConsumer}. A record that breaks its contract (headers,
+ * schema, key = body id) goes to the topic's DLQ with the reason, and the listener moves on; when the DLQ cannot be
+ * written the exception reaches the listener's error strategy, which reads the record again.
  */
 @Singleton
 public class InboundEvents {
@@ -25,12 +26,7 @@ public class InboundEvents {
     }
 
     public Optional<CloudEvents.Event> decode(ConsumerRecord<String, byte[]> record) {
-        try {
-            return Optional.of(CloudEvents.decode(record));
-        } catch (InvalidInputException e) {
-            deadLetter(record, e.getMessage());
-            return Optional.empty();
-        }
+        return DeadLetters.admit(producer, record);
     }
 
     /** Sends a record the broker cannot apply to the DLQ, with {@code reason}. */

@@ -1,5 +1,6 @@
 package org.chainmarket.broker.outbox;
 
+import io.micronaut.transaction.support.TransactionSynchronization;
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import org.chainmarket.schemas.events.EventType;
@@ -10,14 +11,18 @@ import java.util.UUID;
 
 /**
  * Appends events to the outbox in the caller's transaction, so they are published if and only if the state
- * change commits. {@link OutboxRelay} publishes them.
+ * change commits. {@link OutboxRelay} publishes them; it is woken once the transaction commits.
  */
 @Singleton
 public class Outbox {
     private final EntityManager em;
+    private final TransactionHooks hooks;
+    private final OutboxRelay relay;
 
-    public Outbox(EntityManager em) {
+    public Outbox(EntityManager em, TransactionHooks hooks, OutboxRelay relay) {
         this.em = em;
+        this.hooks = hooks;
+        this.relay = relay;
     }
 
     /** Must run inside a transaction. */
@@ -38,5 +43,11 @@ public class Outbox {
         e.payload = payload == null ? null : Json.text(payload);
         e.createdAt = Instant.now();
         em.persist(e);
+        hooks.once(Outbox.class, () -> new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                relay.wakeUp();
+            }
+        });
     }
 }

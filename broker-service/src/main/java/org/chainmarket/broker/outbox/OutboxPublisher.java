@@ -10,6 +10,7 @@ import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -18,17 +19,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * Publishes one batch of the outbox in order and deletes it in the same transaction once Kafka acknowledged
  * every record. Rows are locked with SKIP LOCKED, so several broker instances can relay side by side; if Kafka
- * fails the transaction rolls back and the rows are sent again (consumers are idempotent by event id).
+ * fails the transaction rolls back and the rows are sent again (consumers are idempotent by event id). Each
+ * {@link PublishListener} learns, in the same transaction, which rows went out and when.
  */
 @Singleton
 public class OutboxPublisher {
     static final int BATCH = 500;
     private final EntityManager em;
     private final Producer<String, byte[]> producer;
+    private final List<PublishListener> listeners;
 
-    public OutboxPublisher(EntityManager em, EventProducer producer) {
+    public OutboxPublisher(EntityManager em, EventProducer producer, List<PublishListener> listeners) {
         this.em = em;
         this.producer = producer.producer();
+        this.listeners = List.copyOf(listeners);
     }
 
     /** Publishes up to {@value #BATCH} events; returns how many. */
@@ -51,6 +55,8 @@ public class OutboxPublisher {
         for (Future<RecordMetadata> f : sent) {
             f.get(30, TimeUnit.SECONDS);
         }
+        Instant at = Instant.now();
+        listeners.forEach(l -> l.published(rows, at));
         // exactly the rows sent: a concurrent transaction may commit a lower sequence number after this one was read
         em.createQuery("DELETE FROM OutboxEntity o WHERE o.seq IN :seqs")
                 .setParameter("seqs", rows.stream().map(r -> r.seq).toList())

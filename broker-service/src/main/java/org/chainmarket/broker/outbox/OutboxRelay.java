@@ -5,12 +5,14 @@ import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The relay thread: publishes the outbox as soon as a writer calls {@link #wakeUp()} after its commit, and at
- * least every {@value #IDLE_POLL_MS} ms otherwise (so events of another instance or of a crash are not stranded).
+ * least every {@value #IDLE_POLL_MS} ms otherwise (so events of another instance or of a crash are not stranded). It
+ * tells {@link PublishingHealth} whether Kafka takes them.
  */
 @Context
 public class OutboxRelay {
@@ -20,9 +22,11 @@ public class OutboxRelay {
     private final Semaphore signal = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
+    private final PublishingHealth health;
 
-    public OutboxRelay(OutboxPublisher publisher) {
+    public OutboxRelay(OutboxPublisher publisher, PublishingHealth health) {
         this.publisher = publisher;
+        this.health = health;
         this.thread = new Thread(this::run, "outbox-relay");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -39,7 +43,7 @@ public class OutboxRelay {
             try {
                 signal.tryAcquire(backoff > 0 ? backoff : IDLE_POLL_MS, TimeUnit.MILLISECONDS);
                 signal.drainPermits();
-                while (running && publisher.publishBatch() == OutboxPublisher.BATCH) {
+                while (running && publish() == OutboxPublisher.BATCH) {
                     // a full batch: more may be waiting
                 }
                 backoff = 0;
@@ -47,12 +51,20 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
+                health.failed(Instant.now());
                 backoff = Math.min(5000, Math.max(100, backoff * 2));
                 if (running) {
                     LOG.warn("outbox relay failed, retrying in {} ms: {}", backoff, e.toString());
                 }
             }
         }
+    }
+
+    private int publish() throws Exception {
+        health.started(Instant.now());
+        int n = publisher.publishBatch();
+        health.succeeded(Instant.now());
+        return n;
     }
 
     @PreDestroy

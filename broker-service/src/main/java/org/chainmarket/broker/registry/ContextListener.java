@@ -1,5 +1,6 @@
 package org.chainmarket.broker.registry;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
@@ -13,17 +14,20 @@ import org.chainmarket.schemas.model.OfferId;
 
 /**
  * Feeds selection with monitoring's current context: each instance's measured load, and whether an instance or
- * link is down (selection leaves it out) or degraded (hot: priced by its load, no chain moved onto it). Every broker instance reads the compacted context topics
+ * link is down (selection leaves it out) or degraded (hot: priced by its load, no chain moved onto it), which the
+ * {@link HealthBook} weighs with monitoring's degradation events. Every broker instance reads the compacted context topics
  * whole (a group of its own, from the beginning), since the read model is in memory.
  */
 @KafkaListener(groupId = "broker-context", uniqueGroupId = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.DISABLED)
 public class ContextListener {
     private final InboundEvents inbound;
     private final MarketReadModel market;
+    private final HealthBook health;
 
-    public ContextListener(InboundEvents inbound, MarketReadModel market) {
+    public ContextListener(InboundEvents inbound, MarketReadModel market, HealthBook health) {
         this.inbound = inbound;
         this.market = market;
+        this.health = health;
     }
 
     @Topic({Topics.INSTANCE_CONTEXT, Topics.LINK_CONTEXT})
@@ -32,9 +36,9 @@ public class ContextListener {
             if (event.payload() instanceof InstanceContext c) {
                 OfferId offer = c.offerId();
                 market.setMeasuredLoad(offer, c.load());
-                market.reportOfferStatus(offer, c.status());
+                health.reported(SubjectKind.INSTANCE, offer.value(), c.status());
             } else if (event.payload() instanceof LinkContext l) {
-                market.reportLinkStatus(l.linkKey(), l.status());
+                health.reported(SubjectKind.LINK, l.linkKey(), l.status());
             }
         });
     }

@@ -1,8 +1,7 @@
 package org.chainmarket.broker.registry;
 
+import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.inject.Singleton;
-import org.chainmarket.schemas.model.ConcreteChain;
-import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
@@ -22,8 +21,8 @@ import java.util.Optional;
 
 /**
  * The in-memory view selection runs on: advertised domains (joined into one network, rebuilt only when a domain
- * changes), live offers with the capacity held on them, bandwidth used per link by chains holding capacity, and
- * the offers and links monitoring reports degraded: left out of selection when down or unfit, and when only hot
+ * changes), live offers with the capacity held on them, bandwidth held per link by chains (both as the database's
+ * ledger has them), and the offers and links monitoring reports degraded: left out of selection when down or unfit, and when only hot
  * (loaded over a threshold) still open to orders, priced by their load, but not to chains being moved.
  * PostgreSQL stays the authority on reservations: this view can be a step behind a concurrent order, which the
  * conditional reservation in the database catches.
@@ -33,7 +32,9 @@ public class MarketReadModel {
     private final Map<ProviderId, ProviderDomain> domains = new LinkedHashMap<>();
     private final Map<OfferId, VnfOffer> offers = new LinkedHashMap<>();
     private final Map<OfferId, MarketSnapshot.Reservation> reserved = new HashMap<>();
+    private final Map<OfferId, Long> offerVersions = new HashMap<>();
     private final Map<String, Double> linkUsage = new HashMap<>();
+    private final Map<String, Long> linkVersions = new HashMap<>();
     private final Map<OfferId, Health> offerHealth = new HashMap<>();
     private final Map<OfferId, Double> measuredLoad = new HashMap<>();
     private final Map<String, Health> linkHealth = new HashMap<>();
@@ -50,32 +51,43 @@ public class MarketReadModel {
         }
     }
 
-    public synchronized void putOffer(VnfOffer offer, double reservedMbps, int reservedChains) {
+    /** Adds or replaces an offer with its reservation as of {@code version} (kept if a newer one is known). */
+    public synchronized void putOffer(VnfOffer offer, double reservedMbps, int reservedChains, long version) {
         offers.put(offer.offerId(), offer);
-        reserved.put(offer.offerId(), new MarketSnapshot.Reservation(reservedMbps, reservedChains));
+        setReservation(offer.offerId(), reservedMbps, reservedChains, version);
     }
 
     public synchronized void removeOffer(OfferId offer) {
         offers.remove(offer);
-        reserved.remove(offer);
     }
 
-    /** Sets an offer's held capacity to what the database says. */
-    public synchronized void setReservation(OfferId offer, double mbps, int chains) {
-        if (offers.containsKey(offer)) {
+    /**
+     * Sets an offer's held capacity to what the database says as of {@code version} (the offer row's change
+     * count); an older one, told late by a transaction that committed earlier, is ignored.
+     */
+    public synchronized void setReservation(OfferId offer, double mbps, int chains, long version) {
+        if (version >= offerVersions.getOrDefault(offer, -1L)) {
+            offerVersions.put(offer, version);
             reserved.put(offer, new MarketSnapshot.Reservation(mbps, chains));
         }
     }
 
-    /** Adds ({@code mbps} > 0) or gives back ({@code mbps} < 0) bandwidth on every link of {@code path}. */
-    public synchronized void useLinks(List<ConcreteChain.PathNode> path, double mbps) {
-        for (int i = 1; i < path.size(); i++) {
-            String a = path.get(i - 1).switchId();
-            String b = path.get(i).switchId();
-            if (!a.equals(b)) {
-                linkUsage.merge(NetLink.key(a, b), mbps, Double::sum);
-            }
+    /** Sets the bandwidth chains hold on a link ({@code NetLink.key}) to what the link ledger says as of {@code version}. */
+    public synchronized void setLinkReservation(String link, double mbps, long version) {
+        if (version < linkVersions.getOrDefault(link, -1L)) {
+            return;
         }
+        linkVersions.put(link, version);
+        if (mbps <= 1e-9) {
+            linkUsage.remove(link);
+        } else {
+            linkUsage.put(link, mbps);
+        }
+    }
+
+    /** The bandwidth held per link, as this view has it (to check it against the ledger). */
+    public synchronized Map<String, Double> linkReservations() {
+        return Map.copyOf(linkUsage);
     }
 
     /** The load monitoring measures on an offer (0..1): selection prices it in, and a full instance takes no chain. */
@@ -93,12 +105,12 @@ public class MarketReadModel {
         OUT
     }
 
-    /** Sets how selection treats an offer. */
+    /** Sets how selection treats an offer (written by {@link HealthBook} alone). */
     public synchronized void setOfferHealth(OfferId offer, Health health) {
         set(offerHealth, offer, health);
     }
 
-    /** Sets how selection treats a link ({@code NetLink.key}). */
+    /** Sets how selection treats a link ({@code NetLink.key}; written by {@link HealthBook} alone). */
     public synchronized void setLinkHealth(String link, Health health) {
         set(linkHealth, link, health);
     }
@@ -109,27 +121,6 @@ public class MarketReadModel {
         } else {
             map.put(key, health);
         }
-    }
-
-    /**
-     * Applies the status monitoring's context reports for an offer: DOWN leaves it out, DEGRADED makes it hot (unless a
-     * degradation event left it out: the context does not say which metric degraded), UP makes it OK.
-     */
-    public synchronized void reportOfferStatus(OfferId offer, InstanceStatus status) {
-        set(offerHealth, offer, fromStatus(offerHealth.get(offer), status));
-    }
-
-    /** As {@link #reportOfferStatus}, for a link ({@code NetLink.key}). */
-    public synchronized void reportLinkStatus(String link, InstanceStatus status) {
-        set(linkHealth, link, fromStatus(linkHealth.get(link), status));
-    }
-
-    private static Health fromStatus(Health current, InstanceStatus status) {
-        return switch (status) {
-            case DOWN -> Health.OUT;
-            case DEGRADED -> current == Health.OUT ? Health.OUT : Health.HOT;
-            case UP -> Health.OK;
-        };
     }
 
     /** Whether an offer is hot or left out. */
@@ -147,8 +138,8 @@ public class MarketReadModel {
     }
 
     /** The load of an offer (kind INSTANCE) or a link (kind LINK, {@code NetLink.key}); empty when unknown. */
-    public synchronized Optional<Load> load(String kind, String subjectId) {
-        if ("INSTANCE".equals(kind)) {
+    public synchronized Optional<Load> load(SubjectKind kind, String subjectId) {
+        if (kind == SubjectKind.INSTANCE) {
             VnfOffer o = offers.get(OfferId.of(subjectId));
             return o == null ? Optional.empty() : Optional.of(new Load(o.capacityMbps(),
                     reserved.getOrDefault(o.offerId(), MarketSnapshot.Reservation.NONE).mbps(), measuredLoad.getOrDefault(o.offerId(), 0.0)));

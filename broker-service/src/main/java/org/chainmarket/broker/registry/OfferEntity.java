@@ -28,6 +28,8 @@ public class OfferEntity {
     @Column(name = "offer_json")
     public String offerJson;
     public boolean withdrawn;
+    /** Counts the changes of the reservation (the read model applies them in this order). */
+    public long version;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

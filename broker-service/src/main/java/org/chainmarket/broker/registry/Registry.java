@@ -1,33 +1,45 @@
 package org.chainmarket.broker.registry;
 
+import org.chainmarket.schemas.model.SubjectKind;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
-import org.chainmarket.broker.outbox.OutboxRelay;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
+import org.chainmarket.selection.network.NetLink;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * The one way advertisements enter the broker, from Kafka or REST: stored in PostgreSQL first, then mirrored
- * into the {@link MarketReadModel}. At start-up the read model is loaded from the database.
+ * into the {@link MarketReadModel}. At start-up the read model is loaded from the database. A withdrawn offer or
+ * provider is announced ({@link Withdrawn}) so the chains on it are drained.
  */
 @Singleton
 public class Registry {
+    /** The metric a withdrawal is tracked under in the {@link HealthBook}, until the subject is advertised again. */
+    public static final String WITHDRAWN = "withdrawn";
     private final RegistryStore store;
     private final MarketReadModel market;
-    private final OutboxRelay relay;
+    private final HealthBook health;
+    private final ApplicationEventPublisher<Withdrawn> withdrawals;
 
-    public Registry(RegistryStore store, MarketReadModel market, OutboxRelay relay) {
+    public Registry(RegistryStore store, MarketReadModel market, HealthBook health, ApplicationEventPublisher<Withdrawn> withdrawals) {
         this.store = store;
         this.market = market;
-        this.relay = relay;
+        this.health = health;
+        this.withdrawals = withdrawals;
     }
 
     @EventListener
@@ -36,8 +48,31 @@ public class Registry {
             market.putDomain(Json.read(p.domainJson, ProviderDomain.class));
         }
         for (OfferEntity o : store.offers()) {
-            market.putOffer(Json.read(o.offerJson, VnfOffer.class), o.reservedMbps, o.reservedChains);
+            market.putOffer(Json.read(o.offerJson, VnfOffer.class), o.reservedMbps, o.reservedChains, o.version);
         }
+        store.ensureLinks();
+        store.linkReservations().forEach(l -> market.setLinkReservation(l.link(), l.mbps(), l.version()));
+    }
+
+    /**
+     * The links whose bandwidth held in the read model differs from the database's link ledger (Mbit/s in the
+     * ledger, then in the view); empty when they agree.
+     */
+    public Map<String, double[]> linkDrift() {
+        Map<String, Double> ledger = new HashMap<>();
+        store.linkReservations().forEach(l -> ledger.put(l.link(), l.mbps()));
+        Map<String, Double> view = market.linkReservations();
+        Map<String, double[]> drift = new TreeMap<>();
+        Set<String> keys = new HashSet<>(ledger.keySet());
+        keys.addAll(view.keySet());
+        for (String k : keys) {
+            double a = ledger.getOrDefault(k, 0.0);
+            double b = view.getOrDefault(k, 0.0);
+            if (Math.abs(a - b) > 1e-6) {
+                drift.put(k, new double[] {a, b});
+            }
+        }
+        return drift;
     }
 
     /** Applies an advertisement read from Kafka. */
@@ -49,50 +84,68 @@ public class Registry {
 
     /** Applies a withdrawal (tombstone) read from Kafka. */
     public void withdrawn(String eventId, ProviderId provider) {
+        Optional<ProviderDomain> domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
         if (store.withdrawDomain(eventId, provider, false)) {
             market.removeDomain(provider);
+            drain(provider, domain);
         }
     }
 
     public void advertised(String eventId, VnfOffer offer) {
-        store.upsertOffer(eventId, offer, false).ifPresent(e -> market.putOffer(offer, e.reservedMbps, e.reservedChains));
+        store.upsertOffer(eventId, offer, false).ifPresent(e -> {
+            market.putOffer(offer, e.reservedMbps, e.reservedChains, e.version);
+            health.cleared(SubjectKind.INSTANCE, offer.offerId().value(), WITHDRAWN);
+        });
     }
 
     public void withdrawn(String eventId, OfferId offer) {
+        Optional<OfferEntity> known = store.offer(offer.value());
         if (store.withdrawOffer(eventId, offer, false)) {
             market.removeOffer(offer);
+            known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         }
+    }
+
+    /** A provider left: its offers and the links of its domain (inside it and to others) are drained. */
+    private void drain(ProviderId provider, Optional<ProviderDomain> domain) {
+        store.offers().stream().filter(o -> o.providerId.equals(provider.value()))
+                .forEach(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
+        domain.ifPresent(d -> {
+            d.links().forEach(l -> withdrawals.publishEvent(new Withdrawn(SubjectKind.LINK, NetLink.key(l.from(), l.to()), provider.value())));
+            d.borderLinks().forEach(b -> withdrawals.publishEvent(new Withdrawn(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), provider.value())));
+        });
     }
 
     /** Registers a domain through REST; it is also published on the compacted topic. */
     public void register(ProviderDomain domain) {
         store.upsertDomain(UUID.randomUUID().toString(), domain, true);
         market.putDomain(domain);
-        relay.wakeUp();
     }
 
     /** Withdraws a provider through REST; false when it is unknown. */
     public boolean withdraw(ProviderId provider) {
+        Optional<ProviderDomain> domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
         boolean changed = store.withdrawDomain(UUID.randomUUID().toString(), provider, true);
         if (changed) {
             market.removeDomain(provider);
-            relay.wakeUp();
+            drain(provider, domain);
         }
         return changed;
     }
 
     public OfferEntity register(VnfOffer offer) {
         OfferEntity stored = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
-        market.putOffer(offer, stored.reservedMbps, stored.reservedChains);
-        relay.wakeUp();
+        market.putOffer(offer, stored.reservedMbps, stored.reservedChains, stored.version);
+        health.cleared(SubjectKind.INSTANCE, offer.offerId().value(), WITHDRAWN);
         return stored;
     }
 
     public boolean withdraw(OfferId offer) {
+        Optional<OfferEntity> known = store.offer(offer.value());
         boolean changed = store.withdrawOffer(UUID.randomUUID().toString(), offer, true);
         if (changed) {
             market.removeOffer(offer);
-            relay.wakeUp();
+            known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         }
         return changed;
     }

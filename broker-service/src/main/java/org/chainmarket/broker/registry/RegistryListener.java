@@ -16,7 +16,8 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 
 /**
- * Reads providers' advertisements from the compacted domain and offer topics. Invalid records go to the DLQ;
+ * Reads providers' advertisements from the compacted domain and offer topics. Invalid records (a key that is not the
+ * body's id among them, checked by {@code CloudEvents.decode}) go to the DLQ;
  * database failures are retried. Offsets are committed asynchronously after each batch; a record seen again after a crash is skipped by its event id.
  */
 @KafkaListener(groupId = "broker-registry", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
@@ -43,22 +44,14 @@ public class RegistryListener {
                     }
                 } else if (domains) {
                     ProviderDomain domain = event.payload(ProviderDomain.class);
-                    requireKey(event.key(), domain.providerId().value(), "providerId");
                     registry.advertised(event.id(), domain);
                 } else {
                     VnfOffer offer = event.payload(VnfOffer.class);
-                    requireKey(event.key(), offer.offerId().value(), "offerId");
                     registry.advertised(event.id(), offer);
                 }
             } catch (InvalidInputException | IllegalArgumentException e) {
                 inbound.deadLetter(record, e.getMessage());
             }
         });
-    }
-
-    private static void requireKey(String key, String id, String field) {
-        if (!key.equals(id)) {
-            throw new IllegalArgumentException("record key '" + key + "' differs from $." + field + " '" + id + "'");
-        }
     }
 }

@@ -2,6 +2,7 @@ package org.chainmarket.broker.registry;
 
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.chainmarket.broker.outbox.Outbox;
 import org.chainmarket.broker.outbox.ProcessedMessages;
@@ -13,8 +14,11 @@ import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
+import org.chainmarket.selection.network.MultiDomainNetwork;
+import org.chainmarket.selection.network.NetLink;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,10 +54,44 @@ public class RegistryStore {
         e.withdrawn = false;
         e.updatedAt = Instant.now();
         em.merge(e);
+        em.flush();
+        syncLinks();
         if (publish) {
             outbox.append(eventId, EventType.PROVIDER_DOMAIN_ADVERTISED, "provider", e.id, domain);
         }
         return true;
+    }
+
+    /**
+     * Gives every link of the advertised network (inside domains and between them) its row in the link ledger, with
+     * the advertised capacity, kept at least at what chains hold on it. Rows are written in key order.
+     */
+    private void syncLinks() {
+        List<ProviderDomain> live = providers().stream().map(p -> Json.read(p.domainJson, ProviderDomain.class)).toList();
+        Instant now = Instant.now();
+        MultiDomainNetwork.of(live).links().stream().sorted(Comparator.comparing(NetLink::key)).forEach(l ->
+                em.createNativeQuery("INSERT INTO link (link_key, capacity_mbps, reserved_mbps, updated_at) VALUES (?1, ?2, 0, ?3) "
+                                + "ON CONFLICT (link_key) DO UPDATE SET capacity_mbps = GREATEST(EXCLUDED.capacity_mbps, link.reserved_mbps), "
+                                + "updated_at = EXCLUDED.updated_at WHERE link.capacity_mbps <> GREATEST(EXCLUDED.capacity_mbps, link.reserved_mbps)")
+                        .setParameter(1, l.key()).setParameter(2, l.bandwidthMbps()).setParameter(3, now).executeUpdate());
+    }
+
+    /** Makes sure the link ledger covers the advertised network (at start, for domains stored before it existed). */
+    @Transactional
+    public void ensureLinks() {
+        syncLinks();
+    }
+
+    /** What chains hold on a link, as of the row's change count. */
+    public record LinkReservation(String link, double mbps, long version) {
+    }
+
+    /** What chains hold per link, as the link ledger has it. */
+    @Transactional
+    public List<LinkReservation> linkReservations() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT link_key, reserved_mbps, version FROM link ORDER BY link_key").getResultList();
+        return rows.stream().map(r -> new LinkReservation((String) r[0], ((Number) r[1]).doubleValue(), ((Number) r[2]).longValue())).toList();
     }
 
     /** Marks a provider withdrawn; false when the event was already applied or the provider is unknown. */
@@ -79,7 +117,8 @@ public class RegistryStore {
         if (!processed.firstTime(CONSUMER, eventId)) {
             return Optional.empty();
         }
-        OfferEntity e = em.find(OfferEntity.class, offer.offerId().value());
+        // locked: the ledger changes the same row's counters, which this update must not overwrite with what it read
+        OfferEntity e = em.find(OfferEntity.class, offer.offerId().value(), LockModeType.PESSIMISTIC_WRITE);
         if (e == null) {
             e = new OfferEntity();
             e.id = offer.offerId().value();

@@ -8,7 +8,7 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
 import org.chainmarket.broker.chain.OperationConflictException;
-import org.chainmarket.broker.chain.SubstitutionService;
+import org.chainmarket.broker.chain.NotFoundException;
 
 import java.util.List;
 import java.util.Map;
@@ -30,10 +30,10 @@ final class OperationErrorHandlers {
 
     @Produces
     @Singleton
-    @Requires(classes = {SubstitutionService.NotFound.class, ExceptionHandler.class})
-    static class NotFound implements ExceptionHandler<SubstitutionService.NotFound, HttpResponse<?>> {
+    @Requires(classes = {NotFoundException.class, ExceptionHandler.class})
+    static class NotFound implements ExceptionHandler<NotFoundException, HttpResponse<?>> {
         @Override
-        public HttpResponse<?> handle(HttpRequest request, SubstitutionService.NotFound e) {
+        public HttpResponse<?> handle(HttpRequest request, NotFoundException e) {
             return Problems.notFound(e.what(), e.id());
         }
     }

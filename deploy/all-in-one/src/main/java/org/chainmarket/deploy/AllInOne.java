@@ -52,14 +52,24 @@ public final class AllInOne implements Callable<Integer> {
     @Option(names = "--fresh", description = "Start with an empty marketplace: delete the data a previous run left in --data-dir")
     boolean fresh;
 
+    @Option(names = "--export-demo", paramLabel = "DIR", description = "Write each demo provider's domain and offers to "
+            + "DIR/<provider>.json (what a standalone adapter runner reads) and exit")
+    Path exportDir;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new AllInOne()).execute(args));
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         Topology t = Files.exists(Path.of(topology)) ? GraphMlReader.read(Path.of(topology)) : Topology.bundled(topology);
         DemoMarket demo = DemoMarket.of(t, providers, typesPerSite, 4000, 400, 3);
+        if (exportDir != null) {
+            for (Path file : demo.export(exportDir)) {
+                System.out.println(file);
+            }
+            return 0;
+        }
         Map<String, String> properties = new java.util.HashMap<>(Map.of("micronaut.server.port", String.valueOf(port)));
         properties.put(Marketplace.DEMO_ACCOUNTS, String.valueOf(demoAccounts));
         properties.put(Marketplace.DEMO_PASSWORD, demoPassword);

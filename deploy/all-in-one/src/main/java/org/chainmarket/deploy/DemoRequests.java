@@ -31,6 +31,11 @@ public final class DemoRequests {
         return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token(uri, account));
     }
 
+    /** Forgets the tokens got so far (a restarted marketplace signs with a new key unless it is configured). */
+    public static void forgetTokens() {
+        TOKENS.clear();
+    }
+
     /** A bearer token of demo account {@code username} at the broker that serves {@code uri}. */
     public static String token(URI uri, String username) {
         String base = uri.getScheme() + "://" + uri.getAuthority();

@@ -1,7 +1,10 @@
 package org.chainmarket.deploy;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
+import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.scheduling.TaskExecutors;
 import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
@@ -16,6 +19,8 @@ import org.chainmarket.monitoring.service.MonitoringService;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URL;
 import java.nio.file.Path;
@@ -28,16 +33,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The running marketplace: Kafka (embedded KRaft broker unless {@code kafka.bootstrap.servers} is set),
  * PostgreSQL (embedded 17 unless {@code datasources.default.url} is set), the broker service, and one adapter
  * runner per provider domain (emulated for the demo, or any other {@link PathProvider}). The providers advertise over Kafka as real ones would;
- * {@link #start} returns once the broker has registered every demo offer. {@link #close} stops everything in
- * reverse order.
+ * {@link #start} returns once the broker has registered every demo offer. {@link #close} stops the services, then
+ * the data stores.
  */
 public final class Marketplace implements AutoCloseable {
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private static final Logger LOG = LoggerFactory.getLogger(Marketplace.class);
+    /** How long stopping waits for the API's requests in flight and the broker's running sweeps. */
+    private static final Duration GRACE = Duration.ofSeconds(10);
+    /** What runs on the data stores, closed first (the broker, monitoring-ingest, the adapter runners), in that order. */
+    private final List<AutoCloseable> services = new ArrayList<>();
+    /** The embedded data stores (PostgreSQL, Kafka), closed last, in that order. */
+    private final List<AutoCloseable> stores = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<ProviderId, PathProvider> providersById = new LinkedHashMap<>();
     private final Map<ProviderId, AdapterRunner> runners = new LinkedHashMap<>();
     private String bootstrapServers;
@@ -121,23 +137,38 @@ public final class Marketplace implements AutoCloseable {
     }
 
     private void boot(List<ProviderSetup> providers, Map<String, String> properties, ThresholdPolicy policy) {
+        Laps laps = new Laps();
         Map<String, Object> config = new HashMap<>(properties);
         Duration telemetry = Optional.ofNullable(properties.get(TELEMETRY_INTERVAL)).map(Marketplace::duration).orElse(null);
         Optional<DataDirectory> data = Optional.ofNullable((String) config.remove(DATA_DIR)).map(Path::of).map(DataDirectory::new);
-        bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
-            EmbeddedKafka kafka = data.map(d -> EmbeddedKafka.start(d.kafka())).orElseGet(EmbeddedKafka::start);
-            resources.add(0, kafka);
-            return kafka.bootstrapServers();
-        });
-        config.put("kafka.bootstrap.servers", bootstrapServers);
-        if (setting("datasources.default.url").isEmpty()) {
+        // PostgreSQL starts on its own thread while Kafka starts on this one: neither needs the other.
+        CompletableFuture<Optional<EmbeddedPostgres>> postgres = inBackground("postgres-start", () -> {
+            if (setting("datasources.default.url").isPresent()) {
+                return Optional.empty();
+            }
             EmbeddedPostgres pg = data.map(d -> EmbeddedPostgres.start(d.postgres())).orElseGet(EmbeddedPostgres::start);
-            resources.add(0, pg);
+            stores.add(0, pg);
+            return Optional.of(pg);
+        });
+        try {
+            bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
+                EmbeddedKafka kafka = data.map(d -> EmbeddedKafka.start(d.kafka())).orElseGet(EmbeddedKafka::start);
+                stores.add(kafka);
+                return kafka.bootstrapServers();
+            });
+            laps.lap("Kafka");
+            TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
+            laps.lap("topics");
+        } finally {
+            postgres.exceptionally(e -> Optional.empty()).join();
+        }
+        config.put("kafka.bootstrap.servers", bootstrapServers);
+        join(postgres).ifPresent(pg -> {
             config.put("datasources.default.url", pg.jdbcUrl());
             config.put("datasources.default.username", pg.username());
             config.put("datasources.default.password", pg.password());
-        }
-        TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
+        });
+        laps.lap("waiting for PostgreSQL (started beside Kafka)");
         if (!"false".equalsIgnoreCase(properties.getOrDefault(DEMO_ACCOUNTS, "true"))) {
             demoPassword = properties.getOrDefault(DEMO_PASSWORD, DEFAULT_DEMO_PASSWORD);
             demoAccounts.add(new DemoAccount("admin", "ADMIN", null));
@@ -156,22 +187,78 @@ public final class Marketplace implements AutoCloseable {
             }
         }
         broker = ApplicationContext.run(EmbeddedServer.class, config);
-        resources.add(0, broker.getApplicationContext());
+        services.add(this::stopBroker);
+        laps.lap("broker");
+        List<CompletableFuture<?>> starting = new ArrayList<>();
         if (telemetry != null) {
             monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers).withPolicy(policy));
-            resources.add(0, monitoring);
-            monitoring.start();
+            services.add(monitoring);
+            starting.add(inBackground("monitoring-start", () -> {
+                monitoring.start();
+                return null;
+            }));
         }
         for (ProviderSetup p : providers) {
             Duration interval = telemetry != null && p.provider() instanceof TelemetrySource ? telemetry : null;
             AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers(), Map.of(), interval);
-            resources.add(0, runner);
-            runner.start();
+            services.add(runner);
             ProviderId id = p.provider().domain().providerId();
             providersById.put(id, p.provider());
             runners.put(id, runner);
+            starting.add(inBackground("adapter-start-" + id.value(), () -> {
+                runner.start();
+                return null;
+            }));
         }
+        starting.forEach(f -> f.exceptionally(e -> null).join());
+        starting.forEach(Marketplace::join);
+        laps.lap("monitoring and adapters (together)");
         awaitRegistered(providers.stream().mapToInt(p -> p.offers().size()).sum(), Duration.ofSeconds(60));
+        laps.lap("offers registered");
+        LOG.info("marketplace started in {} ms: {}", laps.total(), laps);
+    }
+
+    /** Runs {@code task} on a new daemon thread named {@code name}. */
+    private static <T> CompletableFuture<T> inBackground(String name, java.util.function.Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The value of a finished start, or what made it fail, unwrapped. */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /** Milliseconds spent in each start-up step, for the log line that says where start-up time goes. */
+    private static final class Laps {
+        private final long start = System.nanoTime();
+        private long last = start;
+        private final StringBuilder text = new StringBuilder();
+
+        void lap(String step) {
+            long now = System.nanoTime();
+            text.append(text.isEmpty() ? "" : ", ").append(step).append(' ').append((now - last) / 1_000_000).append(" ms");
+            last = now;
+        }
+
+        long total() {
+            return (last - start) / 1_000_000;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
     }
 
     private void awaitRegistered(int offers, Duration timeout) {
@@ -267,13 +354,61 @@ public final class Marketplace implements AutoCloseable {
         return runners.get(provider);
     }
 
+    /**
+     * Stops in order, so that nothing runs on a store that is gone: the broker first (its API stops taking requests
+     * and answers those in flight, its sweeps finish and stop, then its Kafka consumers, outbox relay and
+     * substitution workers stop and its database pool closes), then monitoring-ingest and the adapter runners
+     * (which commit what they consumed), then PostgreSQL and Kafka. Data in a {@link #DATA_DIR} is kept.
+     */
     @Override
     public void close() {
-        for (AutoCloseable r : resources) {
+        closeAll(services);
+        closeAll(stores);
+        DemoRequests.forgetTokens(); // a marketplace started next signs with a new key
+    }
+
+    /**
+     * The API stops taking connections and answers the requests in flight (Netty's graceful shutdown), the
+     * scheduled sweeps finish their current run and are not run again, then the context closes (Kafka consumers,
+     * outbox relay, substitution workers, database pool). The executors that run the Kafka consumers never go idle,
+     * so the context-wide graceful shutdown would only wait out its timeout.
+     */
+    private void stopBroker() throws Exception {
+        ApplicationContext ctx = broker.getApplicationContext();
+        if (broker instanceof GracefulShutdownCapable server) {
+            await(server.shutdownGracefully().toCompletableFuture(), "the API's requests in flight");
+        }
+        ctx.findBean(ExecutorService.class, Qualifiers.byName(TaskExecutors.SCHEDULED)).ifPresent(sweeps -> {
+            sweeps.shutdown();
+            await(CompletableFuture.runAsync(() -> {
+                try {
+                    sweeps.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }), "the broker's running sweeps");
+        });
+        ctx.close();
+    }
+
+    private static void await(CompletableFuture<?> stopped, String what) {
+        try {
+            stopped.get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("{} did not finish within {} s; stopping anyway", what, GRACE.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("waiting for {} failed: {}", what, e.getCause().toString());
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : List.copyOf(resources)) {
             try {
                 r.close();
             } catch (Exception e) {
-                System.err.println("while stopping " + r.getClass().getSimpleName() + ": " + e);
+                LOG.error("while stopping {}", r.getClass().getSimpleName(), e);
             }
         }
         resources.clear();

@@ -12,12 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The marketplace on a data directory, stopped and started again as an operator would: what was bought is still
@@ -64,6 +70,46 @@ class MarketplaceRestartTest {
             Api.Response second = api.post("/api/v1/chains", Api.order("los-angeles", "atlanta", 100, 80, 30, "firewall", "nat"));
             assertThat(second.status()).isEqualTo(201);
             api.awaitState(second.body().get("chainId").asText(), "ACTIVE");
+        }
+    }
+
+    @Test
+    void stoppingWhileOrdersArriveLogsNoErrorAndKeepsEveryAcceptedOrder(@TempDir Path dir) throws Exception {
+        Map<String, String> properties = Map.of("micronaut.server.port", "-1", Marketplace.DATA_DIR, dir.toString());
+        List<String> accepted = new CopyOnWriteArrayList<>();
+        List<ILoggingEvent> loggedOnStop;
+        try (LogCapture stopping = new LogCapture()) {
+            Marketplace market = Marketplace.start(DemoMarket.abilene(), properties);
+            Api api = new Api(market.url());
+            ExecutorService buyers = Executors.newFixedThreadPool(4);
+            for (int b = 0; b < 4; b++) {
+                buyers.submit(() -> {
+                    try {
+                        while (true) {
+                            Api.Response r = api.post("/api/v1/chains", Api.order("seattle", "atlanta", 1, 100, 50, "firewall", "nat"));
+                            if (r.status() == 201) {
+                                accepted.add(r.body().get("chainId").asText());
+                            }
+                        }
+                    } catch (IllegalStateException stopped) {
+                        return; // the API no longer answers
+                    }
+                });
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= 20);
+            stopping.start();
+            market.close();
+            loggedOnStop = stopping.events();
+            buyers.shutdown();
+            assertThat(buyers.awaitTermination(30, TimeUnit.SECONDS)).as("every buyer saw the API stop").isTrue();
+        }
+        assertThat(loggedOnStop).as("stopping under load logs no error and no stack trace")
+                .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR) || e.getThrowableProxy() != null);
+
+        try (Marketplace market = Marketplace.start(DemoMarket.abilene(), properties)) {
+            Api api = new Api(market.url());
+            assertThat(accepted).as("every order answered 201 before the stop is there after it")
+                    .allSatisfy(id -> assertThat(api.get("/api/v1/chains/" + id).status()).isEqualTo(200));
         }
     }
 

@@ -74,7 +74,7 @@ class MonitoringLoopTest {
                 .stream().filter(rec -> rec.key().equals(hot.value()))
                 .filter(rec -> new String(rec.headers().lastHeader(CloudEvents.TYPE).value(), StandardCharsets.UTF_8).equals("DegradationDetected"))
                 .toList();
-        Map<String, Long> perMetric = detected.stream().collect(java.util.stream.Collectors.groupingBy(
+        Map<org.chainmarket.schemas.model.Metric, Long> perMetric = detected.stream().collect(java.util.stream.Collectors.groupingBy(
                 rec -> org.chainmarket.schemas.events.Json.read(new String(rec.value(), StandardCharsets.UTF_8),
                         org.chainmarket.schemas.model.Degradation.class).metric(), java.util.stream.Collectors.counting()));
         assertThat(perMetric).as("degradations of %s per metric", hot).isNotEmpty().allSatisfy((metric, n) -> assertThat(n).isEqualTo(1));

@@ -9,6 +9,8 @@ import org.chainmarket.deploy.demo.DemoMarket;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.model.Degradation;
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.selection.topology.Topology;
 import org.junit.jupiter.api.AfterAll;
@@ -93,8 +95,8 @@ class SiteFailureTest {
         try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (JsonNode offer : siteOffers) {
-                Degradation silent = new Degradation(Degradation.SubjectKind.INSTANCE, offer.get("offerId").asText(),
-                        ProviderId.of(offer.get("providerId").asText()), "heartbeat", 6, 5, 5, 10, failedAt, List.of());
+                Degradation silent = new Degradation(SubjectKind.INSTANCE, offer.get("offerId").asText(),
+                        ProviderId.of(offer.get("providerId").asText()), Metric.HEARTBEAT, 6, 5, 5, 10, failedAt, List.of());
                 producer.send(CloudEvents.encode(EventType.DEGRADATION_DETECTED, silent.subjectId(), silent, "/monitoring")).get();
             }
         }

@@ -10,6 +10,8 @@ import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.Degradation;
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.ProviderId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +67,7 @@ class SubstitutionEndToEndTest {
 
     static Degradation hot(String offerId, String provider) {
         Instant now = Instant.now();
-        return new Degradation(Degradation.SubjectKind.INSTANCE, offerId, ProviderId.of(provider), "cpu", 0.97, 0.9, 0.75, 10, now,
+        return new Degradation(SubjectKind.INSTANCE, offerId, ProviderId.of(provider), Metric.CPU, 0.97, 0.9, 0.75, 10, now,
                 List.of(new Degradation.Point(now.minusSeconds(2), 0.88), new Degradation.Point(now.minusSeconds(1), 0.93),
                         new Degradation.Point(now, 0.97)));
     }
@@ -162,7 +164,7 @@ class SubstitutionEndToEndTest {
         double held = o.get("reservedMbps").asDouble();
         // measured load is exactly the chains' share; it clears half a chain (25 of 50 Mbit/s) below that: one chain must go
         Instant now = Instant.now();
-        publish(EventType.DEGRADATION_DETECTED, new Degradation(Degradation.SubjectKind.INSTANCE, offer, ProviderId.of(provider), "load",
+        publish(EventType.DEGRADATION_DETECTED, new Degradation(SubjectKind.INSTANCE, offer, ProviderId.of(provider), Metric.LOAD,
                 held / capacity, (held - 10) / capacity, (held - 25) / capacity, 10, now, List.of(new Degradation.Point(now, held / capacity))));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/offers/" + offer).body().get("reservedMbps").asDouble(),
@@ -180,7 +182,7 @@ class SubstitutionEndToEndTest {
             }
         }
         assertThat(moved).as("chains moved off the hot instance").isEqualTo(1);
-        publish(EventType.DEGRADATION_CLEARED, new Degradation(Degradation.SubjectKind.INSTANCE, offer, ProviderId.of(provider), "load",
+        publish(EventType.DEGRADATION_CLEARED, new Degradation(SubjectKind.INSTANCE, offer, ProviderId.of(provider), Metric.LOAD,
                 0.1, (held - 10) / capacity, (held - 25) / capacity, 10, Instant.now(), List.of()));
     }
 

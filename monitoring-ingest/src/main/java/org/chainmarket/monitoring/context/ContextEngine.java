@@ -2,15 +2,16 @@ package org.chainmarket.monitoring.context;
 
 import org.chainmarket.monitoring.detect.HysteresisDetector;
 import org.chainmarket.monitoring.detect.Threshold;
-import org.chainmarket.monitoring.policy.Metrics;
 import org.chainmarket.monitoring.policy.ThresholdPolicy;
 import org.chainmarket.monitoring.window.SlidingWindow;
 import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.InstanceContext;
 import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.LinkContext;
+import org.chainmarket.schemas.model.Metric;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.TelemetryBatch;
 import org.chainmarket.schemas.model.VnfOffer;
 
@@ -29,7 +30,7 @@ import java.util.Optional;
  *
  * <p>Per instance: a sliding window of load (max(cpu, throughput / capacity), or cpu while the offer's capacity is
  * unknown), CPU, memory, throughput in and out and processing delay; a hysteresis detector per metric of
- * {@link Metrics#INSTANCE} fed the window's moving average; and a heartbeat watchdog whose silence (seconds since the
+ * {@link ThresholdPolicy#INSTANCE_METRICS} fed the window's moving average; and a heartbeat watchdog whose silence (seconds since the
  * counter last moved, on the ingest's clock; the timeout at once when the provider reports the instance down) feeds
  * the {@code heartbeat} detector. A sample reported {@code DOWN} updates status and heartbeat but not the averages.
  * Per link: a window of delay, utilization and loss with a detector each. Windows and dwell run on the samples'
@@ -39,7 +40,7 @@ import java.util.Optional;
  */
 public final class ContextEngine {
     private static final int[] INSTANCE_SERIES = {InstanceState.LOAD, InstanceState.CPU, InstanceState.DELAY};
-    private static final List<String> INSTANCE_METRICS = List.of(Metrics.LOAD, Metrics.CPU, Metrics.PROCESSING_DELAY, Metrics.HEARTBEAT);
+    private static final List<Metric> INSTANCE_METRICS = List.of(Metric.LOAD, Metric.CPU, Metric.PROCESSING_DELAY, Metric.HEARTBEAT);
 
     private final ThresholdPolicy policy;
     private final ContextSink sink;
@@ -52,11 +53,12 @@ public final class ContextEngine {
     private final double[] instanceScratch = new double[InstanceState.SERIES];
     private final double[] linkScratch = new double[LinkState.SERIES];
     private final double[] one = new double[1];
+    private long refused;
 
     public ContextEngine(ThresholdPolicy policy, ContextSink sink) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.linkThresholds = Metrics.LINK.stream().map(policy::linkThreshold).toArray(Threshold[]::new);
+        this.linkThresholds = ThresholdPolicy.LINK_METRICS.stream().map(policy::linkThreshold).toArray(Threshold[]::new);
         this.heartbeat = policy.heartbeatThreshold();
         this.windowSeconds = policy.windowMillis() / 1000.0;
     }
@@ -139,6 +141,19 @@ public final class ContextEngine {
         return instances.size() + links.size();
     }
 
+    /** Samples refused because the engine already held {@link ThresholdPolicy#maxSubjects()} subjects. */
+    public long refusedSamples() {
+        return refused;
+    }
+
+    private boolean full() {
+        if (subjects() < policy.maxSubjects()) {
+            return false;
+        }
+        refused++;
+        return true;
+    }
+
     public ThresholdPolicy policy() {
         return policy;
     }
@@ -146,6 +161,9 @@ public final class ContextEngine {
     private void apply(ProviderId provider, TelemetryBatch.VnfSample s, long nowMillis) {
         InstanceState st = instances.get(s.offerId());
         if (st == null) {
+            if (full()) {
+                return;
+            }
             st = new InstanceState(s.offerId(), provider, policy.windowCapacity(), policy.windowMillis(),
                     policy.recentPoints(), policy.minDwellMillis(), nowMillis);
             configure(st, offers.get(s.offerId()));
@@ -196,6 +214,9 @@ public final class ContextEngine {
         String key = s.key();
         LinkState st = links.get(key);
         if (st == null) {
+            if (full()) {
+                return;
+            }
             st = new LinkState(key, s.from(), s.to(), provider, policy.windowCapacity(), policy.windowMillis(),
                     policy.minDwellMillis());
             links.put(key, st);
@@ -225,8 +246,8 @@ public final class ContextEngine {
     }
 
     private void configure(InstanceState st, VnfOffer offer) {
-        Map<String, Threshold> t = policy.instanceThresholds(offer);
-        st.thresholds = Metrics.INSTANCE.stream().map(t::get).toArray(Threshold[]::new);
+        Map<Metric, Threshold> t = policy.instanceThresholds(offer);
+        st.thresholds = ThresholdPolicy.INSTANCE_METRICS.stream().map(t::get).toArray(Threshold[]::new);
         st.capacityMbps = offer == null ? 0 : offer.capacityMbps();
     }
 
@@ -295,7 +316,7 @@ public final class ContextEngine {
 
     private InstanceContext context(InstanceState st) {
         SlidingWindow w = st.window;
-        List<String> degraded = new ArrayList<>(2);
+        List<Metric> degraded = new ArrayList<>(2);
         for (int i = 0; i < st.detectors.length; i++) {
             if (st.detectors[i].degraded()) {
                 degraded.add(INSTANCE_METRICS.get(i));
@@ -310,10 +331,10 @@ public final class ContextEngine {
 
     private LinkContext context(LinkState st) {
         SlidingWindow w = st.window;
-        List<String> degraded = new ArrayList<>(2);
+        List<Metric> degraded = new ArrayList<>(2);
         for (int i = 0; i < st.detectors.length; i++) {
             if (st.detectors[i].degraded()) {
-                degraded.add(Metrics.LINK.get(i));
+                degraded.add(ThresholdPolicy.LINK_METRICS.get(i));
             }
         }
         return new LinkContext(st.key, st.from, st.to, st.providerId, st.status(), round(w.average(LinkState.DELAY)),
@@ -330,7 +351,7 @@ public final class ContextEngine {
         } else {
             st.window.forEachRecent(INSTANCE_SERIES[detector], policy.recentPoints(), (a, v) -> recent.add(point(a, v)));
         }
-        return new Degradation(Degradation.SubjectKind.INSTANCE, st.offerId.value(), st.providerId,
+        return new Degradation(SubjectKind.INSTANCE, st.offerId.value(), st.providerId,
                 INSTANCE_METRICS.get(detector), round(value), t.enter(), t.clear(), windowSeconds,
                 Instant.ofEpochMilli(atMillis), recent);
     }
@@ -339,7 +360,7 @@ public final class ContextEngine {
         Threshold t = linkThresholds[detector];
         List<Degradation.Point> recent = new ArrayList<>(policy.recentPoints());
         st.window.forEachRecent(detector, policy.recentPoints(), (a, v) -> recent.add(point(a, v)));
-        return new Degradation(Degradation.SubjectKind.LINK, st.key, st.providerId, Metrics.LINK.get(detector),
+        return new Degradation(SubjectKind.LINK, st.key, st.providerId, ThresholdPolicy.LINK_METRICS.get(detector),
                 round(value), t.enter(), t.clear(), windowSeconds, Instant.ofEpochMilli(atMillis), recent);
     }
 

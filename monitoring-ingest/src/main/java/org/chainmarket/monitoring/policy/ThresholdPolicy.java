@@ -1,5 +1,8 @@
 package org.chainmarket.monitoring.policy;
 
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
+
 import org.chainmarket.monitoring.detect.Threshold;
 import org.chainmarket.schemas.model.VnfOffer;
 
@@ -10,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -26,7 +30,8 @@ import java.util.TreeMap;
  *
  * <p>Settings (properties file or {@code --set key=value}; thresholds as {@code enter/clear}):
  * {@code window.seconds} (10), {@code window.capacity} (64 samples), {@code dwell.seconds} (2, sample time),
- * {@code heartbeat.timeout.seconds} (5), {@code recent.points} (20), {@code refresh.seconds} (10: context republished
+ * {@code heartbeat.timeout.seconds} (5), {@code recent.points} (20), {@code subjects.max} (100000 instances and links
+ * per engine; samples of further subjects are refused and counted), {@code refresh.seconds} (10: context republished
  * at least this often while samples come), {@code step.load} (0.05), {@code step.utilization} (0.05),
  * {@code step.delayRatio} (0.2), {@code step.loss} (0.005) (a context is republished at once when a value moved by
  * its step, or status or degraded metrics changed), {@code instance.load} (0.85/0.7), {@code instance.cpu}
@@ -36,6 +41,11 @@ import java.util.TreeMap;
  * {@code link.delayMs} (50/40), {@code type.<vnfType>.<metric>} (none).
  */
 public final class ThresholdPolicy {
+    /** Instance metrics with thresholds from policy or offer, in detector order (the heartbeat has its timeout instead). */
+    public static final List<Metric> INSTANCE_METRICS = List.of(Metric.LOAD, Metric.CPU, Metric.PROCESSING_DELAY);
+    /** Link metrics with thresholds from policy, in detector order. */
+    public static final List<Metric> LINK_METRICS = Metric.of(SubjectKind.LINK);
+
     private static final Map<String, String> DEFAULTS = defaults0();
 
     private final Map<String, String> settings;
@@ -44,6 +54,7 @@ public final class ThresholdPolicy {
     private final long minDwellMillis;
     private final long heartbeatTimeoutMillis;
     private final int recentPoints;
+    private final int maxSubjects;
     private final long refreshMillis;
     private final double loadStep;
     private final double utilizationStep;
@@ -51,9 +62,9 @@ public final class ThresholdPolicy {
     private final double lossStep;
     private final Threshold processingDelayFactor;
     private final double declaredClearRatio;
-    private final Map<String, Threshold> instanceDefaults = new HashMap<>();
-    private final Map<String, Threshold> linkThresholds = new HashMap<>();
-    private final Map<String, Map<String, Threshold>> byType = new HashMap<>();
+    private final Map<Metric, Threshold> instanceDefaults = new HashMap<>();
+    private final Map<Metric, Threshold> linkThresholds = new HashMap<>();
+    private final Map<String, Map<Metric, Threshold>> byType = new HashMap<>();
 
     private ThresholdPolicy(Map<String, String> settings) {
         this.settings = Map.copyOf(settings);
@@ -64,6 +75,7 @@ public final class ThresholdPolicy {
         minDwellMillis = millis(s, "dwell.seconds");
         heartbeatTimeoutMillis = millis(s, "heartbeat.timeout.seconds");
         recentPoints = (int) positive(s, "recent.points");
+        maxSubjects = (int) positive(s, "subjects.max");
         refreshMillis = millis(s, "refresh.seconds");
         loadStep = number(s, "step.load");
         utilizationStep = number(s, "step.utilization");
@@ -77,10 +89,10 @@ public final class ThresholdPolicy {
         for (Map.Entry<String, String> e : new TreeMap<>(s).entrySet()) {
             String key = e.getKey();
             if (key.startsWith("instance.")) {
-                String metric = metric(key, key.substring("instance.".length()), Metrics.INSTANCE);
+                Metric metric = metric(key, key.substring("instance.".length()), INSTANCE_METRICS);
                 instanceDefaults.put(metric, Threshold.parse(key, e.getValue()));
             } else if (key.startsWith("link.")) {
-                String metric = metric(key, key.substring("link.".length()), Metrics.LINK);
+                Metric metric = metric(key, key.substring("link.".length()), LINK_METRICS);
                 linkThresholds.put(metric, Threshold.parse(key, e.getValue()));
             } else if (key.startsWith("type.")) {
                 String rest = key.substring("type.".length());
@@ -88,7 +100,7 @@ public final class ThresholdPolicy {
                 if (dot <= 0) {
                     throw new IllegalArgumentException(key + ": must be type.<vnfType>.<metric>");
                 }
-                String metric = metric(key, rest.substring(dot + 1), Metrics.INSTANCE);
+                Metric metric = metric(key, rest.substring(dot + 1), INSTANCE_METRICS);
                 byType.computeIfAbsent(rest.substring(0, dot), t -> new HashMap<>()).put(metric, Threshold.parse(key, e.getValue()));
             } else if (!DEFAULTS.containsKey(key)) {
                 throw new IllegalArgumentException(key + ": unknown policy setting (known: " + new TreeMap<>(DEFAULTS).keySet()
@@ -128,32 +140,32 @@ public final class ThresholdPolicy {
     }
 
     /**
-     * The thresholds of an instance's metrics ({@link Metrics#INSTANCE}); {@code offer} may be null (not advertised).
+     * The thresholds of an instance's metrics ({@link #INSTANCE_METRICS}); {@code offer} may be null (not advertised).
      * A metric that is {@code off} maps to null.
      */
-    public Map<String, Threshold> instanceThresholds(VnfOffer offer) {
-        Map<String, Threshold> out = new HashMap<>(instanceDefaults);
+    public Map<Metric, Threshold> instanceThresholds(VnfOffer offer) {
+        Map<Metric, Threshold> out = new HashMap<>(instanceDefaults);
         if (offer == null) {
             return out;
         }
         if (offer.processingLatencyMs() > 0) {
-            out.put(Metrics.PROCESSING_DELAY, new Threshold(processingDelayFactor.enter() * offer.processingLatencyMs(),
+            out.put(Metric.PROCESSING_DELAY, new Threshold(processingDelayFactor.enter() * offer.processingLatencyMs(),
                     processingDelayFactor.clear() * offer.processingLatencyMs()));
         }
         out.putAll(byType.getOrDefault(offer.vnfType(), Map.of()));
         VnfOffer.ScaleThresholds declared = offer.thresholds();
         if (declared != null) {
-            declare(out, Metrics.LOAD, declared.maxLoad());
-            declare(out, Metrics.CPU, declared.maxCpu());
-            declare(out, Metrics.PROCESSING_DELAY, declared.maxProcessingDelayMs());
+            declare(out, Metric.LOAD, declared.maxLoad());
+            declare(out, Metric.CPU, declared.maxCpu());
+            declare(out, Metric.PROCESSING_DELAY, declared.maxProcessingDelayMs());
         }
         return out;
     }
 
-    /** The threshold of a link metric ({@link Metrics#LINK}); null when it is {@code off}. */
-    public Threshold linkThreshold(String metric) {
+    /** The threshold of a link metric ({@link #LINK_METRICS}); null when it is {@code off}. */
+    public Threshold linkThreshold(Metric metric) {
         if (!linkThresholds.containsKey(metric)) {
-            throw new IllegalArgumentException("metric '" + metric + "' is not a link metric " + Metrics.LINK);
+            throw new IllegalArgumentException("metric '" + metric + "' is not a link metric " + LINK_METRICS);
         }
         return linkThresholds.get(metric);
     }
@@ -177,6 +189,11 @@ public final class ThresholdPolicy {
 
     public int recentPoints() {
         return recentPoints;
+    }
+
+    /** How many instances and links one engine tracks at most (bounded memory); samples of more are refused. */
+    public int maxSubjects() {
+        return maxSubjects;
     }
 
     public long refreshMillis() {
@@ -204,15 +221,16 @@ public final class ThresholdPolicy {
         return "ThresholdPolicy" + new TreeMap<>(settings);
     }
 
-    private void declare(Map<String, Threshold> out, String metric, Double enter) {
+    private void declare(Map<Metric, Threshold> out, Metric metric, Double enter) {
         if (enter != null) {
             out.put(metric, new Threshold(enter, enter * declaredClearRatio));
         }
     }
 
-    private static String metric(String key, String metric, java.util.List<String> known) {
-        if (!known.contains(metric)) {
-            throw new IllegalArgumentException(key + ": unknown metric '" + metric + "' (known: " + known + ")");
+    private static Metric metric(String key, String name, java.util.List<Metric> known) {
+        Metric metric = known.stream().filter(m -> m.wireName().equals(name)).findFirst().orElse(null);
+        if (metric == null) {
+            throw new IllegalArgumentException(key + ": unknown metric '" + name + "' (known: " + known + ")");
         }
         return metric;
     }
@@ -250,6 +268,7 @@ public final class ThresholdPolicy {
         d.put("dwell.seconds", "2");
         d.put("heartbeat.timeout.seconds", "5");
         d.put("recent.points", "20");
+        d.put("subjects.max", "100000");
         d.put("refresh.seconds", "10");
         d.put("step.load", "0.05");
         d.put("step.utilization", "0.05");

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Publishes the engine's output as CloudEvents without waiting; the service flushes before it commits offsets. */
+/** Publishes the engines' output as CloudEvents without waiting (thread-safe); a worker flushes before it commits offsets. */
 final class KafkaContextSink implements ContextSink {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaContextSink.class);
 
@@ -22,7 +22,6 @@ final class KafkaContextSink implements ContextSink {
     final AtomicLong linkUpdates = new AtomicLong();
     final AtomicLong detected = new AtomicLong();
     final AtomicLong cleared = new AtomicLong();
-    boolean pending;
 
     KafkaContextSink(Producer<String, byte[]> producer, String source) {
         this.producer = producer;
@@ -58,7 +57,6 @@ final class KafkaContextSink implements ContextSink {
     }
 
     private void send(EventType type, String key, Object payload) {
-        pending = true;
         producer.send(CloudEvents.encode(type, key, payload, source), (m, e) -> {
             if (e != null) {
                 LOG.error("cannot publish {} for {}: {}", type.ceType(), key, e.toString());

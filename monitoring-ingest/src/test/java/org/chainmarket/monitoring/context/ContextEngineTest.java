@@ -1,8 +1,9 @@
 package org.chainmarket.monitoring.context;
 
-import org.chainmarket.monitoring.policy.Metrics;
+import org.chainmarket.schemas.model.Metric;
 import org.chainmarket.monitoring.policy.ThresholdPolicy;
 import org.chainmarket.schemas.model.Degradation;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
@@ -77,9 +78,9 @@ class ContextEngineTest {
             cpuAt(s, 0.97);
         }
         assertThat(sink.detected).singleElement().satisfies(d -> {
-            assertThat(d.subjectKind()).isEqualTo(Degradation.SubjectKind.INSTANCE);
+            assertThat(d.subjectKind()).isEqualTo(SubjectKind.INSTANCE);
             assertThat(d.subjectId()).isEqualTo("east-fw");
-            assertThat(d.metric()).isEqualTo(Metrics.LOAD);
+            assertThat(d.metric()).isEqualTo(Metric.LOAD);
             assertThat(d.value()).isGreaterThanOrEqualTo(0.85);
             assertThat(d.threshold()).isEqualTo(0.85);
             assertThat(d.clearThreshold()).isEqualTo(0.7);
@@ -87,13 +88,13 @@ class ContextEngineTest {
             assertThat(d.recent()).hasSize(11).last().satisfies(p -> assertThat(p.value()).isEqualTo(0.97));
         });
         assertThat(sink.lastInstance().status()).isEqualTo(InstanceStatus.DEGRADED);
-        assertThat(sink.lastInstance().degradedMetrics()).containsExactly(Metrics.LOAD);
+        assertThat(sink.lastInstance().degradedMetrics()).containsExactly(Metric.LOAD);
         for (int s = 40; s < 70; s++) {
             cpuAt(s, 0.2);
         }
         assertThat(sink.detected).hasSize(1);
         assertThat(sink.cleared).singleElement().satisfies(d -> {
-            assertThat(d.metric()).isEqualTo(Metrics.LOAD);
+            assertThat(d.metric()).isEqualTo(Metric.LOAD);
             assertThat(d.value()).isLessThanOrEqualTo(0.7);
         });
         assertThat(sink.lastInstance().status()).isEqualTo(InstanceStatus.UP);
@@ -132,7 +133,7 @@ class ContextEngineTest {
         assertThat(sink.detected).isEmpty();
         engine.tick(lastBeat + 6_000);
         assertThat(sink.detected).singleElement().satisfies(d -> {
-            assertThat(d.metric()).isEqualTo(Metrics.HEARTBEAT);
+            assertThat(d.metric()).isEqualTo(Metric.HEARTBEAT);
             assertThat(d.value()).isEqualTo(6.0);
             assertThat(d.threshold()).isEqualTo(5.0);
         });
@@ -141,7 +142,7 @@ class ContextEngineTest {
         assertThat(sink.detected).hasSize(1);
 
         cpuAt(15, 0.3);
-        assertThat(sink.cleared).singleElement().satisfies(d -> assertThat(d.metric()).isEqualTo(Metrics.HEARTBEAT));
+        assertThat(sink.cleared).singleElement().satisfies(d -> assertThat(d.metric()).isEqualTo(Metric.HEARTBEAT));
         assertThat(sink.lastInstance().status()).isEqualTo(InstanceStatus.UP);
     }
 
@@ -150,7 +151,7 @@ class ContextEngineTest {
         for (int s = 0; s < 20; s++) {
             vnf(s, FW, InstanceStatus.UP, 0.3, 7);
         }
-        assertThat(sink.detected).singleElement().satisfies(d -> assertThat(d.metric()).isEqualTo(Metrics.HEARTBEAT));
+        assertThat(sink.detected).singleElement().satisfies(d -> assertThat(d.metric()).isEqualTo(Metric.HEARTBEAT));
     }
 
     @Test
@@ -159,7 +160,7 @@ class ContextEngineTest {
         vnf(1, FW, InstanceStatus.DOWN, 0, seq);
         vnf(2, FW, InstanceStatus.DOWN, 0, seq);
         vnf(3, FW, InstanceStatus.DOWN, 0, seq);
-        assertThat(sink.detected).singleElement().satisfies(d -> assertThat(d.metric()).isEqualTo(Metrics.HEARTBEAT));
+        assertThat(sink.detected).singleElement().satisfies(d -> assertThat(d.metric()).isEqualTo(Metric.HEARTBEAT));
         assertThat(sink.lastInstance().status()).isEqualTo(InstanceStatus.DOWN);
         assertThat(sink.lastInstance().cpuAvg()).as("a down sample does not drag the averages").isEqualTo(0.3);
     }
@@ -203,15 +204,15 @@ class ContextEngineTest {
                     at.toEpochMilli());
         }
         assertThat(sink.detected).singleElement().satisfies(d -> {
-            assertThat(d.subjectKind()).isEqualTo(Degradation.SubjectKind.LINK);
+            assertThat(d.subjectKind()).isEqualTo(SubjectKind.LINK);
             assertThat(d.subjectId()).isEqualTo("dc|nyc");
-            assertThat(d.metric()).isEqualTo(Metrics.UTILIZATION);
+            assertThat(d.metric()).isEqualTo(Metric.UTILIZATION);
         });
         assertThat(sink.links.get(sink.links.size() - 1)).satisfies(l -> {
             assertThat(l.linkKey()).isEqualTo("dc|nyc");
             assertThat(l.status()).isEqualTo(InstanceStatus.DEGRADED);
             assertThat(l.utilizationP95()).isEqualTo(0.97);
-            assertThat(l.degradedMetrics()).containsExactly(Metrics.UTILIZATION);
+            assertThat(l.degradedMetrics()).containsExactly(Metric.UTILIZATION);
         });
     }
 

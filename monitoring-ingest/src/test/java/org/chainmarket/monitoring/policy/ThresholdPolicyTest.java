@@ -1,5 +1,7 @@
 package org.chainmarket.monitoring.policy;
 
+import org.chainmarket.schemas.model.Metric;
+
 import org.chainmarket.monitoring.detect.Threshold;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
@@ -20,10 +22,10 @@ class ThresholdPolicyTest {
     @Test
     void defaultsWithoutAnOffer() {
         ThresholdPolicy p = ThresholdPolicy.defaults();
-        assertThat(p.instanceThresholds(null)).containsEntry(Metrics.LOAD, new Threshold(0.85, 0.7))
-                .containsEntry(Metrics.CPU, null)
-                .containsEntry(Metrics.PROCESSING_DELAY, new Threshold(50, 40));
-        assertThat(p.linkThreshold(Metrics.UTILIZATION)).isEqualTo(new Threshold(0.9, 0.75));
+        assertThat(p.instanceThresholds(null)).containsEntry(Metric.LOAD, new Threshold(0.85, 0.7))
+                .containsEntry(Metric.CPU, null)
+                .containsEntry(Metric.PROCESSING_DELAY, new Threshold(50, 40));
+        assertThat(p.linkThreshold(Metric.UTILIZATION)).isEqualTo(new Threshold(0.9, 0.75));
         assertThat(p.heartbeatThreshold()).isEqualTo(new Threshold(5, 0));
         assertThat(p.windowMillis()).isEqualTo(10_000);
         assertThat(p.minDwellMillis()).isEqualTo(2_000);
@@ -33,15 +35,15 @@ class ThresholdPolicyTest {
     void declaredScaleThresholdsWinOverTypePolicyWhichWinsOverDefaults() {
         ThresholdPolicy p = ThresholdPolicy.defaults().with("type.dpi.cpu", "0.7/0.6").with("type.dpi.load", "0.75/0.6");
         assertThat(p.instanceThresholds(offer("dpi", 2, null)))
-                .containsEntry(Metrics.CPU, new Threshold(0.7, 0.6))
-                .containsEntry(Metrics.LOAD, new Threshold(0.75, 0.6))
-                .containsEntry(Metrics.PROCESSING_DELAY, new Threshold(10, 6));   // 5x / 3x the nominal 2 ms
+                .containsEntry(Metric.CPU, new Threshold(0.7, 0.6))
+                .containsEntry(Metric.LOAD, new Threshold(0.75, 0.6))
+                .containsEntry(Metric.PROCESSING_DELAY, new Threshold(10, 6));   // 5x / 3x the nominal 2 ms
         assertThat(p.instanceThresholds(offer("dpi", 2, new VnfOffer.ScaleThresholds(0.8, null, 4.0))))
-                .containsEntry(Metrics.LOAD, new Threshold(0.8, 0.8 * 0.85))
-                .containsEntry(Metrics.CPU, new Threshold(0.7, 0.6))
-                .containsEntry(Metrics.PROCESSING_DELAY, new Threshold(4, 4 * 0.85));
-        assertThat(p.instanceThresholds(offer("nat", 2, null))).containsEntry(Metrics.CPU, null);
-        assertThat(p.with("link.loss", "off").linkThreshold(Metrics.LOSS)).isNull();
+                .containsEntry(Metric.LOAD, new Threshold(0.8, 0.8 * 0.85))
+                .containsEntry(Metric.CPU, new Threshold(0.7, 0.6))
+                .containsEntry(Metric.PROCESSING_DELAY, new Threshold(4, 4 * 0.85));
+        assertThat(p.instanceThresholds(offer("nat", 2, null))).containsEntry(Metric.CPU, null);
+        assertThat(p.with("link.loss", "off").linkThreshold(Metric.LOSS)).isNull();
     }
 
     @Test
@@ -51,7 +53,7 @@ class ThresholdPolicyTest {
         props.setProperty("link.delayMs", "20/15");
         ThresholdPolicy p = ThresholdPolicy.fromProperties(props);
         assertThat(p.minDwellMillis()).isEqualTo(500);
-        assertThat(p.linkThreshold(Metrics.DELAY)).isEqualTo(new Threshold(20, 15));
+        assertThat(p.linkThreshold(Metric.DELAY)).isEqualTo(new Threshold(20, 15));
 
         assertThatThrownBy(() -> ThresholdPolicy.defaults().with("instance.colour", "1/0")).hasMessageContaining("instance.colour: unknown metric 'colour'");
         assertThatThrownBy(() -> ThresholdPolicy.defaults().with("window.sconds", "3")).hasMessageContaining("window.sconds: unknown policy setting");

@@ -5,6 +5,7 @@ import org.chainmarket.placement.model.Demand;
 import org.chainmarket.placement.model.PlacementProblem;
 import org.chainmarket.placement.model.SiteSpec;
 import org.chainmarket.placement.solver.PlacementWeights;
+import org.chainmarket.placement.solver.SolverLimits;
 import org.chainmarket.placement.solver.SolverPlanner;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.PlacementPlan;
@@ -25,9 +26,13 @@ import static org.chainmarket.placement.Fixture.instance;
 class PlacementEngineTest {
     private static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
     private final PlacementEngine engine = PlacementEngine.defaults();
+    /** A limit in score calculations, not time, so that the outcome does not depend on how busy the machine is. */
+    private static SolverPlanner solver() {
+        return new SolverPlanner(n -> SolverLimits.calculations(20_000));
+    }
 
     private PlacementEngine.Outcome solve(PlacementProblem p) {
-        return engine.plan(p, new SolverPlanner(), "plan-1", PlacementPlan.Trigger.PERIODIC, AT, id -> PlacementPlan.Approval.AUTOMATIC);
+        return engine.plan(p, solver(), "plan-1", PlacementPlan.Trigger.PERIODIC, AT, id -> PlacementPlan.Approval.AUTOMATIC);
     }
 
     private PlacementEngine.Outcome greedy(PlacementProblem p) {
@@ -100,7 +105,7 @@ class PlacementEngineTest {
                 .satisfies(u -> assertThat(u.reason()).isEqualTo("no provider has nat in its catalogue at any site"));
         PlacementEngine cheap = new PlacementEngine(PlacementWeights.DEFAULT.with("unservedPerMbps", 0.0001), 100);
         PlacementEngine.Outcome notWorth = cheap.plan(Fixture.problem(List.of(), List.of(Demand.unmet("firewall", "a", 50, 1, 20))),
-                new SolverPlanner(), "plan-2", PlacementPlan.Trigger.PERIODIC, AT, id -> PlacementPlan.Approval.AUTOMATIC);
+                solver(), "plan-2", PlacementPlan.Trigger.PERIODIC, AT, id -> PlacementPlan.Approval.AUTOMATIC);
         assertThat(notWorth.plan().decisions()).isEmpty();
         assertThat(notWorth.plan().unserved()).singleElement()
                 .satisfies(u -> assertThat(u.constraint()).isEqualTo(UnservedConstraint.NOT_WORTH_AN_INSTANCE));
@@ -122,7 +127,7 @@ class PlacementEngineTest {
     @Test
     void providersWhosePolicyAsksForApprovalGetDecisionsAwaitingIt() {
         PlacementEngine.Outcome o = engine.plan(Fixture.problem(List.of(), List.of(Demand.unmet("dpi", "d", 400, 2, 20))),
-                new SolverPlanner(), "plan-3", PlacementPlan.Trigger.CAPACITY_REJECTIONS, AT,
+                solver(), "plan-3", PlacementPlan.Trigger.CAPACITY_REJECTIONS, AT,
                 id -> id.equals(P2) ? PlacementPlan.Approval.AWAITING_APPROVAL : PlacementPlan.Approval.AUTOMATIC);
         assertThat(o.plan().decisions()).isNotEmpty().allSatisfy(d -> assertThat(d.approval()).isEqualTo(PlacementPlan.Approval.AWAITING_APPROVAL));
         assertThat(o.plan().trigger()).isEqualTo(PlacementPlan.Trigger.CAPACITY_REJECTIONS);

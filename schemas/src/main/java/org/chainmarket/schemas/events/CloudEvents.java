@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * CloudEvents 1.0 in Kafka binary mode: the {@code ce_*} headers around a JSON body. {@link #encode} makes
- * a record; {@link #decode} checks headers, topic, schema and maps the body, so every consumer validates
- * the same way.
+ * a record; {@link #decode} checks headers, topic, schema, that the key is the body's id (a command's type its
+ * operation, an acknowledgement's id its fixed form) and maps the body, so every consumer validates the same way.
  */
 public final class CloudEvents {
     public static final String SPEC_VERSION = "1.0";
@@ -85,6 +85,10 @@ public final class CloudEvents {
             throw new InvalidInputException("record", errors);
         }
         Object payload = SchemaValidator.read(type.schema(), record.value(), type.payloadType());
+        List<FieldError> recordErrors = ContractRules.checkRecord(type, id, record.key(), payload);
+        if (!recordErrors.isEmpty()) {
+            throw new InvalidInputException("record", recordErrors);
+        }
         return new Event(id, type, record.key(), payload);
     }
 

@@ -9,15 +9,12 @@ import java.util.List;
  * is the windowed value that crossed (for {@code heartbeat}, seconds since the last heartbeat); {@code recent} holds
  * the metric's last points, oldest first, for an operator's chart.
  */
-public record Degradation(SubjectKind subjectKind, String subjectId, ProviderId providerId, String metric,
+public record Degradation(SubjectKind subjectKind, String subjectId, ProviderId providerId, Metric metric,
                           double value, double threshold, double clearThreshold, double windowSeconds, Instant at,
                           List<Point> recent) {
     public Degradation {
         recent = recent == null ? List.of() : List.copyOf(recent);
     }
-
-    /** What degraded. */
-    public enum SubjectKind { INSTANCE, LINK }
 
     /** One point of a metric's recent history. */
     public record Point(Instant at, double value) {

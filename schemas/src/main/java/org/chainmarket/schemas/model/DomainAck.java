@@ -11,6 +11,16 @@ public record DomainAck(String commandId, ChainId chainId, ProviderId providerId
     }
 
     /**
+     * The {@code ce_id} of the acknowledgement of {@code commandId} by {@code providerId}:
+     * {@code ack:<providerId>:<commandId>}. A repeated answer to one command is therefore the same event, and a consumer
+     * that records the event ids it applied (the broker) applies it once. {@code CloudEvents.decode} rejects an
+     * acknowledgement whose {@code ce_id} is not this.
+     */
+    public static String eventId(ProviderId providerId, String commandId) {
+        return "ack:" + providerId.value() + ":" + commandId;
+    }
+
+    /**
      * One match/action rule on one switch. It matches packets of the chain {@code chainTag} at {@code stage} (how
      * many of the chain's VNFs they have visited: a service index counted up, as NSH carries it) arriving on
      * {@code inPort}. The stage tells apart two visits of one switch on one port, as when a chain goes out to a

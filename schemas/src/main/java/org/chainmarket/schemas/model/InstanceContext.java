@@ -11,7 +11,7 @@ import java.util.List;
 public record InstanceContext(OfferId offerId, ProviderId providerId, InstanceStatus status, double load,
                               double cpuAvg, double cpuP95, double memoryAvg, double throughputInAvgMbps,
                               double throughputOutAvgMbps, double processingDelayAvgMs, double processingDelayP95Ms,
-                              Instant lastSampleAt, int samplesInWindow, List<String> degradedMetrics) {
+                              Instant lastSampleAt, int samplesInWindow, List<Metric> degradedMetrics) {
     public InstanceContext {
         degradedMetrics = degradedMetrics == null ? List.of() : List.copyOf(degradedMetrics);
     }

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record LinkContext(String linkKey, String from, String to, ProviderId providerId, InstanceStatus status,
                           double delayAvgMs, double delayP95Ms, double utilizationAvg, double utilizationP95,
-                          double lossAvg, Instant lastSampleAt, int samplesInWindow, List<String> degradedMetrics) {
+                          double lossAvg, Instant lastSampleAt, int samplesInWindow, List<Metric> degradedMetrics) {
     public LinkContext {
         degradedMetrics = degradedMetrics == null ? List.of() : List.copyOf(degradedMetrics);
     }

@@ -40,7 +40,7 @@ public record Substitution(String substitutionId, ChainId chainId, String buyerI
      * roll-back). {@code recent} holds the last values of the metric, for a chart. {@code fatal}: the subject is down,
      * so the chain cannot stay on it.
      */
-    public record Trigger(String kind, String subjectId, String providerId, String metric, Double value, Double threshold,
+    public record Trigger(SubjectKind kind, String subjectId, String providerId, Metric metric, Double value, Double threshold,
                           boolean fatal, Instant at, List<Point> recent) {
         public Trigger {
             recent = recent == null ? List.of() : List.copyOf(recent);

@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * The legs chains can take between switches, one {@link Paths} per chain bandwidth: for every pair of switches the
  * lowest-latency path over the links with the bandwidth free, and up to {@code kPaths - 1} next-shortest loopless
- * alternatives (JGraphT's Yen algorithm) for when the shortest runs out of capacity in the batch. Everything is
- * computed on first use and cached. Not thread-safe: one per problem.
+ * alternatives ({@link PathFinder#linkPaths}) for when the shortest runs out of capacity. Everything is computed on
+ * first use and cached. Not thread-safe: one per problem.
  */
 public final class PathTable {
     private final MultiDomainNetwork network;
@@ -108,7 +108,7 @@ public final class PathTable {
             if (leg == null) {
                 int[] links = finder.linkIndices(a, b);
                 leg = links == null ? Leg.unreachable(network.switchId(a), network.switchId(b))
-                        : leg(a, b, 0, finder.latency(a, b), links, null);
+                        : leg(a, b, 0, finder.latency(a, b), links);
                 row[b] = leg;
             }
             return leg;
@@ -135,12 +135,16 @@ public final class PathTable {
             long key = (long) a * shortest.length + b;
             Leg[] out = alternatives.get(key);
             if (out == null) {
-                List<GraphPath<String, NetLink>> paths = finder.paths(network.switchId(a), network.switchId(b), kPaths);
+                List<int[]> paths = finder.linkPaths(a, b, kPaths);
                 List<Leg> legs = new ArrayList<>(paths.size());
                 legs.add(first);
                 for (int r = 1; r < paths.size(); r++) {
-                    GraphPath<String, NetLink> p = paths.get(r);
-                    legs.add(leg(a, b, r, p.getWeight(), p.getEdgeList().stream().mapToInt(network::linkIndex).toArray(), p));
+                    int[] links = paths.get(r);
+                    double latency = 0;
+                    for (int l : links) {
+                        latency += network.link(l).latencyMs();
+                    }
+                    legs.add(leg(a, b, r, latency, links));
                 }
                 out = legs.toArray(new Leg[0]);
                 alternatives.put(key, out);
@@ -153,10 +157,10 @@ public final class PathTable {
             if (!leg.reachable()) {
                 throw new IllegalArgumentException("leg " + leg.from() + " -> " + leg.to() + " has no path");
             }
-            return leg.path() != null ? leg.path() : finder.path(index(leg.from()), index(leg.to()));
+            return finder.walk(index(leg.from()), index(leg.to()), leg.linkIndices());
         }
 
-        private Leg leg(int a, int b, int route, double latency, int[] links, GraphPath<String, NetLink> path) {
+        private Leg leg(int a, int b, int route, double latency, int[] links) {
             List<LinkFact> facts = new ArrayList<>(links.length);
             int crossings = 0;
             for (int l : links) {
@@ -166,7 +170,7 @@ public final class PathTable {
                 }
             }
             return new Leg(network.switchId(a), network.switchId(b), true, latency, Units.micros(latency), List.copyOf(facts),
-                    crossings, links, route, path);
+                    crossings, links, route);
         }
     }
 }

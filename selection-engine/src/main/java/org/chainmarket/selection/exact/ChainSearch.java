@@ -8,11 +8,9 @@ import org.chainmarket.selection.network.PathFinder;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * The one search for the best single chain, used by the exact selector for every order and by the solver to place
@@ -84,7 +82,10 @@ public final class ChainSearch {
     /** Per tight link, how many legs of the chain it holds. */
     final int[] tightCapacity;
     final long labelBudget;
-    private final int[][] offerNo;
+    /** Each candidate's offer, numbered across layers. */
+    final int[][] offerNo;
+    /** Per offer number, the last hop whose layer holds it: a label must remember using it until then. */
+    final int[] lastLayer;
     private final Map<Long, LegOption[]> options = new HashMap<>();
 
     /**
@@ -109,6 +110,12 @@ public final class ChainSearch {
                 offerNo[h][c] = numbers.computeIfAbsent(layers.get(h).get(c).offer().offer().offerId(), id -> numbers.size());
             }
         }
+        lastLayer = new int[numbers.size()];
+        for (int h = 0; h < hops; h++) {
+            for (int no : offerNo[h]) {
+                lastLayer[no] = h;
+            }
+        }
         int legs = hops + 1;
         int[] ordinal = new int[freeMbps.length];
         List<Integer> capacity = new ArrayList<>();
@@ -128,79 +135,29 @@ public final class ChainSearch {
 
     /** The chain with the least cost within the bounds (see {@link Outcome}). */
     public Outcome best(Costs costs, double maxLatency, double maxPrice) {
-        if (ingress < 0 || egress < 0) {
-            return new Outcome(null, Double.POSITIVE_INFINITY, true, 0);
-        }
-        LabelSearch.Bounds bounds = new LabelSearch.Bounds(this, costs);
-        PriorityQueue<Branch> open = new PriorityQueue<>(Comparator.comparingDouble(Branch::bound));
-        open.add(new Branch(new boolean[hops][], 0));
-        Found incumbent = null;
-        double lowerBound = Double.POSITIVE_INFINITY;
-        boolean complete = true;
-        long labels = 0;
-        while (!open.isEmpty()) {
-            Branch branch = open.poll();
-            if (incumbent != null && branch.bound() >= incumbent.cost() - EPS) {
-                open.add(branch);
-                break;
-            }
-            Outcome o = solve(costs, maxLatency, maxPrice, branch.forbidden(), bounds, incumbent);
-            labels += o.labels();
-            if (!o.complete()) {
-                complete = false;
-                lowerBound = Math.min(lowerBound, Math.max(branch.bound(), o.lowerBound()));
-            }
-            Found chain = o.found();
-            if (chain == null || (incumbent != null && chain.cost() >= incumbent.cost())) {
-                continue;
-            }
-            int[] twice = reuse(chain);
-            if (twice == null) {
-                incumbent = chain;
-                continue;
-            }
-            for (int hop : twice) {
-                boolean[][] forbidden = branch.forbidden().clone();
-                boolean[] row = forbidden[hop] == null ? new boolean[layers.get(hop).size()] : forbidden[hop].clone();
-                row[chain.choice()[hop]] = true;
-                forbidden[hop] = row;
-                open.add(new Branch(forbidden, chain.cost()));
-            }
-        }
-        for (Branch b : open) {
-            lowerBound = Math.min(lowerBound, b.bound());
-        }
-        if (incumbent != null) {
-            lowerBound = Math.min(lowerBound, incumbent.cost());
-        }
-        return new Outcome(incumbent, lowerBound, complete, labels);
-    }
-
-    /** A subproblem: candidates forbidden per hop (null = none), and a lower bound of its cost. */
-    private record Branch(boolean[][] forbidden, double bound) {
-    }
-
-    /** The best chain ignoring the one-offer-per-chain rule, with some candidates forbidden. */
-    private Outcome solve(Costs costs, double maxLatency, double maxPrice, boolean[][] forbidden, LabelSearch.Bounds bounds,
-                          Found incumbent) {
-        Relaxed relaxed = relaxed(costs, forbidden);
+        Relaxed relaxed = ingress < 0 || egress < 0 ? null : relaxed(costs);
         if (relaxed == null) {
             return new Outcome(null, Double.POSITIVE_INFINITY, true, 0); // some hop cannot be reached at all
         }
         Found chain = relaxed.chain();
-        boolean feasible = chain.latency() <= maxLatency + EPS && chain.price() <= maxPrice + EPS && fits(chain.legs());
+        boolean feasible = chain.latency() <= maxLatency + EPS && chain.price() <= maxPrice + EPS && fits(chain.legs())
+                && !reusesOffer(chain);
         if (feasible && chain.cost() <= relaxed.value() + EPS) {
             return new Outcome(chain, chain.cost(), true, 0);
         }
-        Found start = feasible && (incumbent == null || chain.cost() < incumbent.cost()) ? chain : incumbent;
-        return new LabelSearch(this, costs, bounds, maxLatency, maxPrice, forbidden, start).run();
+        Outcome o = new LabelSearch(this, costs, new LabelSearch.Bounds(this, costs), maxLatency, maxPrice, feasible ? chain : null).run();
+        if (o.complete()) {
+            return o;
+        }
+        double bound = Math.max(relaxed.value(), o.lowerBound());
+        return new Outcome(o.found(), o.found() == null ? bound : Math.min(bound, o.found().cost()), false, o.labels());
     }
 
     /** The relaxation's chain (shortest legs) and its value, a lower bound of every chain's cost; null when none exists. */
     private record Relaxed(Found chain, double value) {
     }
 
-    private Relaxed relaxed(Costs costs, boolean[][] forbidden) {
+    private Relaxed relaxed(Costs costs) {
         int n = finder.network().switchCount();
         double[] start = new double[n];
         Arrays.fill(start, Double.POSITIVE_INFINITY);
@@ -215,7 +172,7 @@ public final class ChainSearch {
             List<Candidate> layer = layers.get(h);
             for (int c = 0; c < layer.size(); c++) {
                 Candidate cand = layer.get(c);
-                if (!allowed(forbidden, h, c) || reach[cand.sw()] == Double.POSITIVE_INFINITY) {
+                if (reach[cand.sw()] == Double.POSITIVE_INFINITY) {
                     continue;
                 }
                 double v = reach[cand.sw()] + costs.hop(cand);
@@ -261,20 +218,16 @@ public final class ChainSearch {
         return new Found(choice, legs, latency, price, cost);
     }
 
-    static boolean allowed(boolean[][] forbidden, int hop, int candidate) {
-        return forbidden[hop] == null || !forbidden[hop][candidate];
-    }
-
-    /** Two hops of {@code chain} that use the same offer; null when there are none. */
-    private int[] reuse(Found chain) {
+    /** Whether {@code chain} uses one offer at two hops. */
+    private boolean reusesOffer(Found chain) {
         for (int h = 1; h < hops; h++) {
             for (int e = 0; e < h; e++) {
                 if (offerNo[h][chain.choice()[h]] == offerNo[e][chain.choice()[e]]) {
-                    return new int[]{e, h};
+                    return true;
                 }
             }
         }
-        return null;
+        return false;
     }
 
     /** Whether legs fit every tight link together. */

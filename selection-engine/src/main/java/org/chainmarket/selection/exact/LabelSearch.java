@@ -19,7 +19,10 @@ import java.util.PriorityQueue;
  * partial chain ending at a switch after some hops: latency, price, cost and crossings of the tight links so far.
  * Labels are expanded best first by cost plus a lower bound of the cost still to come ({@link Bounds}); a label is
  * dropped when another at the same switch and layer is at least as good in all of these, when the latency or price
- * still to come cannot fit the bounds, or when it cannot beat the best chain found. The first label taken from the
+ * still to come cannot fit the bounds, or when it cannot beat the best chain found. A label remembers the offers it
+ * used that a later hop of the same type could use again, and a label is only dominated by one that used a subset.
+ * A label's children are stubs (a candidate reached by the shortest leg, a lower bound); only a stub taken from the
+ * queue looks at its routes, so alternative paths are computed only for legs that can still be part of the best chain. The first label taken from the
  * queue that cannot beat the best chain proves it optimal. Past the label budget the search stops: the best chain so
  * far is returned with the least bound still open (a proven gap), and if none was found yet, depth-first dives from the
  * most promising open labels look for one.
@@ -77,11 +80,14 @@ final class LabelSearch {
         final double cost;
         final double f;
         final int[] tight;
+        /** Offer numbers used so far that a later hop could use again (sorted). */
+        final int[] used;
         final Leg leg;
         final Label prev;
         boolean dead;
 
-        Label(int layer, int candidate, int sw, double latency, double price, double cost, double f, int[] tight, Leg leg, Label prev) {
+        Label(int layer, int candidate, int sw, double latency, double price, double cost, double f, int[] tight, int[] used,
+              Leg leg, Label prev) {
             this.layer = layer;
             this.candidate = candidate;
             this.sw = sw;
@@ -90,6 +96,7 @@ final class LabelSearch {
             this.cost = cost;
             this.f = f;
             this.tight = tight;
+            this.used = used;
             this.leg = leg;
             this.prev = prev;
         }
@@ -100,18 +107,16 @@ final class LabelSearch {
     private final Bounds bounds;
     private final double maxLatency;
     private final double maxPrice;
-    private final boolean[][] forbidden;
     private final List<Map<Integer, List<Label>>> fronts = new ArrayList<>();
     private Found best;
     private long labels;
 
-    LabelSearch(ChainSearch s, Costs costs, Bounds bounds, double maxLatency, double maxPrice, boolean[][] forbidden, Found start) {
+    LabelSearch(ChainSearch s, Costs costs, Bounds bounds, double maxLatency, double maxPrice, Found start) {
         this.s = s;
         this.costs = costs;
         this.bounds = bounds;
         this.maxLatency = maxLatency + ChainSearch.EPS;
         this.maxPrice = maxPrice + ChainSearch.EPS;
-        this.forbidden = forbidden;
         this.best = start;
         for (int h = 0; h <= s.hops; h++) {
             fronts.add(new HashMap<>());
@@ -121,7 +126,7 @@ final class LabelSearch {
     Outcome run() {
         PriorityQueue<Label> open = new PriorityQueue<>((x, y) -> Double.compare(x.f, y.f));
         int[] none = s.tightOrdinal == null ? null : new int[s.tightCapacity.length];
-        open.add(new Label(0, -1, s.ingress, 0, 0, 0, bounds.cost[0][s.ingress], none, null, null));
+        open.add(new Label(0, -1, s.ingress, 0, 0, 0, bounds.cost[0][s.ingress], none, NONE, null, null));
         while (!open.isEmpty()) {
             Label l = open.peek();
             if (best != null && l.f >= best.cost() - ChainSearch.EPS) {
@@ -142,24 +147,38 @@ final class LabelSearch {
         return new Outcome(best, best == null ? Double.POSITIVE_INFINITY : best.cost(), true, labels);
     }
 
-    /** Children of {@code l}, or completes the chain when {@code l} has served every hop; pushes them unless dominated. */
+    /**
+     * A stub becomes its labels (one per route worth taking), pushed unless dominated; a label's children are pushed as
+     * stubs, or, when it has served every hop, the chain is completed to the egress.
+     */
     private void expand(Label l, PriorityQueue<Label> open) {
-        for (Label child : children(l)) {
-            List<Label> front = fronts.get(child.layer).computeIfAbsent(child.sw, k -> new ArrayList<>(4));
-            if (dominated(front, child)) {
-                continue;
+        if (l.leg == null && l.prev != null) {
+            for (Label child : routes(l)) {
+                push(child, open);
             }
-            front.removeIf(x -> {
-                if (dominates(child, x)) {
-                    x.dead = true;
-                    return true;
-                }
-                return false;
-            });
-            front.add(child);
-            open.add(child);
+            return;
+        }
+        for (Label stub : children(l)) {
+            open.add(stub);
             labels++;
         }
+    }
+
+    private void push(Label child, PriorityQueue<Label> open) {
+        List<Label> front = fronts.get(child.layer).computeIfAbsent(child.sw, k -> new ArrayList<>(4));
+        if (dominated(front, child)) {
+            return;
+        }
+        front.removeIf(x -> {
+            if (dominates(child, x)) {
+                x.dead = true;
+                return true;
+            }
+            return false;
+        });
+        front.add(child);
+        open.add(child);
+        labels++;
     }
 
     private List<Label> children(Label l) {
@@ -169,7 +188,7 @@ final class LabelSearch {
                 double latency = l.latency + leg.leg().latencyMs();
                 double cost = l.cost + costs.leg(leg.leg());
                 if (latency <= maxLatency && (best == null || cost < best.cost()) && addTight(l.tight, leg.tight()) != OVERFLOW) {
-                    best = found(new Label(s.hops + 1, -1, s.egress, latency, l.price, cost, cost, null, leg.leg(), l));
+                    best = found(new Label(s.hops + 1, -1, s.egress, latency, l.price, cost, cost, null, NONE, leg.leg(), l));
                 }
             }
             return out;
@@ -177,8 +196,8 @@ final class LabelSearch {
         int h = l.layer;
         List<Candidate> layer = s.layers.get(h);
         for (int c = 0; c < layer.size(); c++) {
-            if (!ChainSearch.allowed(forbidden, h, c)) {
-                continue;
+            if (contains(l.used, s.offerNo[h][c])) {
+                continue; // one offer serves at most one hop of a chain
             }
             Candidate cand = layer.get(c);
             double price = l.price + cand.price();
@@ -186,25 +205,43 @@ final class LabelSearch {
                 continue;
             }
             double latencyAfter = bounds.latency[h + 1][cand.sw()];
-            double costAfter = bounds.cost[h + 1][cand.sw()];
-            if (latencyAfter == Double.POSITIVE_INFINITY) {
+            double shortest = s.finder.latency(l.sw, cand.sw());
+            double latency = l.latency + shortest + cand.processingMs();
+            if (latencyAfter == Double.POSITIVE_INFINITY || shortest == Double.POSITIVE_INFINITY
+                    || latency + latencyAfter > maxLatency) {
                 continue;
             }
-            for (LegOption leg : s.options(l.sw, cand.sw())) {
-                double latency = l.latency + leg.leg().latencyMs() + cand.processingMs();
-                if (latency + latencyAfter > maxLatency) {
-                    continue;
-                }
-                double cost = l.cost + costs.leg(leg.leg()) + costs.hop(cand);
-                double f = cost + costAfter;
-                if (best != null && f >= best.cost() - ChainSearch.EPS) {
-                    continue;
-                }
-                int[] tight = addTight(l.tight, leg.tight());
-                if (tight == OVERFLOW) {
-                    continue;
-                }
-                out.add(new Label(h + 1, c, cand.sw(), latency, price, cost, f, tight, leg.leg(), l));
+            // every route is at least as long as the shortest: a lower bound until the routes are looked at
+            double cost = l.cost + costs.latency() * shortest + costs.hop(cand);
+            double f = cost + bounds.cost[h + 1][cand.sw()];
+            if (best == null || f < best.cost() - ChainSearch.EPS) {
+                out.add(new Label(h + 1, c, cand.sw(), latency, price, cost, f, null, null, null, l));
+            }
+        }
+        return out;
+    }
+
+    /** The labels of a stub (a candidate reached from a label, routes not yet chosen), one per route worth taking. */
+    private List<Label> routes(Label stub) {
+        List<Label> out = new ArrayList<>(2);
+        Label l = stub.prev;
+        Candidate cand = s.layers.get(l.layer).get(stub.candidate);
+        double latencyAfter = bounds.latency[stub.layer][cand.sw()];
+        double costAfter = bounds.cost[stub.layer][cand.sw()];
+        for (LegOption leg : s.options(l.sw, cand.sw())) {
+            double latency = l.latency + leg.leg().latencyMs() + cand.processingMs();
+            if (latency + latencyAfter > maxLatency) {
+                continue;
+            }
+            double cost = l.cost + costs.leg(leg.leg()) + costs.hop(cand);
+            double f = cost + costAfter;
+            if (best != null && f >= best.cost() - ChainSearch.EPS) {
+                continue;
+            }
+            int[] tight = addTight(l.tight, leg.tight());
+            if (tight != OVERFLOW) {
+                out.add(new Label(stub.layer, stub.candidate, cand.sw(), latency, stub.price, cost, f, tight,
+                        used(l.used, l.layer, s.offerNo[l.layer][stub.candidate]), leg.leg(), l));
             }
         }
         return out;
@@ -225,7 +262,7 @@ final class LabelSearch {
         if (++nodes[0] > DIVE_NODES || best != null) {
             return;
         }
-        List<Label> children = children(l);
+        List<Label> children = l.leg == null && l.prev != null ? routes(l) : children(l);
         children.sort((x, y) -> Double.compare(x.f, y.f));
         for (Label c : children) {
             dive(c, nodes);
@@ -233,6 +270,30 @@ final class LabelSearch {
                 return;
             }
         }
+    }
+
+    /** The offers to remember after hop {@code hop} took offer {@code no}: those a later hop could still use. */
+    private int[] used(int[] before, int hop, int no) {
+        int[] out = new int[before.length + 1];
+        int count = 0;
+        boolean added = false;
+        for (int u : before) {
+            if (!added && no < u && s.lastLayer[no] > hop) {
+                out[count++] = no;
+                added = true;
+            }
+            if (s.lastLayer[u] > hop) {
+                out[count++] = u;
+            }
+        }
+        if (!added && s.lastLayer[no] > hop) {
+            out[count++] = no;
+        }
+        return count == 0 ? NONE : Arrays.copyOf(out, count);
+    }
+
+    private static boolean contains(int[] sorted, int x) {
+        return sorted != null && Arrays.binarySearch(sorted, x) >= 0;
     }
 
     private int[] addTight(int[] so, int[] leg) {
@@ -261,6 +322,11 @@ final class LabelSearch {
     private static boolean dominates(Label a, Label b) {
         if (a.latency > b.latency || a.price > b.price || a.cost > b.cost) {
             return false;
+        }
+        for (int u : a.used) {
+            if (!contains(b.used, u)) {
+                return false;
+            }
         }
         if (a.tight != null) {
             for (int i = 0; i < a.tight.length; i++) {

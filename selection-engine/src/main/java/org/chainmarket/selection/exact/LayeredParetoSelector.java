@@ -36,8 +36,9 @@ import java.util.Locale;
  * optimal over every routing, not only over the k paths.
  * <p>
  * How: {@link ChainSearch}. Its worst case is bounded by a label budget ({@link #DEFAULT_LABEL_BUDGET}): past it the
- * best chain found is returned and {@link #search} reports its proven gap. When no chain is feasible, it says which
- * constraint fails and, where it is one hop's fault, which hop.
+ * best chain found is returned and {@link #search} reports its proven gap (if none was found by then, the order is
+ * rejected and the reason says the search stopped). When no chain is feasible, it says which constraint fails and,
+ * where it is one hop's fault, which hop.
  */
 public final class LayeredParetoSelector implements ChainSelector {
     /** Labels one search may create before it returns its best chain with a proven gap. */
@@ -143,11 +144,6 @@ public final class LayeredParetoSelector implements ChainSelector {
         ChainSearch search = new ChainSearch(paths, ingress, egress, layers, free, order.bandwidthMbps(), labelBudget);
         ChainSearch.Costs costs = new ChainSearch.Costs(1, objective.latencyWeight(), 0);
         ChainSearch.Outcome best = search.best(costs, order.maxLatencyMs(), order.maxPricePerHour());
-        if (best.found() == null && !best.complete()) {
-            // the budget ran out before any chain was found: finish the search rather than reject a feasible order
-            best = new ChainSearch(paths, ingress, egress, layers, free, order.bandwidthMbps(), Long.MAX_VALUE)
-                    .best(costs, order.maxLatencyMs(), order.maxPricePerHour());
-        }
         if (best.found() != null) {
             ChainSearch.Found f = best.found();
             List<OfferState> offers = new ArrayList<>();
@@ -162,10 +158,15 @@ public final class LayeredParetoSelector implements ChainSelector {
             SelectionResult result = new SelectionResult.Selected(chain, objective.of(chain.latencyMs(), chain.pricePerHour()));
             return new Answer(result, best.lowerBound(), best.gap(), best.labels());
         }
-        return new Answer(diagnose(order, search), Double.NaN, Double.NaN, best.labels());
+        SelectionResult.Rejected rejected = diagnose(order, search);
+        if (!best.complete()) { // the budget ran out before any chain within the bounds was found
+            rejected = new SelectionResult.Rejected(rejected.constraint(), rejected.hopIndex(), rejected.reason()
+                    + " No chain within the limits was found in " + best.labels() + " search steps.");
+        }
+        return new Answer(rejected, best.lowerBound(), Double.NaN, best.labels());
     }
 
-    private static SelectionResult diagnose(ChainOrder order, ChainSearch search) {
+    private static SelectionResult.Rejected diagnose(ChainOrder order, ChainSearch search) {
         double inf = Double.POSITIVE_INFINITY;
         ChainSearch.Found fastest = search.best(ChainSearch.Costs.FASTEST, inf, inf).found();
         if (fastest == null) {

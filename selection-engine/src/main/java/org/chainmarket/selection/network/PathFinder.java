@@ -1,11 +1,7 @@
 package org.chainmarket.selection.network;
 
-import org.jgrapht.Graph;
 import org.jgrapht.GraphPath;
-import org.jgrapht.alg.shortestpath.YenKShortestPath;
-import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.GraphWalk;
-import org.jgrapht.graph.SimpleWeightedGraph;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,15 +15,15 @@ import java.util.Optional;
  * per source switch, computed on first use with Dijkstra over the network's index arrays (the usable links are
  * decided once, as a boolean per link, not on every edge visit), so a selection pays only for the sources it asks
  * about. {@link #spread} runs one multi-source Dijkstra for a whole layer of a chain at once. Alternative paths
- * ({@link #paths(String, String, int)}) come from JGraphT's {@link YenKShortestPath} over a latency-weighted copy of
- * the usable links. Not thread-safe: one per selection.
+ * ({@link #paths(String, String, int)}) come from Yen's algorithm over the same arrays (JGraphT's
+ * {@code YenKShortestPath} is the reference the tests compare it with). Not thread-safe: one per selection.
  */
 public final class PathFinder {
     private final MultiDomainNetwork net;
     private final double bandwidthMbps;
     private final boolean[] usable;
     private final Tree[] trees;
-    private Graph<String, RouteEdge> weighted;
+    private KShortestPaths yen;
 
     PathFinder(MultiDomainNetwork net, double bandwidthMbps, Map<String, Double> usedMbps) {
         this.net = net;
@@ -133,14 +129,14 @@ public final class PathFinder {
                 origin[v] = dist[v] < Double.POSITIVE_INFINITY ? v : -1;
             }
             if (dist[v] < Double.POSITIVE_INFINITY) {
-                size = push(heapNode, heapKey, size, v, dist[v]);
+                size = IndexHeap.push(heapNode, heapKey, size, v, dist[v]);
             }
         }
         boolean[] done = new boolean[n];
         while (size > 0) {
             int u = heapNode[0];
             double du = heapKey[0];
-            size = pop(heapNode, heapKey, size);
+            size = IndexHeap.pop(heapNode, heapKey, size);
             if (done[u] || du > dist[u]) {
                 continue;
             }
@@ -157,7 +153,7 @@ public final class PathFinder {
                     if (origin != null) {
                         origin[v] = origin[u];
                     }
-                    size = push(heapNode, heapKey, size, v, nd);
+                    size = IndexHeap.push(heapNode, heapKey, size, v, nd);
                 }
             }
         }
@@ -166,8 +162,9 @@ public final class PathFinder {
 
     /**
      * Up to {@code k} loopless usable paths from {@code from} to {@code to} in order of latency, the first being
-     * {@link #path(String, String)}; empty when there is none. Computed with JGraphT's Yen algorithm (one
-     * shortest-path search per spur node), so callers ask only where an alternative can matter.
+     * {@link #path(String, String)}; empty when there is none. Yen's algorithm over the index arrays (one
+     * shortest-path search per spur switch, each stopping at the target), so callers ask only where an alternative
+     * can matter.
      */
     public List<GraphPath<String, NetLink>> paths(String from, String to, int k) {
         int a = net.switchIndex(from);
@@ -175,48 +172,42 @@ public final class PathFinder {
         if (a < 0 || b < 0 || k < 1) {
             return List.of();
         }
-        GraphPath<String, NetLink> shortest = path(a, b);
-        if (shortest == null) {
-            return List.of();
-        }
         List<GraphPath<String, NetLink>> out = new ArrayList<>(k);
-        out.add(shortest);
-        if (k == 1 || a == b) {
-            return out;
-        }
-        for (GraphPath<String, RouteEdge> p : new YenKShortestPath<>(weighted()).getPaths(from, to, k + 1)) {
-            if (out.size() == k) {
-                break;
-            }
-            if (!p.getVertexList().equals(shortest.getVertexList())) {
-                List<NetLink> edges = new ArrayList<>(p.getLength());
-                p.getEdgeList().forEach(e -> edges.add(net.linkByIndex[e.link]));
-                out.add(new GraphWalk<>(net.graph(), from, to, p.getVertexList(), edges, p.getWeight()));
-            }
+        for (int[] links : linkPaths(a, b, k)) {
+            out.add(walk(a, b, links));
         }
         return out;
     }
 
-    /**
-     * The usable links as a latency-weighted JGraphT graph, built once. Its edges carry their own endpoints and
-     * weight (intrusive edges), which makes JGraphT's searches several times faster than over a masked view.
-     */
-    private Graph<String, RouteEdge> weighted() {
-        if (weighted == null) {
-            Graph<String, RouteEdge> g = new SimpleWeightedGraph<>(null, null);
-            for (String sw : net.switchIds) {
-                g.addVertex(sw);
-            }
-            for (int l = 0; l < net.linkByIndex.length; l++) {
-                if (usable[l]) {
-                    RouteEdge e = new RouteEdge(l);
-                    g.addEdge(net.switchIds[net.linkEndA[l]], net.switchIds[net.linkEndB[l]], e);
-                    g.setEdgeWeight(e, net.linkLatency[l]);
-                }
-            }
-            weighted = g;
+    /** As {@link #paths(String, String, int)}, as link indices from {@code a}. */
+    public List<int[]> linkPaths(int a, int b, int k) {
+        int[] shortest = linkIndices(a, b);
+        if (shortest == null) {
+            return List.of();
         }
-        return weighted;
+        if (k == 1 || a == b) {
+            return List.of(shortest);
+        }
+        if (yen == null) {
+            yen = new KShortestPaths(net, usable);
+        }
+        return yen.paths(a, b, shortest, k);
+    }
+
+    /** The path from switch {@code a} along {@code links} (indices, in order) to {@code b}. */
+    public GraphPath<String, NetLink> walk(int a, int b, int[] links) {
+        List<String> vertices = new ArrayList<>(links.length + 1);
+        List<NetLink> edges = new ArrayList<>(links.length);
+        vertices.add(net.switchIds[a]);
+        int at = a;
+        double latency = 0;
+        for (int l : links) {
+            at = net.adjacentEnd(l, at);
+            vertices.add(net.switchIds[at]);
+            edges.add(net.linkByIndex[l]);
+            latency += net.linkLatency[l];
+        }
+        return new GraphWalk<>(net.graph(), net.switchIds[a], net.switchIds[b], vertices, edges, latency);
     }
 
     private Tree tree(int source) {
@@ -226,60 +217,6 @@ public final class PathFinder {
             trees[source] = t;
         }
         return t;
-    }
-
-    /** An edge of the JGraphT copy of the usable links: the index of the link it stands for. */
-    private static final class RouteEdge extends DefaultWeightedEdge {
-        private static final long serialVersionUID = 1L;
-        final int link;
-
-        RouteEdge(int link) {
-            this.link = link;
-        }
-    }
-
-    private static int push(int[] heapNode, double[] heapKey, int size, int node, double key) {
-        int i = size;
-        while (i > 0) {
-            int parent = (i - 1) / 2;
-            if (heapKey[parent] <= key) {
-                break;
-            }
-            heapNode[i] = heapNode[parent];
-            heapKey[i] = heapKey[parent];
-            i = parent;
-        }
-        heapNode[i] = node;
-        heapKey[i] = key;
-        return size + 1;
-    }
-
-    /** Removes the root (the caller has read it); returns the new size. */
-    private static int pop(int[] heapNode, double[] heapKey, int size) {
-        size--;
-        if (size > 0) {
-            int node = heapNode[size];
-            double key = heapKey[size];
-            int i = 0;
-            while (true) {
-                int c = 2 * i + 1;
-                if (c >= size) {
-                    break;
-                }
-                if (c + 1 < size && heapKey[c + 1] < heapKey[c]) {
-                    c++;
-                }
-                if (heapKey[c] >= key) {
-                    break;
-                }
-                heapNode[i] = heapNode[c];
-                heapKey[i] = heapKey[c];
-                i = c;
-            }
-            heapNode[i] = node;
-            heapKey[i] = key;
-        }
-        return size;
     }
 
     /** One single-source shortest-path tree over the usable links (Dijkstra with a binary heap and lazy deletion). */
@@ -301,11 +238,11 @@ public final class PathFinder {
             int[] heapNode = new int[net.adjTarget.length + 1];
             double[] heapKey = new double[heapNode.length];
             dist[source] = 0;
-            int size = push(heapNode, heapKey, 0, source, 0);
+            int size = IndexHeap.push(heapNode, heapKey, 0, source, 0);
             while (size > 0) {
                 int u = heapNode[0];
                 double du = heapKey[0];
-                size = pop(heapNode, heapKey, size);
+                size = IndexHeap.pop(heapNode, heapKey, size);
                 if (done[u]) {
                     continue;
                 }
@@ -321,7 +258,7 @@ public final class PathFinder {
                     if (nd < dist[v]) {
                         dist[v] = nd;
                         predLink[v] = link;
-                        size = push(heapNode, heapKey, size, v, nd);
+                        size = IndexHeap.push(heapNode, heapKey, size, v, nd);
                     }
                 }
             }

@@ -17,8 +17,13 @@ import java.util.List;
  * changed hops). Batch-wide load balance is left to local search.
  */
 final class ChainPlacer {
-    /** Labels one placement may create; past it the best chain found so far is placed. */
-    static final long LABEL_BUDGET = 20_000;
+    /**
+     * Labels one placement may create, shared out over the batch: the exact selector's budget for a single chain, down
+     * to 3,000 per placement in large batches; past it the best chain found so far is placed.
+     */
+    static long labelBudget(int chains) {
+        return Math.max(3_000, org.chainmarket.selection.exact.LayeredParetoSelector.DEFAULT_LABEL_BUDGET / Math.max(1, chains));
+    }
 
     private ChainPlacer() {
     }
@@ -27,8 +32,8 @@ final class ChainPlacer {
     record Plan(OfferFact[] offers, Leg[] legs, double cost) {
     }
 
-    /** The best plan, or null when no combination fits the residual capacity and the chain's bounds. */
-    static Plan best(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual) {
+    /** The best plan, or null when no combination fits the residual capacity and the chain's bounds (or none was found within the budget). */
+    static Plan best(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, int chainsInBatch) {
         SelectionWeights w = chain.weights();
         List<List<OfferFact>> facts = new ArrayList<>();
         List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
@@ -51,7 +56,7 @@ final class ChainPlacer {
             layers.add(candidates);
         }
         ChainSearch search = new ChainSearch(chain.paths(), table.index(chain.ingress()), table.index(chain.egress()), layers,
-                residual.freeMbps(), chain.bandwidthMbps(), LABEL_BUDGET);
+                residual.freeMbps(), chain.bandwidthMbps(), labelBudget(chainsInBatch));
         ChainSearch.Found found = search.best(new ChainSearch.Costs(w.price(), w.latencyPerMs(), w.interDomainCrossing()),
                 chain.order().maxLatencyMs(), chain.order().maxPricePerHour()).found();
         if (found == null) {

@@ -215,7 +215,8 @@ public final class OptaPlannerSelector implements ChainSelector {
     /**
      * Admits the solver's chains one by one against one ledger, the snapshot with the chains admitted so far held
      * ({@link MarketSnapshot#withChain}); a chain that does not fit is re-tried with the exact single-chain search on
-     * what is left, and otherwise rejected with the constraint and hop that fail.
+     * what is left. A chain left unserved is rejected with its own reason when it cannot be served even alone, and
+     * otherwise for the capacity the batch took.
      */
     private void admit(MarketSnapshot market, SelectionSolution solved, Map<ChainFact, Integer> position, SelectionResult[] results) {
         Map<ChainFact, List<HopAssignment>> byChain = new LinkedHashMap<>();
@@ -223,11 +224,16 @@ public final class OptaPlannerSelector implements ChainSelector {
             byChain.computeIfAbsent(h.getChain(), c -> new ArrayList<>()).add(h);
         }
         List<ChainFact> retry = new ArrayList<>();
+        List<ChainFact> unserved = new ArrayList<>();
         MarketSnapshot left = market;
         for (Map.Entry<ChainFact, List<HopAssignment>> e : byChain.entrySet()) {
             ChainFact chain = e.getKey();
             List<HopAssignment> chainHops = e.getValue();
             chainHops.sort(Comparator.comparingInt(HopAssignment::getIndex));
+            if (chainHops.stream().allMatch(h -> h.getOffer() == null)) {
+                unserved.add(chain); // placed nowhere: construction already searched what the others left
+                continue;
+            }
             if (chainHops.stream().anyMatch(h -> h.getOffer() == null)) {
                 retry.add(chain);
                 continue;
@@ -246,13 +252,16 @@ public final class OptaPlannerSelector implements ChainSelector {
             SelectionResult r = exact.select(left, chain.request());
             if (r instanceof SelectionResult.Selected s) {
                 left = left.withChain(s.chain(), chain.order().bandwidthMbps());
-                r = selected(s.chain(), chain.request());
-            } else if (r instanceof SelectionResult.Rejected rej && left != market) {
-                SelectionResult alone = exact.select(market, chain.request());
-                r = alone instanceof SelectionResult.Rejected ? alone : new SelectionResult.Rejected(rej.constraint(), rej.hopIndex(),
-                        rej.reason() + " The chain would fit on its own: the other chains of this batch took that capacity.");
+                results[position.get(chain)] = selected(s.chain(), chain.request());
+            } else {
+                unserved.add(chain);
             }
-            results[position.get(chain)] = r;
+        }
+        for (ChainFact chain : unserved) {
+            SelectionResult alone = exact.select(market, chain.request());
+            results[position.get(chain)] = alone instanceof SelectionResult.Rejected ? alone : new SelectionResult.Rejected(
+                    SelectionResult.Constraint.OFFER_CAPACITY, null, "The chain would fit on its own: the other chains of this"
+                    + " batch took the offer or link capacity it needs.");
         }
     }
 

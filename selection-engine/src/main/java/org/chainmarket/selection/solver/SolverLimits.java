@@ -15,11 +15,14 @@ public record SolverLimits(Duration construction, Duration spent, Duration unimp
             return new SolverLimits(Duration.ofMillis(20), Duration.ofMillis(3), Duration.ofMillis(1));
         }
         if (hops <= 100) {
-            return new SolverLimits(Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(30));
+            return new SolverLimits(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofMillis(30));
         }
         if (hops <= 600) {
-            return new SolverLimits(Duration.ofMillis(400), Duration.ofMillis(300), Duration.ofMillis(100));
+            return new SolverLimits(Duration.ofMillis(600), Duration.ofMillis(200), Duration.ofMillis(60));
         }
-        return new SolverLimits(Duration.ofMillis(600), Duration.ofMillis(500), Duration.ofMillis(150));
+        if (hops <= 3000) {
+            return new SolverLimits(Duration.ofMillis(800), Duration.ofMillis(300), Duration.ofMillis(100));
+        }
+        return new SolverLimits(Duration.ofMillis(1000), Duration.ofMillis(400), Duration.ofMillis(150));
     }
 }

@@ -92,4 +92,34 @@ class PathFinderTest {
             }
         }
     }
+
+    /** The k shortest paths have the latencies JGraphT's Yen finds on the same usable links (ties may pick other paths). */
+    @Test
+    void kShortestPathsHaveTheLatenciesOfJGraphTsYen() {
+        GeneratedProblem p = ProblemGenerator.generate("Interoute", 4, 2, 5, 1, 5);
+        MultiDomainNetwork network = p.market().network();
+        Map<String, Double> usage = p.market().linkUsageMbps();
+        PathFinder finder = network.pathFinder(30_000, usage); // about half the links are too full
+        org.jgrapht.Graph<String, NetLink> usable = new org.jgrapht.graph.AsWeightedGraph<>(new org.jgrapht.graph.MaskSubgraph<>(
+                network.graph(), v -> false, e -> e.freeMbps(usage) < 30_000), NetLink::latencyMs, false, false);
+        org.jgrapht.alg.shortestpath.YenKShortestPath<String, NetLink> yen = new org.jgrapht.alg.shortestpath.YenKShortestPath<>(usable);
+        List<String> switches = List.copyOf(network.graph().vertexSet());
+        Random rnd = new Random(4);
+        int compared = 0;
+        for (int i = 0; i < 60; i++) {
+            String from = switches.get(rnd.nextInt(switches.size()));
+            String to = switches.get(rnd.nextInt(switches.size()));
+            if (from.equals(to)) {
+                continue;
+            }
+            List<Double> ours = finder.paths(from, to, 4).stream().map(GraphPath::getWeight).toList();
+            List<Double> theirs = yen.getPaths(from, to, 4).stream().map(GraphPath::getWeight).toList();
+            assertThat(ours).hasSameSizeAs(theirs);
+            for (int k = 0; k < ours.size(); k++) {
+                assertThat(ours.get(k)).as(from + " -> " + to + " path " + k).isCloseTo(theirs.get(k), within(1e-9));
+            }
+            compared++;
+        }
+        assertThat(compared).isGreaterThan(50);
+    }
 }

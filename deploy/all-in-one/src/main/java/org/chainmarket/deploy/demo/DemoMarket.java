@@ -1,11 +1,15 @@
 package org.chainmarket.deploy.demo;
 
+import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.selection.topology.Topology;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -181,5 +185,20 @@ public record DemoMarket(List<Provider> providers) {
 
     private static String capitalize(String s) {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /**
+     * Writes each provider to {@code dir/<provider id>.json} as {@code {"domain": …, "offers": […]}}, the file a
+     * standalone adapter runner reads, and returns the files written.
+     */
+    public List<Path> export(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        for (Provider p : providers) {
+            Path file = dir.resolve(p.id().value() + ".json");
+            Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(p) + "\n");
+            out.add(file);
+        }
+        return out;
     }
 }

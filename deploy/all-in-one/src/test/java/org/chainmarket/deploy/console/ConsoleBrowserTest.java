@@ -12,6 +12,8 @@ import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.Degradation;
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.ProviderId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -324,7 +326,7 @@ class ConsoleBrowserTest {
         for (int i = 0; i < cpu.length; i++) {
             recent.add(new Degradation.Point(now.minusSeconds(cpu.length - 1 - i), cpu[i]));
         }
-        return new Degradation(Degradation.SubjectKind.INSTANCE, offerId, ProviderId.of(provider), "cpu", 0.97, 0.9, 0.75, 10, now, recent);
+        return new Degradation(SubjectKind.INSTANCE, offerId, ProviderId.of(provider), Metric.CPU, 0.97, 0.9, 0.75, 10, now, recent);
     }
 
     static void publish(EventType type, Degradation d) {

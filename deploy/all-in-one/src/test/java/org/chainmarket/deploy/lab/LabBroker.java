@@ -12,6 +12,8 @@ import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.Degradation;
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
 
@@ -89,7 +91,7 @@ final class LabBroker implements AutoCloseable {
      */
     static Degradation hot(String offerId, ProviderId provider) {
         Instant now = Instant.now();
-        return new Degradation(Degradation.SubjectKind.INSTANCE, offerId, provider, "cpu", 0.97, 0.9, 0.75, 10, now,
+        return new Degradation(SubjectKind.INSTANCE, offerId, provider, Metric.CPU, 0.97, 0.9, 0.75, 10, now,
                 List.of(new Degradation.Point(now.minusSeconds(2), 0.88), new Degradation.Point(now.minusSeconds(1), 0.93),
                         new Degradation.Point(now, 0.97)));
     }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 public final class EmbeddedPostgres implements AutoCloseable {
     public static final String DATABASE = "chainmarket";
     private static final Duration STALE_SERVER_STOP = Duration.ofSeconds(30);
+    /** How long a start may take; zonky's default (10 s) is too short on a busy machine. */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
 
     private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server) {
@@ -49,6 +51,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder() {
         return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                 .setRegisterShutdownHook(false)
+                .setPGStartupWait(STARTUP_WAIT)
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("synchronous_commit", "off");
     }

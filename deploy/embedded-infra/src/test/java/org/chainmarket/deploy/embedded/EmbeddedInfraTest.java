@@ -8,8 +8,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.chainmarket.schemas.events.TopicInitializer;
-import org.chainmarket.schemas.events.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,20 +30,21 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class EmbeddedInfraTest {
+    private static final String TOPIC = "chainmarket.chains.events.v1";
 
     @Test
     void kafkaBrokerCarriesARecordOnTheMarketplaceTopics() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
+            createTopic(kafka);
             try (var producer = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                     new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>(Topics.CHAIN_EVENTS, "chain-1", "hello")).get();
+                producer.send(new ProducerRecord<>(TOPIC, "chain-1", "hello")).get();
             }
             try (var consumer = new KafkaConsumer<String, String>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     ConsumerConfig.GROUP_ID_CONFIG, "t", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                     new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of(Topics.CHAIN_EVENTS));
+                consumer.subscribe(List.of(TOPIC));
                 List<ConsumerRecord<String, String>> got = new ArrayList<>();
                 long until = System.currentTimeMillis() + 20_000;
                 while (got.isEmpty() && System.currentTimeMillis() < until) {
@@ -67,9 +69,9 @@ class EmbeddedInfraTest {
     void kafkaOnADataDirectoryKeepsItsClusterTopicsRecordsAndOffsetsAcrossARestart(@TempDir Path dir) throws Exception {
         String clusterId;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
-            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
+            createTopic(kafka);
             try (var producer = producer(kafka)) {
-                producer.send(new ProducerRecord<>(Topics.CHAIN_EVENTS, "chain-1", "first")).get();
+                producer.send(new ProducerRecord<>(TOPIC, "chain-1", "first")).get();
             }
             try (var consumer = consumer(kafka, "keeper")) {
                 assertThat(poll(consumer, 1)).containsExactly("first");
@@ -80,7 +82,7 @@ class EmbeddedInfraTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
             assertThat(clusterId(kafka)).isEqualTo(clusterId);
             try (var producer = producer(kafka)) {
-                producer.send(new ProducerRecord<>(Topics.CHAIN_EVENTS, "chain-1", "second")).get();
+                producer.send(new ProducerRecord<>(TOPIC, "chain-1", "second")).get();
             }
             try (var consumer = consumer(kafka, "keeper")) {
                 assertThat(poll(consumer, 1)).as("the group resumes after its committed offset").containsExactly("second");
@@ -146,12 +148,18 @@ class EmbeddedInfraTest {
                 new StringSerializer(), new StringSerializer());
     }
 
+    private static void createTopic(EmbeddedKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
+        }
+    }
+
     private static KafkaConsumer<String, String> consumer(EmbeddedKafka kafka, String group) {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of(Topics.CHAIN_EVENTS));
+        consumer.subscribe(List.of(TOPIC));
         return consumer;
     }
 

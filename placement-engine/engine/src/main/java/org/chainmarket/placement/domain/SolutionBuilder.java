@@ -18,11 +18,14 @@ import java.util.Map;
 
 /**
  * Builds the solver's view of a problem: one cell per (provider, site, type) the catalogue allows or an instance runs
- * at; each demand cut into units of at most {@code unitMbps} (chains spread evenly), each unit's candidates the cells
+ * at; each demand cut into units of at most {@code unitMbps} (chains spread evenly; for very large problems the unit
+ * grows so that there are about {@value #MAX_UNITS} units at most), each unit's candidates the cells
  * of its type within its latency bound (nearest first) plus, for carried demand, its instance's cell. Counts and
  * assignments are left unset.
  */
 public final class SolutionBuilder {
+    /** Units beyond which the unit size grows with the total demand. */
+    public static final int MAX_UNITS = 2500;
     private SolutionBuilder() {
     }
 
@@ -72,6 +75,8 @@ public final class SolutionBuilder {
             c.getRunning().forEach(i -> cellOfInstance.put(i.offerId(), c));
             byType.computeIfAbsent(c.getVnfType(), t -> new ArrayList<>()).add(c);
         }
+        double total = problem.demands().stream().mapToDouble(Demand::mbps).sum();
+        double unit = Math.max(unitMbps, total / MAX_UNITS);
         List<DemandAssignment> units = new ArrayList<>();
         for (Demand d : problem.demands()) {
             if (d.mbps() <= 0 && d.chains() == 0) {
@@ -87,7 +92,7 @@ public final class SolutionBuilder {
             }
             candidates.sort(Comparator.comparingDouble((CellAllocation c) -> latency.ms(sw, c.getSite().switchIndex()))
                     .thenComparingInt(CellAllocation::getId));
-            int n = Math.max(1, (int) Math.ceil(d.mbps() / unitMbps - 1e-9));
+            int n = Math.max(1, (int) Math.ceil(d.mbps() / unit - 1e-9));
             long kbps = Units.kbps(d.mbps());
             for (int k = 0; k < n; k++) {
                 long unitKbps = kbps / n + (k < kbps % n ? 1 : 0);

@@ -12,38 +12,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Sets one cell's count and moves some units at once (what {@link CellMoveFactory} proposes); its undo restores them. */
+/** Sets some cells' counts and moves some units at once (what {@link CellMoveFactory} proposes); its undo restores them. */
 public final class ReassignMove extends AbstractMove<PlacementSolution> {
-    private final CellAllocation cell;
-    private final int count;
+    private final Map<CellAllocation, Integer> counts;
     private final Map<DemandAssignment, CellAllocation> units;
 
-    public ReassignMove(CellAllocation cell, int count, Map<DemandAssignment, CellAllocation> units) {
-        this.cell = cell;
-        this.count = count;
+    public ReassignMove(Map<CellAllocation, Integer> counts, Map<DemandAssignment, CellAllocation> units) {
+        this.counts = counts;
         this.units = units;
     }
 
     @Override
     public boolean isMoveDoable(ScoreDirector<PlacementSolution> director) {
-        if (cell.count() != count) {
-            return true;
-        }
-        return units.entrySet().stream().anyMatch(e -> e.getKey().getCell() != e.getValue());
+        return counts.entrySet().stream().anyMatch(e -> e.getKey().count() != e.getValue())
+                || units.entrySet().stream().anyMatch(e -> e.getKey().getCell() != e.getValue());
     }
 
     @Override
     protected ReassignMove createUndoMove(ScoreDirector<PlacementSolution> director) {
+        Map<CellAllocation, Integer> countsBack = new LinkedHashMap<>();
+        counts.keySet().forEach(c -> countsBack.put(c, c.count()));
         Map<DemandAssignment, CellAllocation> back = new LinkedHashMap<>();
         units.keySet().forEach(u -> back.put(u, u.getCell()));
-        return new ReassignMove(cell, cell.count(), back);
+        return new ReassignMove(countsBack, back);
     }
 
     @Override
     protected void doMoveOnGenuineVariables(ScoreDirector<PlacementSolution> director) {
-        director.beforeVariableChanged(cell, "count");
-        cell.setCount(count);
-        director.afterVariableChanged(cell, "count");
+        counts.forEach((c, n) -> {
+            director.beforeVariableChanged(c, "count");
+            c.setCount(n);
+            director.afterVariableChanged(c, "count");
+        });
         units.forEach((u, to) -> {
             director.beforeVariableChanged(u, "cell");
             u.setCell(to);
@@ -53,29 +53,29 @@ public final class ReassignMove extends AbstractMove<PlacementSolution> {
 
     @Override
     public ReassignMove rebase(ScoreDirector<PlacementSolution> destination) {
-        Map<DemandAssignment, CellAllocation> rebased = new LinkedHashMap<>();
-        units.forEach((u, to) -> rebased.put(destination.lookUpWorkingObject(u), to == null ? null : destination.lookUpWorkingObject(to)));
-        return new ReassignMove(destination.lookUpWorkingObject(cell), count, rebased);
+        Map<CellAllocation, Integer> c = new LinkedHashMap<>();
+        counts.forEach((cell, n) -> c.put(destination.lookUpWorkingObject(cell), n));
+        Map<DemandAssignment, CellAllocation> u = new LinkedHashMap<>();
+        units.forEach((unit, to) -> u.put(destination.lookUpWorkingObject(unit), to == null ? null : destination.lookUpWorkingObject(to)));
+        return new ReassignMove(c, u);
     }
 
     @Override
     public Collection<?> getPlanningEntities() {
-        List<Object> all = new ArrayList<>();
-        all.add(cell);
+        List<Object> all = new ArrayList<>(counts.keySet());
         all.addAll(units.keySet());
         return all;
     }
 
     @Override
     public Collection<?> getPlanningValues() {
-        List<Object> all = new ArrayList<>();
-        all.add(count);
+        List<Object> all = new ArrayList<>(counts.values());
         units.values().stream().filter(v -> v != null).forEach(all::add);
         return all;
     }
 
     @Override
     public String toString() {
-        return cell + " -> " + count + " with " + units.size() + " units moved";
+        return counts + " with " + units.size() + " units moved";
     }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 /**
- * Placement with OptaPlanner (Bavet): starts from the first-fit plan ({@link FirstFitInitializer}), then late-acceptance
+ * Placement with OptaPlanner (Bavet): starts from a cheapest-insertion plan ({@link InsertionInitializer}), then late-acceptance
  * local search over instance counts and unit assignments: change moves on both, swaps of units, pillar moves that
  * carry every unit of a cell to another at once, and {@link CellMoveFactory}'s moves that close or open one instance
  * and move the units that follow from it in the same step.
@@ -62,30 +62,36 @@ public final class SolverPlanner implements Planner {
         return Placement.of(solved);
     }
 
-    /** The configuration: first fit, then local search within {@code limits}. */
+    private static TerminationConfig termination(SolverLimits limits) {
+        TerminationConfig t = new TerminationConfig().withSpentLimit(limits.spent()).withUnimprovedSpentLimit(limits.unimproved());
+        return limits.calculations() > 0 ? t.withScoreCalculationCountLimit(limits.calculations()) : t;
+    }
+
+    /** The configuration: cheapest insertion, then local search within {@code limits}. */
     public static SolverConfig solverConfig(SolverLimits limits) {
         EntitySelectorConfig units = new EntitySelectorConfig(DemandAssignment.class);
         EntitySelectorConfig cells = new EntitySelectorConfig(CellAllocation.class);
         UnionMoveSelectorConfig moves = new UnionMoveSelectorConfig(List.of(
-                new ChangeMoveSelectorConfig().withEntitySelectorConfig(units).withValueSelectorConfig(new ValueSelectorConfig("cell")),
-                new ChangeMoveSelectorConfig().withEntitySelectorConfig(cells).withValueSelectorConfig(new ValueSelectorConfig("count")),
-                new SwapMoveSelectorConfig().withEntitySelectorConfig(units),
+                new ChangeMoveSelectorConfig().withEntitySelectorConfig(units).withValueSelectorConfig(new ValueSelectorConfig("cell"))
+                        .withFixedProbabilityWeight(4.0),
+                new ChangeMoveSelectorConfig().withEntitySelectorConfig(cells).withValueSelectorConfig(new ValueSelectorConfig("count"))
+                        .withFixedProbabilityWeight(1.0),
+                new SwapMoveSelectorConfig().withEntitySelectorConfig(units).withFixedProbabilityWeight(2.0),
                 new PillarChangeMoveSelectorConfig()
                         .withPillarSelectorConfig(new PillarSelectorConfig().withEntitySelectorConfig(units))
-                        .withValueSelectorConfig(new ValueSelectorConfig("cell")),
-                new MoveIteratorFactoryConfig().withMoveIteratorFactoryClass(CellMoveFactory.class)));
+                        .withValueSelectorConfig(new ValueSelectorConfig("cell")).withFixedProbabilityWeight(1.0),
+                new MoveIteratorFactoryConfig().withMoveIteratorFactoryClass(CellMoveFactory.class).withFixedProbabilityWeight(4.0)));
         return new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)
                 .withEntityClasses(CellAllocation.class, DemandAssignment.class)
                 .withConstraintProviderClass(PlacementConstraintProvider.class)
                 .withConstraintStreamImplType(ConstraintStreamImplType.BAVET)
                 .withRandomSeed(42L)
-                .withPhases(new CustomPhaseConfig().withCustomPhaseCommandList(List.of(new FirstFitInitializer())),
+                .withPhases(new CustomPhaseConfig().withCustomPhaseCommandList(List.of(new InsertionInitializer())),
                         new LocalSearchPhaseConfig()
                                 .withMoveSelectorConfig(moves)
-                                .withAcceptorConfig(new LocalSearchAcceptorConfig().withLateAcceptanceSize(200))
+                                .withAcceptorConfig(new LocalSearchAcceptorConfig().withLateAcceptanceSize(20))
                                 .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(1))
-                                .withTerminationConfig(new TerminationConfig()
-                                        .withSpentLimit(limits.spent()).withUnimprovedSpentLimit(limits.unimproved())));
+                                .withTerminationConfig(termination(limits)));
     }
 }

@@ -1,29 +1,18 @@
 package org.chainmarket.adapters.runner;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.schemas.events.CloudEvents;
-import org.chainmarket.schemas.events.DeadLetters;
 import org.chainmarket.schemas.events.EventType;
-import org.chainmarket.schemas.events.InvalidInputException;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.ConsumerSettings;
+import org.chainmarket.schemas.kafka.EventConsumer;
+import org.chainmarket.schemas.kafka.KafkaClients;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.OfferId;
@@ -36,17 +25,13 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,14 +42,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * reads the domain commands addressed to it and hands them to its {@link PathProvider}, and publishes the
  * provider's answers as {@code DomainAcknowledged} events.
  *
- * <p>Reads {@link Topics#DOMAIN_COMMANDS} in consumer group {@code adapter-<providerId>} from the earliest offset;
- * each record is validated with {@link CloudEvents#decode}; one that fails goes to the topic's DLQ with the reason
- * and the runner goes on. Commands for other providers are skipped. Offsets are committed after the records are
- * handed off, so delivery is at least once and relies on the provider being idempotent per command id.
+ * <p>Reads {@link Topics#DOMAIN_COMMANDS} in consumer group {@code adapter-<providerId>} from the earliest offset
+ * with the shared {@link EventConsumer}: each record is validated ({@link CloudEvents#decode}: headers, schema, key =
+ * chain id, type = operation); one that fails goes to the topic's DLQ with the reason and the runner goes on.
+ * Commands for other providers are skipped. Offsets are committed after the records are handed off, so delivery is at
+ * least once and relies on the provider being idempotent per command id.
  *
  * <p>Writes {@link Topics#PROVIDER_DOMAINS} (key provider id), {@link Topics#OFFERS} (key offer id; a tombstone
  * withdraws) and {@link Topics#DOMAIN_ACKS} (key chain id), all with {@code ce_source /providers/<providerId>}.
- * An ack's {@code ce_id} is {@code ack:<providerId>:<commandId>}, so a repeated answer is the same event.
+ * An ack's {@code ce_id} is {@link DomainAck#eventId} ({@code ack:<providerId>:<commandId>}), so a repeated answer is
+ * the same event.
  *
  * <p>With a telemetry interval (and a provider that is a {@link TelemetrySource}), it also publishes the provider's
  * samples as one {@code TelemetryReported} event per interval on {@link Topics#TELEMETRY} (key provider id); off by
@@ -74,14 +61,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * queued) and then flushes the answers to Kafka.
  */
 public final class AdapterRunner implements AutoCloseable {
-    /** How long one poll waits for commands; records are returned as soon as they arrive. */
-    public static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     /** How long {@link #start()} waits for the consumer to be assigned its partitions. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(AdapterRunner.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
 
     private final String bootstrapServers;
     private final PathProvider provider;
@@ -91,19 +75,14 @@ public final class AdapterRunner implements AutoCloseable {
     private final List<VnfOffer> offers;
     private final Map<String, Object> clientOverrides;
     private final KafkaProducer<String, byte[]> producer;
-    private final Map<TopicPartition, OffsetAndMetadata> processed = new ConcurrentHashMap<>();
-    private final CountDownLatch assigned = new CountDownLatch(1);
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong handedOff = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
-    private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong telemetryBatches = new AtomicLong();
     private final Duration telemetryInterval;
     private volatile ScheduledExecutorService telemetryTimer;
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile Thread pollThread;
+    private volatile EventConsumer commands;
 
     /** A runner for {@code provider} that advertises {@code offers} on start, with default client settings. */
     public AdapterRunner(String bootstrapServers, PathProvider provider, List<VnfOffer> offers) {
@@ -148,7 +127,7 @@ public final class AdapterRunner implements AutoCloseable {
         this.offers = List.copyOf(offers);
         this.offers.forEach(this::checkOwn);
         this.clientOverrides = Map.copyOf(clientOverrides);
-        this.producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+        this.producer = KafkaClients.producer(bootstrapServers, groupId, this.clientOverrides);
     }
 
     /**
@@ -173,22 +152,14 @@ public final class AdapterRunner implements AutoCloseable {
         }
         producer.partitionsFor(Topics.DOMAIN_ACKS);
         provider.activate(this::publishAck);
-        consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        Thread t = new Thread(this::pollLoop, "adapter-runner-" + providerId);
-        t.setDaemon(true);
-        pollThread = t;
-        t.start();
+        EventConsumer consumer = new EventConsumer(ConsumerSettings.group(groupId, bootstrapServers, groupId,
+                List.of(Topics.DOMAIN_COMMANDS)).withClientOverrides(clientOverrides), producer, () -> this::handle);
+        commands = consumer;
         try {
-            if (!assigned.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                close();
-                throw new IllegalStateException("adapter " + providerId + " got no partitions of " + Topics.DOMAIN_COMMANDS
-                        + " from " + bootstrapServers + " within " + START_TIMEOUT.toSeconds() + " s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            consumer.start(START_TIMEOUT);
+        } catch (IllegalStateException e) {
             close();
-            throw new IllegalStateException("interrupted while starting adapter " + providerId, e);
+            throw new IllegalStateException("adapter " + providerId + ": " + e.getMessage(), e);
         }
         if (telemetryInterval != null) {
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -233,7 +204,8 @@ public final class AdapterRunner implements AutoCloseable {
 
     /** Whether the runner is reading commands. */
     public boolean isRunning() {
-        return running && pollThread != null && pollThread.isAlive();
+        EventConsumer c = commands;
+        return !closed.get() && c != null && c.isRunning();
     }
 
     /** Commands for this provider handed to the provider so far (repeats included). */
@@ -248,7 +220,8 @@ public final class AdapterRunner implements AutoCloseable {
 
     /** Records sent to the DLQ so far. */
     public long deadLettered() {
-        return deadLettered.get();
+        EventConsumer c = commands;
+        return c == null ? 0 : c.invalid();
     }
 
     /**
@@ -285,7 +258,6 @@ public final class AdapterRunner implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        running = false;
         ScheduledExecutorService timer = telemetryTimer;
         if (timer != null) {
             timer.shutdownNow();
@@ -295,17 +267,9 @@ public final class AdapterRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        Thread t = pollThread;
-        KafkaConsumer<String, byte[]> c = consumer;
+        EventConsumer c = commands;
         if (c != null) {
-            c.wakeup();
-        }
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(15));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            c.close();
         }
         try {
             provider.close();
@@ -314,7 +278,7 @@ public final class AdapterRunner implements AutoCloseable {
         }
         producer.close(Duration.ofSeconds(10));
         LOG.info("adapter {} stopped: {} commands handed off, {} skipped, {} dead-lettered", providerId,
-                handedOff.get(), skipped.get(), deadLettered.get());
+                handedOff.get(), skipped.get(), deadLettered());
     }
 
     private void publishTelemetrySafely() {
@@ -325,101 +289,12 @@ public final class AdapterRunner implements AutoCloseable {
         }
     }
 
-    private void pollLoop() {
-        KafkaConsumer<String, byte[]> c = consumer;
-        try {
-            c.subscribe(List.of(Topics.DOMAIN_COMMANDS), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commit(c, partitions);
-                    processed.keySet().removeAll(partitions);
-                }
-
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    processed.keySet().removeAll(partitions);
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    LOG.debug("adapter {} assigned {}", providerId, partitions);
-                    assigned.countDown();
-                }
-            });
-            while (running) {
-                ConsumerRecords<String, byte[]> records;
-                try {
-                    records = c.poll(POLL_TIMEOUT);
-                } catch (WakeupException e) {
-                    continue;
-                }
-                if (!records.isEmpty() && !handle(c, records)) {
-                    pause();
-                }
-            }
-        } catch (WakeupException e) {
-            LOG.debug("adapter {} woken up to stop", providerId);
-        } catch (RuntimeException e) {
-            LOG.error("adapter {} stopped reading commands: {}", providerId, e.toString(), e);
-        } finally {
-            running = false;
-            commit(c, null);
-            try {
-                c.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.warn("adapter {}: closing the consumer failed: {}", providerId, e.toString());
-            }
-        }
-    }
-
-    /** Handles a batch in order per partition; false when a record must be read again (its DLQ was unreachable). */
-    private boolean handle(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) {
-        boolean complete = true;
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
-                if (!handle(r)) {
-                    c.seek(tp, r.offset());
-                    complete = false;
-                    break;
-                }
-                done.put(tp, new OffsetAndMetadata(r.offset() + 1));
-            }
-        }
-        if (!done.isEmpty()) {
-            processed.putAll(done);
-            c.commitAsync(done, (offsets, e) -> {
-                if (e != null) {
-                    LOG.warn("adapter {}: committing {} failed (they will be committed later or redelivered): {}",
-                            providerId, offsets, e.toString());
-                }
-            });
-        }
-        return complete;
-    }
-
-    /** Validates one record and hands it off; false when it must be read again. */
-    private boolean handle(ConsumerRecord<String, byte[]> r) {
-        CloudEvents.Event event;
-        try {
-            event = CloudEvents.decode(r);
-        } catch (InvalidInputException e) {
-            return deadLetter(r, e.getMessage());
-        }
+    /** One valid command (the shared consumer validated it): this provider's go to the provider, others are skipped. */
+    private void handle(CloudEvents.Event event, ConsumerRecord<String, byte[]> record) {
         DomainCommand command = event.payload(DomainCommand.class);
-        EventType expected = command.operation() == DomainCommand.Operation.SETUP
-                ? EventType.PATH_SETUP_REQUESTED : EventType.PATH_TEARDOWN_REQUESTED;
-        if (event.type() != expected) {
-            return deadLetter(r, "record is invalid: header ce_type: " + event.type().ceType() + " does not match operation "
-                    + command.operation());
-        }
-        if (!command.chainId().value().equals(r.key())) {
-            return deadLetter(r, "record is invalid: key: '" + r.key() + "' is not the command's chainId '"
-                    + command.chainId() + "'");
-        }
         if (!command.providerId().equals(providerId)) {
             skipped.incrementAndGet();
-            return true;
+            return;
         }
         handedOff.incrementAndGet();
         LOG.debug("adapter {} handing off {} {} of chain {}", providerId, command.operation(), command.commandId(),
@@ -432,25 +307,11 @@ public final class AdapterRunner implements AutoCloseable {
                     "adapter " + providerId + " could not hand the command to its domain: " + e.getMessage(), List.of(),
                     Instant.now()));
         }
-        return true;
-    }
-
-    private boolean deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
-        try {
-            DeadLetters.send(producer, r, reason);
-        } catch (RuntimeException e) {
-            LOG.error("adapter {}: cannot dead-letter {}/{}/{}; will read it again: {}", providerId, r.topic(),
-                    r.partition(), r.offset(), e.getMessage());
-            return false;
-        }
-        deadLettered.incrementAndGet();
-        LOG.warn("adapter {} dead-lettered {}/{}/{}: {}", providerId, r.topic(), r.partition(), r.offset(), reason);
-        return true;
     }
 
     /** The provider's callback: publishes the answer without waiting for Kafka. */
     private void publishAck(DomainAck ack) {
-        ProducerRecord<String, byte[]> record = CloudEvents.encode("ack:" + providerId + ":" + ack.commandId(),
+        ProducerRecord<String, byte[]> record = CloudEvents.encode(DomainAck.eventId(providerId, ack.commandId()),
                 EventType.DOMAIN_ACKNOWLEDGED, ack.chainId().value(), Json.bytes(ack), source);
         try {
             producer.send(record, (metadata, e) -> {
@@ -461,35 +322,6 @@ public final class AdapterRunner implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("adapter {}: dropping the ack of command {} ({}): {}", providerId, ack.commandId(),
                     ack.success() ? "success" : ack.reason(), e.toString());
-        }
-    }
-
-    private void commit(KafkaConsumer<String, byte[]> c, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(processed);
-        if (partitions != null) {
-            offsets.keySet().retainAll(partitions);
-        }
-        if (offsets.isEmpty()) {
-            return;
-        }
-        try {
-            try {
-                c.commitSync(offsets, Duration.ofSeconds(5));
-            } catch (WakeupException e) {
-                c.commitSync(offsets, Duration.ofSeconds(5));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("adapter {}: committing {} failed; those commands may be redelivered: {}", providerId, offsets,
-                    e.toString());
-        }
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(RETRY_PAUSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
         }
     }
 
@@ -514,28 +346,5 @@ public final class AdapterRunner implements AutoCloseable {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("cannot " + what + " on " + bootstrapServers + ": " + cause, cause);
         }
-    }
-
-    private Map<String, Object> producerConfig() {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, groupId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.putAll(clientOverrides);
-        return p;
-    }
-
-    private Map<String, Object> consumerConfig() {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-commands");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.putAll(clientOverrides);
-        return p;
     }
 }

@@ -313,7 +313,7 @@ class AdapterRunnerKafkaTest {
     }
 
     /** A line a-b-c with a site at b, and a border link from a to x1 of provider "x". */
-    private static ProviderDomain domainOf(ProviderId p) {
+    static ProviderDomain domainOf(ProviderId p) {
         return new ProviderDomain(p, "Provider " + p,
                 List.of(sw(p + "-a"), sw(p + "-b"), sw(p + "-c")),
                 List.of(new ProviderDomain.Site(p + "-site-b", p + "-b", 8, 32)),
@@ -325,13 +325,13 @@ class AdapterRunnerKafkaTest {
         return new ProviderDomain.Switch(id, id, 40.0, -75.0);
     }
 
-    private static VnfOffer offer(ProviderId p, String type) {
+    static VnfOffer offer(ProviderId p, String type) {
         return new VnfOffer(OfferId.of(p + "-" + type), p, type, p + "-site-b", 1000, 10, 0.5, 1.0, 0.001, 0.999,
                 false, false, null, null);
     }
 
     /** From border x1 into a, through the firewall at b, out to the host at c. */
-    private static DomainCommand setup(String commandId, String chain, ProviderId p) {
+    static DomainCommand setup(String commandId, String chain, ProviderId p) {
         DomainSegment segment = new DomainSegment(p, 1, new DomainSegment.Attachment(p + "-a", "x1"),
                 List.of(new DomainSegment.Waypoint(0, OfferId.of(p + "-fw"), p + "-b")),
                 new DomainSegment.Attachment(p + "-c", null));

@@ -1,0 +1,89 @@
+package org.chainmarket.broker.chain;
+
+import org.chainmarket.schemas.model.SubjectKind;
+import jakarta.inject.Singleton;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.chainmarket.schemas.model.ChainState;
+import org.chainmarket.schemas.model.ConcreteChain;
+import org.chainmarket.schemas.model.Substitution;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** What buyers, operators and re-selection read: chains and substitutions as views, never locked. */
+@Singleton
+public class ChainQueries {
+    private final EntityManager em;
+    private final Chains chains;
+    private final CommandDelivery delivery;
+
+    ChainQueries(EntityManager em, Chains chains, CommandDelivery delivery) {
+        this.em = em;
+        this.chains = chains;
+        this.delivery = delivery;
+    }
+
+    @Transactional
+    public Optional<ChainView> view(String id) {
+        return chains.read(id).map(this::view);
+    }
+
+    private ChainView view(ChainEntity c) {
+        return view(c, delivery.waiting(c, Instant.now()));
+    }
+
+    /** The chain as buyers see it; {@code waiting} says why it still waits on its domains, if it does. */
+    static ChainView view(ChainEntity c, Optional<String> waiting) {
+        ConcreteChain chain = c.concrete();
+        List<ChainView.DomainView> domains = c.domains().stream().map(d -> new ChainView.DomainView(d.providerId(), d.status(),
+                d.reason(), d.segments(), d.flowEntries())).toList();
+        return new ChainView(c.id(), c.buyerId(), c.state(), c.reason() == null ? waiting.orElse(null) : c.reason(), c.order(), c.latencyMs(), c.pricePerHour(),
+                chain == null ? List.of() : chain.hops(), chain == null ? List.of() : chain.path(), domains, c.substitutionId(),
+                c.createdAt(), c.activatedAt(), c.updatedAt());
+    }
+
+    /** The newest chains, optionally only those in {@code state} and only {@code buyerId}'s. */
+    @Transactional
+    public List<ChainView> list(Optional<ChainState> state, Optional<String> buyerId, int limit) {
+        List<String> ids = em.createQuery("SELECT c.id FROM ChainEntity c WHERE (:state IS NULL OR c.state = :state) "
+                        + "AND (:buyer IS NULL OR c.buyerId = :buyer) ORDER BY c.createdAt DESC", String.class)
+                .setParameter("state", state.orElse(null)).setParameter("buyer", buyerId.orElse(null)).setMaxResults(limit).getResultList();
+        return ids.stream().map(chains::read).flatMap(Optional::stream).map(this::view).toList();
+    }
+
+    /** The ACTIVE chains that use an instance or cross a link. */
+    @Transactional
+    public List<Affected> activeOn(SubjectKind kind, String subjectId) {
+        List<Affected> out = new ArrayList<>();
+        for (String id : chains.using(kind, subjectId)) {
+            chains.read(id).filter(c -> c.state() == ChainState.ACTIVE).ifPresent(c -> out.add(Affected.of(c)));
+        }
+        return out;
+    }
+
+    @Transactional
+    public Optional<Substitution> substitution(String id) {
+        return chains.substitution(id, false).map(SubstitutionEntity::toRecord);
+    }
+
+    /** What an operator filters substitutions by; empty fields filter nothing. */
+    public record SubstitutionFilter(Optional<String> chainId, Optional<String> provider, Optional<String> triggerKind,
+                                     Optional<Substitution.Status> status) {
+    }
+
+    /** The newest substitutions first, filtered by chain, provider (of the trigger or any hop), trigger kind and status. */
+    @Transactional
+    public List<Substitution> substitutions(SubstitutionFilter f, int limit) {
+        String like = f.provider().map(p -> "%\"providerId\":\"" + p + "\"%").orElse(null);
+        return em.createQuery("SELECT s FROM SubstitutionEntity s WHERE (:chain IS NULL OR s.chainId = :chain) "
+                        + "AND (:kind IS NULL OR s.triggerKind = :kind) AND (:status IS NULL OR s.status = :status) "
+                        + "AND (:like IS NULL OR s.triggerJson LIKE :like OR s.beforeJson LIKE :like OR s.afterJson LIKE :like) "
+                        + "ORDER BY s.triggeredAt DESC, s.updatedAt DESC", SubstitutionEntity.class)
+                .setParameter("chain", f.chainId().orElse(null)).setParameter("kind", f.triggerKind().orElse(null))
+                .setParameter("status", f.status().orElse(null)).setParameter("like", like)
+                .setMaxResults(limit).getResultList().stream().map(SubstitutionEntity::toRecord).toList();
+    }
+}

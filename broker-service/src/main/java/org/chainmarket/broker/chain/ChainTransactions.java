@@ -1,0 +1,231 @@
+package org.chainmarket.broker.chain;
+
+import org.chainmarket.schemas.model.SubjectKind;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import org.chainmarket.broker.outbox.Outbox;
+import org.chainmarket.broker.outbox.ProcessedMessages;
+import org.chainmarket.schemas.model.ChainId;
+import org.chainmarket.schemas.model.ChainOrder;
+import org.chainmarket.schemas.model.ChainState;
+import org.chainmarket.schemas.model.ConcreteChain;
+import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.Substitution;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * The chain saga's transactions, and nothing else: each loads the chains it changes (locked, in id order when
+ * several), runs their steps ({@link ChainEntity}), and stores what the steps caused: new rows, outbox messages and
+ * reservations ({@link ReservationLedger}, whose counters change just before the commit and reach the read model
+ * after it). Consumers' events are applied once ({@link ProcessedMessages}).
+ */
+@Singleton
+public class ChainTransactions {
+    static final String ACK_CONSUMER = "chain-acks";
+    static final String DEGRADATION_CONSUMER = "degradations";
+    private final Chains chains;
+    private final Outbox outbox;
+    private final ReservationLedger ledger;
+    private final ProcessedMessages processed;
+    private final CommandDelivery delivery;
+
+    ChainTransactions(Chains chains, Outbox outbox, ReservationLedger ledger, ProcessedMessages processed, CommandDelivery delivery) {
+        this.chains = chains;
+        this.outbox = outbox;
+        this.ledger = ledger;
+        this.processed = processed;
+        this.delivery = delivery;
+    }
+
+    /** A domain's acknowledgement and the id of the event that carried it. */
+    public record Ack(String eventId, DomainAck ack) {
+    }
+
+    /** One automatic substitution to start. */
+    public record Start(String chainId, Substitution.Trigger trigger, ConcreteChain after, Substitution.Policy policy) {
+    }
+
+    @Transactional
+    public void reject(ChainId id, ChainOrder order, String reason, String idempotencyKey) {
+        Effects fx = new Effects();
+        ChainEntity.rejected(id, order, reason, Instant.now(), fx).keyedBy(idempotencyKey);
+        store(fx);
+    }
+
+    /** Reserves, stores the chain SETTING_UP and commands its domains; {@link CapacityTakenException} when a concurrent order was first. */
+    @Transactional
+    public void start(ChainId id, ChainOrder order, ConcreteChain chain, Duration timeout, String idempotencyKey) {
+        Effects fx = new Effects();
+        ChainEntity.settingUp(id, order, chain, timeout, Instant.now(), fx).keyedBy(idempotencyKey);
+        store(fx);
+    }
+
+    /** Applies acknowledgements, each once; the caller orders them by chain, so chains are locked in id order. */
+    @Transactional
+    public void acknowledge(List<Ack> acks) {
+        for (Ack a : acks) {
+            if (processed.firstTime(ACK_CONSUMER, a.eventId())) {
+                chains.lock(a.ack().chainId().value()).ifPresent(c -> {
+                    Effects fx = new Effects();
+                    c.acknowledge(a.ack(), Instant.now(), fx);
+                    store(fx);
+                });
+            }
+            chains.release();
+        }
+    }
+
+    /** The buyer ends a chain; false when it is unknown. */
+    @Transactional
+    public boolean requestTeardown(ChainId id, Duration timeout) {
+        return chains.lock(id.value()).map(c -> {
+            Effects fx = new Effects();
+            c.requestTeardown(timeout, Instant.now(), fx);
+            store(fx);
+            return true;
+        }).orElse(false);
+    }
+
+    /**
+     * Looks at up to {@code limit} chains past their deadline: those whose domains waited past their delivery
+     * deadlines end, the others get their next deadline. Returns how many were looked at.
+     */
+    @Transactional
+    public int expireOverdue(Instant now, int limit) {
+        List<ChainEntity> overdue = chains.overdue(now, limit);
+        Delivery clock = delivery.now(overdue.stream().flatMap(c -> c.domains().stream()).map(ChainDomainEntity::commandId).toList(), now);
+        Effects fx = new Effects();
+        overdue.forEach(c -> c.expire(now, clock, fx));
+        store(fx);
+        delivery.purge(now);
+        return overdue.size();
+    }
+
+    /** Applies a degradation event once: chains on the subject turn DEGRADED; returns them for re-selection. */
+    @Transactional
+    public List<Affected> degrade(String eventId, Substitution.Trigger trigger) {
+        return processed.firstTime(DEGRADATION_CONSUMER, eventId) ? degradeOn(trigger, id -> true, false) : List.of();
+    }
+
+    /** As {@link #degrade(String, Substitution.Trigger)}, for only the chains {@code picked} (relieving a hot subject). */
+    @Transactional
+    public List<Affected> degrade(String eventId, Substitution.Trigger trigger, Collection<String> picked) {
+        return processed.firstTime(DEGRADATION_CONSUMER, eventId) ? degradeOn(trigger, picked::contains, false) : List.of();
+    }
+
+    /** Re-checks ACTIVE chains against a subject still left out (no event): those on it turn DEGRADED. */
+    @Transactional
+    public List<Affected> recheck(Substitution.Trigger trigger) {
+        return degradeOn(trigger, id -> true, true);
+    }
+
+    private List<Affected> degradeOn(Substitution.Trigger trigger, Predicate<String> which, boolean onlyActive) {
+        List<Affected> out = new ArrayList<>();
+        Effects fx = new Effects();
+        for (String id : chains.using(trigger.kind(), trigger.subjectId())) {
+            if (!which.test(id)) {
+                continue;
+            }
+            chains.lock(id).filter(c -> !onlyActive || c.state() == ChainState.ACTIVE)
+                    .filter(c -> c.degrade(trigger, Instant.now(), fx)).ifPresent(c -> out.add(Affected.of(c)));
+        }
+        store(fx);
+        return out;
+    }
+
+    /** Applies a recovery event once: DEGRADED chains on the subject that use nothing else degraded are ACTIVE again. */
+    @Transactional
+    public void recover(String eventId, SubjectKind kind, String subjectId, Predicate<ConcreteChain> stillDegraded) {
+        if (!processed.firstTime(DEGRADATION_CONSUMER, eventId)) {
+            return;
+        }
+        Effects fx = new Effects();
+        for (String id : chains.using(kind, subjectId)) {
+            chains.lock(id).ifPresent(c -> c.recover(kind, subjectId, c.concrete() != null && stillDegraded.test(c.concrete()), Instant.now(), fx));
+        }
+        store(fx);
+    }
+
+    @Transactional
+    public void propose(String chainId, Substitution.Trigger trigger, ConcreteChain after) {
+        change(chainId, (c, fx) -> c.propose(trigger, after, Instant.now(), fx));
+    }
+
+    /** Starts one substitution; {@link CapacityTakenException} when a new hop's capacity was taken first. */
+    @Transactional
+    public void substitute(Start s, Duration timeout) {
+        change(s.chainId(), (c, fx) -> c.substitute(s.trigger(), s.after(), s.policy(), timeout, Instant.now(), fx));
+    }
+
+    /**
+     * Starts many automatic substitutions in one transaction, chains in the given order (after a site failure many
+     * chains move to the same few offers: one commit instead of hundreds queueing on those offers' rows). All or
+     * nothing: the caller starts them one by one when the batch fails.
+     */
+    @Transactional
+    public void substituteAll(List<Start> starts, Duration timeout) {
+        for (Start s : starts) {
+            change(s.chainId(), (c, fx) -> c.substitute(s.trigger(), s.after(), s.policy(), timeout, Instant.now(), fx));
+            chains.release();
+        }
+    }
+
+    /** Installs an approved proposal; {@link OperationConflictException} when the chain moved on. */
+    @Transactional
+    public void approve(String chainId, String proposalId, ConcreteChain after, Duration timeout) {
+        change(chainId, (c, fx) -> c.approve(proposalId, after, timeout, Instant.now(), fx));
+    }
+
+    /** Moves a chain back to the hops before {@code rollbackOf}; {@link OperationConflictException} when it is not ACTIVE. */
+    @Transactional
+    public void rollBack(String chainId, String rollbackOf, ConcreteChain before, Substitution.Trigger operator, Duration timeout) {
+        change(chainId, (c, fx) -> c.rollBack(rollbackOf, before, operator, timeout, Instant.now(), fx));
+    }
+
+    @Transactional
+    public void noAlternative(String chainId, Substitution.Trigger trigger, Substitution.Policy policy, String reason) {
+        change(chainId, (c, fx) -> c.noAlternative(trigger, policy, reason, Instant.now(), fx));
+    }
+
+    /** Records an operator's acknowledgement of a substitution; empty when it is unknown. */
+    @Transactional
+    public Optional<Substitution> acknowledgeSubstitution(String id, String operator) {
+        return chains.substitution(id, true).map(s -> {
+            s.acknowledge(operator, Instant.now());
+            Effects fx = new Effects();
+            fx.acknowledged(s.toRecord());
+            store(fx);
+            return s.toRecord();
+        });
+    }
+
+    /** A step of one chain. */
+    private interface Step {
+        void apply(ChainEntity chain, Effects fx);
+    }
+
+    private void change(String chainId, Step step) {
+        ChainEntity c = chains.lock(chainId).orElseThrow(() -> new NotFoundException("chain", chainId));
+        Effects fx = new Effects();
+        step.apply(c, fx);
+        store(fx);
+    }
+
+    private void store(Effects fx) {
+        chains.persist(fx);
+        // a command's event id is its command id: the relay reports which commands reached Kafka by it
+        fx.messages.forEach(m -> outbox.append(m.payload() instanceof DomainCommand c ? c.commandId() : UUID.randomUUID().toString(),
+                m.type(), "chain", m.chainId(), m.payload()));
+        fx.messages.clear();
+        ledger.record(fx);
+    }
+}

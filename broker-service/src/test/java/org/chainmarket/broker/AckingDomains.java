@@ -1,0 +1,69 @@
+package org.chainmarket.broker;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.chainmarket.schemas.events.CloudEvents;
+import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.Json;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.DomainCommand;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Domains that carry out every command addressed to providers named {@code <prefix>-…} and answer it, as an honest
+ * adapter that installs nothing would: enough for the broker's saga to run to its end without a data plane.
+ */
+final class AckingDomains implements AutoCloseable {
+    private final String prefix;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    AckingDomains(String bootstrapServers, String prefix) {
+        this.prefix = prefix + "-";
+        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "acking-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringSerializer(), new ByteArraySerializer());
+        consumer.subscribe(List.of(Topics.DOMAIN_COMMANDS));
+        this.thread = new Thread(this::run, "acking-domains");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                DomainCommand c = CloudEvents.decode(r).payload(DomainCommand.class);
+                if (c.providerId().value().startsWith(prefix)) {
+                    DomainAck ack = new DomainAck(c.commandId(), c.chainId(), c.providerId(), c.operation(), true, null, List.of(), Instant.now());
+                    producer.send(CloudEvents.encode("ack:" + c.providerId() + ":" + c.commandId(), EventType.DOMAIN_ACKNOWLEDGED,
+                            c.chainId().value(), Json.bytes(ack), "/test/" + c.providerId()));
+                }
+            }
+        }
+        consumer.close();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(5000);
+        producer.close();
+    }
+}

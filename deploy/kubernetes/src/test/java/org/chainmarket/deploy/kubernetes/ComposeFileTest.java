@@ -1,0 +1,103 @@
+package org.chainmarket.deploy.kubernetes;
+
+import org.chainmarket.schemas.events.Topics;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code deploy/compose/compose.yaml} read as compose reads it (YAML with anchors and merge keys): the services the
+ * README promises, a Kafka cluster whose three nodes agree, the marketplace's topics, and demo files that exist.
+ */
+class ComposeFileTest {
+    static final Path DIR = Path.of("..", "compose");
+    static Map<String, Map<String, Object>> services;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws Exception {
+        Map<String, Object> compose = new Yaml().load(Files.readString(DIR.resolve("compose.yaml")));
+        services = (Map<String, Map<String, Object>>) compose.get("services");
+    }
+
+    @Test
+    void runsThreeKafkaNodesPostgresTwoBrokerReplicasMonitoringAndAnAdapterPerDemoProvider() {
+        assertThat(services).containsKeys("kafka-1", "kafka-2", "kafka-3", "topics", "postgres", "broker-1", "broker-2",
+                "monitoring-ingest", "adapter-west", "adapter-central", "adapter-east");
+        for (Map.Entry<String, Map<String, Object>> s : services.entrySet()) {
+            Object dependsOn = s.getValue().get("depends_on");
+            if (dependsOn instanceof Map<?, ?> m) {
+                assertThat(services).as("what %s depends on", s.getKey()).containsKeys(m.keySet().toArray(String[]::new));
+            }
+        }
+        assertThat(List.of("broker-1", "broker-2")).extracting(b -> env(b).get("DATASOURCES_DEFAULT_URL"))
+                .containsOnly("jdbc:postgresql://postgres:5432/chainmarket");
+        assertThat(List.of("broker-1", "broker-2")).extracting(b -> services.get(b).get("ports").toString())
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theThreeKafkaNodesFormOneKraftQuorumThatKeepsAWriteThroughOneNodeDown() {
+        Set<String> nodes = Set.of("kafka-1", "kafka-2", "kafka-3");
+        assertThat(nodes.stream().map(n -> env(n).get("KAFKA_NODE_ID"))).doesNotHaveDuplicates().hasSize(3);
+        assertThat(nodes.stream().map(n -> env(n).get("CLUSTER_ID")).distinct()).hasSize(1);
+        for (String n : nodes) {
+            Map<String, String> env = env(n);
+            assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS")).contains(env.get("KAFKA_NODE_ID") + "@" + n + ":9093");
+            assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("PLAINTEXT://" + n + ":9092");
+            assertThat(env).containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3").containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2")
+                    .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+        }
+        for (String client : List.of("broker-1", "broker-2", "monitoring-ingest", "adapter-west", "adapter-central", "adapter-east")) {
+            assertThat(Set.of(env(client).get("KAFKA_BOOTSTRAP_SERVERS").split(","))).as("%s's bootstrap servers", client)
+                    .isEqualTo(nodes.stream().map(n -> n + ":9092").collect(Collectors.toSet()));
+        }
+    }
+
+    @Test
+    void theTopicsServiceCreatesEveryMarketplaceTopicAndItsDeadLetterTwin() {
+        String script = services.get("topics").get("command").toString();
+        assertThat(script).contains("--replication-factor 3", "min.insync.replicas=2");
+        Map<String, String> created = new HashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\s*create (\\S+) (\\d+) (compact|delete)\\s*$").matcher(script);
+        while (m.find()) {
+            created.put(m.group(1), m.group(3));
+        }
+        Map<String, String> expected = new HashMap<>();
+        for (Topics.TopicSpec spec : Topics.ALL) {
+            expected.put(spec.name(), spec.compacted() ? "compact" : "delete");
+            expected.put(Topics.dlq(spec.name()), "delete");
+        }
+        assertThat(created).isEqualTo(expected);
+    }
+
+    @Test
+    void eachAdapterReadsTheDemoFileOfItsOwnProvider() throws Exception {
+        for (String provider : List.of("west", "central", "east")) {
+            List<?> volumes = (List<?>) services.get("adapter-" + provider).get("volumes");
+            String[] mount = volumes.get(0).toString().split(":");
+            Path file = DIR.resolve(mount[0]);
+            assertThat(file).exists();
+            assertThat(Files.readString(file)).contains("\"providerId\" : \"" + provider + "\"");
+            assertThat(services.get("adapter-" + provider).get("command").toString()).contains(mount[1]);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> env(String service) {
+        Map<String, Object> env = (Map<String, Object>) services.get(service).get("environment");
+        return env.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())));
+    }
+}

@@ -1,0 +1,81 @@
+package org.chainmarket.monitoring.service;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.deploy.embedded.JvmProcess;
+import org.chainmarket.deploy.embedded.TopicTail;
+import org.chainmarket.schemas.events.CloudEvents;
+import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.TopicInitializer;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaClients;
+import org.chainmarket.schemas.model.InstanceContext;
+import org.chainmarket.schemas.model.InstanceStatus;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.TelemetryBatch;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** monitoring-ingest as its own program (a separate JVM) against a real Kafka broker, as a deployment would run it. */
+class MonitoringProcessTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void turnsTelemetryIntoContextReportsItsHealthAndStopsCleanlyOnSigterm() throws Exception {
+        int healthPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            healthPort = s.getLocalPort();
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             KafkaProducer<String, byte[]> provider = KafkaClients.producer(kafka.bootstrapServers(), "test-provider", Map.of())) {
+            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
+            try (TopicTail contexts = new TopicTail(kafka.bootstrapServers(), Topics.INSTANCE_CONTEXT);
+                 JvmProcess monitoring = JvmProcess.start(MonitoringMain.class.getName(), List.of("--consumers", "2", "--tick-ms", "100"),
+                         Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "MONITORING_HEALTH_PORT", String.valueOf(healthPort)))) {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(health(healthPort)).as("%s", monitoring).startsWith("200 ")
+                        .contains("\"status\":\"UP\""));
+                TelemetryBatch batch = new TelemetryBatch(ProviderId.of("east"), Instant.now(), List.of(new TelemetryBatch.VnfSample(
+                        OfferId.of("east-fw"), Instant.now(), InstanceStatus.UP, 0.4, 0.3, 100, 100, 0.5, 1)), List.of());
+                provider.send(CloudEvents.encode(EventType.TELEMETRY_REPORTED, "east", batch, "/providers/east")).get(10, TimeUnit.SECONDS);
+
+                await().atMost(WAIT).untilAsserted(() -> assertThat(contexts.records()).as("%s", monitoring).anySatisfy(r -> {
+                    InstanceContext c = CloudEvents.decode(r).payload(InstanceContext.class);
+                    assertThat(c.offerId()).isEqualTo(OfferId.of("east-fw"));
+                    assertThat(c.cpuAvg()).isEqualTo(0.4);
+                }));
+                assertThat(health(healthPort)).contains("\"samples\":1");
+
+                int code = monitoring.stop(Duration.ofSeconds(30));
+                assertThat(code).as("%s", monitoring).isIn(0, 143);
+                assertThat(monitoring.output()).anySatisfy(l -> assertThat(l).contains("monitoring-ingest stopped: 1 samples in 1 batches"));
+                assertThat(monitoring.output()).as("%s", monitoring).noneSatisfy(l -> assertThat(l).containsAnyOf("ERROR", "Exception"));
+            }
+        }
+    }
+
+    /** The status code and body of GET /health, or "unreachable" while nothing listens. */
+    static String health(int port) throws Exception {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return r.statusCode() + " " + r.body();
+        } catch (java.io.IOException e) {
+            return "unreachable: " + e;
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package org.chainmarket.placement.service;
+
+import org.chainmarket.placement.model.Demand;
+import org.chainmarket.placement.model.LatencyMap;
+import org.chainmarket.placement.model.PlacementProblem;
+import org.chainmarket.placement.model.RunningInstance;
+import org.chainmarket.placement.model.SiteSpec;
+import org.chainmarket.schemas.model.CatalogueEntry;
+import org.chainmarket.schemas.model.InstanceContext;
+import org.chainmarket.schemas.model.InstanceStatus;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.ProviderDomain;
+import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.VnfDemand;
+import org.chainmarket.schemas.model.VnfOffer;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the service knows of the market, from Kafka: providers' domains (sites, links), catalogues, running instances
+ * (offers), their status (instance contexts) and the last demand report per VNF type. Not thread-safe: the service's
+ * loop owns it. {@link #problem(double)} turns it into a placement problem.
+ */
+public final class MarketView {
+    private final Map<ProviderId, ProviderDomain> domains = new LinkedHashMap<>();
+    private final Map<String, CatalogueEntry> catalogue = new LinkedHashMap<>();
+    private final Map<OfferId, VnfOffer> offers = new LinkedHashMap<>();
+    private final Map<OfferId, InstanceStatus> status = new LinkedHashMap<>();
+    private final Map<String, VnfDemand> demand = new LinkedHashMap<>();
+    private final Map<String, Integer> reports = new LinkedHashMap<>();
+    private final Map<OfferId, RunningInstance> starting = new LinkedHashMap<>();
+    private final Set<OfferId> draining = new LinkedHashSet<>();
+
+    public void domain(ProviderDomain d) {
+        domains.put(d.providerId(), d);
+    }
+
+    public void domainWithdrawn(ProviderId id) {
+        domains.remove(id);
+    }
+
+    public void catalogueEntry(CatalogueEntry e) {
+        catalogue.put(e.key(), e);
+    }
+
+    public void catalogueEntryRemoved(String key) {
+        catalogue.remove(key);
+    }
+
+    public void offer(VnfOffer o) {
+        offers.put(o.offerId(), o);
+        starting.remove(o.offerId());
+    }
+
+    public void offerWithdrawn(OfferId id) {
+        offers.remove(id);
+        status.remove(id);
+        draining.remove(id);
+    }
+
+    /** An instance asked to start: counted as running until its offer appears or its start fails. */
+    public void starting(RunningInstance i) {
+        starting.put(i.offerId(), i);
+    }
+
+    public void startFailed(OfferId id) {
+        starting.remove(id);
+    }
+
+    /** An instance asked to drain: no longer counted as running; its chains count as demand to place. */
+    public void draining(OfferId id) {
+        draining.add(id);
+    }
+
+    /** Demand reports received so far for {@code vnfType}. */
+    public int reportsOf(String vnfType) {
+        return reports.getOrDefault(vnfType, 0);
+    }
+
+    public void context(InstanceContext c) {
+        status.put(c.offerId(), c.status());
+    }
+
+    public void demand(VnfDemand d) {
+        demand.put(d.vnfType(), d);
+        reports.merge(d.vnfType(), 1, Integer::sum);
+    }
+
+    public boolean knowsOffer(OfferId id) {
+        return offers.containsKey(id);
+    }
+
+    public VnfOffer offer(OfferId id) {
+        return offers.get(id);
+    }
+
+    /** Chains the last demand reports say {@code id} carries. */
+    public int chainsOn(OfferId id) {
+        for (VnfDemand d : demand.values()) {
+            for (VnfDemand.InstanceLoad l : d.instances()) {
+                if (l.offerId().equals(id)) {
+                    return l.chains();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Sites whose every running instance (at least one) is down. */
+    public Set<String> failedSites() {
+        Map<String, Boolean> allDown = new LinkedHashMap<>();
+        for (VnfOffer o : offers.values()) {
+            boolean down = status.get(o.offerId()) == InstanceStatus.DOWN;
+            allDown.merge(o.siteId(), down, Boolean::logicalAnd);
+        }
+        Set<String> failed = new LinkedHashSet<>();
+        allDown.forEach((site, down) -> {
+            if (down) {
+                failed.add(site);
+            }
+        });
+        return failed;
+    }
+
+    /**
+     * The placement problem of the market now: every advertised site (a failed one with nothing to run on), the
+     * catalogue, every offer as a running instance (at a known site), carried demand from the last reports' instance
+     * loads and new demand from their rejected Mbit/s; demand without a latency bound gets {@code defaultMaxLatencyMs}.
+     * Instances asked to start count as running; instances draining do not, and the chains they still carry count as
+     * demand to place.
+     * Demand or instances at switches or sites no domain advertises are left out.
+     */
+    public PlacementProblem problem(double defaultMaxLatencyMs) {
+        Set<String> failed = failedSites();
+        List<SiteSpec> sites = new ArrayList<>();
+        Set<String> switches = new LinkedHashSet<>();
+        List<LatencyMap.Link> links = new ArrayList<>();
+        for (ProviderDomain d : domains.values()) {
+            d.switches().forEach(s -> switches.add(s.switchId()));
+            for (ProviderDomain.Site s : d.sites()) {
+                SiteSpec spec = new SiteSpec(s.siteId(), d.providerId(), s.switchId(), s.cpuCores(), s.memoryGb());
+                sites.add(failed.contains(s.siteId()) ? spec.failed() : spec);
+            }
+            d.links().forEach(l -> links.add(new LatencyMap.Link(l.from(), l.to(), l.latencyMs())));
+        }
+        for (ProviderDomain d : domains.values()) {
+            for (ProviderDomain.BorderLink b : d.borderLinks()) {
+                if (switches.contains(b.remoteSwitch())) {
+                    links.add(new LatencyMap.Link(b.localSwitch(), b.remoteSwitch(), b.latencyMs()));
+                }
+            }
+        }
+        LatencyMap latency = LatencyMap.of(switches, links);
+        Set<String> siteIds = new HashSet<>();
+        sites.forEach(s -> siteIds.add(s.siteId()));
+        List<RunningInstance> running = new ArrayList<>();
+        Set<OfferId> runningIds = new HashSet<>();
+        for (VnfOffer o : offers.values()) {
+            if (siteIds.contains(o.siteId()) && !draining.contains(o.offerId())) {
+                running.add(new RunningInstance(o.offerId(), o.providerId(), o.siteId(), o.vnfType()));
+                runningIds.add(o.offerId());
+            }
+        }
+        for (RunningInstance i : starting.values()) {
+            if (siteIds.contains(i.siteId())) {
+                running.add(i);
+            }
+        }
+        List<Demand> demands = new ArrayList<>();
+        for (VnfDemand d : demand.values()) {
+            Map<String, Double> bound = new LinkedHashMap<>();
+            for (VnfDemand.Point p : d.points()) {
+                double max = p.maxLatencyMs() == null ? defaultMaxLatencyMs : p.maxLatencyMs();
+                bound.put(p.switchId(), max);
+                if (p.rejectedMbps() > 0 && switches.contains(p.switchId())) {
+                    demands.add(Demand.unmet(d.vnfType(), p.switchId(), p.rejectedMbps(), p.rejected(), max));
+                }
+            }
+            for (VnfDemand.InstanceLoad l : d.instances()) {
+                boolean stays = runningIds.contains(l.offerId());
+                for (VnfDemand.Share s : l.shares()) {
+                    if (!switches.contains(s.switchId())) {
+                        continue;
+                    }
+                    double max = bound.getOrDefault(s.switchId(), defaultMaxLatencyMs);
+                    demands.add(stays
+                            ? Demand.carried(d.vnfType(), s.switchId(), s.bandwidthMbps(), s.chains(), max, l.offerId())
+                            : new Demand(d.vnfType(), s.switchId(), s.bandwidthMbps(), s.chains(), max, null, 0));
+                }
+            }
+        }
+        return new PlacementProblem(sites, new ArrayList<>(catalogue.values()), running, demands, latency);
+    }
+}

@@ -1,0 +1,104 @@
+package org.chainmarket.adapters.runner;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.deploy.embedded.JvmProcess;
+import org.chainmarket.deploy.embedded.TopicTail;
+import org.chainmarket.schemas.events.CloudEvents;
+import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.Json;
+import org.chainmarket.schemas.events.TopicInitializer;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaClients;
+import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.ProviderDomain;
+import org.chainmarket.schemas.model.ProviderId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The adapter runner as its own program (a separate JVM) against a real Kafka broker, as a provider would run it. */
+class AdapterProcessTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void runsFromItsDomainFileAdvertisesAcknowledgesAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+        ProviderId p = ProviderId.of("proc-east");
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("domain", AdapterRunnerKafkaTest.domainOf(p));
+        file.put("offers", List.of(AdapterRunnerKafkaTest.offer(p, "fw")));
+        Path domainFile = dir.resolve("east.json");
+        Files.write(domainFile, Json.bytes(file));
+        Path config = dir.resolve("adapter.properties");
+        Files.writeString(config, "kind=emulated\nhealth-port=1\n");
+        int healthPort = freePort();
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             KafkaProducer<String, byte[]> broker = KafkaClients.producer(kafka.bootstrapServers(), "test-broker", Map.of())) {
+            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
+            try (TopicTail domains = new TopicTail(kafka.bootstrapServers(), Topics.PROVIDER_DOMAINS);
+                 TopicTail acks = new TopicTail(kafka.bootstrapServers(), Topics.DOMAIN_ACKS);
+                 // options from the command line, the environment (over the file's health-port) and the file
+                 JvmProcess adapter = JvmProcess.start(AdapterMain.class.getName(),
+                         List.of("--config", config.toString(), "--domain", domainFile.toString()),
+                         Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ADAPTER_HEALTH_PORT", String.valueOf(healthPort)))) {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(domains.records()).as("%s", adapter)
+                        .anySatisfy(r -> assertThat(CloudEvents.decode(r).payload(ProviderDomain.class)).isEqualTo(
+                                AdapterRunnerKafkaTest.domainOf(p))));
+                await().atMost(WAIT).untilAsserted(() -> assertThat(health(healthPort)).as("%s", adapter)
+                        .contains("\"status\":\"UP\"").contains("\"provider\":\"proc-east\""));
+
+                DomainCommand setup = AdapterRunnerKafkaTest.setup("proc-setup", "chain-proc", p);
+                broker.send(CloudEvents.encode(EventType.PATH_SETUP_REQUESTED, "chain-proc", setup, "/broker")).get(10, TimeUnit.SECONDS);
+                await().atMost(WAIT).untilAsserted(() -> assertThat(acks.records()).as("%s", adapter).anySatisfy(r -> {
+                    CloudEvents.Event e = CloudEvents.decode(r);
+                    assertThat(e.id()).isEqualTo(DomainAck.eventId(p, "proc-setup"));
+                    assertThat(e.payload(DomainAck.class).success()).isTrue();
+                    assertThat(e.payload(DomainAck.class).flowEntries()).isNotEmpty();
+                }));
+                assertThat(health(healthPort)).contains("\"commandsHandedOff\":1");
+
+                int code = adapter.stop(Duration.ofSeconds(30));
+                assertThat(code).as("%s", adapter).isIn(0, 143);
+                assertThat(adapter.output()).anySatisfy(l -> assertThat(l).contains("adapter proc-east stopped: 1 commands handed off"));
+                assertThat(adapter.output()).as("%s", adapter).noneSatisfy(l -> assertThat(l).containsAnyOf("ERROR", "Exception"));
+            }
+        }
+    }
+
+    /** The status code and body of GET /health, or "unreachable" while nothing listens. */
+    static String health(int port) throws Exception {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return r.statusCode() + " " + r.body();
+        } catch (java.io.IOException e) {
+            return "unreachable: " + e;
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+}

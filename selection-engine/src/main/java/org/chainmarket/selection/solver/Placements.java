@@ -1,0 +1,105 @@
+package org.chainmarket.selection.solver;
+
+import org.chainmarket.selection.domain.ChainFact;
+import org.chainmarket.selection.domain.HopAssignment;
+import org.chainmarket.selection.domain.OfferFact;
+import org.chainmarket.selection.domain.SelectionSolution;
+import org.optaplanner.core.api.score.director.ScoreDirector;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The chains placed so far while the construction works: one {@link ChainPlacer.Plan} per placed chain and the
+ * capacity they leave ({@link Residual}), kept in step by {@link #insert}, {@link #remove} and {@link #restore} only.
+ * {@link #write} puts the plans into the working solution.
+ */
+final class Placements {
+    /** Cost of leaving a chain unserved in comparisons: more than any served chain costs. */
+    static final double UNSERVED = 1e9;
+
+    final SelectionSolution solution;
+    final Map<ChainFact, List<HopAssignment>> byChain = new LinkedHashMap<>();
+    final Residual residual;
+    private final Map<ChainFact, ChainPlacer.Plan> plans = new LinkedHashMap<>();
+
+    Placements(SelectionSolution solution) {
+        this.solution = solution;
+        for (HopAssignment h : solution.getHops()) {
+            byChain.computeIfAbsent(h.getChain(), c -> new ArrayList<>()).add(h);
+        }
+        byChain.values().forEach(l -> l.sort(Comparator.comparingInt(HopAssignment::getIndex)));
+        this.residual = new Residual(solution);
+    }
+
+    List<ChainFact> chains() {
+        return new ArrayList<>(byChain.keySet());
+    }
+
+    ChainPlacer.Plan plan(ChainFact chain) {
+        return plans.get(chain);
+    }
+
+    /** Places {@code chain} at its best on what is left; returns the plan (null = it fits nowhere, stays unserved). */
+    ChainPlacer.Plan insert(ChainFact chain) {
+        ChainPlacer.Plan plan = ChainPlacer.best(chain, byChain.get(chain), solution.getPaths(), residual, byChain.size());
+        restore(chain, plan);
+        return plan;
+    }
+
+    /** Puts {@code plan} back for {@code chain} (null: leaves it unserved). */
+    void restore(ChainFact chain, ChainPlacer.Plan plan) {
+        if (plan != null) {
+            residual.apply(chain, plan, -1);
+            plans.put(chain, plan);
+        } else {
+            plans.remove(chain);
+        }
+    }
+
+    /** Takes {@code chain} out; returns the plan it had (null when it was unserved). */
+    ChainPlacer.Plan remove(ChainFact chain) {
+        ChainPlacer.Plan plan = plans.remove(chain);
+        if (plan != null) {
+            residual.apply(chain, plan, +1);
+        }
+        return plan;
+    }
+
+    static double cost(ChainPlacer.Plan plan) {
+        return plan == null ? UNSERVED : plan.cost();
+    }
+
+    /** Writes every chain's offers and routes into the working solution. */
+    void write(ScoreDirector<SelectionSolution> scoreDirector) {
+        for (Map.Entry<ChainFact, List<HopAssignment>> e : byChain.entrySet()) {
+            ChainPlacer.Plan plan = plans.get(e.getKey());
+            List<HopAssignment> hops = e.getValue();
+            for (int i = 0; i < hops.size(); i++) {
+                HopAssignment h = hops.get(i);
+                OfferFact value = plan == null ? null : plan.offers()[i];
+                if (h.getOffer() != value) {
+                    scoreDirector.beforeVariableChanged(h, "offer");
+                    h.setOffer(value);
+                    scoreDirector.afterVariableChanged(h, "offer");
+                }
+                Integer routeIn = plan == null ? 0 : plan.legs()[i].route();
+                if (!routeIn.equals(h.getRouteIn())) {
+                    scoreDirector.beforeVariableChanged(h, "routeIn");
+                    h.setRouteIn(routeIn);
+                    scoreDirector.afterVariableChanged(h, "routeIn");
+                }
+                Integer routeOut = plan == null || h.getNext() != null ? 0 : plan.legs()[i + 1].route();
+                if (!routeOut.equals(h.getRouteOut())) {
+                    scoreDirector.beforeVariableChanged(h, "routeOut");
+                    h.setRouteOut(routeOut);
+                    scoreDirector.afterVariableChanged(h, "routeOut");
+                }
+            }
+        }
+        scoreDirector.triggerVariableListeners();
+    }
+}

@@ -1,0 +1,63 @@
+package org.chainmarket.selection.testing;
+
+import org.chainmarket.selection.ChainRequest;
+import org.chainmarket.selection.Objective;
+import org.chainmarket.selection.SelectionResult;
+import org.chainmarket.selection.Steering;
+import org.chainmarket.selection.exact.LayeredParetoSelector;
+import org.chainmarket.selection.solver.OptaPlannerSelector;
+import org.chainmarket.selection.solver.SelectionWeights;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The engine against an independent optimum (a MILP solved by SCIP) on small generated problems with tight links,
+ * repeated VNF types and scarce offers: the exact single-chain selector finds the MILP's optimum, and the batch solver
+ * serves as many chains as the MILP's optimum, within 2 % of its objective, overbooking nothing.
+ */
+class MilpReferenceTest {
+    private static final MilpReference MILP = new MilpReference(Objective.DEFAULT, 3);
+    private static final long LIMIT_MS = 120_000;
+
+    @Test
+    void theExactSelectorFindsTheMilpOptimumOfSingleChains() {
+        LayeredParetoSelector exact = new LayeredParetoSelector(Objective.DEFAULT, Steering.NO_PROXIES, 3);
+        int served = 0;
+        for (long seed = 0; seed < 12; seed++) {
+            GeneratedProblem p = CarrierProblems.generate(new CarrierProblems.Spec(30, 3, 3, 5, 3, 5, 1, 50, 0.3, 40 + seed));
+            ChainRequest r = p.requests().get(0);
+            MilpReference.Result m = MILP.solve(p.market(), p.requests(), LIMIT_MS);
+            assertThat(m.optimal()).as(p.name()).isTrue();
+            SelectionResult e = exact.select(p.market(), r);
+            if (m.served() == 0) {
+                assertThat(e).as(p.name()).isInstanceOf(SelectionResult.Rejected.class);
+                continue;
+            }
+            served++;
+            assertThat(e).as(p.name()).isInstanceOf(SelectionResult.Selected.class);
+            assertThat(((SelectionResult.Selected) e).objective()).as(p.name()).isCloseTo(m.objective(), within(1e-6));
+        }
+        assertThat(served).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void theSolverServesAsManyChainsAsTheMilpOptimumOfSmallScarceBatches() {
+        OptaPlannerSelector solver = new OptaPlannerSelector(SelectionWeights.objectiveOnly(Objective.DEFAULT), Steering.NO_PROXIES);
+        for (long seed = 0; seed < 4; seed++) {
+            GeneratedProblem p = CarrierProblems.generate(new CarrierProblems.Spec(30, 3, 3, 5, 5, 4, 6, 0.7, 0.2, 70 + seed));
+            MilpReference.Result m = MILP.solve(p.market(), p.requests(), LIMIT_MS);
+            assertThat(m.optimal()).as(p.name()).isTrue();
+            List<SelectionResult> s = solver.selectBatch(p.market(), p.requests());
+            List<SelectionResult.Selected> selected = s.stream().filter(x -> x instanceof SelectionResult.Selected)
+                    .map(x -> (SelectionResult.Selected) x).toList();
+            assertThat(selected).as(p.name()).hasSize(m.served());
+            assertThat(selected.stream().mapToDouble(SelectionResult.Selected::objective).sum()).as(p.name())
+                    .isGreaterThanOrEqualTo(m.objective() - 1e-6).isLessThanOrEqualTo(m.objective() * 1.02 + 1e-9);
+            assertThat(CapacityCheck.violations(p.market(), p.requests(), s)).as(p.name()).isEmpty();
+        }
+    }
+}
