@@ -85,14 +85,34 @@ final class Market {
         return a;
     }
 
-    /** Everything stored that the API shows, read as an admin and an operator. */
+    /**
+     * What this market stores as the API shows it: its two providers and their offers, every account, both buyers'
+     * chains and their substitutions. Other tests' markets share the database and change on their own, so they are
+     * left out.
+     */
     static JsonNode snapshot(Raw raw, String admin, String operator) {
-        Map<String, JsonNode> all = new LinkedHashMap<>();
-        all.put("providers", raw.send("GET", "/api/v1/providers", admin, null).json());
-        all.put("offers", raw.send("GET", "/api/v1/offers", admin, null).json());
+        List<String> ours = List.of(Callers.PROVIDER, Callers.OTHER_PROVIDER);
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("providers", filter(raw.send("GET", "/api/v1/providers", admin, null).json(), p -> ours.contains(p.path("providerId").asText())));
+        all.put("offers", filter(raw.send("GET", "/api/v1/offers", admin, null).json(),
+                o -> ours.contains(o.path("offer").path("providerId").asText())));
         all.put("accounts", raw.send("GET", "/api/v1/accounts", admin, null).json());
-        all.put("chains", raw.send("GET", "/api/v1/chains?limit=1000", operator, null).json());
-        all.put("substitutions", raw.send("GET", "/api/v1/substitutions?limit=1000", operator, null).json());
+        List<String> buyers = List.of(Callers.BUYER, Callers.OTHER_BUYER);
+        JsonNode chains = filter(raw.send("GET", "/api/v1/chains?limit=1000", operator, null).json(), c -> buyers.contains(c.path("buyerId").asText()));
+        all.put("chains", chains);
+        List<String> chainIds = chains.findValuesAsText("chainId");
+        all.put("substitutions", filter(raw.send("GET", "/api/v1/substitutions?limit=1000", operator, null).json(),
+                s -> chainIds.contains(s.path("chainId").asText())));
         return Json.MAPPER.valueToTree(all);
+    }
+
+    private static JsonNode filter(JsonNode array, java.util.function.Predicate<JsonNode> keep) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+        array.forEach(e -> {
+            if (keep.test(e)) {
+                out.add(e);
+            }
+        });
+        return out;
     }
 }
