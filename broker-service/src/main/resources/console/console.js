@@ -23,9 +23,12 @@
     live: $('live-status'), form: $('filters'), rows: $('substitution-rows'), empty: $('empty'),
     detail: $('detail'), placeholder: $('detail-placeholder'), body: $('detail-body'),
     approve: $('action-approve'), rollback: $('action-rollback'), acknowledge: $('action-acknowledge'),
-    operator: $('operator-name'), message: $('action-message'), provider: $('filter-provider'),
-    chainState: $('chain-state')
+    message: $('action-message'), provider: $('filter-provider'),
+    chainState: $('chain-state'), app: $('app'), login: $('login'), loginForm: $('login-form'),
+    loginMessage: $('login-message'), session: $('session'), signedInAs: $('signed-in-as'), signOut: $('sign-out')
   };
+  const TOKEN_KEY = 'chainmarket.token';
+  const USER_KEY = 'chainmarket.user';
 
   const state = {
     rows: new Map(),        // substitutionId -> {tr, sig}
@@ -128,6 +131,8 @@
   /** fetch with a timeout; answers {ok, status, body} with body parsed as JSON when there is one. */
   async function request(method, path, body) {
     const init = {method, headers: {Accept: 'application/json, application/problem+json'}};
+    const token = stored(TOKEN_KEY);
+    if (token && path !== '/tokens') init.headers.Authorization = 'Bearer ' + token;
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -143,6 +148,7 @@
         parsed = {detail: text};
       }
     }
+    if (r.status === 401 && path !== '/tokens') signedOut('Your session ended; sign in again.');
     return {ok: r.ok, status: r.status, body: parsed};
   }
 
@@ -153,20 +159,76 @@
     return b.detail ? `${title}: ${b.detail}${errors}` : title + errors;
   }
 
-  /** The operator's name is remembered in localStorage where the browser allows it. */
+  /** The token and the operator's name are kept for the browser tab (sessionStorage) where the browser allows it. */
   function stored(key) {
     try {
-      return localStorage.getItem(key);
+      return sessionStorage.getItem(key);
     } catch (e) {
-      return null;
+      return memory[key] || null;
     }
   }
 
+  const memory = {};
+
   function store(key, value) {
     try {
-      localStorage.setItem(key, value);
+      if (value === null) sessionStorage.removeItem(key); else sessionStorage.setItem(key, value);
     } catch (e) {
-      // storage disabled: the name is simply not remembered
+      memory[key] = value; // storage disabled: kept in the page only
+    }
+  }
+
+  // ---------- signing in ----------
+
+  function signedIn(username) {
+    el.login.hidden = true;
+    el.app.hidden = false;
+    el.session.hidden = false;
+    el.signedInAs.textContent = username;
+    if (!state.started) {
+      state.started = true;
+      loadProviders();
+      poll();
+    } else {
+      pollNow();
+    }
+  }
+
+  function signedOut(why) {
+    store(TOKEN_KEY, null);
+    store(USER_KEY, null);
+    clearTimeout(state.timer);
+    state.timer = null;
+    el.app.hidden = true;
+    el.session.hidden = true;
+    el.login.hidden = false;
+    setLive('error', 'Signed out');
+    el.loginMessage.hidden = !why;
+    el.loginMessage.textContent = why || '';
+    $('login-username').focus();
+  }
+
+  async function signIn(e) {
+    e.preventDefault();
+    const username = $('login-username').value.trim();
+    const password = $('login-password').value;
+    try {
+      const r = await request('POST', '/tokens', {username, password});
+      if (!r.ok) {
+        signedOut(problemText(r));
+        return;
+      }
+      if (r.body.role !== 'OPERATOR') {
+        signedOut(`${username} is a ${String(r.body.role).toLowerCase()} account; the console is for operators.`);
+        return;
+      }
+      store(TOKEN_KEY, r.body.access_token);
+      store(USER_KEY, r.body.username);
+      $('login-password').value = '';
+      el.loginMessage.hidden = true;
+      signedIn(r.body.username);
+    } catch (err) {
+      signedOut(`Cannot reach the broker (${err.message || err}).`);
     }
   }
 
@@ -206,13 +268,13 @@
       field.value = v;
     }
     if (location.hash.length > 1) state.selectedId = decodeURIComponent(location.hash.slice(1));
-    el.operator.value = stored('chainmarket.operator') || '';
   }
 
   // ---------- polling ----------
 
   function pollNow() {
     clearTimeout(state.timer);
+    if (!stored(TOKEN_KEY)) return;
     state.timer = null;
     if (state.inFlight) {
       state.pollAgain = true;
@@ -242,7 +304,7 @@
       state.inFlight = false;
       const again = state.pollAgain;
       state.pollAgain = false;
-      state.timer = setTimeout(poll, again ? 0 : POLL_MS);
+      if (stored(TOKEN_KEY)) state.timer = setTimeout(poll, again ? 0 : POLL_MS);
     }
   }
 
@@ -567,23 +629,13 @@
   async function act(action) {
     const s = state.selected;
     if (!s || state.busy) return;
-    let body;
-    if (action === 'acknowledge') {
-      const operator = el.operator.value.trim();
-      if (!operator) {
-        showMessage('error', 'Enter your name to acknowledge.');
-        el.operator.focus();
-        return;
-      }
-      store('chainmarket.operator', operator);
-      body = {operator};
-    }
     const verb = {approve: 'Approving', rollback: 'Rolling back', acknowledge: 'Acknowledging'}[action];
     state.busy = true;
     for (const b of [el.approve, el.rollback, el.acknowledge]) b.disabled = true;
     showMessage('pending', `${verb} ${s.substitutionId}…`);
     try {
-      const r = await request('POST', `/substitutions/${encodeURIComponent(s.substitutionId)}/${action}`, body);
+      // The acting operator is the signed-in account: the broker takes it from the token.
+      const r = await request('POST', `/substitutions/${encodeURIComponent(s.substitutionId)}/${action}`);
       if (!r.ok) {
         showMessage('error', `${verb} failed — ${problemText(r)}`);
       } else if (action === 'approve') {
@@ -635,9 +687,9 @@
   el.approve.addEventListener('click', () => act('approve'));
   el.rollback.addEventListener('click', () => act('rollback'));
   el.acknowledge.addEventListener('click', () => act('acknowledge'));
-  el.operator.addEventListener('change', () => store('chainmarket.operator', el.operator.value.trim()));
+  el.loginForm.addEventListener('submit', signIn);
+  el.signOut.addEventListener('click', () => signedOut(''));
 
   restoreFromUrl();
-  loadProviders();
-  poll();
+  if (stored(TOKEN_KEY)) signedIn(stored(USER_KEY) || ''); else signedOut('');
 })();

@@ -46,7 +46,7 @@ class ConcurrentReserveReleaseTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> p = new HashMap<>(Infra.brokerProperties());
+        Map<String, String> p = new HashMap<>(Callers.properties());
         // many requests at once on a shared 2-core machine: a slow answer is not a wrong one
         p.put("micronaut.http.client.read-timeout", "120s");
         p.put("chainmarket.delivery-timeout", "300ms");

@@ -43,7 +43,7 @@ class LinkLedgerTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> p = new HashMap<>(Infra.brokerProperties());
+        Map<String, String> p = new HashMap<>(Callers.properties());
         // many requests at once on a shared 2-core machine: a slow answer is not a wrong one
         p.put("micronaut.http.client.read-timeout", "120s");
         p.put("chainmarket.delivery-timeout", "120s");

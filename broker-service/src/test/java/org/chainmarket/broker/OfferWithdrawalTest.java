@@ -33,7 +33,7 @@ class OfferWithdrawalTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> p = new java.util.HashMap<>(Infra.brokerProperties());
+        Map<String, String> p = new java.util.HashMap<>(Callers.properties());
         p.put("micronaut.http.client.read-timeout", "120s");
         return p;
     }

@@ -38,7 +38,11 @@ class OutboxRelayTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return Infra.brokerProperties();
+        Map<String, String> p = new java.util.HashMap<>(Callers.properties());
+        p.put("chainmarket.security.accounts.relay.password", Callers.PASSWORD);
+        p.put("chainmarket.security.accounts.relay.role", "PROVIDER");
+        p.put("chainmarket.security.accounts.relay.party", "relay");
+        return p;
     }
 
     @Test
@@ -46,7 +50,8 @@ class OutboxRelayTest implements TestPropertyProvider {
         String domain = """
                 {"providerId": "relay", "name": "Relay", "switches": [{"switchId": "relay-a"}],
                  "sites": [{"siteId": "relay-site", "switchId": "relay-a", "cpuCores": 8, "memoryGb": 16}], "links": []}""";
-        http.toBlocking().exchange(HttpRequest.POST("/api/v1/providers", domain).contentType(MediaType.APPLICATION_JSON));
+        String token = Callers.token(http, "relay");
+        http.toBlocking().exchange(HttpRequest.POST("/api/v1/providers", domain).contentType(MediaType.APPLICATION_JSON).bearerAuth(token));
         try (TopicTail offers = new TopicTail(Infra.bootstrapServers(), Topics.OFFERS)) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
             List<Future<?>> sent = new ArrayList<>();
@@ -56,7 +61,7 @@ class OutboxRelayTest implements TestPropertyProvider {
                          "capacityMbps": 100, "maxChains": 5, "processingLatencyMs": 0.2, "pricePerHour": 1,
                          "pricePerMbpsHour": 0, "availability": 0.99, "srAware": true, "nshAware": false}""".formatted(i);
                 sent.add(pool.submit(() -> http.toBlocking().exchange(
-                        HttpRequest.POST("/api/v1/offers", body).contentType(MediaType.APPLICATION_JSON))));
+                        HttpRequest.POST("/api/v1/offers", body).contentType(MediaType.APPLICATION_JSON).bearerAuth(token))));
             }
             for (Future<?> f : sent) {
                 f.get();

@@ -4,6 +4,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 
@@ -16,28 +17,44 @@ import java.util.Map;
  * A small market registered over REST, its names prefixed so tests share one database: provider {@code <p>-west}
  * (switches {@code <p>w1}, {@code <p>w2}, firewalls at {@code <p>w2}) and {@code <p>-east} ({@code <p>e1} with the
  * DPIs, {@code <p>e2}), joined by one border link {@code <p>w2|<p>e1} of {@code borderMbps}. No adapter runs: chains
- * stay SETTING_UP until their delivery deadline.
+ * stay SETTING_UP until their delivery deadline. Each side is registered by its own provider account and orders
+ * are placed by buyer {@code <p>-buyer} (accounts an admin creates here; the broker runs with
+ * {@link Callers#properties()}); the west domain is registered again once the east one exists, since a border link
+ * must lead to a registered provider. {@link #exchange} sends each request as the account it calls for, of the
+ * market registered last.
  */
 final class TwoDomains {
+    private static final Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static volatile String prefix;
+
     private TwoDomains() {
     }
 
     static void register(HttpClient http, String p, double borderMbps, int offersPerType, double offerMbps) {
-        post(http, "/api/v1/providers", """
+        prefix = p;
+        String admin = token(http, Callers.ADMIN);
+        account(http, admin, p + "-west", "PROVIDER");
+        account(http, admin, p + "-east", "PROVIDER");
+        account(http, admin, p + "-buyer", "BUYER");
+        post(http, p + "-west", "/api/v1/providers", """
                 {"providerId": "%1$s-west", "name": "West", "switches": [{"switchId": "%1$sw1"}, {"switchId": "%1$sw2"}],
                  "sites": [{"siteId": "%1$sw-site", "switchId": "%1$sw2", "cpuCores": 8, "memoryGb": 16}],
-                 "links": [{"from": "%1$sw1", "to": "%1$sw2", "latencyMs": 1, "bandwidthMbps": 100000}],
-                 "borderLinks": [{"localSwitch": "%1$sw2", "remoteProvider": "%1$s-east", "remoteSwitch": "%1$se1",
-                                  "latencyMs": 2, "bandwidthMbps": %2$s}]}""".formatted(p, borderMbps));
-        post(http, "/api/v1/providers", """
+                 "links": [{"from": "%1$sw1", "to": "%1$sw2", "latencyMs": 1, "bandwidthMbps": 100000}]}""".formatted(p));
+        post(http, p + "-east", "/api/v1/providers", """
                 {"providerId": "%1$s-east", "name": "East", "switches": [{"switchId": "%1$se1"}, {"switchId": "%1$se2"}],
                  "sites": [{"siteId": "%1$se-site", "switchId": "%1$se1", "cpuCores": 8, "memoryGb": 16}],
                  "links": [{"from": "%1$se1", "to": "%1$se2", "latencyMs": 1, "bandwidthMbps": 100000}],
                  "borderLinks": [{"localSwitch": "%1$se1", "remoteProvider": "%1$s-west", "remoteSwitch": "%1$sw2",
                                   "latencyMs": 2, "bandwidthMbps": %2$s}]}""".formatted(p, borderMbps));
+        post(http, p + "-west", "/api/v1/providers", """
+                {"providerId": "%1$s-west", "name": "West", "switches": [{"switchId": "%1$sw1"}, {"switchId": "%1$sw2"}],
+                 "sites": [{"siteId": "%1$sw-site", "switchId": "%1$sw2", "cpuCores": 8, "memoryGb": 16}],
+                 "links": [{"from": "%1$sw1", "to": "%1$sw2", "latencyMs": 1, "bandwidthMbps": 100000}],
+                 "borderLinks": [{"localSwitch": "%1$sw2", "remoteProvider": "%1$s-east", "remoteSwitch": "%1$se1",
+                                  "latencyMs": 2, "bandwidthMbps": %2$s}]}""".formatted(p, borderMbps));
         for (int i = 0; i < offersPerType; i++) {
-            post(http, "/api/v1/offers", offer(p + "-fw-" + i, p + "-west", p + "-fw", p + "w-site", offerMbps, 1 + i * 0.1));
-            post(http, "/api/v1/offers", offer(p + "-dpi-" + i, p + "-east", p + "-dpi", p + "e-site", offerMbps, 1 + i * 0.1));
+            post(http, p + "-west", "/api/v1/offers", offer(p + "-fw-" + i, p + "-west", p + "-fw", p + "w-site", offerMbps, 1 + i * 0.1));
+            post(http, p + "-east", "/api/v1/offers", offer(p + "-dpi-" + i, p + "-east", p + "-dpi", p + "e-site", offerMbps, 1 + i * 0.1));
         }
     }
 
@@ -55,8 +72,16 @@ final class TwoDomains {
                  "bandwidthMbps": %2$s, "maxLatencyMs": 100, "maxPricePerHour": 100}""".formatted(p, mbps);
     }
 
-    /** Status and body of a request; errors are answers too. */
-    static HttpResponse<Map> exchange(HttpClient http, HttpRequest<?> request) {
+    /**
+     * Status and body of a request, sent as the account it calls for: substitutions as the operator, an offer's
+     * withdrawal as its provider, everything else as the buyer; errors are answers too.
+     */
+    static HttpResponse<Map> exchange(HttpClient http, MutableHttpRequest<?> request) {
+        String path = request.getPath();
+        String caller = path.startsWith("/api/v1/substitutions") ? Callers.OPERATOR
+                : request.getMethodName().equals("DELETE") && path.startsWith("/api/v1/offers/")
+                ? prefix + (path.contains("-dpi-") ? "-east" : "-west") : prefix + "-buyer";
+        request.bearerAuth(token(http, caller));
         try {
             return http.toBlocking().exchange(request, Argument.of(Map.class), Argument.of(Map.class));
         } catch (HttpClientResponseException e) {
@@ -66,8 +91,32 @@ final class TwoDomains {
         }
     }
 
-    private static void post(HttpClient http, String path, String body) {
-        http.toBlocking().exchange(HttpRequest.POST(path, body).contentType(MediaType.APPLICATION_JSON));
+    private static void post(HttpClient http, String caller, String path, String body) {
+        http.toBlocking().exchange(HttpRequest.POST(path, body).contentType(MediaType.APPLICATION_JSON).bearerAuth(token(http, caller)));
+    }
+
+    /** Creates a {@code role} account acting for a party of its own name (kept when it exists). */
+    private static void account(HttpClient http, String admin, String name, String role) {
+        HttpResponse<Map> r = exchangeAs(http, HttpRequest.POST("/api/v1/accounts", Map.of("username", name, "password", Callers.PASSWORD,
+                "role", role, "party", name)).contentType(MediaType.APPLICATION_JSON).bearerAuth(admin));
+        if (r.code() != 201 && r.code() != 409) {
+            throw new IllegalStateException("account " + name + ": " + r.code() + " " + r.body());
+        }
+    }
+
+    /** A token of {@code username} (tokens outlive a context: the test properties fix the signing key). */
+    static String token(HttpClient http, String username) {
+        return TOKENS.computeIfAbsent(username, u -> Callers.token(http, u));
+    }
+
+    private static HttpResponse<Map> exchangeAs(HttpClient http, HttpRequest<?> request) {
+        try {
+            return http.toBlocking().exchange(request, Argument.of(Map.class), Argument.of(Map.class));
+        } catch (HttpClientResponseException e) {
+            @SuppressWarnings("unchecked")
+            HttpResponse<Map> r = (HttpResponse<Map>) e.getResponse();
+            return r;
+        }
     }
 
     static Connection database() throws SQLException {

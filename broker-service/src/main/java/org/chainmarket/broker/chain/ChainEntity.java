@@ -52,6 +52,8 @@ public class ChainEntity {
     @Column(name = "deadline_at") private Instant deadlineAt;
     /** The substitution being applied or waiting for approval, if any. */
     @Column(name = "substitution_id") private String substitutionId;
+    /** The buyer's Idempotency-Key of the order, if it carried one (unique per buyer, stored with the chain). */
+    @Column(name = "idempotency_key") private String idempotencyKey;
     /** The chain's domains, attached when the chain is loaded. */
     @Transient private ChainDomains domains;
     /** The substitution {@link #substitutionId} names, attached when the chain is loaded. */
@@ -385,6 +387,9 @@ public class ChainEntity {
     Instant activatedAt() { return activatedAt; }
     Instant updatedAt() { return updatedAt; }
     String substitutionId() { return substitutionId; }
+
+    /** Stores the order's Idempotency-Key (or null) with the chain. */
+    void keyedBy(String key) { this.idempotencyKey = key; }
 
     List<ChainDomainEntity> domains() {
         return domains.all();

@@ -45,11 +45,12 @@ public class ChainQueries {
                 c.createdAt(), c.activatedAt(), c.updatedAt());
     }
 
-    /** The newest chains, optionally only those in {@code state}. */
+    /** The newest chains, optionally only those in {@code state} and only {@code buyerId}'s. */
     @Transactional
-    public List<ChainView> list(Optional<ChainState> state, int limit) {
-        List<String> ids = em.createQuery("SELECT c.id FROM ChainEntity c WHERE (:state IS NULL OR c.state = :state) ORDER BY c.createdAt DESC",
-                String.class).setParameter("state", state.orElse(null)).setMaxResults(limit).getResultList();
+    public List<ChainView> list(Optional<ChainState> state, Optional<String> buyerId, int limit) {
+        List<String> ids = em.createQuery("SELECT c.id FROM ChainEntity c WHERE (:state IS NULL OR c.state = :state) "
+                        + "AND (:buyer IS NULL OR c.buyerId = :buyer) ORDER BY c.createdAt DESC", String.class)
+                .setParameter("state", state.orElse(null)).setParameter("buyer", buyerId.orElse(null)).setMaxResults(limit).getResultList();
         return ids.stream().map(chains::read).flatMap(Optional::stream).map(this::view).toList();
     }
 

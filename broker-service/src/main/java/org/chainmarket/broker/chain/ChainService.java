@@ -56,7 +56,8 @@ public class ChainService {
     public record Ordered(ChainView chain, Optional<SelectionResult.Rejected> rejection) {
     }
 
-    public Ordered order(ChainOrder order) {
+    /** Selects, reserves and stores an order; {@code idempotencyKey} (or null) is stored with the chain, unique per buyer. */
+    public Ordered order(ChainOrder order, String idempotencyKey) {
         ChainId id = ChainId.of(UUID.randomUUID().toString());
         SelectionResult.Rejected rejection = null;
         CapacityTakenException taken = null;
@@ -66,7 +67,7 @@ public class ChainService {
                 rejection = r;
             } else if (result instanceof SelectionResult.Selected s) {
                 try {
-                    tx.start(id, order, s.chain(), timeout);
+                    tx.start(id, order, s.chain(), timeout, idempotencyKey);
                     return new Ordered(view(id.value()).orElseThrow(), Optional.empty());
                 } catch (CapacityTakenException e) {
                     ledger.refresh(e);
@@ -80,7 +81,7 @@ public class ChainService {
                     null, "Concurrent orders took the capacity of every chain selected for this order " + attempts + " times in a row ("
                     + (link ? "link " : "offer ") + (taken == null ? "" : taken.subjectId()) + " last); the market is nearly full.");
         }
-        tx.reject(id, order, rejection.reason());
+        tx.reject(id, order, rejection.reason(), idempotencyKey);
         return new Ordered(view(id.value()).orElseThrow(), Optional.of(rejection));
     }
 
@@ -88,9 +89,9 @@ public class ChainService {
         return queries.view(id);
     }
 
-    /** The newest chains; all of them when {@code state} is null. */
-    public List<ChainView> list(ChainState state, int limit) {
-        return queries.list(Optional.ofNullable(state), limit);
+    /** The newest chains; all of them when {@code state} is null; only {@code buyerId}'s unless it is null. */
+    public List<ChainView> list(ChainState state, String buyerId, int limit) {
+        return queries.list(Optional.ofNullable(state), Optional.ofNullable(buyerId), limit);
     }
 
     /** Starts tearing a chain down; empty when unknown. Chains that hold nothing are returned as they are. */

@@ -55,17 +55,17 @@ public class ChainTransactions {
     }
 
     @Transactional
-    public void reject(ChainId id, ChainOrder order, String reason) {
+    public void reject(ChainId id, ChainOrder order, String reason, String idempotencyKey) {
         Effects fx = new Effects();
-        ChainEntity.rejected(id, order, reason, Instant.now(), fx);
+        ChainEntity.rejected(id, order, reason, Instant.now(), fx).keyedBy(idempotencyKey);
         store(fx);
     }
 
     /** Reserves, stores the chain SETTING_UP and commands its domains; {@link CapacityTakenException} when a concurrent order was first. */
     @Transactional
-    public void start(ChainId id, ChainOrder order, ConcreteChain chain, Duration timeout) {
+    public void start(ChainId id, ChainOrder order, ConcreteChain chain, Duration timeout, String idempotencyKey) {
         Effects fx = new Effects();
-        ChainEntity.settingUp(id, order, chain, timeout, Instant.now(), fx);
+        ChainEntity.settingUp(id, order, chain, timeout, Instant.now(), fx).keyedBy(idempotencyKey);
         store(fx);
     }
 

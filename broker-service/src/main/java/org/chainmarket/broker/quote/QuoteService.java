@@ -154,7 +154,7 @@ public class QuoteService {
         }
         ChainId id = ChainId.of(UUID.randomUUID().toString());
         try {
-            tx.start(id, order, chain, timeout);
+            tx.start(id, order, chain, timeout, null);
         } catch (CapacityTakenException e) {
             throw new QuoteException(409, "quote-stale", "Point " + point + " of quote " + quoteId + " can no longer be honoured: "
                     + e.getMessage() + ".");

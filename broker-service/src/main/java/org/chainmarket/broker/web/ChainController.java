@@ -1,111 +1,183 @@
 package org.chainmarket.broker.web;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import org.chainmarket.broker.chain.ChainService;
 import org.chainmarket.broker.chain.ChainView;
 import org.chainmarket.broker.quote.QuoteService;
-import io.micronaut.core.annotation.Nullable;
+import org.chainmarket.broker.security.Caller;
+import org.chainmarket.broker.security.Forbidden;
+import org.chainmarket.broker.security.Role;
 import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.FieldError;
+import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.SchemaValidator;
-import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ChainState;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Buyers' API. {@code POST /api/v1/chains} answers 201 with the chain SETTING_UP (it turns ACTIVE when every
  * domain has acknowledged) or 422 with the constraint that no selection can meet (the order is stored as
- * REJECTED and can be read back).
+ * REJECTED and can be read back). The buyer is the token's: a body's {@code buyerId} may only repeat it. A buyer
+ * sees and ends only its own chains (another's is answered 404, as if it did not exist); operators read every
+ * chain. An {@code Idempotency-Key} header makes a retried order answer the first one's chain.
  */
-@Tag(name = "chains")
 @Controller("/api/v1/chains")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ChainController {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private final ChainService chains;
+    private final IdempotencyKeys keys;
     private final QuoteService quotes;
 
-    public ChainController(ChainService chains, QuoteService quotes) {
+    public ChainController(ChainService chains, IdempotencyKeys keys, QuoteService quotes) {
         this.chains = chains;
+        this.keys = keys;
         this.quotes = quotes;
     }
 
-    @Operation(summary = "Order a chain", description = "Selects, reserves and starts setting up the cheapest chain (price + latency weight) that meets the order; ACTIVE once every crossed domain has acknowledged. With quote (and point), the quoted chain is reserved as quoted, or the answer says what changed.")
-    @RequestBody(required = true, description = "The order (chain-order.schema.json)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChainOrder.class)))
-    @ApiResponse(responseCode = "201", description = "Stored, SETTING_UP; Location names it", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChainView.class)))
-    @ApiResponse(responseCode = "400", description = "Invalid body: one entry per field at fault", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "The named quote can no longer be honoured (its capacity was taken or its prices changed)", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "422", description = "No chain meets the order (constraint, hopIndex, chainId of the stored REJECTED chain), or the named quote expired or does not match the order", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Post(consumes = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> order(@Body byte[] body, @Nullable @QueryValue String quote, @QueryValue(defaultValue = "0") int point) {
-        ChainOrder order = SchemaValidator.read(EventType.CHAIN_ORDER_SCHEMA, body, ChainOrder.class);
+    @Secured("BUYER")
+    public HttpResponse<?> order(Authentication authentication, @Nullable @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+                                 @Nullable @QueryValue String quote, @QueryValue(defaultValue = "0") int point, @Body byte[] body) {
+        Caller buyer = Caller.of(authentication);
+        String key = IdempotencyKeys.check(idempotencyKey);
+        ChainOrder order = SchemaValidator.read(EventType.CHAIN_ORDER_SCHEMA, asBuyer(buyer, body), ChainOrder.class);
+        ownOrder(buyer, order);
         if (quote != null && !quote.isBlank()) {
+            // the quoted chain, reserved as quoted, or an answer saying what changed since the quote
             ChainView quoted = quotes.order(order, quote.trim(), point);
             return HttpResponse.created(quoted, URI.create("/api/v1/chains/" + quoted.chainId()));
         }
-        ChainService.Ordered ordered = chains.order(order);
-        URI location = URI.create("/api/v1/chains/" + ordered.chain().chainId());
-        if (ordered.rejection().isPresent()) {
-            var r = ordered.rejection().get();
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("chainId", ordered.chain().chainId());
-            extra.put("constraint", r.constraint().name());
-            if (r.hopIndex() != null) {
-                extra.put("hopIndex", r.hopIndex());
+        if (key != null) {
+            Optional<String> first = keys.chainOf(buyer.party(), key);
+            if (first.isPresent()) {
+                return replay(first.get(), order);
             }
-            return Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "order-rejected", "No chain meets the order", r.reason(), List.of(), extra)
+        }
+        ChainService.Ordered ordered;
+        try {
+            ordered = chains.order(order, key);
+        } catch (RuntimeException e) {
+            // A concurrent retry with the same key stored its chain first: the unique index refused this one.
+            Optional<String> first = key == null ? Optional.empty() : keys.chainOf(buyer.party(), key);
+            if (first.isPresent()) {
+                return replay(first.get(), order);
+            }
+            throw e;
+        }
+        return answer(ordered.chain(), ordered.rejection().map(r -> rejectionFields(r.constraint().name(), r.hopIndex())).orElse(null));
+    }
+
+    /** The body with the token's buyer id filled in when it has none (a buyer id it names is checked once valid). */
+    static byte[] asBuyer(Caller buyer, byte[] body) {
+        JsonNode json;
+        try {
+            json = body == null || body.length == 0 ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            return body; // the validator names what is malformed
+        }
+        if (json instanceof ObjectNode o && !o.has("buyerId")) {
+            o.put("buyerId", buyer.party());
+            return Json.bytes(o);
+        }
+        return body;
+    }
+
+    /** A buyer orders only as itself: another buyer id in the body is refused (403). */
+    static void ownOrder(Caller buyer, ChainOrder order) {
+        if (!buyer.isBuyer(order.buyerId())) {
+            throw new Forbidden("You order as buyer '" + buyer.party() + "' (your token's); leave buyerId out or repeat it.",
+                    List.of(new FieldError("$.buyerId", "must be '" + buyer.party() + "', the buyer your token acts for, or absent")));
+        }
+    }
+
+    /** The first answer to an order with this key again: the same chain (as it is now), or the same rejection. */
+    private HttpResponse<?> replay(String chainId, ChainOrder order) {
+        ChainView first = chains.view(chainId).orElseThrow();
+        if (!first.order().equals(order)) {
+            return Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency-Key reused",
+                    "This Idempotency-Key was used for a different order (chain " + chainId + ").",
+                    List.of(new FieldError(IDEMPOTENCY_KEY, "already names chain " + chainId + ", ordered with another body")), Map.of());
+        }
+        HttpResponse<?> answer = answer(first, first.state() == ChainState.REJECTED ? rejectionFields(null, null) : null);
+        return ((MutableHttpResponse<?>) answer).header("Idempotent-Replayed", "true");
+    }
+
+    private static Map<String, Object> rejectionFields(String constraint, Integer hopIndex) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        if (constraint != null) {
+            extra.put("constraint", constraint);
+        }
+        if (hopIndex != null) {
+            extra.put("hopIndex", hopIndex);
+        }
+        return extra;
+    }
+
+    private static HttpResponse<?> answer(ChainView chain, Map<String, Object> rejection) {
+        URI location = URI.create("/api/v1/chains/" + chain.chainId());
+        if (rejection != null) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("chainId", chain.chainId());
+            extra.putAll(rejection);
+            return Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "order-rejected", "No chain meets the order", chain.reason(), List.of(), extra)
                     .header("Location", location.toString());
         }
-        return HttpResponse.created(ordered.chain(), location);
+        return HttpResponse.created(chain, location);
     }
 
-    @Operation(summary = "List chains, newest first", description = "state: one of the chain states; limit: 1-1000")
-    @ApiResponse(responseCode = "200", description = "Chains", content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = ChainView.class))))
     @Get
-    public List<ChainView> list(@QueryValue(defaultValue = "") String state, @QueryValue(defaultValue = "100") int limit) {
-        ChainState filter = state.isBlank() ? null : ChainState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
-        return chains.list(filter, Math.max(1, Math.min(limit, 1000)));
+    @Secured({"BUYER", "OPERATOR"})
+    public List<ChainView> list(Authentication authentication, @Nullable @QueryValue String state, @Nullable @QueryValue String limit) {
+        Caller caller = Caller.of(authentication);
+        ChainState filter = Params.oneOf("state", state, ChainState.class);
+        return chains.list(filter, caller.role() == Role.BUYER ? caller.party() : null, Params.limit(limit));
     }
 
-    @Operation(summary = "One chain: state and why, hops, path, predicted latency and price, what each domain installed")
-    @ApiResponse(responseCode = "200", description = "The chain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChainView.class)))
-    @ApiResponse(responseCode = "400", description = "Malformed id", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "404", description = "Unknown chain", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Get("/{id}")
-    public HttpResponse<?> get(@PathVariable String id) {
-        ChainId.of(id);
-        return chains.view(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> Problems.notFound("chain", id));
+    @Secured({"BUYER", "OPERATOR"})
+    public HttpResponse<?> get(Authentication authentication, @PathVariable String id) {
+        return visible(Caller.of(authentication), id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> Problems.notFound("chain", id));
     }
 
-    @Operation(summary = "End a chain", description = "TEARING_DOWN, then TERMINATED when every domain confirmed; its capacity is released")
-    @ApiResponse(responseCode = "202", description = "Tearing down", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChainView.class)))
-    @ApiResponse(responseCode = "400", description = "Malformed id", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "404", description = "Unknown chain", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Delete("/{id}")
-    public HttpResponse<?> delete(@PathVariable String id) {
-        ChainId.of(id);
+    @Secured("BUYER")
+    public HttpResponse<?> delete(Authentication authentication, @PathVariable String id) {
+        if (visible(Caller.of(authentication), id).isEmpty()) {
+            return Problems.notFound("chain", id);
+        }
         return chains.delete(id).<HttpResponse<?>>map(v -> HttpResponse.status(HttpStatus.ACCEPTED).body(v))
                 .orElseGet(() -> Problems.notFound("chain", id));
+    }
+
+    /** The chain if the caller may see it: a buyer only its own (another buyer's is as absent as an unknown one). */
+    private Optional<ChainView> visible(Caller caller, String id) {
+        Params.id("id", id);
+        return chains.view(id).filter(c -> caller.role() != Role.BUYER || caller.isBuyer(c.buyerId()));
     }
 }

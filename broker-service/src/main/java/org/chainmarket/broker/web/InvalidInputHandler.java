@@ -11,7 +11,7 @@ import org.chainmarket.schemas.events.InvalidInputException;
 
 import java.util.Map;
 
-/** A body that breaks its contract: 400 naming every field at fault. */
+/** A body, parameter or header that breaks its contract: 400 naming every field at fault. */
 @Produces
 @Singleton
 @Requires(classes = {InvalidInputException.class, ExceptionHandler.class})
@@ -19,7 +19,7 @@ public class InvalidInputHandler implements ExceptionHandler<InvalidInputExcepti
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, InvalidInputException e) {
-        return Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", "Invalid request body",
+        return Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", "Invalid request",
                 e.errors().size() + " field(s) are invalid.", e.errors(), Map.of());
     }
 }

@@ -1,12 +1,5 @@
 package org.chainmarket.broker.web;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -18,10 +11,17 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
 import org.chainmarket.broker.registry.OfferEntity;
 import org.chainmarket.broker.registry.ProviderEntity;
 import org.chainmarket.broker.registry.Registry;
+import org.chainmarket.broker.security.Caller;
+import org.chainmarket.broker.security.Forbidden;
 import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.FieldError;
+import org.chainmarket.schemas.events.InvalidInputException;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.SchemaValidator;
 import org.chainmarket.schemas.model.OfferId;
@@ -30,13 +30,19 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Providers' REST registration, the same path as the compacted topics take: {@code /api/v1/providers} for
- * domains and {@code /api/v1/offers} for offers (with the capacity chains hold on them).
+ * domains and {@code /api/v1/offers} for offers (with the capacity chains hold on them). Every account reads the
+ * catalogue; only a provider's own accounts register, change and withdraw its domain and offers. A domain may not
+ * claim another provider's switch, and its border links must lead to a registered provider's switch; an offer
+ * must sit at one of its own domain's sites and its id may not move to another provider.
  */
-@Tag(name = "registry")
 @Controller("/api/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ProviderController {
@@ -53,76 +59,126 @@ public class ProviderController {
         }
     }
 
-    @Operation(summary = "Advertise a provider domain", description = "Switches, sites, links and border links; the same path as the compacted Kafka topic")
-    @RequestBody(required = true, description = "The domain (provider-domain schema)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProviderDomain.class)))
-    @ApiResponse(responseCode = "201", description = "Registered", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProviderDomain.class)))
-    @ApiResponse(responseCode = "400", description = "Invalid domain: one entry per field at fault", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Post(uri = "/providers", consumes = MediaType.APPLICATION_JSON)
-    public HttpResponse<ProviderDomain> register(@Body byte[] body) {
+    @Secured("PROVIDER")
+    public HttpResponse<ProviderDomain> register(Authentication authentication, @Body byte[] body) {
         ProviderDomain domain = SchemaValidator.read(EventType.PROVIDER_DOMAIN_ADVERTISED.schema(), body, ProviderDomain.class);
+        ownProvider(Caller.of(authentication), domain.providerId().value(), "$.providerId");
+        checkAgainstOthers(domain);
         registry.register(domain);
         return HttpResponse.created(domain, URI.create("/api/v1/providers/" + domain.providerId()));
     }
 
-    @Operation(summary = "Advertised domains")
-    @ApiResponse(responseCode = "200", description = "Domains", content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = ProviderDomain.class))))
+    /** Switches stay with the provider that advertised them first; border links lead to registered providers' switches. */
+    private void checkAgainstOthers(ProviderDomain domain) {
+        Map<String, ProviderDomain> others = new HashMap<>();
+        Map<String, String> switchOwner = new HashMap<>();
+        for (ProviderEntity p : registry.providers()) {
+            if (!p.id.equals(domain.providerId().value())) {
+                ProviderDomain d = Json.read(p.domainJson, ProviderDomain.class);
+                others.put(p.id, d);
+                d.switches().forEach(s -> switchOwner.put(s.switchId(), p.id));
+            }
+        }
+        List<FieldError> claimed = new ArrayList<>();
+        for (int i = 0; i < domain.switches().size(); i++) {
+            String owner = switchOwner.get(domain.switches().get(i).switchId());
+            if (owner != null) {
+                claimed.add(new FieldError("$.switches[" + i + "].switchId", "switch '" + domain.switches().get(i).switchId()
+                        + "' belongs to provider '" + owner + "'"));
+            }
+        }
+        if (!claimed.isEmpty()) {
+            throw new ProblemException(HttpStatus.CONFLICT, "The domain claims switches of other providers.", claimed);
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < domain.borderLinks().size(); i++) {
+            ProviderDomain.BorderLink b = domain.borderLinks().get(i);
+            ProviderDomain remote = others.get(b.remoteProvider().value());
+            if (remote == null) {
+                errors.add(new FieldError("$.borderLinks[" + i + "].remoteProvider", "provider '" + b.remoteProvider() + "' is not registered"));
+            } else if (remote.switches().stream().noneMatch(s -> s.switchId().equals(b.remoteSwitch()))) {
+                errors.add(new FieldError("$.borderLinks[" + i + "].remoteSwitch", "switch '" + b.remoteSwitch() + "' is not a switch of provider '"
+                        + b.remoteProvider() + "'"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("domain " + domain.providerId(), errors);
+        }
+    }
+
     @Get("/providers")
+    @Secured(SecurityRule.IS_AUTHENTICATED)
     public List<ProviderDomain> providers() {
         return registry.providers().stream().map(p -> Json.read(p.domainJson, ProviderDomain.class)).toList();
     }
 
-    @Operation(summary = "One advertised domain")
-    @ApiResponse(responseCode = "200", description = "The domain", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProviderDomain.class)))
-    @ApiResponse(responseCode = "404", description = "Unknown provider", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Get("/providers/{id}")
+    @Secured(SecurityRule.IS_AUTHENTICATED)
     public HttpResponse<?> provider(@PathVariable String id) {
-        ProviderId.of(id);
+        Params.id("id", id);
         return registry.provider(id).<HttpResponse<?>>map(p -> HttpResponse.ok(Json.read(p.domainJson, ProviderDomain.class)))
                 .orElseGet(() -> Problems.notFound("provider", id));
     }
 
-    @Operation(summary = "Withdraw a domain")
-    @ApiResponse(responseCode = "204", description = "Withdrawn")
-    @ApiResponse(responseCode = "404", description = "Unknown provider", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Delete("/providers/{id}")
-    public HttpResponse<?> withdrawProvider(@PathVariable String id) {
+    @Secured("PROVIDER")
+    public HttpResponse<?> withdrawProvider(Authentication authentication, @PathVariable String id) {
+        Params.id("id", id);
+        ownProvider(Caller.of(authentication), id, "id");
         return registry.withdraw(ProviderId.of(id)) ? HttpResponse.noContent() : Problems.notFound("provider", id);
     }
 
-    @Operation(summary = "Advertise a VNF offer")
-    @RequestBody(required = true, description = "The offer (vnf-offer schema)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = VnfOffer.class)))
-    @ApiResponse(responseCode = "201", description = "Advertised", content = @Content(mediaType = "application/json", schema = @Schema(implementation = OfferView.class)))
-    @ApiResponse(responseCode = "400", description = "Invalid offer: one entry per field at fault", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Post(uri = "/offers", consumes = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> advertise(@Body byte[] body) {
+    @Secured("PROVIDER")
+    public HttpResponse<?> advertise(Authentication authentication, @Body byte[] body) {
         VnfOffer offer = SchemaValidator.read(EventType.OFFER_ADVERTISED.schema(), body, VnfOffer.class);
+        Caller caller = Caller.of(authentication);
+        ownProvider(caller, offer.providerId().value(), "$.providerId");
+        registry.offer(offer.offerId().value()).filter(o -> !o.providerId.equals(offer.providerId().value())).ifPresent(o -> {
+            throw new Forbidden("Offer " + offer.offerId() + " belongs to another provider.",
+                    List.of(new FieldError("$.offerId", "offer '" + offer.offerId() + "' belongs to another provider")));
+        });
+        Optional<ProviderDomain> domain = registry.provider(offer.providerId().value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
+        if (domain.isEmpty() || domain.get().sites().stream().noneMatch(s -> s.siteId().equals(offer.siteId()))) {
+            throw new InvalidInputException("offer " + offer.offerId(), List.of(new FieldError("$.siteId", "site '" + offer.siteId()
+                    + "' is not a site of provider '" + offer.providerId() + "'" + (domain.isEmpty() ? " (register the domain first)" : ""))));
+        }
         OfferEntity stored = registry.register(offer);
         return HttpResponse.status(HttpStatus.CREATED).body(OfferView.of(stored))
                 .header("Location", "/api/v1/offers/" + offer.offerId());
     }
 
-    @Operation(summary = "Offers with the capacity chains hold on them")
-    @ApiResponse(responseCode = "200", description = "Offers", content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = OfferView.class))))
     @Get("/offers")
+    @Secured(SecurityRule.IS_AUTHENTICATED)
     public List<OfferView> offers() {
         return registry.offers().stream().map(OfferView::of).toList();
     }
 
-    @Operation(summary = "One offer with the capacity chains hold")
-    @ApiResponse(responseCode = "200", description = "The offer", content = @Content(mediaType = "application/json", schema = @Schema(implementation = OfferView.class)))
-    @ApiResponse(responseCode = "400", description = "Malformed id", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "404", description = "Unknown offer", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Get("/offers/{id}")
+    @Secured(SecurityRule.IS_AUTHENTICATED)
     public HttpResponse<?> offer(@PathVariable String id) {
-        OfferId.of(id);
+        Params.id("id", id);
         return registry.offer(id).<HttpResponse<?>>map(o -> HttpResponse.ok(OfferView.of(o))).orElseGet(() -> Problems.notFound("offer", id));
     }
 
-    @Operation(summary = "Withdraw an offer (chains on it keep running)")
-    @ApiResponse(responseCode = "204", description = "Withdrawn")
-    @ApiResponse(responseCode = "404", description = "Unknown offer", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Delete("/offers/{id}")
-    public HttpResponse<?> withdrawOffer(@PathVariable String id) {
+    @Secured("PROVIDER")
+    public HttpResponse<?> withdrawOffer(Authentication authentication, @PathVariable String id) {
+        Params.id("id", id);
+        Optional<OfferEntity> offer = registry.offer(id);
+        if (offer.isEmpty()) {
+            return Problems.notFound("offer", id);
+        }
+        ownProvider(Caller.of(authentication), offer.get().providerId, "id");
         return registry.withdraw(OfferId.of(id)) ? HttpResponse.noContent() : Problems.notFound("offer", id);
+    }
+
+    /** A provider account acts only for its own provider id: anything else is 403 naming {@code field}. */
+    private static void ownProvider(Caller caller, String providerId, String field) {
+        if (!caller.isProvider(providerId)) {
+            throw new Forbidden("Your account acts for provider '" + caller.party() + "', not '" + providerId + "'.",
+                    List.of(new FieldError(field, "must be your own provider id '" + caller.party() + "'")));
+        }
     }
 }

@@ -14,7 +14,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import org.chainmarket.broker.quote.Quote;
+import org.chainmarket.broker.security.Caller;
 import org.chainmarket.broker.quote.QuoteService;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.SchemaValidator;
@@ -46,8 +49,11 @@ public class QuoteController {
     @ApiResponse(responseCode = "422", description = "No chain meets the order: the constraint and the hop at fault",
             content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Post(consumes = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> quote(@Body byte[] body) {
-        ChainOrder order = SchemaValidator.read(EventType.CHAIN_ORDER_SCHEMA, body, ChainOrder.class);
+    @Secured("BUYER")
+    public HttpResponse<?> quote(Authentication authentication, @Body byte[] body) {
+        Caller buyer = Caller.of(authentication);
+        ChainOrder order = SchemaValidator.read(EventType.CHAIN_ORDER_SCHEMA, ChainController.asBuyer(buyer, body), ChainOrder.class);
+        ChainController.ownOrder(buyer, order);
         QuoteService.Quoted quoted = quotes.quote(order);
         if (quoted.rejection() != null) {
             var r = quoted.rejection();

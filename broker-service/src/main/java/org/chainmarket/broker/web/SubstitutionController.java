@@ -1,14 +1,9 @@
 package org.chainmarket.broker.web;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -17,77 +12,103 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import org.chainmarket.broker.chain.OperationConflictException;
 import org.chainmarket.broker.chain.SubstitutionService;
+import org.chainmarket.broker.security.Caller;
+import org.chainmarket.broker.security.Forbidden;
+import org.chainmarket.broker.security.OperatorActions;
+import org.chainmarket.schemas.events.FieldError;
 import org.chainmarket.schemas.model.Substitution;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Operators' API over substitutions: list them newest first (filter by chain, provider, trigger kind, status),
- * read one, approve a proposed one, roll back a completed one, acknowledge any.
+ * read one, approve a proposed one, roll back a completed one, acknowledge any. Only operators call it; each
+ * action is attributed to the token's operator and logged ({@code GET …/{id}/actions}).
  */
-@Tag(name = "substitutions")
 @Controller("/api/v1/substitutions")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Secured("OPERATOR")
 public class SubstitutionController {
-    private final SubstitutionService substitutions;
+    /** The trigger kinds a filter may name. */
+    enum TriggerKind { INSTANCE, LINK, OPERATOR }
 
-    public SubstitutionController(SubstitutionService substitutions) {
+    private final SubstitutionService substitutions;
+    private final OperatorActions actions;
+
+    public SubstitutionController(SubstitutionService substitutions, OperatorActions actions) {
         this.substitutions = substitutions;
+        this.actions = actions;
     }
 
-    @Operation(summary = "Substitutions, newest first", description = "Filters: chain, provider (of the trigger or any hop), trigger (INSTANCE, LINK, OPERATOR), status; limit 1-1000")
-    @ApiResponse(responseCode = "200", description = "Substitutions", content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = Substitution.class))))
-    @ApiResponse(responseCode = "400", description = "Unknown status", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Get
     public List<Substitution> list(@Nullable @QueryValue String chain, @Nullable @QueryValue String provider,
                                    @Nullable @QueryValue String trigger, @Nullable @QueryValue String status,
-                                   @QueryValue(defaultValue = "100") int limit) {
-        return substitutions.substitutions(blankToNull(chain), blankToNull(provider),
-                blankToNull(trigger) == null ? null : trigger.trim().toUpperCase(Locale.ROOT),
-                blankToNull(status) == null ? null : Substitution.Status.valueOf(status.trim().toUpperCase(Locale.ROOT)),
-                Math.max(1, Math.min(limit, 1000)));
+                                   @Nullable @QueryValue String limit) {
+        TriggerKind kind = Params.oneOf("trigger", trigger, TriggerKind.class);
+        return substitutions.substitutions(Params.optionalId("chain", chain), Params.optionalId("provider", provider),
+                kind == null ? null : kind.name(), Params.oneOf("status", status, Substitution.Status.class), Params.limit(limit));
     }
 
-    @Operation(summary = "One substitution: trigger, before and after, changed hops, outcome")
-    @ApiResponse(responseCode = "200", description = "The substitution", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Substitution.class)))
-    @ApiResponse(responseCode = "404", description = "Unknown substitution", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Get("/{id}")
     public HttpResponse<?> get(@PathVariable String id) {
+        Params.id("id", id);
         return substitutions.substitution(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> Problems.notFound("substitution", id));
     }
 
-    @Operation(summary = "Apply a PROPOSED substitution")
-    @ApiResponse(responseCode = "200", description = "Started", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Substitution.class)))
-    @ApiResponse(responseCode = "404", description = "Unknown substitution", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "Not PROPOSED", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    /** What operators did to this substitution, oldest first, with who did it. */
+    @Get("/{id}/actions")
+    public HttpResponse<?> actions(@PathVariable String id) {
+        Params.id("id", id);
+        if (substitutions.substitution(id).isEmpty()) {
+            return Problems.notFound("substitution", id);
+        }
+        return HttpResponse.ok(actions.of(id));
+    }
+
     @Post("/{id}/approve")
-    public Substitution approve(@PathVariable String id) {
-        return substitutions.approve(id);
+    public Substitution approve(Authentication authentication, @PathVariable String id) {
+        return logged(Caller.of(authentication), "approve", id, () -> substitutions.approve(id));
     }
 
-    @Operation(summary = "Move the chain back to the hops before a COMPLETED substitution")
-    @ApiResponse(responseCode = "200", description = "Roll-back started", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Substitution.class)))
-    @ApiResponse(responseCode = "404", description = "Unknown substitution", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "Old hops still degraded, or the chain changed since", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Post("/{id}/rollback")
-    public Substitution rollback(@PathVariable String id) {
-        return substitutions.rollback(id);
+    public Substitution rollback(Authentication authentication, @PathVariable String id) {
+        return logged(Caller.of(authentication), "rollback", id, () -> substitutions.rollback(id));
     }
 
-    /** Body (optional): {@code {"operator": "alice"}}. */
-    @Operation(summary = "Record an operator's acknowledgement", description = "Body (optional): {\"operator\": \"alice\"}")
-    @ApiResponse(responseCode = "200", description = "Acknowledged", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Substitution.class)))
-    @ApiResponse(responseCode = "404", description = "Unknown substitution", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    /** The acknowledging operator is the token's; a body (optional) may only repeat it: {@code {"operator": "alice"}}. */
     @Post("/{id}/acknowledge")
-    public Substitution acknowledge(@PathVariable String id, @Nullable @Body Map<String, String> body) {
-        String operator = body == null ? null : body.get("operator");
-        return substitutions.acknowledge(id, operator == null || operator.isBlank() ? "operator" : operator);
+    public Substitution acknowledge(Authentication authentication, @PathVariable String id, @Nullable @Body byte[] body) {
+        Caller operator = Caller.of(authentication);
+        if (body != null && body.length > 0) {
+            JsonNode json = Bodies.object(body);
+            List<FieldError> errors = new ArrayList<>();
+            String named = Bodies.optionalText(json, "operator", errors);
+            Bodies.only(json, List.of("operator"), errors);
+            Bodies.check("acknowledgement", errors);
+            if (named != null && !named.equals(operator.username())) {
+                throw new Forbidden("You acknowledge as '" + operator.username() + "' (your token's).",
+                        List.of(new FieldError("$.operator", "must be '" + operator.username() + "', your account, or absent")));
+            }
+        }
+        return logged(operator, "acknowledge", id, () -> substitutions.acknowledge(id, operator.username()));
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    /** Runs an operator's action on an existing substitution and logs it with its outcome. */
+    private Substitution logged(Caller operator, String action, String id, Supplier<Substitution> run) {
+        Params.id("id", id);
+        try {
+            Substitution done = run.get();
+            actions.record(operator, action, id, HttpStatus.OK.getCode(), null);
+            return done;
+        } catch (OperationConflictException e) {
+            actions.record(operator, action, id, HttpStatus.CONFLICT.getCode(), e.getMessage());
+            throw e;
+        }
     }
 }

@@ -37,6 +37,14 @@ public final class AllInOne implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; 'off' runs without monitoring)", defaultValue = "1s")
     String telemetryInterval;
 
+    @Option(names = "--demo-accounts", description = "Create the demo accounts (admin, alice, acme, globex, one per provider) "
+            + "if missing (default: ${DEFAULT-VALUE})", defaultValue = "true", arity = "1")
+    boolean demoAccounts;
+
+    @Option(names = "--demo-password", description = "The demo accounts' password (default: ${DEFAULT-VALUE})",
+            defaultValue = Marketplace.DEFAULT_DEMO_PASSWORD)
+    String demoPassword;
+
     @Option(names = "--data-dir", description = "Where the embedded Kafka and PostgreSQL keep their data; a restart on "
             + "the same directory resumes where the last run stopped (default: ${DEFAULT-VALUE})", defaultValue = "chainmarket-data")
     Path dataDir;
@@ -63,6 +71,8 @@ public final class AllInOne implements Callable<Integer> {
             return 0;
         }
         Map<String, String> properties = new java.util.HashMap<>(Map.of("micronaut.server.port", String.valueOf(port)));
+        properties.put(Marketplace.DEMO_ACCOUNTS, String.valueOf(demoAccounts));
+        properties.put(Marketplace.DEMO_PASSWORD, demoPassword);
         if (!"off".equalsIgnoreCase(telemetryInterval)) {
             properties.put(Marketplace.TELEMETRY_INTERVAL, telemetryInterval);
         }
@@ -82,11 +92,22 @@ public final class AllInOne implements Callable<Integer> {
         System.out.printf("%nChainMarket is up on %s (%d switches, %d providers, %d offers; Kafka at %s)%n",
                 api, t.nodes().size(), demo.providers().size(), demo.offers().size(), market.bootstrapServers());
         System.out.printf("  data:      %s (%s; --fresh starts empty)%n", data.root(), resumed ? "resumed" : "new");
-        System.out.printf("  providers: curl %s/providers%n  offers:    curl %s/offers%n", api, api);
-        System.out.printf("  console:   %s/console/%n", market.url());
+        System.out.printf("  console:   %s/console/ (log in as an operator)%n", market.url());
+        if (!market.demoAccounts().isEmpty()) {
+            System.out.printf("  accounts (password '%s'):%n", market.demoPassword());
+            for (Marketplace.DemoAccount a : market.demoAccounts()) {
+                System.out.printf("    %-9s %-8s %s%n", a.role().toLowerCase(java.util.Locale.ROOT), a.username(),
+                        a.party() == null ? "" : "acts for " + a.party());
+            }
+            System.out.printf("  a token:   TOKEN=$(curl -s -XPOST -H 'Content-Type: application/json' -H 'Accept: text/plain' %s/tokens "
+                    + "-d '{\"username\":\"acme\",\"password\":\"%s\"}')%n"
+                    + "             (any account above in place of acme: alice for the console and substitutions, a provider "
+                    + "for its domain and offers)%n", api, market.demoPassword());
+        }
+        System.out.printf("  providers: curl -H \"Authorization: Bearer $TOKEN\" %s/providers%n", api);
         String a = t.nodes().get(0).id();
         String b = t.nodes().get(t.nodes().size() - 1).id();
-        System.out.printf("  buy:       curl -s -XPOST -H 'Content-Type: application/json' %s/chains -d '{\"buyerId\":\"acme\","
+        System.out.printf("  buy:       curl -s -XPOST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' %s/chains -d '{"
                 + "\"vnfTypes\":[\"firewall\",\"dpi\",\"nat\"],\"ingress\":\"%s\",\"egress\":\"%s\",\"bandwidthMbps\":100,"
                 + "\"maxLatencyMs\":60,\"maxPricePerHour\":20}'%n  Ctrl-C stops it.%n%n", api, a, b);
         stopped.await();

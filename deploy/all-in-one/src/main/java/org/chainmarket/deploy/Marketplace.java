@@ -71,6 +71,24 @@ public final class Marketplace implements AutoCloseable {
     public static final String TELEMETRY_INTERVAL = "chainmarket.monitoring.telemetry-interval";
 
     /**
+     * Property that turns the demo accounts off ({@code false}); on by default. The demo accounts are an admin
+     * ({@code admin}), an operator ({@code alice}), two buyers ({@code acme}, {@code globex}) and one account per
+     * provider named by its provider id, all with the password of {@link #DEMO_PASSWORD} (default
+     * {@value #DEFAULT_DEMO_PASSWORD}).
+     */
+    public static final String DEMO_ACCOUNTS = "chainmarket.demo.accounts";
+    /** Property: the demo accounts' password. */
+    public static final String DEMO_PASSWORD = "chainmarket.demo.password";
+    public static final String DEFAULT_DEMO_PASSWORD = "chainmarket-demo";
+
+    /** A demo account: its name, role and the provider or buyer id it acts for (null for operator and admin). */
+    public record DemoAccount(String username, String role, String party) {
+    }
+
+    private final List<DemoAccount> demoAccounts = new ArrayList<>();
+    private String demoPassword;
+
+    /**
      * Property naming the directory where the embedded Kafka and PostgreSQL keep their data ({@link DataDirectory}):
      * a start on a directory a previous run used resumes with its providers, offers, chains and reservations, and
      * the demo's providers advertise again (an offer keeps the capacity chains hold). Absent, both run on temporary
@@ -151,6 +169,23 @@ public final class Marketplace implements AutoCloseable {
             config.put("datasources.default.password", pg.password());
         });
         laps.lap("waiting for PostgreSQL (started beside Kafka)");
+        if (!"false".equalsIgnoreCase(properties.getOrDefault(DEMO_ACCOUNTS, "true"))) {
+            demoPassword = properties.getOrDefault(DEMO_PASSWORD, DEFAULT_DEMO_PASSWORD);
+            demoAccounts.add(new DemoAccount("admin", "ADMIN", null));
+            demoAccounts.add(new DemoAccount("alice", "OPERATOR", null));
+            demoAccounts.add(new DemoAccount("acme", "BUYER", "acme"));
+            demoAccounts.add(new DemoAccount("globex", "BUYER", "globex"));
+            providers.forEach(p -> demoAccounts.add(new DemoAccount(p.provider().domain().providerId().value(), "PROVIDER",
+                    p.provider().domain().providerId().value())));
+            for (DemoAccount a : demoAccounts) {
+                String prefix = "chainmarket.security.accounts." + a.username() + ".";
+                config.putIfAbsent(prefix + "password", demoPassword);
+                config.putIfAbsent(prefix + "role", a.role());
+                if (a.party() != null) {
+                    config.putIfAbsent(prefix + "party", a.party());
+                }
+            }
+        }
         broker = ApplicationContext.run(EmbeddedServer.class, config);
         services.add(this::stopBroker);
         laps.lap("broker");
@@ -272,6 +307,16 @@ public final class Marketplace implements AutoCloseable {
         return Optional.ofNullable(value).filter(v -> !v.isBlank());
     }
 
+    /** The demo accounts this run created (empty when {@link #DEMO_ACCOUNTS} is false). */
+    public List<DemoAccount> demoAccounts() {
+        return List.copyOf(demoAccounts);
+    }
+
+    /** The demo accounts' password, or null when there are none. */
+    public String demoPassword() {
+        return demoPassword;
+    }
+
     public URL url() {
         return broker.getURL();
     }
@@ -319,6 +364,7 @@ public final class Marketplace implements AutoCloseable {
     public void close() {
         closeAll(services);
         closeAll(stores);
+        DemoRequests.forgetTokens(); // a marketplace started next signs with a new key
     }
 
     /**

@@ -10,36 +10,47 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 
-/** The broker's REST API as a buyer's script uses it: JSON in, status and JSON out. */
-final class Api {
+/**
+ * The broker's REST API as a buyer's or an operator's script uses it: JSON in, status and JSON out, with a bearer
+ * token of the demo accounts ({@link #BUYER} for chains and the catalogue, {@link #OPERATOR} for substitutions),
+ * each got once from {@code POST /api/v1/tokens} ({@link DemoRequests}).
+ */
+public final class Api {
+    public static final String BUYER = DemoRequests.BUYER;
+    public static final String OPERATOR = DemoRequests.OPERATOR;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    Api(URL url) {
-        this.base = url.toString();
+    public Api(URL url) {
+        this.base = url.toString().replaceAll("/$", "");
     }
 
-    record Response(int status, String contentType, JsonNode body) {
+    public String base() {
+        return base;
     }
 
-    Response post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+    public record Response(int status, String contentType, JsonNode body) {
+    }
+
+    public Response post(String path, String json) {
+        return send(DemoRequests.to(URI.create(base + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    public Response get(String path) {
+        return send(DemoRequests.to(URI.create(base + path)).GET());
     }
 
-    Response delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    public Response delete(String path) {
+        return send(DemoRequests.to(URI.create(base + path)).DELETE());
     }
 
     /** Waits until the chain reaches {@code state} and returns it. */
-    JsonNode awaitState(String chainId, String state) {
+    public JsonNode awaitState(String chainId, String state) {
         JsonNode[] last = new JsonNode[1];
         try {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
@@ -53,8 +64,13 @@ final class Api {
     }
 
     static String order(String ingress, String egress, double mbps, double maxLatencyMs, double maxPrice, String... types) {
-        return Json.text(java.util.Map.of("buyerId", "acme", "vnfTypes", java.util.List.of(types), "ingress", ingress,
+        return Json.text(Map.of("buyerId", BUYER, "vnfTypes", java.util.List.of(types), "ingress", ingress,
                 "egress", egress, "bandwidthMbps", mbps, "maxLatencyMs", maxLatencyMs, "maxPricePerHour", maxPrice));
+    }
+
+    /** A bearer token of the demo account {@code username}. */
+    public String token(String username) {
+        return DemoRequests.token(URI.create(base), username);
     }
 
     private Response send(HttpRequest.Builder request) {

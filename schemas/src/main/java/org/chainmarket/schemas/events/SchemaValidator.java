@@ -1,6 +1,7 @@
 package org.chainmarket.schemas.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -46,13 +47,19 @@ public final class SchemaValidator {
         if (json == null || json.isMissingNode()) {
             throw new InvalidInputException(name, List.of(new FieldError("$", "empty body")));
         }
-        List<FieldError> errors = errors(name, json);
+        List<FieldError> errors = JsonHygiene.errors(json);
+        if (errors.isEmpty()) {
+            errors = errors(name, json);
+        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(name, errors);
         }
         T value;
         try {
             value = Json.MAPPER.treeToValue(json, type);
+        } catch (JsonMappingException e) {
+            throw new InvalidInputException(name, List.of(new FieldError(path(e), "is not a valid "
+                    + (e.getPath().isEmpty() ? "value" : "value for this field") + typeHint(e))));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             String msg = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             throw new InvalidInputException(name, List.of(new FieldError("$", msg)));
@@ -62,6 +69,31 @@ public final class SchemaValidator {
             throw new InvalidInputException(name, ruleErrors);
         }
         return value;
+    }
+
+    /** The JSON path of the field a mapping failed on, such as {@code $.validFrom} or {@code $.sites[0].cpuCores}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder("$");
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append('.').append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /** What the field should have been, in contract terms (never a Java class name). */
+    private static String typeHint(JsonMappingException e) {
+        Class<?> target = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m ? m.getTargetType() : null;
+        if (target == java.time.Instant.class) {
+            return " (an RFC 3339 date-time such as 2026-01-01T00:00:00Z)";
+        }
+        if (target != null && target.isEnum()) {
+            return " (one of " + java.util.Arrays.toString(target.getEnumConstants()) + ")";
+        }
+        return "";
     }
 
     private static JsonSchema schema(String name) {

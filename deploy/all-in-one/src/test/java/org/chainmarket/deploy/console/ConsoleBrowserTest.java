@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.chainmarket.deploy.Api;
 import org.chainmarket.deploy.Marketplace;
 import org.chainmarket.deploy.demo.DemoMarket;
 import org.chainmarket.schemas.events.CloudEvents;
@@ -34,10 +35,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -71,7 +68,7 @@ class ConsoleBrowserTest {
             Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
 
     static Marketplace market;
-    static Rest api;
+    static Api api;
     static KafkaProducer<String, byte[]> producer;
     static Path profile;
     static ChromeDriverService service;
@@ -94,7 +91,7 @@ class ConsoleBrowserTest {
             return; // each test is skipped with the reason (a class-level skip would be reported without it)
         }
         market = Marketplace.start(DemoMarket.abilene(), Map.of("micronaut.server.port", "-1"));
-        api = new Rest(market.url().toString().replaceAll("/$", ""));
+        api = new Api(market.url());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
 
@@ -184,9 +181,7 @@ class ConsoleBrowserTest {
         waitFor().until(ExpectedConditions.attributeToBe(By.id("action-message"), "data-kind", "error"));
         assertThat(driver.findElement(By.id("action-message")).getText()).contains("still degraded").contains(hotOffer);
 
-        WebElement operator = driver.findElement(By.id("operator-name"));
-        operator.clear();
-        operator.sendKeys("alice");
+        // The acknowledging operator is the one signed in.
         driver.findElement(By.id("action-acknowledge")).click();
         waitFor().until(ExpectedConditions.attributeToBe(By.id("action-message"), "data-kind", "ok"));
         assertThat(api.get("/api/v1/substitutions/" + substitutionId).body().get("acknowledgedBy").asText()).isEqualTo("alice");
@@ -250,9 +245,44 @@ class ConsoleBrowserTest {
         screenshot("console.png");
     }
 
-    /** Opens the console, waits for its first poll and marks the page, so a reload would be noticed. */
+    @Test
+    void theConsoleAsksForAnOperatorsLoginAndSendsItsToken() {
+        driver.get(api.base() + "/console");
+        if (!driver.findElement(By.id("login")).isDisplayed()) {
+            driver.findElement(By.id("sign-out")).click();
+        }
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+        assertThat(driver.findElement(By.id("app")).isDisplayed()).as("nothing is shown before signing in").isFalse();
+        signIn(Api.BUYER, Marketplace.DEFAULT_DEMO_PASSWORD);
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "for operators"));
+        signIn(Api.OPERATOR, "not-the-password");
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "wrong password"));
+        signIn(Api.OPERATOR, Marketplace.DEFAULT_DEMO_PASSWORD);
+        waitFor().until(ExpectedConditions.textToBe(By.id("signed-in-as"), Api.OPERATOR));
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
+        assertThat(driver.findElement(By.id("login")).isDisplayed()).isFalse();
+    }
+
+    static void signIn(String username, String password) {
+        WebElement name = driver.findElement(By.id("login-username"));
+        name.clear();
+        name.sendKeys(username);
+        WebElement secret = driver.findElement(By.id("login-password"));
+        secret.clear();
+        secret.sendKeys(password);
+        driver.findElement(By.id("login-submit")).click();
+    }
+
+    /**
+     * Opens the console (signing in as the demo operator when the tab has no token yet), waits for its first poll
+     * and marks the page, so a reload would be noticed.
+     */
     static void openConsole() {
-        driver.get(api.base + "/console");
+        driver.get(api.base() + "/console");
+        waitFor().until(d -> driver.findElement(By.id("login")).isDisplayed() || script("return document.body.dataset.polls") != null);
+        if (driver.findElement(By.id("login")).isDisplayed()) {
+            signIn(Api.OPERATOR, Marketplace.DEFAULT_DEMO_PASSWORD);
+        }
         waitFor().until(d -> script("return document.body.dataset.polls") != null);
         assertThat(driver.findElement(By.id("live-status")).getAttribute("data-state")).isEqualTo("live");
         ((JavascriptExecutor) driver).executeScript("window.consoleMarker = arguments[0];", MARKER);
@@ -281,7 +311,7 @@ class ConsoleBrowserTest {
         if (policy != null) {
             order.put("substitutionPolicy", policy);
         }
-        Rest.Response r = api.post("/api/v1/chains", Json.text(order));
+        Api.Response r = api.post("/api/v1/chains", Json.text(order));
         assertThat(r.status()).as("order %s", r.body()).isEqualTo(201);
         String id = r.body().get("chainId").asText();
         return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
@@ -304,40 +334,6 @@ class ConsoleBrowserTest {
             producer.send(CloudEvents.encode(type, d.subjectId(), d, "/monitoring")).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not publish " + type, e);
-        }
-    }
-
-    /** The broker's REST API: JSON in, status and JSON out. */
-    static final class Rest {
-        final String base;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-        Rest(String base) {
-            this.base = base;
-        }
-
-        record Response(int status, JsonNode body) {
-        }
-
-        Response get(String path) {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
-        }
-
-        Response post(String path, String json) {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)));
-        }
-
-        private Response send(HttpRequest.Builder request) {
-            try {
-                HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-                return new Response(r.statusCode(), r.body().isEmpty() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(r.body()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

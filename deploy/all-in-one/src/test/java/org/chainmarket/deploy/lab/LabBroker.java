@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.broker.registry.MarketReadModel;
+import org.chainmarket.deploy.DemoRequests;
 import org.chainmarket.deploy.Marketplace;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
@@ -50,7 +51,7 @@ final class LabBroker implements AutoCloseable {
 
     /** Orders a chain through the REST API and waits until it is ACTIVE (failing if it fails); returns the chain. */
     JsonNode buy(String ingress, String egress, String... types) {
-        String order = Json.text(Map.of("buyerId", "lab", "vnfTypes", List.of(types), "ingress", ingress, "egress", egress,
+        String order = Json.text(Map.of("buyerId", DemoRequests.BUYER, "vnfTypes", List.of(types), "ingress", ingress, "egress", egress,
                 "bandwidthMbps", 10, "maxLatencyMs", 50, "maxPricePerHour", 20));
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/chains")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(order)));
@@ -147,7 +148,11 @@ final class LabBroker implements AutoCloseable {
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+            String caller = built.uri().getPath().startsWith("/api/v1/substitutions") ? DemoRequests.OPERATOR : DemoRequests.BUYER;
+            return http.send(HttpRequest.newBuilder(built, (name, value) -> true)
+                            .header("Authorization", "Bearer " + DemoRequests.token(built.uri(), caller)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package org.chainmarket.deploy.experiments;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.chainmarket.deploy.DemoRequests;
 import org.chainmarket.deploy.Marketplace;
 import org.chainmarket.deploy.demo.DemoMarket;
 import org.chainmarket.deploy.embedded.TopicTail;
@@ -94,10 +95,10 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
             for (int k = 0; k < hops; k++) {
                 types.add(DemoMarket.VNF_TYPES.get(random.nextInt(DemoMarket.VNF_TYPES.size())));
             }
-            String body = Json.text(Map.of("buyerId", "bench", "vnfTypes", types, "ingress", ingress, "egress", egress,
+            String body = Json.text(Map.of("vnfTypes", types, "ingress", ingress, "egress", egress,
                     "bandwidthMbps", 10, "maxLatencyMs", 200, "maxPricePerHour", 100));
             long start = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+            HttpResponse<String> r = http.send(DemoRequests.to(URI.create(url)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 201) {
                 throw new IllegalStateException("order " + body + " answered " + r.statusCode() + ": " + r.body());
@@ -106,15 +107,15 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
             String id = Json.MAPPER.readTree(r.body()).get("chainId").asText();
             CountDownLatch done = waiting.computeIfAbsent(id, k -> new CountDownLatch(1));
             if (!done.await(30, TimeUnit.SECONDS)) {
-                String now = http.send(HttpRequest.newBuilder(URI.create(url + "/" + id)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                String now = http.send(DemoRequests.to(URI.create(url + "/" + id)).build(), HttpResponse.BodyHandlers.ofString()).body();
                 throw new IllegalStateException("chain " + id + " did not become ACTIVE in 30 s: " + now);
             }
             times.active[i] = activatedAt.get(id) - start;
-            var view = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(url + "/" + id)).build(),
+            var view = Json.MAPPER.readTree(http.send(DemoRequests.to(URI.create(url + "/" + id)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             times.broker[i] = Duration.between(java.time.Instant.parse(view.get("createdAt").asText()),
                     java.time.Instant.parse(view.get("activatedAt").asText())).toNanos();
-            http.send(HttpRequest.newBuilder(URI.create(url + "/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            http.send(DemoRequests.to(URI.create(url + "/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         }
         return times;
     }

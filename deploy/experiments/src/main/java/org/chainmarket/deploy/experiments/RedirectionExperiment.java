@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.broker.registry.MarketReadModel;
+import org.chainmarket.deploy.DemoRequests;
 import org.chainmarket.deploy.Marketplace;
 import org.chainmarket.deploy.demo.DemoMarket;
 import org.chainmarket.deploy.embedded.TopicTail;
@@ -307,11 +308,11 @@ public final class RedirectionExperiment implements Callable<Integer> {
                 long lag = Math.max(0, System.nanoTime() - due);
                 totalLag += lag;
                 maxLag = Math.max(maxLag, lag / 1_000_000);
-                String body = Json.text(Map.of("buyerId", "redirection-experiment", "vnfTypes", q.vnfTypes(), "ingress", q.ingress(),
+                String body = Json.text(Map.of("vnfTypes", q.vnfTypes(), "ingress", q.ingress(),
                         "egress", q.egress(), "bandwidthMbps", bandwidthMbps, "maxLatencyMs", MAX_LATENCY_MS,
                         "maxPricePerHour", MAX_PRICE_PER_HOUR));
                 // sent without waiting for the answer, so a slow answer does not delay the next arrival
-                answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                answers.add(http.sendAsync(DemoRequests.to(URI.create(url)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
                     JsonNode answer = Json.read(r.body(), JsonNode.class);
                     if (r.statusCode() == 201) {
@@ -371,16 +372,16 @@ public final class RedirectionExperiment implements Callable<Integer> {
     /** Places each order, waits until it is ACTIVE (or refused), deletes it and waits until it is gone. */
     private void warmUp(HttpClient http, String url, List<Request> orders) throws Exception {
         for (Request q : orders) {
-            String body = Json.text(Map.of("buyerId", "warm-up", "vnfTypes", q.vnfTypes(), "ingress", q.ingress(), "egress", q.egress(),
+            String body = Json.text(Map.of("vnfTypes", q.vnfTypes(), "ingress", q.ingress(), "egress", q.egress(),
                     "bandwidthMbps", bandwidthMbps, "maxLatencyMs", MAX_LATENCY_MS, "maxPricePerHour", MAX_PRICE_PER_HOUR));
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+            HttpResponse<String> r = http.send(DemoRequests.to(URI.create(url)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 201) {
                 continue;
             }
             String id = Json.read(r.body(), JsonNode.class).get("chainId").asText();
             awaitState(http, url + "/" + id, List.of("ACTIVE", "FAILED"));
-            http.send(HttpRequest.newBuilder(URI.create(url + "/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            http.send(DemoRequests.to(URI.create(url + "/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
             awaitState(http, url + "/" + id, List.of("TERMINATED", "FAILED"));
         }
     }
@@ -388,7 +389,7 @@ public final class RedirectionExperiment implements Callable<Integer> {
     private static void awaitState(HttpClient http, String chainUrl, List<String> states) throws Exception {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            String state = Json.read(http.send(HttpRequest.newBuilder(URI.create(chainUrl)).build(), HttpResponse.BodyHandlers.ofString())
+            String state = Json.read(http.send(DemoRequests.to(URI.create(chainUrl)).build(), HttpResponse.BodyHandlers.ofString())
                     .body(), JsonNode.class).path("state").asText();
             if (states.contains(state)) {
                 return;
@@ -403,7 +404,7 @@ public final class RedirectionExperiment implements Callable<Integer> {
     private static void delete(HttpClient http, String url, String id, Recorder recorder, AtomicInteger errors) {
         try {
             recorder.tracks.get(id).deletedAt = Instant.now();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/" + id)).DELETE().build(),
+            HttpResponse<String> r = http.send(DemoRequests.to(URI.create(url + "/" + id)).DELETE().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 202) {
                 errors.incrementAndGet();

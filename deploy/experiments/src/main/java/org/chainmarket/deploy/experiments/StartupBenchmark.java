@@ -1,5 +1,6 @@
 package org.chainmarket.deploy.experiments;
 
+import org.chainmarket.deploy.DemoRequests;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.chainmarket.deploy.embedded.DataDirectory;
 import org.chainmarket.schemas.events.Json;
@@ -99,6 +100,7 @@ public final class StartupBenchmark implements Callable<Integer> {
         command.addAll(extra);
         String base = "http://127.0.0.1:" + port + "/api/v1";
         long start = System.nanoTime();
+        DemoRequests.forgetTokens(); // a new launcher signs with a new key
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(new File(data.toFile(), "out.txt")).start();
         try {
             long serving = awaitServing(base, p) - start;
@@ -126,12 +128,12 @@ public final class StartupBenchmark implements Callable<Integer> {
                 throw new IllegalStateException("the launcher exited with " + p.exitValue());
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/offers")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(DemoRequests.to(URI.create(base + "/offers")).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && Json.MAPPER.readTree(r.body()).size() > 0) {
                     return System.nanoTime();
                 }
-            } catch (IOException notYet) {
-                // not listening yet
+            } catch (IOException | IllegalStateException notYet) {
+                // not listening yet (or not yet answering the demo account's login)
             }
             Thread.sleep(5);
         }
@@ -144,17 +146,17 @@ public final class StartupBenchmark implements Callable<Integer> {
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
             String[] pair = pairs[i % pairs.length];
-            String body = Json.text(Map.of("buyerId", "startup", "vnfTypes", List.of("firewall", "dpi", "nat"), "ingress", pair[0],
+            String body = Json.text(Map.of("vnfTypes", List.of("firewall", "dpi", "nat"), "ingress", pair[0],
                     "egress", pair[1], "bandwidthMbps", 10, "maxLatencyMs", 200, "maxPricePerHour", 100));
             long t0 = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/chains")).header("Content-Type", "application/json")
+            HttpResponse<String> r = http.send(DemoRequests.to(URI.create(base + "/chains")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 201) {
                 throw new IllegalStateException("order answered " + r.statusCode() + ": " + r.body());
             }
             String id = Json.MAPPER.readTree(r.body()).get("chainId").asText();
             while (true) {
-                JsonNode chain = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/chains/" + id)).build(),
+                JsonNode chain = Json.MAPPER.readTree(http.send(DemoRequests.to(URI.create(base + "/chains/" + id)).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
                 String state = chain.get("state").asText();
                 if (state.equals("ACTIVE")) {
@@ -169,7 +171,7 @@ public final class StartupBenchmark implements Callable<Integer> {
                 Thread.sleep(2);
             }
             out[i] = System.nanoTime() - t0;
-            http.send(HttpRequest.newBuilder(URI.create(base + "/chains/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            http.send(DemoRequests.to(URI.create(base + "/chains/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         }
         return out;
     }

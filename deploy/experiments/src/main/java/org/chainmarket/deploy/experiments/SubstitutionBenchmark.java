@@ -3,6 +3,7 @@ package org.chainmarket.deploy.experiments;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
+import org.chainmarket.deploy.DemoRequests;
 import org.chainmarket.deploy.Marketplace;
 import org.chainmarket.deploy.demo.DemoMarket;
 import org.chainmarket.deploy.embedded.TopicTail;
@@ -110,7 +111,7 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
                     stages[3][i] = done - acked;
                 }
                 revive(market, provider, List.of(victim));
-                http.send(HttpRequest.newBuilder(URI.create(api + "/chains/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+                http.send(DemoRequests.to(URI.create(api + "/chains/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
                 Thread.sleep(PAUSE_MS);
             }
             if (warmup > 0) {
@@ -163,8 +164,7 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
             pool.shutdown();
         }
         // the site's instances all belong to the provider of the first chain's first hop
-        EmulatedDomain owner = market.domain(ProviderId.of(Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(
-                URI.create(api + "/chains/" + ids.get(0))).build(), HttpResponse.BodyHandlers.ofString()).body())
+        EmulatedDomain owner = market.domain(ProviderId.of(Json.MAPPER.readTree(http.send(DemoRequests.to(URI.create(api + "/chains/" + ids.get(0))).build(), HttpResponse.BodyHandlers.ofString()).body())
                 .get("hops").get(0).get("providerId").asText()));
         List<String> siteOffers = owner.offers().values().stream().filter(o -> o.siteId().endsWith("-" + SITE))
                 .map(o -> o.offerId().value()).toList();
@@ -181,7 +181,7 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
         }
         owner.restoreSite(siteId);
         for (String id : ids) {
-            http.send(HttpRequest.newBuilder(URI.create(api + "/chains/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            http.send(DemoRequests.to(URI.create(api + "/chains/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         }
         for (int i = 0; i < 300 && !cleared.containsAll(siteOffers); i++) {
             market.runner(owner.domain().providerId()).publishTelemetry();
@@ -191,16 +191,16 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
     }
 
     private static JsonNode buy(HttpClient http, String api, String a, String b, double mbps, double maxLatency) throws Exception {
-        String body = Json.text(Map.of("buyerId", "bench", "vnfTypes", List.of("firewall", "dpi"), "ingress", a, "egress", b,
+        String body = Json.text(Map.of("vnfTypes", List.of("firewall", "dpi"), "ingress", a, "egress", b,
                 "bandwidthMbps", mbps, "maxLatencyMs", maxLatency, "maxPricePerHour", 100));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/chains")).header("Content-Type", "application/json")
+        HttpResponse<String> r = http.send(DemoRequests.to(URI.create(api + "/chains")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("order " + body + " answered " + r.statusCode() + ": " + r.body());
         }
         String id = Json.MAPPER.readTree(r.body()).get("chainId").asText();
         for (int i = 0; i < 3000; i++) {
-            JsonNode c = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(api + "/chains/" + id)).build(),
+            JsonNode c = Json.MAPPER.readTree(http.send(DemoRequests.to(URI.create(api + "/chains/" + id)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             if (c.get("state").asText().equals("ACTIVE")) {
                 return c;
