@@ -3,6 +3,12 @@ package org.chainmarket.broker.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -46,6 +52,7 @@ import java.util.Optional;
  * sees and ends only its own chains (another's is answered 404, as if it did not exist); operators read every
  * chain. An {@code Idempotency-Key} header makes a retried order answer the first one's chain.
  */
+@Tag(name = "chains")
 @Controller("/api/v1/chains")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ChainController {
@@ -60,6 +67,12 @@ public class ChainController {
         this.quotes = quotes;
     }
 
+    @Operation(summary = "Order a chain", description = "Selects, reserves and starts setting up the cheapest chain (price + latency weight) that meets the order; ACTIVE once every crossed domain has acknowledged. With quote (and point), the quoted chain is reserved as quoted, or the answer says what changed.")
+    @RequestBody(required = true, description = "The order (chain-order.schema.json)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChainOrder.class)))
+    @ApiResponse(responseCode = "201", description = "Stored, SETTING_UP; Location names it", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChainView.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid body: one entry per field at fault", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The named quote can no longer be honoured (its capacity was taken or its prices changed)", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "No chain meets the order (constraint, hopIndex, chainId of the stored REJECTED chain), or the named quote expired or does not match the order", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Post(consumes = MediaType.APPLICATION_JSON)
     @Secured("BUYER")
     public HttpResponse<?> order(Authentication authentication, @Nullable @Header(IDEMPOTENCY_KEY) String idempotencyKey,

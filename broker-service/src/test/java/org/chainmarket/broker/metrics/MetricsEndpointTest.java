@@ -9,7 +9,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import org.chainmarket.broker.Infra;
+import org.chainmarket.broker.Callers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -31,7 +31,7 @@ class MetricsEndpointTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> p = new HashMap<>(Infra.brokerProperties());
+        Map<String, String> p = new HashMap<>(Callers.properties());
         p.put("chainmarket.metrics.sample-interval", "200ms");
         return p;
     }
@@ -49,10 +49,11 @@ class MetricsEndpointTest implements TestPropertyProvider {
     void anOrderShowsInTheMetrics() {
         double before = value(scrape(), "chainmarket_orders_total{outcome=\"rejected\"}");
         String order = """
-                {"buyerId": "metrics", "vnfTypes": ["teleporter"], "ingress": "s1", "egress": "s2",
+                {"buyerId": "acme", "vnfTypes": ["teleporter"], "ingress": "s1", "egress": "s2",
                  "bandwidthMbps": 10, "maxLatencyMs": 40, "maxPricePerHour": 5}""";
         HttpClientResponseException e = catchThrowableOfType(HttpClientResponseException.class, () -> http.toBlocking()
-                .exchange(HttpRequest.POST("/api/v1/chains", order).contentType(MediaType.APPLICATION_JSON), Argument.of(Map.class), Argument.of(Map.class)));
+                .exchange(HttpRequest.POST("/api/v1/chains", order).contentType(MediaType.APPLICATION_JSON)
+                        .bearerAuth(Callers.token(http, Callers.BUYER)), Argument.of(Map.class), Argument.of(Map.class)));
         assertThat(e.code()).isEqualTo(422);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
