@@ -80,6 +80,10 @@ class AuthorizationMatrixTest implements TestPropertyProvider {
                 new Row("POST", "/api/v1/chains", Market.order(), of(Callers.BUYER, 422, Callers.OTHER_BUYER, 422), 403),
                 new Row("POST", "/api/v1/chains", Market.order().replace("{", "{\"buyerId\": \"globex\", "),
                         of(Callers.OTHER_BUYER, 422), 403),
+                // quotes: buyers only, as themselves (nothing is reserved; an order for unknown switches is a 422)
+                new Row("POST", "/api/v1/quotes", Market.order(), of(Callers.BUYER, 422, Callers.OTHER_BUYER, 422), 403),
+                new Row("POST", "/api/v1/quotes", Market.order().replace("{", "{\"buyerId\": \"globex\", "),
+                        of(Callers.OTHER_BUYER, 422), 403),
                 new Row("GET", "/api/v1/chains", null, of(Callers.OPERATOR, 200, Callers.BUYER, 200, Callers.OTHER_BUYER, 200), 403),
                 new Row("GET", "/api/v1/chains/" + acmeChain, null, of(Callers.OPERATOR, 200, Callers.BUYER, 200, Callers.OTHER_BUYER, 404), 403),
                 new Row("DELETE", "/api/v1/chains/" + acmeChain, null, of(Callers.BUYER, 202, Callers.OTHER_BUYER, 404), 403),

@@ -136,6 +136,8 @@ class BadInputCorpusTest implements TestPropertyProvider {
         mutations("account", "/api/v1/accounts", admin, "{\"username\": \"new-one\", \"password\": \"new-password\", \"role\": \"BUYER\", \"party\": \"p1\"}");
         mutations("credentials", "/api/v1/tokens", null, "{\"username\": \"acme\", \"password\": \"" + Callers.PASSWORD + "\"}");
         mutations("acknowledgement", "/api/v1/substitutions/no-such/acknowledge", operator, "{\"operator\": \"olivia\"}");
+        mutations("quote", "/api/v1/quotes", buyer, Market.order());
+        framing("quote", "/api/v1/quotes", buyer);
         framing("order", "/api/v1/chains", buyer);
         framing("offer", "/api/v1/offers", provider);
         framing("domain", "/api/v1/providers", provider);
