@@ -17,6 +17,12 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.chainmarket.schemas.events.Json;
+import org.chainmarket.deploy.DemoRequests;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import static org.awaitility.Awaitility.await;
 
 /** The client's commands against a running marketplace (embedded Kafka and PostgreSQL, emulated Abilene domains). */
@@ -37,6 +43,13 @@ class ChainMarketCliTest {
     record Run(int code, String out, String err) {
     }
 
+    /** One command as the demo account {@code user} (its token from the marketplace). */
+    static Run as(String user, String... args) {
+        List<String> all = new ArrayList<>(List.of("--token", DemoRequests.token(URI.create(market.url().toString()), user)));
+        all.addAll(List.of(args));
+        return cli(all.toArray(String[]::new));
+    }
+
     static Run cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -46,7 +59,7 @@ class ChainMarketCliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    static final String[] ORDER = {"--buyer", "cli-buyer", "--vnf", "firewall,dpi", "--from", "seattle", "--to", "new-york",
+    static final String[] ORDER = {"--buyer", DemoRequests.BUYER, "--vnf", "firewall,dpi", "--from", "seattle", "--to", "new-york",
             "--mbps", "50", "--max-latency", "80", "--max-price", "40"};
 
     /** {@code before} (global options and the command), the order's flags, then {@code more}. */
@@ -59,44 +72,44 @@ class ChainMarketCliTest {
 
     @Test
     void buyerQuotesOrdersShowsListsAndEndsAChain() throws Exception {
-        Run quote = cli(with(List.of("quote")));
+        Run quote = as(DemoRequests.BUYER, with(List.of("quote")));
         assertThat(quote.code()).as(quote.err()).isZero();
         assertThat(quote.out()).contains("POINT", "EUR/H", "LATENCY_MS", "recommended");
 
-        Run quoteJson = cli(with(List.of("--json", "quote")));
+        Run quoteJson = as(DemoRequests.BUYER, with(List.of("--json", "quote")));
         var q = Api.JSON.readTree(quoteJson.out());
         String quoteId = q.get("quoteId").asText();
         String point = q.get("recommended").asText();
         var best = q.get("points").get(q.get("recommended").asInt());
 
-        Run ordered = cli(with(List.of("--json", "order"), "--quote", quoteId, "--point", point));
+        Run ordered = as(DemoRequests.BUYER, with(List.of("--json", "order"), "--quote", quoteId, "--point", point));
         assertThat(ordered.code()).as(ordered.err()).isZero();
         var chain = Api.JSON.readTree(ordered.out());
         String id = chain.get("chainId").asText();
         assertThat(chain.get("pricePerHour").asDouble()).isEqualTo(best.get("pricePerHour").asDouble());
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cli("show", id).out()).contains("ACTIVE"));
-        Run show = cli("show", id);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(DemoRequests.BUYER, "show", id).out()).contains("ACTIVE"));
+        Run show = as(DemoRequests.BUYER, "show", id);
         assertThat(show.out()).contains("CHAIN", "STATE", id, best.get("hops").get(0).get("offerId").asText());
-        assertThat(cli("list", "--state", "ACTIVE").out()).contains(id);
+        assertThat(as(DemoRequests.BUYER, "list", "--state", "ACTIVE").out()).contains(id);
 
-        Run end = cli("end", id);
+        Run end = as(DemoRequests.BUYER, "end", id);
         assertThat(end.code()).isZero();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cli("show", id).out()).contains("TERMINATED"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(DemoRequests.BUYER, "show", id).out()).contains("TERMINATED"));
     }
 
     @Test
     void anErrorExitsNonZeroWithTheProblemsDetail() {
-        Run unknown = cli("show", "no-such-chain");
+        Run unknown = as(DemoRequests.BUYER, "show", "no-such-chain");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("404").contains("There is no chain with id 'no-such-chain'");
 
-        Run impossible = cli("order", "--buyer", "cli-buyer", "--vnf", "firewall", "--from", "seattle", "--to", "new-york",
+        Run impossible = as(DemoRequests.BUYER, "order", "--buyer", DemoRequests.BUYER, "--vnf", "firewall", "--from", "seattle", "--to", "new-york",
                 "--mbps", "50", "--max-latency", "0.5", "--max-price", "40");
         assertThat(impossible.code()).isEqualTo(1);
         assertThat(impossible.err()).contains("422").contains("ms");
 
-        Run approve = cli("approve", "no-such-substitution");
+        Run approve = as(DemoRequests.OPERATOR, "approve", "no-such-substitution");
         assertThat(approve.code()).isEqualTo(1);
         assertThat(approve.err()).contains("404");
     }
@@ -108,25 +121,35 @@ class ChainMarketCliTest {
                 {"providerId": "cli-prov", "name": "CLI provider", "switches": [{"switchId": "cli1"}, {"switchId": "cli2"}],
                  "sites": [{"siteId": "cli-site", "switchId": "cli1", "cpuCores": 4, "memoryGb": 8}],
                  "links": [{"from": "cli1", "to": "cli2", "latencyMs": 1, "bandwidthMbps": 1000}]}""");
-        Run advertised = cli("advertise", domain.toString());
+        // an admin opens the new provider's account; the provider then advertises as itself
+        URI accounts = URI.create(market.url().toString().replaceAll("/$", "") + "/api/v1/accounts");
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(accounts)
+                .header("Authorization", "Bearer " + DemoRequests.token(accounts, "admin")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.text(Map.of("username", "cli-prov", "password",
+                        Marketplace.DEFAULT_DEMO_PASSWORD, "role", "PROVIDER", "party", "cli-prov")))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Run advertised = as("cli-prov", "advertise", domain.toString());
         assertThat(advertised.code()).as(advertised.err()).isZero();
         assertThat(advertised.out()).contains("cli-prov", "CLI provider");
 
-        Run offers = cli("offers");
+        Run offers = as("cli-prov", "offers");
         assertThat(offers.code()).isZero();
         assertThat(offers.out()).contains("OFFER", "RESERVED_MBPS", "firewall");
-        var all = Api.JSON.readTree(cli("--json", "offers").out());
-        String someOffer = all.get(all.size() - 1).get("offer").get("offerId").asText();
-        Run withdrawn = cli("withdraw", someOffer);
+        var all = Api.JSON.readTree(as("cli-prov", "--json", "offers").out());
+        var last = all.get(all.size() - 1).get("offer");
+        String someOffer = last.get("offerId").asText();
+        // only its own provider withdraws an offer (the demo providers' accounts are named by their provider ids)
+        assertThat(as("cli-prov", "withdraw", someOffer).code()).as("another provider's offer").isEqualTo(1);
+        Run withdrawn = as(last.get("providerId").asText(), "withdraw", someOffer);
         assertThat(withdrawn.code()).as(withdrawn.err()).isZero();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var now = new ArrayList<com.fasterxml.jackson.databind.JsonNode>();
-            Api.JSON.readTree(cli("--json", "offers").out()).forEach(now::add);
+            Api.JSON.readTree(as("cli-prov", "--json", "offers").out()).forEach(now::add);
             // a withdrawn offer is no longer offered
             assertThat(now).filteredOn(o -> o.get("offer").get("offerId").asText().equals(someOffer))
                     .allSatisfy(o -> assertThat(o.get("withdrawn").asBoolean()).isTrue());
             assertThat(now).isNotEmpty();
         });
-        assertThat(cli("substitutions").out()).contains("SUBSTITUTION", "STATUS");
+        assertThat(as(DemoRequests.OPERATOR, "substitutions").out()).contains("SUBSTITUTION", "STATUS");
     }
 }
