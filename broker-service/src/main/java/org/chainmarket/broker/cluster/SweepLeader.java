@@ -3,7 +3,10 @@ package org.chainmarket.broker.cluster;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.BeanContext;
+import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.jdbc.DataSourceResolver;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -15,6 +18,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Which broker replica runs the cluster-wide sweeps. Replicas sharing one PostgreSQL database compete for one
@@ -22,7 +28,7 @@ import java.sql.Statement;
  * holds it leads. Before each sweep a replica asks {@link #leads()}: the leader checks that its connection still works
  * (a lost connection means the server has freed the lock, so it tries again on a new one), a follower tries to take
  * the lock. A leader that dies closes its connection, which frees the lock, and the first replica to try next takes
- * over; a leader that stops releases it at once. Whether this replica leads is the gauge
+ * over; a leader that stops releases it as the application begins to stop. Whether this replica leads is the gauge
  * {@code chainmarket.sweeps.leader} (1 or 0).
  */
 @Singleton
@@ -31,22 +37,33 @@ public class SweepLeader implements AutoCloseable {
     static final long LOCK_KEY = 0x436861696E4D6B74L;
     private static final Logger LOG = LoggerFactory.getLogger(SweepLeader.class);
     private static final int VALID_SECONDS = 2;
+    /**
+     * Application contexts that are stopping: while a context destroys its beans a scheduled sweep can still ask it
+     * for its service, and it then builds a new one with a new leadership, which must not take the lock.
+     */
+    private static final Set<BeanContext> STOPPING = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final DataSource dataSource;
+    private final BeanContext context;
     private Connection connection;
     private volatile boolean leading;
     private boolean closed;
 
     @Inject
-    public SweepLeader(DataSource dataSource, DataSourceResolver resolver, MeterRegistry registry) {
+    public SweepLeader(DataSource dataSource, DataSourceResolver resolver, MeterRegistry registry, BeanContext context) {
         // the pool itself: the injected data source hands out only the connection of a transaction in progress
-        this(resolver.resolve(dataSource));
+        this(resolver.resolve(dataSource), context);
         Gauge.builder("chainmarket.sweeps.leader", this, l -> l.leading ? 1 : 0)
                 .description("1 when this broker replica runs the cluster-wide sweeps (deadline sweep), else 0").register(registry);
     }
 
     /** A replica's leadership over the database {@code dataSource} reaches. */
     public SweepLeader(DataSource dataSource) {
+        this(dataSource, null);
+    }
+
+    private SweepLeader(DataSource dataSource, BeanContext context) {
         this.dataSource = dataSource;
+        this.context = context;
     }
 
     /**
@@ -55,7 +72,7 @@ public class SweepLeader implements AutoCloseable {
      * be reached.
      */
     public synchronized boolean leads() {
-        if (closed) {
+        if (closed || (context != null && STOPPING.contains(context))) {
             return false;
         }
         try {
@@ -86,6 +103,13 @@ public class SweepLeader implements AutoCloseable {
     /** Whether this replica led when it last checked (no database round trip). */
     public boolean leading() {
         return leading;
+    }
+
+    /** The application is stopping: the lock is released before any bean is destroyed, and not taken again. */
+    @EventListener
+    void stopping(ShutdownEvent event) {
+        STOPPING.add(event.getSource());
+        close();
     }
 
     /** Releases the lock (another replica takes over at its next sweep) and the connection; this replica leads no more. */
