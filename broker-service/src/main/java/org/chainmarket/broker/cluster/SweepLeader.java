@@ -118,9 +118,12 @@ public class SweepLeader implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         if (connection != null && leading) {
-            try (Statement s = connection.createStatement()) {
-                s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
-                LOG.info("released the sweep lock");
+            // at once, rather than when the evicted connection is closed in the background; a lost one holds nothing
+            try (Statement s = connection.isValid(1) ? connection.createStatement() : null) {
+                if (s != null) {
+                    s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+                    LOG.info("released the sweep lock");
+                }
             } catch (SQLException | RuntimeException e) {
                 LOG.debug("could not release the sweep lock (closing its connection frees it): {}", e.toString());
             }
