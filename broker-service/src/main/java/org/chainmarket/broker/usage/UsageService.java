@@ -36,6 +36,16 @@ public class UsageService {
         return Invoice.of(segments(scope, party, from, to), from, to, clock.instant());
     }
 
+    /** The report of {@code [from, to)} for {@code party} in {@code scope}. */
+    public UsageReport report(Scope scope, String party, Instant from, Instant to) {
+        return UsageReport.of(scope, party, invoice(scope, party, from, to));
+    }
+
+    /** Now, by the usage clock. */
+    public Instant now() {
+        return clock.instant();
+    }
+
     /** The segments that overlap {@code [from, to)}, oldest first. */
     @Transactional
     public List<UsageSegment> segments(Scope scope, String party, Instant from, Instant to) {
