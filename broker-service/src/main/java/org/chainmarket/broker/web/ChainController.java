@@ -86,16 +86,25 @@ public class ChainController {
         String key = IdempotencyKeys.check(idempotencyKey);
         ChainOrder order = SchemaValidator.read(EventType.CHAIN_ORDER_SCHEMA, asBuyer(buyer, body), ChainOrder.class);
         ownOrder(buyer, order);
-        if (quote != null && !quote.isBlank()) {
-            // the quoted chain, reserved as quoted, or an answer saying what changed since the quote
-            ChainView quoted = quotes.order(order, quote.trim(), point);
-            return HttpResponse.created(quoted, URI.create("/api/v1/chains/" + quoted.chainId()));
-        }
         if (key != null) {
             Optional<String> first = keys.chainOf(buyer.party(), key);
             if (first.isPresent()) {
                 return replay(first.get(), order);
             }
+        }
+        if (quote != null && !quote.isBlank()) {
+            // the quoted chain, reserved as quoted (its key stored with it), or an answer saying what changed since the quote
+            ChainView quoted;
+            try {
+                quoted = quotes.order(order, quote.trim(), point, key);
+            } catch (RuntimeException e) {
+                Optional<String> first = key == null ? Optional.empty() : keys.chainOf(buyer.party(), key);
+                if (first.isPresent()) {
+                    return replay(first.get(), order);
+                }
+                throw e;
+            }
+            return HttpResponse.created(quoted, URI.create("/api/v1/chains/" + quoted.chainId()));
         }
         ChainService.Ordered ordered;
         try {
