@@ -219,11 +219,12 @@ public class ChainController {
     public HttpResponse<?> change(Authentication authentication, @PathVariable String id, @Nullable @Header(IDEMPOTENCY_KEY) String idempotencyKey,
                                   @Body byte[] body) {
         Caller buyer = Caller.of(authentication);
+        Params.id("id", id);
         String key = IdempotencyKeys.check(idempotencyKey);
+        ChainChange change = SchemaValidator.read(EventType.CHAIN_CHANGE_SCHEMA, body, ChainChange.class);
         if (visible(buyer, id).isEmpty()) {
             return Problems.notFound("chain", id);
         }
-        ChainChange change = SchemaValidator.read(EventType.CHAIN_CHANGE_SCHEMA, body, ChainChange.class);
         ChainChanges.Outcome outcome;
         try {
             outcome = changes.change(id, change, buyer.party(), key);
