@@ -157,7 +157,9 @@ class BadInputCorpusTest implements TestPropertyProvider {
                 add(path + " id " + abbreviate(id), "GET", path + id, token, null, 0, path.contains("accounts") ? "username" : "id");
             }
             for (String method : List.of("PUT", "PATCH")) {
-                add(path + " " + method, method, path + "no-such-id", token, "{}", 405, null);
+                // a chain is changed with PATCH, by its buyer only (these are the operator's calls)
+                add(path + " " + method, method, path + "no-such-id", token, "{}",
+                        method.equals("PATCH") && path.contains("chains") ? 403 : 405, null);
                 add(path + " collection " + method, method, path.substring(0, path.length() - 1), token, "{}", 405, null);
             }
         });
@@ -183,6 +185,22 @@ class BadInputCorpusTest implements TestPropertyProvider {
         for (String key : List.of("", "a b", "a\tb", "x".repeat(300))) {
             cases.add(new Case("Idempotency-Key " + abbreviate(key), "POST", "/api/v1/chains", buyer, "application/json",
                     Market.order().getBytes(StandardCharsets.UTF_8), 400, "Idempotency-Key", Map.of("Idempotency-Key", key)));
+        }
+        for (String[] change : List.of(new String[]{"{\"bandwidthMbps\": -1}", "$.bandwidthMbps"}, new String[]{"{\"bandwidthMbps\": \"fast\"}", "$.bandwidthMbps"},
+                new String[]{"{\"maxLatencyMs\": 1e309}", "$.maxLatencyMs"}, new String[]{"{\"maxPricePerHour\": 0}", "$.maxPricePerHour"},
+                new String[]{"{\"vnfTypes\": [\"nat\"]}", "$.vnfTypes"}, new String[]{"[1]", "$"})) {
+            add("change " + abbreviate(change[0]), "PATCH", "/api/v1/chains/no-such-id", buyer, change[0], 400, change[1]);
+        }
+        for (String key : List.of("a b", "x".repeat(300))) {
+            cases.add(new Case("change Idempotency-Key " + abbreviate(key), "PATCH", "/api/v1/chains/no-such-id", buyer, "application/json",
+                    "{\"bandwidthMbps\": 5}".getBytes(StandardCharsets.UTF_8), 400, "Idempotency-Key", Map.of("Idempotency-Key", key)));
+        }
+        add("change of an unknown chain", "PATCH", "/api/v1/chains/no-such-id", buyer, "{\"bandwidthMbps\": 5}", 404, null);
+        add("sla of an unknown chain", "GET", "/api/v1/chains/no-such-id/sla", buyer, null, 404, null);
+        add("sla id a%0A", "GET", "/api/v1/chains/a%0A/sla", buyer, null, 400, "id");
+        for (String[] period : List.of(new String[]{"from=yesterday", "from"}, new String[]{"to=2026-13-01T00:00:00Z", "to"},
+                new String[]{"from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "from"}, new String[]{"from=%00", "from"})) {
+            add("usage " + period[0], "GET", "/api/v1/usage?" + period[0], buyer, null, 400, period[1]);
         }
         add("bearer token that is not a JWT", "GET", "/api/v1/offers", "not-a-token", null, 401, null);
         add("order for another buyer", "POST", "/api/v1/chains", buyer, Market.order().replace("{", "{\"buyerId\": \"globex\", "), 403, "$.buyerId");

@@ -26,7 +26,7 @@ class QuoteTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return Infra.brokerProperties();
+        return Callers.properties();
     }
 
     HttpResponse<Map> post(String path, String body) {

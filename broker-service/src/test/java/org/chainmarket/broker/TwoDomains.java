@@ -64,10 +64,25 @@ final class TwoDomains {
     }
 
     static String offer(String id, String provider, String type, String site, double mbps, double price) {
+        return offer(id, provider, type, site, mbps, price, 0);
+    }
+
+    private static String offer(String id, String provider, String type, String site, double mbps, double price, double perMbps) {
         return """
                 {"offerId": "%s", "providerId": "%s", "vnfType": "%s", "siteId": "%s", "capacityMbps": %s, "maxChains": 1000,
-                 "processingLatencyMs": 0.1, "pricePerHour": %s, "pricePerMbpsHour": 0, "availability": 0.99,
-                 "srAware": true, "nshAware": false}""".formatted(id, provider, type, site, mbps, price);
+                 "processingLatencyMs": 0.1, "pricePerHour": %s, "pricePerMbpsHour": %s, "availability": 0.99,
+                 "srAware": true, "nshAware": false}""".formatted(id, provider, type, site, mbps, price, perMbps);
+    }
+
+    /**
+     * Advertises one more offer of the market registered last, as its provider: a firewall on the west side
+     * ({@code dpi} false) or a DPI on the east side, priced per hour and per Mbit/s and hour.
+     */
+    static void offer(HttpClient http, String id, boolean dpi, double mbps, double pricePerHour, double pricePerMbpsHour) {
+        String p = prefix;
+        String provider = p + (dpi ? "-east" : "-west");
+        post(http, provider, "/api/v1/offers", offer(id, provider, p + (dpi ? "-dpi" : "-fw"), p + (dpi ? "e-site" : "w-site"), mbps,
+                pricePerHour, pricePerMbpsHour));
     }
 
     /** An order for the firewall → DPI chain from west to east. */

@@ -78,6 +78,20 @@ class SchemasTest {
     }
 
     @Test
+    void aChainChangeNamesWhatItChangesAndTheRestStaysAsOrdered() throws Exception {
+        for (JsonNode example : schemaFile(EventType.CHAIN_CHANGE_SCHEMA).get("examples")) {
+            assertThat(SchemaValidator.errors(EventType.CHAIN_CHANGE_SCHEMA, example)).isEmpty();
+        }
+        assertThat(SchemaValidator.errors(EventType.CHAIN_CHANGE_SCHEMA, Json.MAPPER.readTree("{}"))).isNotEmpty();
+        assertThat(SchemaValidator.errors(EventType.CHAIN_CHANGE_SCHEMA, Json.MAPPER.readTree("{\"bandwidthMbps\": 0, \"vnfTypes\": []}")))
+                .extracting(FieldError::field).containsExactlyInAnyOrder("$.bandwidthMbps", "$.vnfTypes");
+        ChainOrder order = new ChainOrder("acme", List.of("firewall"), "seattle", "denver", 100, 40, 12, List.of(), List.of());
+        org.chainmarket.schemas.model.ChainChange change = SchemaValidator.read(EventType.CHAIN_CHANGE_SCHEMA,
+                "{\"bandwidthMbps\": 250}".getBytes(StandardCharsets.UTF_8), org.chainmarket.schemas.model.ChainChange.class);
+        assertThat(change.applyTo(order)).isEqualTo(new ChainOrder("acme", List.of("firewall"), "seattle", "denver", 250, 40, 12, List.of(), List.of()));
+    }
+
+    @Test
     void malformedJsonIsReportedNotThrownRaw() {
         assertThatThrownBy(() -> SchemaValidator.read("chain-order", "{\"buyerId\": ".getBytes(StandardCharsets.UTF_8), ChainOrder.class))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {

@@ -8,6 +8,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
+import org.chainmarket.broker.usage.Carriage;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.ChainEvent;
 import org.chainmarket.schemas.model.ChainId;
@@ -283,13 +284,14 @@ public class ChainEntity {
     private void install(SubstitutionEntity s, ConcreteChain after, Duration timeout, Instant now, Effects fx) {
         ConcreteChain current = concrete();
         s.applying(after, now);
-        fx.beginMove(id, current, after, s.changedHopList(), bandwidthMbps);
+        double mbpsAfter = s.bandwidthAfter(bandwidthMbps);
+        fx.beginMove(id, current, after, s.changedHopList(), bandwidthMbps, mbpsAfter);
         state = SUBSTITUTING;
         substitution = s;
         substitutionId = s.id();
         updatedAt = now;
         deadlineAt = now.plus(timeout);
-        domains.retarget(DomainCommands.segmentsByProvider(after), bandwidthMbps, deadlineAt, now, fx);
+        domains.retarget(DomainCommands.segmentsByProvider(after), mbpsAfter, deadlineAt, now, fx);
         announce(fx);
         fx.announce(s.toRecord());
         if (domains.none(INSTALLING)) {
@@ -301,7 +303,12 @@ public class ChainEntity {
         SubstitutionEntity s = substitution;
         ConcreteChain before = concrete();
         ConcreteChain after = s.after();
-        fx.completeMove(id, before, after, s.changedHopList(), bandwidthMbps);
+        double mbpsAfter = s.bandwidthAfter(bandwidthMbps);
+        fx.completeMove(id, before, after, s.changedHopList(), bandwidthMbps, mbpsAfter);
+        if (s.orderAfter() != null) {
+            orderJson = Json.text(s.orderAfter());
+            bandwidthMbps = mbpsAfter;
+        }
         setConcrete(after);
         state = ACTIVE;
         reason = null;
@@ -315,6 +322,40 @@ public class ChainEntity {
         fx.announce(s.toRecord());
     }
 
+    /**
+     * The buyer changes the order of an ACTIVE chain whose hops and path still meet it: capacity is re-reserved in
+     * place for the new bandwidth and the chain carries on, priced as {@code repriced} (the same hops and path at the
+     * new bandwidth). Domains are not commanded: the flow entries they installed do not depend on bandwidth.
+     */
+    void changeInPlace(ChainOrder changed, ConcreteChain repriced, Instant now, Effects fx) {
+        require(state == ACTIVE, "cannot be changed now");
+        ConcreteChain current = concrete();
+        if (!repriced.path().equals(current.path()) || !SubstitutionEntity.changedHops(current, repriced).isEmpty()) {
+            throw new IllegalArgumentException("a change in place keeps the hops and path of chain " + id);
+        }
+        fx.resizeAll(id, current, bandwidthMbps, changed.bandwidthMbps());
+        orderJson = Json.text(changed);
+        bandwidthMbps = changed.bandwidthMbps();
+        setConcrete(repriced);
+        updatedAt = now;
+        announce(fx);
+    }
+
+    /**
+     * The buyer changes the order of an ACTIVE chain and its hops cannot meet it: it is switched to {@code after}
+     * make-before-break, as a substitution triggered by the buyer; the changed order holds once the new path is
+     * active (until then the chain runs as it was).
+     */
+    void changeBySubstitution(ChainOrder changed, ConcreteChain after, Duration timeout, Instant now, Effects fx) {
+        require(state == ACTIVE, "cannot be changed now");
+        Substitution.Trigger buyer = new Substitution.Trigger(SubjectKind.BUYER, id, null, null, null, null, false, now, List.of());
+        SubstitutionEntity s = SubstitutionEntity.of(id, buyerId, buyer, Substitution.Policy.AUTOMATIC, Substitution.Status.APPLYING,
+                concrete(), after, null, now);
+        s.changesOrderTo(changed);
+        fx.created.add(s);
+        install(s, after, timeout, now, fx);
+    }
+
     /** Ends the pending or applying substitution, giving back what an applying one reserved. */
     private void endSubstitution(Substitution.Status end, String why, Instant now, Effects fx) {
         if (substitution == null) {
@@ -324,7 +365,7 @@ public class ChainEntity {
         substitution = null;
         substitutionId = null;
         if (s.is(Substitution.Status.APPLYING)) {
-            fx.abandonMove(id, concrete(), s.after(), s.changedHopList(), bandwidthMbps);
+            fx.abandonMove(id, concrete(), s.after(), s.changedHopList(), bandwidthMbps, s.bandwidthAfter(bandwidthMbps));
         } else if (!s.is(Substitution.Status.PROPOSED)) {
             return;
         }
@@ -360,6 +401,7 @@ public class ChainEntity {
 
     private void announce(Effects fx) {
         fx.announce(new ChainEvent(ChainId.of(id), buyerId, state, reason, concrete(), updatedAt));
+        fx.carrying.add(new Carriage(id, buyerId, state, concrete(), bandwidthMbps));
     }
 
     private void setConcrete(ConcreteChain chain) {

@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import org.chainmarket.broker.outbox.Outbox;
 import org.chainmarket.broker.outbox.ProcessedMessages;
+import org.chainmarket.broker.usage.UsageLedger;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ChainState;
@@ -38,15 +39,17 @@ public class ChainTransactions {
     private final ProcessedMessages processed;
     private final CommandDelivery delivery;
     private final DomainOutcomes outcomes;
+    private final UsageLedger usage;
 
     ChainTransactions(Chains chains, Outbox outbox, ReservationLedger ledger, ProcessedMessages processed, CommandDelivery delivery,
-                      DomainOutcomes outcomes) {
+                      DomainOutcomes outcomes, UsageLedger usage) {
         this.chains = chains;
         this.outbox = outbox;
         this.ledger = ledger;
         this.processed = processed;
         this.delivery = delivery;
         this.outcomes = outcomes;
+        this.usage = usage;
     }
 
     /** A domain's acknowledgement and the id of the event that carried it. */
@@ -199,6 +202,44 @@ public class ChainTransactions {
         change(chainId, (c, fx) -> c.noAlternative(trigger, policy, reason, Instant.now(), fx));
     }
 
+    /** The order and chain {@code chainId} holds now (as re-selection needs them); empty when unknown or never selected. */
+    @Transactional
+    public Optional<Affected> held(String chainId) {
+        return chains.read(chainId).filter(c -> c.concrete() != null).map(Affected::of);
+    }
+
+    /**
+     * A buyer's change that the chain's hops and path still meet: capacity re-reserved in place, then
+     * {@code alsoInTransaction} (the change's Idempotency-Key). {@link OperationConflictException} when the chain moved
+     * on since {@code expected}; {@link CapacityTakenException} when a concurrent order took the capacity first.
+     */
+    @Transactional
+    public void changeInPlace(String chainId, ConcreteChain expected, ChainOrder changed, ConcreteChain repriced, Runnable alsoInTransaction) {
+        change(chainId, (c, fx) -> {
+            unchanged(c, expected);
+            c.changeInPlace(changed, repriced, Instant.now(), fx);
+        });
+        alsoInTransaction.run();
+    }
+
+    /** A buyer's change its hops cannot meet: switched to {@code after} make-before-break, as a BUYER-triggered substitution. */
+    @Transactional
+    public void changeBySubstitution(String chainId, ConcreteChain expected, ChainOrder changed, ConcreteChain after, Duration timeout,
+                                     Runnable alsoInTransaction) {
+        change(chainId, (c, fx) -> {
+            unchanged(c, expected);
+            c.changeBySubstitution(changed, after, timeout, Instant.now(), fx);
+        });
+        alsoInTransaction.run();
+    }
+
+    private static void unchanged(ChainEntity c, ConcreteChain expected) {
+        if (c.state() != ChainState.ACTIVE || !c.concrete().hops().equals(expected.hops()) || !c.concrete().path().equals(expected.path())) {
+            throw new OperationConflictException("Chain " + c.id() + " is " + c.state() + " and changed while the change was worked out; "
+                    + "it runs on as it is.");
+        }
+    }
+
     /** Records an operator's acknowledgement of a substitution; empty when it is unknown. */
     @Transactional
     public Optional<Substitution> acknowledgeSubstitution(String id, String operator) {
@@ -223,7 +264,8 @@ public class ChainTransactions {
         store(fx);
     }
 
-    private void store(Effects fx) {
+    /** Stores what steps caused: rows, outbox messages, reservations, usage segments. */
+    void store(Effects fx) {
         chains.persist(fx);
         // a command's event id is its command id: the relay reports which commands reached Kafka by it
         outcomes.record(fx);
@@ -231,5 +273,6 @@ public class ChainTransactions {
                 m.type(), "chain", m.chainId(), m.payload()));
         fx.messages.clear();
         ledger.record(fx);
+        usage.record(fx.carrying);
     }
 }

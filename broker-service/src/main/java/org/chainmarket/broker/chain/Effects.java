@@ -43,6 +43,8 @@ final class Effects {
     final List<DomainOutcome> outcomes = new ArrayList<>();
     /** Rows created by the transitions (domains, substitutions), to be persisted. */
     final List<Object> created = new ArrayList<>();
+    /** What each chain carries after each step, in order (usage is accrued from it). */
+    final List<org.chainmarket.broker.usage.Carriage> carrying = new ArrayList<>();
 
     void reserve(String chainId, ConcreteChain chain, List<Integer> hops, double mbps) {
         for (int i : hops) {
@@ -75,23 +77,58 @@ final class Effects {
      * larger of what the old and the new path put on it.
      */
     void beginMove(String chainId, ConcreteChain from, ConcreteChain to, List<Integer> changed, double mbps) {
-        reserve(chainId, to, changed, mbps);
-        Map<String, Double> held = linkLoad(from, mbps);
-        holdLinks(chainId, held, larger(held, linkLoad(to, mbps)));
+        beginMove(chainId, from, to, changed, mbps, mbps);
+    }
+
+    /**
+     * As {@link #beginMove(String, ConcreteChain, ConcreteChain, List, double)}, the new path carrying {@code mbpsTo}
+     * (a buyer's change): the new hops at it, the kept hops at the larger of both bandwidths.
+     */
+    void beginMove(String chainId, ConcreteChain from, ConcreteChain to, List<Integer> changed, double mbpsFrom, double mbpsTo) {
+        reserve(chainId, to, changed, mbpsTo);
+        resize(chainId, from, to, changed, mbpsFrom, Math.max(mbpsFrom, mbpsTo));
+        Map<String, Double> held = linkLoad(from, mbpsFrom);
+        holdLinks(chainId, held, larger(held, linkLoad(to, mbpsTo)));
     }
 
     /** The new path is active: the old hops and what only the old path used are given back. */
     void completeMove(String chainId, ConcreteChain from, ConcreteChain to, List<Integer> changed, double mbps) {
-        release(chainId, from, changed, mbps);
-        Map<String, Double> next = linkLoad(to, mbps);
-        holdLinks(chainId, larger(linkLoad(from, mbps), next), next);
+        completeMove(chainId, from, to, changed, mbps, mbps);
+    }
+
+    void completeMove(String chainId, ConcreteChain from, ConcreteChain to, List<Integer> changed, double mbpsFrom, double mbpsTo) {
+        release(chainId, from, changed, mbpsFrom);
+        resize(chainId, to, to, changed, Math.max(mbpsFrom, mbpsTo), mbpsTo);
+        Map<String, Double> next = linkLoad(to, mbpsTo);
+        holdLinks(chainId, larger(linkLoad(from, mbpsFrom), next), next);
     }
 
     /** The move is abandoned: the new hops and what only the new path used are given back. */
     void abandonMove(String chainId, ConcreteChain from, ConcreteChain to, List<Integer> changed, double mbps) {
-        release(chainId, to, changed, mbps);
-        Map<String, Double> held = linkLoad(from, mbps);
-        holdLinks(chainId, larger(held, linkLoad(to, mbps)), held);
+        abandonMove(chainId, from, to, changed, mbps, mbps);
+    }
+
+    void abandonMove(String chainId, ConcreteChain from, ConcreteChain to, List<Integer> changed, double mbpsFrom, double mbpsTo) {
+        release(chainId, to, changed, mbpsTo);
+        resize(chainId, to, from, changed, Math.max(mbpsFrom, mbpsTo), mbpsFrom);
+        Map<String, Double> held = linkLoad(from, mbpsFrom);
+        holdLinks(chainId, larger(held, linkLoad(to, mbpsTo)), held);
+    }
+
+    /** The hops not in {@code changed} go from holding {@code mbpsFrom} to {@code mbpsTo} (a row given back, a row taken). */
+    private void resize(String chainId, ConcreteChain from, ConcreteChain to, List<Integer> changed, double mbpsFrom, double mbpsTo) {
+        if (Math.abs(mbpsFrom - mbpsTo) <= 1e-9) {
+            return;
+        }
+        List<Integer> kept = allHops(to).stream().filter(i -> !changed.contains(i)).toList();
+        release(chainId, from, kept, mbpsFrom);
+        reserve(chainId, to, kept, mbpsTo);
+    }
+
+    /** A chain's hops and path stay, its bandwidth goes from {@code mbpsFrom} to {@code mbpsTo} (a change in place). */
+    void resizeAll(String chainId, ConcreteChain chain, double mbpsFrom, double mbpsTo) {
+        resize(chainId, chain, chain, List.of(), mbpsFrom, mbpsTo);
+        holdLinks(chainId, linkLoad(chain, mbpsFrom), linkLoad(chain, mbpsTo));
     }
 
     private static List<Integer> allHops(ConcreteChain chain) {

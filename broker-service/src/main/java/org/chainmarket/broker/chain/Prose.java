@@ -33,6 +33,9 @@ final class Prose {
         if (t.kind() == SubjectKind.OPERATOR) {
             return "Operator request " + t.subjectId();
         }
+        if (t.kind() == SubjectKind.BUYER) {
+            return "The buyer's change of chain " + t.subjectId() + ", which its hops could not meet";
+        }
         String subject = (t.kind() == SubjectKind.INSTANCE ? "Instance " : t.kind() == SubjectKind.LINK ? "Link " : "") + t.subjectId();
         if (t.metric() == null) {
             return subject + " withdrawn by its provider";

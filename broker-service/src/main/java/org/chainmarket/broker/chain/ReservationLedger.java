@@ -44,18 +44,19 @@ class ReservationLedger {
             return;
         }
         Counters counters = hooks.once(ReservationLedger.class, Counters::new);
-        for (Effects.Hop h : fx.reserved) {
-            em.createNativeQuery("INSERT INTO chain_reservation (chain_id, hop_index, offer_id, mbps) VALUES (?1, ?2, ?3, ?4)")
-                    .setParameter(1, h.chainId()).setParameter(2, h.hopIndex()).setParameter(3, h.offerId())
-                    .setParameter(4, h.mbps()).executeUpdate();
-            counters.take(h.offerId(), h.mbps(), 1);
-        }
+        // rows given back first: a hop whose bandwidth changes gives its row back and takes a new one
         for (Effects.Hop h : fx.released) {
             int removed = em.createNativeQuery("DELETE FROM chain_reservation WHERE chain_id = ?1 AND hop_index = ?2 AND offer_id = ?3")
                     .setParameter(1, h.chainId()).setParameter(2, h.hopIndex()).setParameter(3, h.offerId()).executeUpdate();
             if (removed > 0) {
                 counters.take(h.offerId(), -h.mbps(), -1);
             }
+        }
+        for (Effects.Hop h : fx.reserved) {
+            em.createNativeQuery("INSERT INTO chain_reservation (chain_id, hop_index, offer_id, mbps) VALUES (?1, ?2, ?3, ?4)")
+                    .setParameter(1, h.chainId()).setParameter(2, h.hopIndex()).setParameter(3, h.offerId())
+                    .setParameter(4, h.mbps()).executeUpdate();
+            counters.take(h.offerId(), h.mbps(), 1);
         }
         for (Effects.LinkChange l : fx.links) {
             counters.links.merge(l.link(), holdLink(l), Double::sum);
@@ -130,7 +131,7 @@ class ReservationLedger {
                 @SuppressWarnings("unchecked")
                 List<Object[]> row = em.createNativeQuery("UPDATE offer SET reserved_mbps = GREATEST(0, reserved_mbps + ?2), "
                                 + "reserved_chains = GREATEST(0, reserved_chains + ?3), version = version + 1, updated_at = ?4 WHERE id = ?1 "
-                                + "AND (?3 <= 0 OR (NOT withdrawn AND reserved_mbps + ?2 <= capacity_mbps + 1e-9 AND reserved_chains + ?3 <= max_chains)) "
+                                + "AND ((?3 <= 0 AND ?2 <= 1e-9) OR (NOT withdrawn AND reserved_mbps + ?2 <= capacity_mbps + 1e-9 AND reserved_chains + ?3 <= max_chains)) "
                                 + "RETURNING reserved_mbps, reserved_chains, version")
                         .setParameter(1, offerId).setParameter(2, d[0]).setParameter(3, (int) d[1]).setParameter(4, at)
                         .getResultList();

@@ -62,6 +62,9 @@ public class SubstitutionEntity {
     private Instant acknowledgedAt;
     @Column(name = "acknowledged_by")
     private String acknowledgedBy;
+    /** The buyer's changed order a BUYER-triggered substitution brings into force once the new path is active. */
+    @Column(name = "order_after_json")
+    private String orderAfterJson;
 
     protected SubstitutionEntity() {
     }
@@ -100,6 +103,21 @@ public class SubstitutionEntity {
     private void setAfter(ConcreteChain after) {
         afterJson = after == null ? null : Json.text(after);
         changedHops = after == null ? "" : String.join(",", changedHops(before(), after).stream().map(String::valueOf).toList());
+    }
+
+    /** This substitution carries out the buyer's change to {@code order}. */
+    void changesOrderTo(org.chainmarket.schemas.model.ChainOrder order) {
+        orderAfterJson = Json.text(order);
+    }
+
+    /** The order it brings into force, or null (a substitution of hops alone). */
+    org.chainmarket.schemas.model.ChainOrder orderAfter() {
+        return orderAfterJson == null ? null : Json.read(orderAfterJson, org.chainmarket.schemas.model.ChainOrder.class);
+    }
+
+    /** The bandwidth the new path carries: the changed order's, else the chain's {@code current}. */
+    double bandwidthAfter(double current) {
+        return orderAfterJson == null ? current : orderAfter().bandwidthMbps();
     }
 
     void proposed(String why) {

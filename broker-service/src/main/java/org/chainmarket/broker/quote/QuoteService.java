@@ -127,6 +127,12 @@ public class QuoteService {
      */
     @Transactional
     public ChainView order(ChainOrder order, String quoteId, int point) {
+        return order(order, quoteId, point, null);
+    }
+
+    /** As {@link #order(ChainOrder, String, int)}, storing the order's Idempotency-Key (or null) with the chain. */
+    @Transactional
+    public ChainView order(ChainOrder order, String quoteId, int point, String idempotencyKey) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("SELECT order_json, chains_json, expires_at FROM quote WHERE id = ?1")
                 .setParameter(1, quoteId).getResultList();
@@ -136,7 +142,10 @@ public class QuoteService {
         Object[] row = rows.get(0);
         Instant expires = row[2] instanceof java.sql.Timestamp t ? t.toInstant() : row[2] instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) row[2];
         if (Instant.now().isAfter(expires)) {
-            throw new QuoteException(422, "quote-expired", "Quote " + quoteId + " expired at " + expires + "; ask for a new quote.");
+            List<ConcreteChain> quotedChains = readChains((String) row[1]);
+            String since = point < 0 || point >= quotedChains.size() ? null : changes(market.snapshot(), quotedChains.get(point), order);
+            throw new QuoteException(422, "quote-expired", "Quote " + quoteId + " expired at " + expires + (since == null
+                    ? "; its point " + point + " would still be available: ask for a new quote." : "; since then " + since + " Ask for a new quote."));
         }
         ChainOrder quoted = Json.read((String) row[0], ChainOrder.class);
         if (!quoted.equals(order)) {
@@ -154,7 +163,7 @@ public class QuoteService {
         }
         ChainId id = ChainId.of(UUID.randomUUID().toString());
         try {
-            tx.start(id, order, chain, timeout, null);
+            tx.start(id, order, chain, timeout, idempotencyKey);
         } catch (CapacityTakenException e) {
             throw new QuoteException(409, "quote-stale", "Point " + point + " of quote " + quoteId + " can no longer be honoured: "
                     + e.getMessage() + ".");

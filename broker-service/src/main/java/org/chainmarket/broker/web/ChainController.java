@@ -18,6 +18,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -25,6 +26,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import org.chainmarket.broker.chain.ChainChanges;
 import org.chainmarket.broker.chain.ChainService;
 import org.chainmarket.broker.chain.ChainView;
 import org.chainmarket.broker.quote.QuoteService;
@@ -35,6 +37,7 @@ import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.FieldError;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.SchemaValidator;
+import org.chainmarket.schemas.model.ChainChange;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ChainState;
 
@@ -60,11 +63,13 @@ public class ChainController {
     private final ChainService chains;
     private final IdempotencyKeys keys;
     private final QuoteService quotes;
+    private final ChainChanges changes;
 
-    public ChainController(ChainService chains, IdempotencyKeys keys, QuoteService quotes) {
+    public ChainController(ChainService chains, IdempotencyKeys keys, QuoteService quotes, ChainChanges changes) {
         this.chains = chains;
         this.keys = keys;
         this.quotes = quotes;
+        this.changes = changes;
     }
 
     @Operation(summary = "Order a chain", description = "Selects, reserves and starts setting up the cheapest chain (price + latency weight) that meets the order; ACTIVE once every crossed domain has acknowledged. With quote (and point), the quoted chain is reserved as quoted, or the answer says what changed.")
@@ -81,16 +86,25 @@ public class ChainController {
         String key = IdempotencyKeys.check(idempotencyKey);
         ChainOrder order = SchemaValidator.read(EventType.CHAIN_ORDER_SCHEMA, asBuyer(buyer, body), ChainOrder.class);
         ownOrder(buyer, order);
-        if (quote != null && !quote.isBlank()) {
-            // the quoted chain, reserved as quoted, or an answer saying what changed since the quote
-            ChainView quoted = quotes.order(order, quote.trim(), point);
-            return HttpResponse.created(quoted, URI.create("/api/v1/chains/" + quoted.chainId()));
-        }
         if (key != null) {
             Optional<String> first = keys.chainOf(buyer.party(), key);
             if (first.isPresent()) {
                 return replay(first.get(), order);
             }
+        }
+        if (quote != null && !quote.isBlank()) {
+            // the quoted chain, reserved as quoted (its key stored with it), or an answer saying what changed since the quote
+            ChainView quoted;
+            try {
+                quoted = quotes.order(order, quote.trim(), point, key);
+            } catch (RuntimeException e) {
+                Optional<String> first = key == null ? Optional.empty() : keys.chainOf(buyer.party(), key);
+                if (first.isPresent()) {
+                    return replay(first.get(), order);
+                }
+                throw e;
+            }
+            return HttpResponse.created(quoted, URI.create("/api/v1/chains/" + quoted.chainId()));
         }
         ChainService.Ordered ordered;
         try {
@@ -186,6 +200,47 @@ public class ChainController {
         }
         return chains.delete(id).<HttpResponse<?>>map(v -> HttpResponse.status(HttpStatus.ACCEPTED).body(v))
                 .orElseGet(() -> Problems.notFound("chain", id));
+    }
+
+    @Operation(summary = "Change a running chain", description = "Changes the bandwidth, latency bound or budget of an ACTIVE chain (fields left out stay as ordered). "
+            + "If its hops and path still meet the change, capacity is re-reserved in place (200, the chain as changed); else the chain is re-selected and "
+            + "switched make-before-break, recorded as a substitution triggered by the buyer (202, SUBSTITUTING, substitutionId; the changed order holds once "
+            + "the new path is active). A change nothing can meet is refused and the chain runs on as it was. An Idempotency-Key already used for this "
+            + "change answers the chain again (Idempotent-Replayed: true).")
+    @RequestBody(required = true, description = "The change (chain-change.schema.json)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChainChange.class)))
+    @ApiResponse(responseCode = "200", description = "Changed in place", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChainView.class)))
+    @ApiResponse(responseCode = "202", description = "Being switched to other hops (SUBSTITUTING); the substitution has trigger kind BUYER", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChainView.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid body, id or Idempotency-Key: one entry per field at fault", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No such chain (or another buyer's)", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The chain is not ACTIVE (setting up, substituting, ending or ended)", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "No chain meets the change (constraint, hopIndex, chainId), or the Idempotency-Key named another change", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @Patch(value = "/{id}", consumes = MediaType.APPLICATION_JSON)
+    @Secured("BUYER")
+    public HttpResponse<?> change(Authentication authentication, @PathVariable String id, @Nullable @Header(IDEMPOTENCY_KEY) String idempotencyKey,
+                                  @Body byte[] body) {
+        Caller buyer = Caller.of(authentication);
+        Params.id("id", id);
+        String key = IdempotencyKeys.check(idempotencyKey);
+        ChainChange change = SchemaValidator.read(EventType.CHAIN_CHANGE_SCHEMA, body, ChainChange.class);
+        if (visible(buyer, id).isEmpty()) {
+            return Problems.notFound("chain", id);
+        }
+        ChainChanges.Outcome outcome;
+        try {
+            outcome = changes.change(id, change, buyer.party(), key);
+        } catch (ChainChanges.KeyReused e) {
+            return Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency-Key reused", e.getMessage(),
+                    List.of(new FieldError(IDEMPOTENCY_KEY, "already names a change of chain " + e.chainId() + " with another body")), Map.of());
+        }
+        if (outcome.refused() != null) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("chainId", id);
+            extra.putAll(rejectionFields(outcome.refused().constraint().name(), outcome.refused().hopIndex()));
+            return Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "change-refused", "No chain meets the change",
+                    outcome.refused().reason() + " The chain runs on as it was.", List.of(), extra);
+        }
+        MutableHttpResponse<ChainView> answer = HttpResponse.status(outcome.inPlace() ? HttpStatus.OK : HttpStatus.ACCEPTED).body(outcome.chain());
+        return outcome.replayed() ? answer.header("Idempotent-Replayed", "true") : answer;
     }
 
     /** The chain if the caller may see it: a buyer only its own (another buyer's is as absent as an unknown one). */

@@ -41,6 +41,15 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body)));
     }
 
+    JsonNode patch(String path, String body, String idempotencyKey) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(b);
+    }
+
     JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(url + path)).DELETE());
     }

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code chainmarket}: the marketplace's REST API from a shell. Buyers quote, order, list, show and end chains;
+ * {@code chainmarket}: the marketplace's REST API from a shell. Buyers quote, order, list, show, change and end chains
+ * and read their usage and SLA records; providers read their revenue;
  * providers advertise a domain from a file, list and withdraw offers; operators list, approve, roll back and
  * acknowledge substitutions. Tables by default, the API's JSON with {@code --json}; an error exits 1 with the
  * problem's detail on stderr.
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
 @Command(name = "chainmarket", mixinStandardHelpOptions = true, version = "chainmarket 0.1",
         description = "Command-line client of the ChainMarket broker's REST API.",
         subcommands = {ChainMarketCli.Login.class, ChainMarketCli.Quote.class, ChainMarketCli.Order.class, ChainMarketCli.ListChains.class,
-                ChainMarketCli.Show.class, ChainMarketCli.End.class, ChainMarketCli.Advertise.class, ChainMarketCli.Offers.class,
+                ChainMarketCli.Show.class, ChainMarketCli.Change.class, ChainMarketCli.End.class, ChainMarketCli.Usage.class, ChainMarketCli.Sla.class, ChainMarketCli.Advertise.class, ChainMarketCli.Offers.class,
                 ChainMarketCli.Withdraw.class, ChainMarketCli.Substitutions.class, ChainMarketCli.Approve.class,
                 ChainMarketCli.Rollback.class, ChainMarketCli.Acknowledge.class})
 public final class ChainMarketCli {
@@ -227,6 +228,85 @@ public final class ChainMarketCli {
         @Override
         public Integer call() {
             cli.print(cli.api().get("/api/v1/chains/" + enc(id)), chains());
+            return 0;
+        }
+    }
+
+    @Command(name = "change", description = "Change a running chain's bandwidth, latency bound or budget (in place when its hops still fit, "
+            + "else switched to other hops)")
+    static class Change implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Parameters(paramLabel = "CHAIN") String id;
+        @Option(names = "--mbps", description = "New bandwidth (Mbit/s)") Double mbps;
+        @Option(names = "--max-latency", description = "New end-to-end latency bound (ms)") Double maxLatency;
+        @Option(names = "--max-price", description = "New budget (EUR/h)") Double maxPrice;
+        @Option(names = "--key", description = "Idempotency-Key: a retry with the same key changes the chain once") String key;
+
+        @Override
+        public Integer call() {
+            ObjectNode body = Api.JSON.createObjectNode();
+            if (mbps != null) {
+                body.put("bandwidthMbps", mbps);
+            }
+            if (maxLatency != null) {
+                body.put("maxLatencyMs", maxLatency);
+            }
+            if (maxPrice != null) {
+                body.put("maxPricePerHour", maxPrice);
+            }
+            if (body.isEmpty()) {
+                throw new CommandLine.ParameterException(cli.spec.commandLine(), "name at least one of --mbps, --max-latency, --max-price");
+            }
+            cli.print(cli.api().patch("/api/v1/chains/" + enc(id), body.toString(), key), chains());
+            return 0;
+        }
+    }
+
+    @Command(name = "usage", description = "Usage and invoice lines of a period: a buyer's chains, a provider's revenue per offer, or everything for an operator")
+    static class Usage implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Option(names = "--from", description = "Start, ISO-8601 (default: start of this month, UTC)") String from;
+        @Option(names = "--to", description = "End, exclusive, ISO-8601 (default: now)") String to;
+
+        @Override
+        public Integer call() {
+            StringBuilder q = new StringBuilder("/api/v1/usage");
+            if (from != null || to != null) {
+                q.append('?').append(from == null ? "" : "from=" + enc(from)).append(from != null && to != null ? "&" : "").append(to == null ? "" : "to=" + enc(to));
+            }
+            JsonNode report = cli.api().get(q.toString());
+            if (cli.json) {
+                cli.print(report, null);
+                return 0;
+            }
+            cli.out().println("usage of " + report.path("scope").asText() + (report.path("party").isTextual() ? " " + report.path("party").asText() : "")
+                    + " from " + report.path("from").asText() + " to " + report.path("to").asText() + " (" + report.path("currency").asText() + ")");
+            cli.print(report.path("lines"), new Table().col("CHAIN", "chainId").col("HOP", "hopIndex").col("TYPE", "vnfType").col("OFFER", "offerId")
+                    .col("PROVIDER", "providerId").col("HOURS", "hours").col("MBPS_HOURS", "mbpsHours").col("EUR", "amount"));
+            cli.print(report.path("offers"), new Table().col("OFFER", "id").col("EUR", "amount"));
+            cli.out().println("total " + report.path("total").asText() + " " + report.path("currency").asText());
+            cli.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "sla", description = "A chain's SLA record: its latency bound, measured latency and violation periods")
+    static class Sla implements Callable<Integer> {
+        @ParentCommand ChainMarketCli cli;
+        @Parameters(paramLabel = "CHAIN") String id;
+
+        @Override
+        public Integer call() {
+            JsonNode sla = cli.api().get("/api/v1/chains/" + enc(id) + "/sla");
+            if (cli.json) {
+                cli.print(sla, null);
+                return 0;
+            }
+            cli.out().println("chain " + id + ": bound " + sla.path("boundMs").asText() + " ms, measured " + sla.path("measuredLatencyMs").asText()
+                    + " ms, " + (sla.path("inViolation").asBoolean() ? "IN VIOLATION" : "within bound") + ", violated "
+                    + sla.path("violatedSeconds").asText() + " s in all");
+            cli.print(sla.path("violations"), new Table().col("STARTED", "startedAt").col("ENDED", "endedAt").col("SECONDS", "durationSeconds")
+                    .col("WORST_MS", "worstLatencyMs").col("WORST_PART", "worstPart"));
             return 0;
         }
     }

@@ -93,9 +93,29 @@ class ChainMarketCliTest {
         assertThat(show.out()).contains("CHAIN", "STATE", id, best.get("hops").get(0).get("offerId").asText());
         assertThat(as(DemoRequests.BUYER, "list", "--state", "ACTIVE").out()).contains(id);
 
+        Run changed = as(DemoRequests.BUYER, "--json", "change", id, "--mbps", "60", "--key", "cli-change-" + id);
+        assertThat(changed.code()).as(changed.err()).isZero();
+        assertThat(Api.JSON.readTree(changed.out()).path("order").path("bandwidthMbps").asDouble()).isEqualTo(60);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(DemoRequests.BUYER, "show", id).out()).contains("ACTIVE"));
+        Run impossible = as(DemoRequests.BUYER, "change", id, "--max-latency", "0.5");
+        assertThat(impossible.code()).isEqualTo(1);
+        assertThat(impossible.err()).contains("422").contains("runs on as it was");
+        Run sla = as(DemoRequests.BUYER, "sla", id);
+        assertThat(sla.code()).as(sla.err()).isZero();
+        assertThat(sla.out()).contains("bound 80.0 ms");
+
         Run end = as(DemoRequests.BUYER, "end", id);
         assertThat(end.code()).isZero();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(DemoRequests.BUYER, "show", id).out()).contains("TERMINATED"));
+        Run usage = as(DemoRequests.BUYER, "usage");
+        assertThat(usage.code()).as(usage.err()).isZero();
+        assertThat(usage.out()).contains("usage of BUYER " + DemoRequests.BUYER, "CHAIN", "OFFER", id, "total");
+        var report = Api.JSON.readTree(as(DemoRequests.BUYER, "--json", "usage").out());
+        java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+        for (var line : report.get("lines")) {
+            sum = sum.add(line.get("amount").decimalValue());
+        }
+        assertThat(report.get("total").decimalValue()).isEqualByComparingTo(sum);
     }
 
     @Test

@@ -106,6 +106,8 @@ final class ContractRules {
             return new String[]{"chainId", e.chainId().value()};
         } else if (payload instanceof Substitution s) {
             return new String[]{"chainId", s.chainId().value()};
+        } else if (payload instanceof org.chainmarket.schemas.model.UsageSegment u) {
+            return new String[]{"chainId", u.chainId().value()};
         } else if (payload instanceof TelemetryBatch b) {
             return new String[]{"providerId", b.providerId().value()};
         } else if (payload instanceof InstanceContext c) {

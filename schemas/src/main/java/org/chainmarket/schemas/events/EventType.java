@@ -16,6 +16,7 @@ import org.chainmarket.schemas.model.PlacementPlan;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.schemas.model.TelemetryBatch;
+import org.chainmarket.schemas.model.UsageSegment;
 import org.chainmarket.schemas.model.VnfDemand;
 import org.chainmarket.schemas.model.VnfOffer;
 
@@ -54,12 +55,16 @@ public enum EventType {
     INSTANCE_START_REQUESTED("InstanceStartRequested", Topics.PLACEMENT_COMMANDS, "instance-command", InstanceCommand.class),
     INSTANCE_DRAIN_REQUESTED("InstanceDrainRequested", Topics.PLACEMENT_COMMANDS, "instance-command", InstanceCommand.class),
     INSTANCE_STOP_REQUESTED("InstanceStopRequested", Topics.PLACEMENT_COMMANDS, "instance-command", InstanceCommand.class),
-    INSTANCE_COMMAND_ACKNOWLEDGED("InstanceCommandAcknowledged", Topics.PLACEMENT_ACKS, "instance-ack", InstanceAck.class);
+    INSTANCE_COMMAND_ACKNOWLEDGED("InstanceCommandAcknowledged", Topics.PLACEMENT_ACKS, "instance-ack", InstanceAck.class),
+    USAGE_SEGMENT_OPENED("UsageSegmentOpened", Topics.USAGE, "usage-segment", UsageSegment.class),
+    USAGE_SEGMENT_CLOSED("UsageSegmentClosed", Topics.USAGE, "usage-segment", UsageSegment.class);
 
     /** The schema of a REST chain order; not an event, validated by the same validator. */
     public static final String CHAIN_ORDER_SCHEMA = "chain-order";
     /** The record a chain order maps to. */
     public static final Class<ChainOrder> CHAIN_ORDER_TYPE = ChainOrder.class;
+    /** The schema of a REST chain change ({@code PATCH /api/v1/chains/{id}}, a {@code ChainChange}); not an event. */
+    public static final String CHAIN_CHANGE_SCHEMA = "chain-change";
 
     private final String ceType;
     private final String topic;

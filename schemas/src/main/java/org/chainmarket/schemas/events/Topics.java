@@ -34,6 +34,8 @@ public final class Topics {
     public static final String PLACEMENT_COMMANDS = "chainmarket.placement.commands.v1";
     /** Domains' acknowledgements of placement commands, keyed by provider id. */
     public static final String PLACEMENT_ACKS = "chainmarket.placement.acks.v1";
+    /** Chains' usage segments (opened, closed with their amount), keyed by chain id. */
+    public static final String USAGE = "chainmarket.usage.v1";
 
     /** What each provider domain actually holds, chain by chain (full snapshots at start and on a period), keyed by provider id. */
     public static final String DOMAIN_STATES = "chainmarket.domain-states.v1";
@@ -55,7 +57,8 @@ public final class Topics {
             new TopicSpec(PLACEMENT_DEMAND, false),
             new TopicSpec(PLACEMENT_PLANS, false),
             new TopicSpec(PLACEMENT_COMMANDS, false),
-            new TopicSpec(PLACEMENT_ACKS, false));
+            new TopicSpec(PLACEMENT_ACKS, false),
+            new TopicSpec(USAGE, false));
 
     private Topics() {
     }

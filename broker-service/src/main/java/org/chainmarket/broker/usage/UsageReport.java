@@ -1,0 +1,18 @@
+package org.chainmarket.broker.usage;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code GET /api/v1/usage}: whose usage it is ({@code scope} BUYER, PROVIDER or ALL, and the party), the period
+ * {@code [from, to)}, the invoice lines (per chain, hop and offer) and the totals per chain, provider and offer; a
+ * provider's totals per offer are its revenue. Amounts in EUR, exact to {@value Invoice#SCALE} decimals.
+ */
+public record UsageReport(UsageService.Scope scope, String party, String currency, Instant from, Instant to, List<Invoice.Line> lines,
+                          List<Invoice.Total> chains, List<Invoice.Total> providers, List<Invoice.Total> offers, BigDecimal total) {
+
+    static UsageReport of(UsageService.Scope scope, String party, Invoice inv) {
+        return new UsageReport(scope, party, "EUR", inv.from(), inv.to(), inv.lines(), inv.chains(), inv.providers(), inv.offers(), inv.total());
+    }
+}
