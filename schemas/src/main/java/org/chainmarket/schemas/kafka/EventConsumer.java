@@ -1,5 +1,6 @@
 package org.chainmarket.schemas.kafka;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -48,7 +49,7 @@ import java.util.function.Supplier;
  *
  * <p>Without a group ({@link ConsumerSettings#table}) it reads every partition of its topics from the beginning and
  * commits nothing (a compacted table held in memory); invalid records are then skipped and counted, since the group
- * that owns the topic dead-letters them.
+ * that owns the topic dead-letters them, unless the reader owns its topics ({@link ConsumerSettings#deadLetters()}).
  */
 public final class EventConsumer implements AutoCloseable {
     /** How long one poll waits; records are returned as soon as they arrive. */
@@ -206,8 +207,13 @@ public final class EventConsumer implements AutoCloseable {
 
         Worker(String name, Handler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
+            Map<String, Object> overrides = new HashMap<>();
+            if (settings.newGroupAtEnd()) {
+                overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+            }
+            overrides.putAll(settings.clientOverrides());
             this.consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(settings.bootstrapServers(), settings.groupId(),
-                    name, settings.clientOverrides()), new StringDeserializer(), new ByteArrayDeserializer());
+                    name, overrides), new StringDeserializer(), new ByteArrayDeserializer());
             this.thread = new Thread(this::run, name);
             thread.setDaemon(true);
         }
@@ -294,7 +300,7 @@ public final class EventConsumer implements AutoCloseable {
             }
             Optional<CloudEvents.Event> event;
             try {
-                event = settings.groupId() != null ? DeadLetters.admit(producer, r) : Optional.of(CloudEvents.decode(r));
+                event = settings.deadLetters() ? DeadLetters.admit(producer, r) : Optional.of(CloudEvents.decode(r));
             } catch (InvalidInputException e) {
                 invalid.incrementAndGet();
                 LOG.debug("{} skips an invalid record {}/{}/{}: {}", thread.getName(), r.topic(), r.partition(), r.offset(), e.getMessage());
@@ -313,7 +319,7 @@ public final class EventConsumer implements AutoCloseable {
                 handled.incrementAndGet();
                 return true;
             } catch (InvalidInputException e) {
-                if (settings.groupId() == null) {
+                if (!settings.deadLetters()) {
                     invalid.incrementAndGet();
                     return true;
                 }
@@ -407,6 +413,8 @@ public final class EventConsumer implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             LOG.debug("{} assigned {}", thread.getName(), partitions);
+            // where reading starts is settled before the consumer counts as ready (a new group at the end: from now on)
+            partitions.forEach(consumer::position);
             handler.assigned(partitions);
             markReady();
         }
