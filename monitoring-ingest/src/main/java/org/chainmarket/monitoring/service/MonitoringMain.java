@@ -43,10 +43,7 @@ public final class MonitoringMain implements Callable<Integer> {
     long tickMillis;
 
     public static void main(String[] args) {
-        int code = ServiceProcess.configure(new MonitoringMain(), "MONITORING", args).execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        ServiceProcess.run(new MonitoringMain(), "MONITORING", args);
     }
 
     @Override

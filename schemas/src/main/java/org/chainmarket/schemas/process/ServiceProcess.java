@@ -119,6 +119,17 @@ public final class ServiceProcess {
     }
 
     /**
+     * The {@code main} of a service's program: runs {@code command} configured by {@link #configure}; a failing run ends
+     * the JVM with its exit code, a successful one returns once the service stopped.
+     */
+    public static void run(Object command, String envPrefix, String[] args) {
+        int code = configure(command, envPrefix, args).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
      * Gives {@code command} its configuration, first found: the command line, the environment variable
      * {@code <envPrefix>_<OPTION_NAME>} (for {@code --health-port}: {@code MONITORING_HEALTH_PORT}), the properties file
      * named by {@code --config FILE} (or {@code <envPrefix>_CONFIG}; keys are long option names without dashes, such as

@@ -41,10 +41,7 @@ public final class PlacementMain implements Callable<Integer> {
     int httpPort;
 
     public static void main(String[] args) {
-        int code = ServiceProcess.configure(new PlacementMain(), "PLACEMENT", args).execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        ServiceProcess.run(new PlacementMain(), "PLACEMENT", args);
     }
 
     @Override

@@ -14,11 +14,6 @@ import org.chainmarket.schemas.kafka.KafkaClients;
 import org.chainmarket.schemas.model.VnfDemand;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,17 +30,14 @@ class PlacementProcessTest {
 
     @Test
     void runsFromItsEnvironmentReportsItsHealthDeadLettersAndStopsCleanlyOnSigterm() throws Exception {
-        int healthPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            healthPort = s.getLocalPort();
-        }
+        int healthPort = JvmProcess.freePort();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              KafkaProducer<String, byte[]> broker = KafkaClients.producer(kafka.bootstrapServers(), "test-broker", Map.of())) {
             TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
             try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), Topics.dlq(Topics.PLACEMENT_DEMAND));
                  JvmProcess placement = JvmProcess.start(PlacementMain.class.getName(), List.of("--http-port", "-1"),
                          Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "PLACEMENT_HEALTH_PORT", String.valueOf(healthPort)))) {
-                await().atMost(WAIT).untilAsserted(() -> assertThat(health(healthPort)).as("%s", placement).startsWith("200 ")
+                await().atMost(WAIT).untilAsserted(() -> assertThat(JvmProcess.health(healthPort)).as("%s", placement).startsWith("200 ")
                         .contains("\"status\":\"UP\"").contains("\"plans\":0"));
 
                 Instant now = Instant.now();
@@ -56,24 +48,13 @@ class PlacementProcessTest {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.records()).as("%s", placement).singleElement()
                         .satisfies(r -> assertThat(new String(r.headers().lastHeader(DeadLetters.REASON).value(),
                                 StandardCharsets.UTF_8)).contains("$.windowStart")));
-                assertThat(health(healthPort)).contains("\"deadLettered\":1");
+                assertThat(JvmProcess.health(healthPort)).contains("\"deadLettered\":1");
 
                 int code = placement.stop(Duration.ofSeconds(30));
                 assertThat(code).as("%s", placement).isIn(0, 143);
                 assertThat(placement.output()).anySatisfy(l -> assertThat(l).contains("placement-engine stopped: 0 plans, 0 commands, 1 dead-lettered"));
                 assertThat(placement.output()).as("%s", placement).noneSatisfy(l -> assertThat(l).containsAnyOf("ERROR", "Exception"));
             }
-        }
-    }
-
-    /** The status code and body of GET /health, or "unreachable" while nothing listens. */
-    private static String health(int port) throws Exception {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return r.statusCode() + " " + r.body();
-        } catch (java.io.IOException e) {
-            return "unreachable: " + e;
         }
     }
 }

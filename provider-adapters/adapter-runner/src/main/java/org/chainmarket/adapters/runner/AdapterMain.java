@@ -37,10 +37,7 @@ public final class AdapterMain implements Callable<Integer> {
     long telemetryMillis;
 
     public static void main(String[] args) {
-        int code = ServiceProcess.configure(new AdapterMain(), "ADAPTER", args).execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        ServiceProcess.run(new AdapterMain(), "ADAPTER", args);
     }
 
     @Override
