@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -414,7 +415,11 @@ public final class EventConsumer implements AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             LOG.debug("{} assigned {}", thread.getName(), partitions);
             // where reading starts is settled before the consumer counts as ready (a new group at the end: from now on)
-            partitions.forEach(consumer::position);
+            try {
+                partitions.forEach(consumer::position);
+            } catch (TimeoutException e) {
+                LOG.warn("{}: the starting positions of {} are not known yet: {}", thread.getName(), partitions, e.toString());
+            }
             handler.assigned(partitions);
             markReady();
         }
