@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +36,7 @@ import java.util.function.Supplier;
  * its own thread with its own {@link Handler}, so partitions are worked in parallel and a handler needs no locking.
  *
  * <p>Per record, in partition order: a record older than {@link ConsumerSettings#maxRecordAge()} is shed (counted,
- * not decoded); otherwise it is validated ({@link DeadLetters#admit}: headers, schema, key = body id) and handed to
+ * not decoded); otherwise it is validated ({@link CloudEvents#decode}: headers, schema, key = body id) and handed to
  * the handler. A record that breaks its contract, or that the handler rejects with {@link InvalidInputException}, goes
  * to {@code <topic>.dlq} with the reason and the consumer goes on. When the DLQ cannot be written or the handler
  * fails otherwise (its effect could not be made), only that partition is sought back to the record and paused, with a
@@ -299,40 +298,22 @@ public final class EventConsumer implements AutoCloseable {
                 shed.incrementAndGet();
                 return true;
             }
-            Optional<CloudEvents.Event> event;
+            CloudEvents.Event event;
             try {
-                event = settings.deadLetters() ? DeadLetters.admit(producer, r) : Optional.of(CloudEvents.decode(r));
+                event = CloudEvents.decode(r);
             } catch (InvalidInputException e) {
-                invalid.incrementAndGet();
-                LOG.debug("{} skips an invalid record {}/{}/{}: {}", thread.getName(), r.topic(), r.partition(), r.offset(), e.getMessage());
-                return true;
+                return invalid(r, e.getMessage());
             } catch (RuntimeException e) {
-                LOG.error("{}: cannot dead-letter {}/{}/{}; will read it again: {}", thread.getName(), r.topic(),
-                        r.partition(), r.offset(), e.getMessage());
+                LOG.error("{}: cannot decode {}/{}/{}; will read it again: {}", thread.getName(), r.topic(), r.partition(),
+                        r.offset(), e.toString());
                 return false;
             }
-            if (event.isEmpty()) {
-                deadLettered(r, "it breaks its contract");
-                return true;
-            }
             try {
-                handler.handle(event.get(), r);
+                handler.handle(event, r);
                 handled.incrementAndGet();
                 return true;
             } catch (InvalidInputException e) {
-                if (!settings.deadLetters()) {
-                    invalid.incrementAndGet();
-                    return true;
-                }
-                try {
-                    DeadLetters.send(producer, r, e.getMessage());
-                } catch (RuntimeException dlq) {
-                    LOG.error("{}: cannot dead-letter {}/{}/{}; will read it again: {}", thread.getName(), r.topic(),
-                            r.partition(), r.offset(), dlq.getMessage());
-                    return false;
-                }
-                deadLettered(r, e.getMessage());
-                return true;
+                return invalid(r, e.getMessage());
             } catch (RuntimeException e) {
                 LOG.error("{}: the effect of {}/{}/{} failed; partition paused, will read it again: {}", thread.getName(),
                         r.topic(), r.partition(), r.offset(), e.toString());
@@ -340,9 +321,27 @@ public final class EventConsumer implements AutoCloseable {
             }
         }
 
-        private void deadLettered(ConsumerRecord<String, byte[]> r, String reason) {
+        /**
+         * A record that breaks its contract (or a rule of the handler): dead-lettered ({@link DeadLetters#send}) or, by a
+         * reader that does not own its topics, skipped. Counted before the dead letter is written, so whoever sees it
+         * sees it counted; false when the DLQ cannot be written (the record is read again, and not counted).
+         */
+        private boolean invalid(ConsumerRecord<String, byte[]> r, String reason) {
             invalid.incrementAndGet();
+            if (!settings.deadLetters()) {
+                LOG.debug("{} skips an invalid record {}/{}/{}: {}", thread.getName(), r.topic(), r.partition(), r.offset(), reason);
+                return true;
+            }
+            try {
+                DeadLetters.send(producer, r, reason);
+            } catch (RuntimeException e) {
+                invalid.decrementAndGet();
+                LOG.error("{}: cannot dead-letter {}/{}/{}; will read it again: {}", thread.getName(), r.topic(),
+                        r.partition(), r.offset(), e.getMessage());
+                return false;
+            }
             LOG.warn("{} dead-lettered {}/{}/{}: {}", thread.getName(), r.topic(), r.partition(), r.offset(), reason);
+            return true;
         }
 
         private void resumeDue() {
