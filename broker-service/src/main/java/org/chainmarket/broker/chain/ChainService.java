@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
+import org.chainmarket.broker.cluster.SweepLeader;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
@@ -38,10 +39,11 @@ public class ChainService {
     private final ReservationLedger ledger;
     private final Duration timeout;
     private final int attempts;
+    private final SweepLeader leader;
     private volatile boolean closing;
 
     public ChainService(ChainTransactions tx, ChainQueries queries, ChainSelector selector, MarketReadModel market, ReservationLedger ledger,
-                        @Value("${chainmarket.delivery-timeout}") Duration timeout,
+                        SweepLeader leader, @Value("${chainmarket.delivery-timeout}") Duration timeout,
                         @Value("${chainmarket.selection-attempts}") int attempts) {
         this.tx = tx;
         this.queries = queries;
@@ -50,6 +52,7 @@ public class ChainService {
         this.ledger = ledger;
         this.timeout = timeout;
         this.attempts = attempts;
+        this.leader = leader;
     }
 
     /** The outcome of an order: the stored chain, and the rejection when there was one. */
@@ -120,8 +123,12 @@ public class ChainService {
         }
     }
 
+    /** Ends chains past their deadline; cluster-wide: only the replica that {@link SweepLeader leads} sweeps. */
     @Scheduled(fixedDelay = "${chainmarket.deadline-sweep-interval}", initialDelay = "1s")
     void expireOverdue() {
+        if (closing || !leader.leads()) {
+            return;
+        }
         while (!closing && tx.expireOverdue(Instant.now(), 100) == 100) {
             // a full batch: more may be overdue
         }

@@ -38,6 +38,7 @@ public class MarketReadModel {
     private final Map<OfferId, Health> offerHealth = new HashMap<>();
     private final Map<OfferId, Double> measuredLoad = new HashMap<>();
     private final Map<String, Health> linkHealth = new HashMap<>();
+    private final java.util.Set<ProviderId> leftOutProviders = new java.util.HashSet<>();
     private MultiDomainNetwork network = MultiDomainNetwork.of(List.of());
 
     public synchronized void putDomain(ProviderDomain domain) {
@@ -85,6 +86,21 @@ public class MarketReadModel {
         }
     }
 
+    /** What this view holds on a link or offer: Mbit/s, chains (offers only), as of the ledger row's change count (-1: never told). */
+    public record Held(double mbps, int chains, long version) {
+    }
+
+    /** What this view holds on a link ({@code NetLink.key}), to check it against the ledger. */
+    public synchronized Held linkHeld(String link) {
+        return new Held(linkUsage.getOrDefault(link, 0.0), 0, linkVersions.getOrDefault(link, -1L));
+    }
+
+    /** What this view holds on an offer, to check it against the ledger. */
+    public synchronized Held offerHeld(OfferId offer) {
+        MarketSnapshot.Reservation r = reserved.getOrDefault(offer, MarketSnapshot.Reservation.NONE);
+        return new Held(r.mbps(), r.chains(), offerVersions.getOrDefault(offer, -1L));
+    }
+
     /** The bandwidth held per link, as this view has it (to check it against the ledger). */
     public synchronized Map<String, Double> linkReservations() {
         return Map.copyOf(linkUsage);
@@ -120,6 +136,18 @@ public class MarketReadModel {
             map.remove(key);
         } else {
             map.put(key, health);
+        }
+    }
+
+    /**
+     * Leaves a provider out of selection (its circuit is open, {@link ProviderHealth}) or takes it back: its offers, the
+     * links of its domain and its border links.
+     */
+    public synchronized void setProviderLeftOut(ProviderId provider, boolean leftOut) {
+        if (leftOut) {
+            leftOutProviders.add(provider);
+        } else {
+            leftOutProviders.remove(provider);
         }
     }
 
@@ -165,7 +193,7 @@ public class MarketReadModel {
         List<OfferState> states = new ArrayList<>(offers.size());
         for (VnfOffer o : offers.values()) {
             Health health = offerHealth.getOrDefault(o.offerId(), Health.OK);
-            if (!o.validAt(now) || health == Health.OUT || (withoutHot && health == Health.HOT)) {
+            if (!o.validAt(now) || health == Health.OUT || (withoutHot && health == Health.HOT) || leftOutProviders.contains(o.providerId())) {
                 continue;
             }
             network.switchOfSite(o.siteId())
@@ -176,11 +204,17 @@ public class MarketReadModel {
                     });
         }
         Map<String, Double> usage = linkUsage;
-        if (!linkHealth.isEmpty()) {
+        if (!linkHealth.isEmpty() || !leftOutProviders.isEmpty()) {
             usage = new HashMap<>(linkUsage);
             for (Map.Entry<String, Health> link : linkHealth.entrySet()) {
                 if (link.getValue() == Health.OUT || withoutHot) {
                     usage.put(link.getKey(), Double.POSITIVE_INFINITY);
+                }
+            }
+            for (NetLink l : leftOutProviders.isEmpty() ? List.<NetLink>of() : network.links()) {
+                if (network.owner(l.a()).filter(leftOutProviders::contains).isPresent()
+                        || network.owner(l.b()).filter(leftOutProviders::contains).isPresent()) {
+                    usage.put(l.key(), Double.POSITIVE_INFINITY);
                 }
             }
         }

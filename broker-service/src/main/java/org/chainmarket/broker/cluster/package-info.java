@@ -1,0 +1,2 @@
+/** Sharing one database between broker replicas: which replica runs the cluster-wide sweeps. */
+package org.chainmarket.broker.cluster;
