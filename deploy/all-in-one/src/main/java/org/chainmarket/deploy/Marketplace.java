@@ -1,10 +1,7 @@
 package org.chainmarket.deploy;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.inject.qualifiers.Qualifiers;
-import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.scheduling.TaskExecutors;
 import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
@@ -29,15 +26,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The running marketplace: Kafka (embedded KRaft broker unless {@code kafka.bootstrap.servers} is set),
@@ -48,8 +40,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Marketplace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Marketplace.class);
-    /** How long stopping waits for the API's requests in flight and the broker's running sweeps. */
-    private static final Duration GRACE = Duration.ofSeconds(10);
     /** What runs on the data stores, closed first (the broker, monitoring-ingest, the adapter runners), in that order. */
     private final List<AutoCloseable> services = new ArrayList<>();
     /** The embedded data stores (PostgreSQL, Kafka), closed last, in that order. */
@@ -137,13 +127,14 @@ public final class Marketplace implements AutoCloseable {
     }
 
     private void boot(List<ProviderSetup> providers, Map<String, String> properties, ThresholdPolicy policy) {
-        Laps laps = new Laps();
+        StartUp.Laps laps = new StartUp.Laps();
         Map<String, Object> config = new HashMap<>(properties);
-        Duration telemetry = Optional.ofNullable(properties.get(TELEMETRY_INTERVAL)).map(Marketplace::duration).orElse(null);
+        Duration telemetry = Optional.ofNullable(properties.get(TELEMETRY_INTERVAL))
+                .map(t -> StartUp.duration(TELEMETRY_INTERVAL, t)).orElse(null);
         Optional<DataDirectory> data = Optional.ofNullable((String) config.remove(DATA_DIR)).map(Path::of).map(DataDirectory::new);
         // PostgreSQL starts on its own thread while Kafka starts on this one: neither needs the other.
-        CompletableFuture<Optional<EmbeddedPostgres>> postgres = inBackground("postgres-start", () -> {
-            if (setting("datasources.default.url").isPresent()) {
+        CompletableFuture<Optional<EmbeddedPostgres>> postgres = StartUp.inBackground("postgres-start", () -> {
+            if (StartUp.setting("datasources.default.url").isPresent()) {
                 return Optional.empty();
             }
             EmbeddedPostgres pg = data.map(d -> EmbeddedPostgres.start(d.postgres())).orElseGet(EmbeddedPostgres::start);
@@ -151,7 +142,7 @@ public final class Marketplace implements AutoCloseable {
             return Optional.of(pg);
         });
         try {
-            bootstrapServers = setting("kafka.bootstrap.servers").orElseGet(() -> {
+            bootstrapServers = StartUp.setting("kafka.bootstrap.servers").orElseGet(() -> {
                 EmbeddedKafka kafka = data.map(d -> EmbeddedKafka.start(d.kafka())).orElseGet(EmbeddedKafka::start);
                 stores.add(kafka);
                 return kafka.bootstrapServers();
@@ -163,7 +154,7 @@ public final class Marketplace implements AutoCloseable {
             postgres.exceptionally(e -> Optional.empty()).join();
         }
         config.put("kafka.bootstrap.servers", bootstrapServers);
-        join(postgres).ifPresent(pg -> {
+        StartUp.join(postgres).ifPresent(pg -> {
             config.put("datasources.default.url", pg.jdbcUrl());
             config.put("datasources.default.username", pg.username());
             config.put("datasources.default.password", pg.password());
@@ -171,29 +162,17 @@ public final class Marketplace implements AutoCloseable {
         laps.lap("waiting for PostgreSQL (started beside Kafka)");
         if (!"false".equalsIgnoreCase(properties.getOrDefault(DEMO_ACCOUNTS, "true"))) {
             demoPassword = properties.getOrDefault(DEMO_PASSWORD, DEFAULT_DEMO_PASSWORD);
-            demoAccounts.add(new DemoAccount("admin", "ADMIN", null));
-            demoAccounts.add(new DemoAccount("alice", "OPERATOR", null));
-            demoAccounts.add(new DemoAccount("acme", "BUYER", "acme"));
-            demoAccounts.add(new DemoAccount("globex", "BUYER", "globex"));
-            providers.forEach(p -> demoAccounts.add(new DemoAccount(p.provider().domain().providerId().value(), "PROVIDER",
-                    p.provider().domain().providerId().value())));
-            for (DemoAccount a : demoAccounts) {
-                String prefix = "chainmarket.security.accounts." + a.username() + ".";
-                config.putIfAbsent(prefix + "password", demoPassword);
-                config.putIfAbsent(prefix + "role", a.role());
-                if (a.party() != null) {
-                    config.putIfAbsent(prefix + "party", a.party());
-                }
-            }
+            demoAccounts.addAll(DemoAccounts.of(providers.stream().map(p -> p.provider().domain().providerId()).toList()));
+            DemoAccounts.configure(demoAccounts, demoPassword, config);
         }
         broker = ApplicationContext.run(EmbeddedServer.class, config);
-        services.add(this::stopBroker);
+        services.add(() -> OrderlyStop.broker(broker));
         laps.lap("broker");
         List<CompletableFuture<?>> starting = new ArrayList<>();
         if (telemetry != null) {
             monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers).withPolicy(policy));
             services.add(monitoring);
-            starting.add(inBackground("monitoring-start", () -> {
+            starting.add(StartUp.inBackground("monitoring-start", () -> {
                 monitoring.start();
                 return null;
             }));
@@ -205,60 +184,17 @@ public final class Marketplace implements AutoCloseable {
             ProviderId id = p.provider().domain().providerId();
             providersById.put(id, p.provider());
             runners.put(id, runner);
-            starting.add(inBackground("adapter-start-" + id.value(), () -> {
+            starting.add(StartUp.inBackground("adapter-start-" + id.value(), () -> {
                 runner.start();
                 return null;
             }));
         }
         starting.forEach(f -> f.exceptionally(e -> null).join());
-        starting.forEach(Marketplace::join);
+        starting.forEach(StartUp::join);
         laps.lap("monitoring and adapters (together)");
         awaitRegistered(providers.stream().mapToInt(p -> p.offers().size()).sum(), Duration.ofSeconds(60));
         laps.lap("offers registered");
         LOG.info("marketplace started in {} ms: {}", laps.total(), laps);
-    }
-
-    /** Runs {@code task} on a new daemon thread named {@code name}. */
-    private static <T> CompletableFuture<T> inBackground(String name, java.util.function.Supplier<T> task) {
-        return CompletableFuture.supplyAsync(task, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            t.start();
-        });
-    }
-
-    /** The value of a finished start, or what made it fail, unwrapped. */
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
-
-    /** Milliseconds spent in each start-up step, for the log line that says where start-up time goes. */
-    private static final class Laps {
-        private final long start = System.nanoTime();
-        private long last = start;
-        private final StringBuilder text = new StringBuilder();
-
-        void lap(String step) {
-            long now = System.nanoTime();
-            text.append(text.isEmpty() ? "" : ", ").append(step).append(' ').append((now - last) / 1_000_000).append(" ms");
-            last = now;
-        }
-
-        long total() {
-            return (last - start) / 1_000_000;
-        }
-
-        @Override
-        public String toString() {
-            return text.toString();
-        }
     }
 
     private void awaitRegistered(int offers, Duration timeout) {
@@ -278,33 +214,9 @@ public final class Marketplace implements AutoCloseable {
         }
     }
 
-    /** A duration written as ISO-8601 ({@code PT0.5S}) or with a unit ({@code 500ms}, {@code 2s}). */
-    static Duration duration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt")) {
-            return Duration.parse(t.toUpperCase(Locale.ROOT));
-        }
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        if (t.endsWith("s")) {
-            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-        }
-        throw new IllegalArgumentException(TELEMETRY_INTERVAL + " must be a duration such as 500ms or 2s, but was '" + text + "'");
-    }
-
     /** The in-process monitoring-ingest, when monitoring is on. */
     public Optional<MonitoringService> monitoring() {
         return Optional.ofNullable(monitoring);
-    }
-
-    /** A configuration value from a system property or its environment variable form (KAFKA_BOOTSTRAP_SERVERS). */
-    static Optional<String> setting(String name) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            value = System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
-        }
-        return Optional.ofNullable(value).filter(v -> !v.isBlank());
     }
 
     /** The demo accounts this run created (empty when {@link #DEMO_ACCOUNTS} is false). */
@@ -362,55 +274,8 @@ public final class Marketplace implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeAll(services);
-        closeAll(stores);
+        OrderlyStop.closeAll(services);
+        OrderlyStop.closeAll(stores);
         DemoRequests.forgetTokens(); // a marketplace started next signs with a new key
-    }
-
-    /**
-     * The API stops taking connections and answers the requests in flight (Netty's graceful shutdown), the
-     * scheduled sweeps finish their current run and are not run again, then the context closes (Kafka consumers,
-     * outbox relay, substitution workers, database pool). The executors that run the Kafka consumers never go idle,
-     * so the context-wide graceful shutdown would only wait out its timeout.
-     */
-    private void stopBroker() throws Exception {
-        ApplicationContext ctx = broker.getApplicationContext();
-        if (broker instanceof GracefulShutdownCapable server) {
-            await(server.shutdownGracefully().toCompletableFuture(), "the API's requests in flight");
-        }
-        ctx.findBean(ExecutorService.class, Qualifiers.byName(TaskExecutors.SCHEDULED)).ifPresent(sweeps -> {
-            sweeps.shutdown();
-            await(CompletableFuture.runAsync(() -> {
-                try {
-                    sweeps.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }), "the broker's running sweeps");
-        });
-        ctx.close();
-    }
-
-    private static void await(CompletableFuture<?> stopped, String what) {
-        try {
-            stopped.get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warn("{} did not finish within {} s; stopping anyway", what, GRACE.toSeconds());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            LOG.warn("waiting for {} failed: {}", what, e.getCause().toString());
-        }
-    }
-
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable r : List.copyOf(resources)) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                LOG.error("while stopping {}", r.getClass().getSimpleName(), e);
-            }
-        }
-        resources.clear();
     }
 }

@@ -1,7 +1,7 @@
 package org.chainmarket.monitoring.service;
 
 import org.chainmarket.monitoring.policy.ThresholdPolicy;
-import org.chainmarket.schemas.events.TopicInitializer;
+import org.chainmarket.schemas.process.ServiceOptions;
 import org.chainmarket.schemas.process.ServiceProcess;
 import picocli.CommandLine;
 
@@ -20,12 +20,8 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(name = "monitoring-ingest", mixinStandardHelpOptions = true,
         description = "Telemetry -> windowed context (compacted) and degradation events, with hysteresis.")
 public final class MonitoringMain implements Callable<Integer> {
-    @CommandLine.Option(names = "--config", description = "properties file of options (key = option name without dashes)")
-    Path config;
-
-    @CommandLine.Option(names = "--bootstrap-servers", description = "Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE})",
-            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}")
-    String bootstrapServers;
+    @CommandLine.Mixin
+    ServiceOptions service = new ServiceOptions(8082);
 
     @CommandLine.Option(names = "--group", description = "consumer group (default: ${DEFAULT-VALUE})", defaultValue = MonitoringService.GROUP_ID)
     String group;
@@ -46,18 +42,8 @@ public final class MonitoringMain implements Callable<Integer> {
     @CommandLine.Option(names = "--tick-ms", description = "heartbeat check and refresh period (default: ${DEFAULT-VALUE})", defaultValue = "500")
     long tickMillis;
 
-    @CommandLine.Option(names = "--health-port", defaultValue = "8082",
-            description = "port of GET /health (default: ${DEFAULT-VALUE}; 0: any free port, -1: none)")
-    int healthPort;
-
-    @CommandLine.Option(names = "--create-topics", description = "create missing topics with this many partitions")
-    Integer partitions;
-
     public static void main(String[] args) {
-        int code = ServiceProcess.configure(new MonitoringMain(), "MONITORING", args).execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        ServiceProcess.run(new MonitoringMain(), "MONITORING", args);
     }
 
     @Override
@@ -66,23 +52,19 @@ public final class MonitoringMain implements Callable<Integer> {
         for (Map.Entry<String, String> e : settings.entrySet()) {
             policy = policy.with(e.getKey(), e.getValue());
         }
-        if (partitions != null) {
-            TopicInitializer.ensureTopics(bootstrapServers, partitions, (short) 1);
-        }
-        MonitoringService.Config config = MonitoringService.Config.defaults(bootstrapServers).withGroupId(group).withPolicy(policy)
-                .withTickInterval(Duration.ofMillis(tickMillis))
+        service.createTopics();
+        MonitoringService.Config config = MonitoringService.Config.defaults(service.bootstrapServers()).withGroupId(group)
+                .withPolicy(policy).withTickInterval(Duration.ofMillis(tickMillis)).withClientOverrides(service.clientOverrides())
                 .withMaxRecordAge(maxRecordAgeSeconds > 0 ? Duration.ofSeconds(maxRecordAgeSeconds) : null);
         if (consumers != null) {
             config = config.withConsumers(consumers);
         }
-        MonitoringService service = new MonitoringService(config);
-        service.start();
-        ServiceProcess process = ServiceProcess.start("monitoring-ingest", service, () -> new ServiceProcess.Health(
-                service.isRunning(), health(service)), healthPort);
-        System.out.println("monitoring-ingest running on " + bootstrapServers + " as group " + group + " with "
-                + config.consumers() + " consumers" + (process.healthPort() < 0 ? "" : "; health on http://127.0.0.1:"
-                + process.healthPort() + "/health") + "; SIGTERM or Ctrl-C stops");
-        process.awaitStop();
+        MonitoringService monitoring = new MonitoringService(config);
+        monitoring.start();
+        ServiceProcess process = service.start("monitoring-ingest", monitoring, () -> new ServiceProcess.Health(
+                monitoring.isRunning(), health(monitoring)));
+        process.runUntilStopped("monitoring-ingest running on " + service.bootstrapServers() + " as group " + group + " with "
+                + config.consumers() + " consumers", null);
         return 0;
     }
 

@@ -16,12 +16,6 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.TelemetryBatch;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,17 +31,14 @@ class MonitoringProcessTest {
 
     @Test
     void turnsTelemetryIntoContextReportsItsHealthAndStopsCleanlyOnSigterm() throws Exception {
-        int healthPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            healthPort = s.getLocalPort();
-        }
+        int healthPort = JvmProcess.freePort();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              KafkaProducer<String, byte[]> provider = KafkaClients.producer(kafka.bootstrapServers(), "test-provider", Map.of())) {
             TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
             try (TopicTail contexts = new TopicTail(kafka.bootstrapServers(), Topics.INSTANCE_CONTEXT);
                  JvmProcess monitoring = JvmProcess.start(MonitoringMain.class.getName(), List.of("--consumers", "2", "--tick-ms", "100"),
                          Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "MONITORING_HEALTH_PORT", String.valueOf(healthPort)))) {
-                await().atMost(WAIT).untilAsserted(() -> assertThat(health(healthPort)).as("%s", monitoring).startsWith("200 ")
+                await().atMost(WAIT).untilAsserted(() -> assertThat(JvmProcess.health(healthPort)).as("%s", monitoring).startsWith("200 ")
                         .contains("\"status\":\"UP\""));
                 TelemetryBatch batch = new TelemetryBatch(ProviderId.of("east"), Instant.now(), List.of(new TelemetryBatch.VnfSample(
                         OfferId.of("east-fw"), Instant.now(), InstanceStatus.UP, 0.4, 0.3, 100, 100, 0.5, 1)), List.of());
@@ -58,24 +49,13 @@ class MonitoringProcessTest {
                     assertThat(c.offerId()).isEqualTo(OfferId.of("east-fw"));
                     assertThat(c.cpuAvg()).isEqualTo(0.4);
                 }));
-                assertThat(health(healthPort)).contains("\"samples\":1");
+                assertThat(JvmProcess.health(healthPort)).contains("\"samples\":1");
 
                 int code = monitoring.stop(Duration.ofSeconds(30));
                 assertThat(code).as("%s", monitoring).isIn(0, 143);
                 assertThat(monitoring.output()).anySatisfy(l -> assertThat(l).contains("monitoring-ingest stopped: 1 samples in 1 batches"));
                 assertThat(monitoring.output()).as("%s", monitoring).noneSatisfy(l -> assertThat(l).containsAnyOf("ERROR", "Exception"));
             }
-        }
-    }
-
-    /** The status code and body of GET /health, or "unreachable" while nothing listens. */
-    static String health(int port) throws Exception {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return r.statusCode() + " " + r.body();
-        } catch (java.io.IOException e) {
-            return "unreachable: " + e;
         }
     }
 }

@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,14 @@ public final class TopicInitializer {
     }
 
     public static void ensureTopics(String bootstrapServers, int partitions, short replication) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        ensureTopics(bootstrapServers, partitions, replication, Map.of());
+    }
+
+    /** The same with client settings applied last (a real cluster's security settings). */
+    public static void ensureTopics(String bootstrapServers, int partitions, short replication, Map<String, ?> clientOverrides) {
+        Map<String, Object> settings = new HashMap<>(clientOverrides);
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(settings)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Topics.TopicSpec t : Topics.ALL) {

@@ -1,5 +1,6 @@
 package org.chainmarket.schemas.kafka;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -7,6 +8,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -23,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  * its own thread with its own {@link Handler}, so partitions are worked in parallel and a handler needs no locking.
  *
  * <p>Per record, in partition order: a record older than {@link ConsumerSettings#maxRecordAge()} is shed (counted,
- * not decoded); otherwise it is validated ({@link DeadLetters#admit}: headers, schema, key = body id) and handed to
+ * not decoded); otherwise it is validated ({@link CloudEvents#decode}: headers, schema, key = body id) and handed to
  * the handler. A record that breaks its contract, or that the handler rejects with {@link InvalidInputException}, goes
  * to {@code <topic>.dlq} with the reason and the consumer goes on. When the DLQ cannot be written or the handler
  * fails otherwise (its effect could not be made), only that partition is sought back to the record and paused, with a
@@ -48,7 +49,7 @@ import java.util.function.Supplier;
  *
  * <p>Without a group ({@link ConsumerSettings#table}) it reads every partition of its topics from the beginning and
  * commits nothing (a compacted table held in memory); invalid records are then skipped and counted, since the group
- * that owns the topic dead-letters them.
+ * that owns the topic dead-letters them, unless the reader owns its topics ({@link ConsumerSettings#deadLetters()}).
  */
 public final class EventConsumer implements AutoCloseable {
     /** How long one poll waits; records are returned as soon as they arrive. */
@@ -206,8 +207,13 @@ public final class EventConsumer implements AutoCloseable {
 
         Worker(String name, Handler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
+            Map<String, Object> overrides = new HashMap<>();
+            if (settings.newGroupAtEnd()) {
+                overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+            }
+            overrides.putAll(settings.clientOverrides());
             this.consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(settings.bootstrapServers(), settings.groupId(),
-                    name, settings.clientOverrides()), new StringDeserializer(), new ByteArrayDeserializer());
+                    name, overrides), new StringDeserializer(), new ByteArrayDeserializer());
             this.thread = new Thread(this::run, name);
             thread.setDaemon(true);
         }
@@ -292,40 +298,22 @@ public final class EventConsumer implements AutoCloseable {
                 shed.incrementAndGet();
                 return true;
             }
-            Optional<CloudEvents.Event> event;
+            CloudEvents.Event event;
             try {
-                event = settings.groupId() != null ? DeadLetters.admit(producer, r) : Optional.of(CloudEvents.decode(r));
+                event = CloudEvents.decode(r);
             } catch (InvalidInputException e) {
-                invalid.incrementAndGet();
-                LOG.debug("{} skips an invalid record {}/{}/{}: {}", thread.getName(), r.topic(), r.partition(), r.offset(), e.getMessage());
-                return true;
+                return invalid(r, e.getMessage());
             } catch (RuntimeException e) {
-                LOG.error("{}: cannot dead-letter {}/{}/{}; will read it again: {}", thread.getName(), r.topic(),
-                        r.partition(), r.offset(), e.getMessage());
+                LOG.error("{}: cannot decode {}/{}/{}; will read it again: {}", thread.getName(), r.topic(), r.partition(),
+                        r.offset(), e.toString());
                 return false;
             }
-            if (event.isEmpty()) {
-                deadLettered(r, "it breaks its contract");
-                return true;
-            }
             try {
-                handler.handle(event.get(), r);
+                handler.handle(event, r);
                 handled.incrementAndGet();
                 return true;
             } catch (InvalidInputException e) {
-                if (settings.groupId() == null) {
-                    invalid.incrementAndGet();
-                    return true;
-                }
-                try {
-                    DeadLetters.send(producer, r, e.getMessage());
-                } catch (RuntimeException dlq) {
-                    LOG.error("{}: cannot dead-letter {}/{}/{}; will read it again: {}", thread.getName(), r.topic(),
-                            r.partition(), r.offset(), dlq.getMessage());
-                    return false;
-                }
-                deadLettered(r, e.getMessage());
-                return true;
+                return invalid(r, e.getMessage());
             } catch (RuntimeException e) {
                 LOG.error("{}: the effect of {}/{}/{} failed; partition paused, will read it again: {}", thread.getName(),
                         r.topic(), r.partition(), r.offset(), e.toString());
@@ -333,9 +321,27 @@ public final class EventConsumer implements AutoCloseable {
             }
         }
 
-        private void deadLettered(ConsumerRecord<String, byte[]> r, String reason) {
+        /**
+         * A record that breaks its contract (or a rule of the handler): dead-lettered ({@link DeadLetters#send}) or, by a
+         * reader that does not own its topics, skipped. Counted before the dead letter is written, so whoever sees it
+         * sees it counted; false when the DLQ cannot be written (the record is read again, and not counted).
+         */
+        private boolean invalid(ConsumerRecord<String, byte[]> r, String reason) {
             invalid.incrementAndGet();
+            if (!settings.deadLetters()) {
+                LOG.debug("{} skips an invalid record {}/{}/{}: {}", thread.getName(), r.topic(), r.partition(), r.offset(), reason);
+                return true;
+            }
+            try {
+                DeadLetters.send(producer, r, reason);
+            } catch (RuntimeException e) {
+                invalid.decrementAndGet();
+                LOG.error("{}: cannot dead-letter {}/{}/{}; will read it again: {}", thread.getName(), r.topic(),
+                        r.partition(), r.offset(), e.getMessage());
+                return false;
+            }
             LOG.warn("{} dead-lettered {}/{}/{}: {}", thread.getName(), r.topic(), r.partition(), r.offset(), reason);
+            return true;
         }
 
         private void resumeDue() {
@@ -407,6 +413,12 @@ public final class EventConsumer implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             LOG.debug("{} assigned {}", thread.getName(), partitions);
+            // where reading starts is settled before the consumer counts as ready (a new group at the end: from now on)
+            try {
+                partitions.forEach(consumer::position);
+            } catch (TimeoutException e) {
+                LOG.warn("{}: the starting positions of {} are not known yet: {}", thread.getName(), partitions, e.toString());
+            }
             handler.assigned(partitions);
             markReady();
         }

@@ -12,13 +12,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The running process of one service: a {@code GET /health} endpoint and a clean stop on SIGTERM or Ctrl-C (the
@@ -32,11 +35,13 @@ public final class ServiceProcess {
 
     private final String name;
     private final HttpServer http;
+    private final Supplier<Health> health;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private ServiceProcess(String name, HttpServer http) {
+    private ServiceProcess(String name, HttpServer http, Supplier<Health> health) {
         this.name = name;
         this.http = http;
+        this.health = health;
     }
 
     /**
@@ -66,7 +71,7 @@ public final class ServiceProcess {
             });
             http.start();
         }
-        ServiceProcess p = new ServiceProcess(name, http);
+        ServiceProcess p = new ServiceProcess(name, http, health);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> p.stop(service), name + "-shutdown"));
         return p;
     }
@@ -81,6 +86,25 @@ public final class ServiceProcess {
         stopped.await();
     }
 
+    /**
+     * Prints {@code running} (what runs where) with where its health is served and how to stop it, then blocks until
+     * SIGTERM or Ctrl-C stopped the service, printing {@code <name>: <health details>} every {@code statusEvery} (null:
+     * never).
+     */
+    public void runUntilStopped(String running, Duration statusEvery) throws InterruptedException {
+        System.out.println(running + (healthPort() < 0 ? "" : "; health on http://127.0.0.1:" + healthPort() + "/health")
+                + "; SIGTERM or Ctrl-C stops");
+        if (statusEvery == null) {
+            awaitStop();
+            return;
+        }
+        while (!stopped.await(statusEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+            Health h = health.get();
+            System.out.println(name + (h.up() ? ": " : " (DOWN): ") + h.details().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+        }
+    }
+
     private void stop(AutoCloseable service) {
         try {
             service.close();
@@ -91,6 +115,17 @@ public final class ServiceProcess {
                 http.stop(0);
             }
             stopped.countDown();
+        }
+    }
+
+    /**
+     * The {@code main} of a service's program: runs {@code command} configured by {@link #configure}; a failing run ends
+     * the JVM with its exit code, a successful one returns once the service stopped.
+     */
+    public static void run(Object command, String envPrefix, String[] args) {
+        int code = configure(command, envPrefix, args).execute(args);
+        if (code != 0) {
+            System.exit(code);
         }
     }
 

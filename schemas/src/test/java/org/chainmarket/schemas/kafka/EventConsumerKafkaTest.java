@@ -237,6 +237,37 @@ class EventConsumerKafkaTest {
         }
     }
 
+    @Test
+    void aTableReaderThatOwnsItsTopicDeadLettersWhatBreaksItsContract() throws Exception {
+        String k = "owned-p1";
+        ProducerRecord<String, byte[]> good = telemetry(k);
+        send(new ProducerRecord<>(Topics.TELEMETRY, null, k, "{not json".getBytes(StandardCharsets.UTF_8), good.headers()));
+        send(good);
+        Recording h = new Recording("owned-");
+        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), Topics.dlq(Topics.TELEMETRY));
+             EventConsumer table = new EventConsumer(ConsumerSettings.table("owned", kafka.bootstrapServers(),
+                     List.of(Topics.TELEMETRY)).withDeadLetters(), producer, () -> h)) {
+            table.start(WAIT);
+            assertThat(h.keys()).containsExactly(k);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.records().stream().filter(r -> r.key().equals(k))
+                    .map(r -> header(r, DeadLetters.REASON)).toList()).singleElement()
+                    .satisfies(r -> assertThat(r).contains("malformed JSON")));
+        }
+    }
+
+    @Test
+    void aNewGroupStartingAtTheEndReadsOnlyWhatArrivesAfterItStarted() throws Exception {
+        send(telemetry("late-before"));
+        Recording h = new Recording("late-");
+        try (EventConsumer consumer = new EventConsumer(ConsumerSettings.group("late", kafka.bootstrapServers(), "late",
+                List.of(Topics.TELEMETRY)).withNewGroupAtEnd(), producer, () -> h)) {
+            consumer.start(WAIT);
+            send(telemetry("late-after"));
+            await().atMost(WAIT).until(() -> h.keys().contains("late-after"));
+            assertThat(h.keys()).containsExactly("late-after");
+        }
+    }
+
     private EventConsumer consumer(String group, int threads, EventConsumer.Handler handler) {
         EventConsumer c = new EventConsumer(ConsumerSettings.group(group, kafka.bootstrapServers(), group,
                 List.of(Topics.TELEMETRY)).withThreads(threads).withRetryBackoff(Duration.ofMillis(100)), producer, () -> handler);

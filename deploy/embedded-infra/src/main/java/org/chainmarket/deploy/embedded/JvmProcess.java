@@ -5,6 +5,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +83,24 @@ public final class JvmProcess implements AutoCloseable {
         }
         reader.join(5_000);
         return process.exitValue();
+    }
+
+    /** A loopback port nothing listens on at the moment, for a process's health endpoint. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The status code and body of {@code GET http://127.0.0.1:<port>/health}, or "unreachable: …" while nothing listens. */
+    public static String health(int port) throws InterruptedException {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return r.statusCode() + " " + r.body();
+        } catch (IOException e) {
+            return "unreachable: " + e;
+        }
     }
 
     /** Kills the process if it still runs. */

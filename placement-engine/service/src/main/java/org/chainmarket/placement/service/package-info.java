@@ -1,2 +1,2 @@
-/** Placement as its own process: what it reads from Kafka, when it re-plans, what it publishes, and approvals. */
+/** Placement as its own program: what it reads from Kafka, when it re-plans, the commands it sends, and approvals over HTTP. */
 package org.chainmarket.placement.service;

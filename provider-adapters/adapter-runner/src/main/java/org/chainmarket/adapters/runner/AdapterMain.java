@@ -2,7 +2,7 @@ package org.chainmarket.adapters.runner;
 
 import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
-import org.chainmarket.schemas.events.TopicInitializer;
+import org.chainmarket.schemas.process.ServiceOptions;
 import org.chainmarket.schemas.process.ServiceProcess;
 import picocli.CommandLine;
 
@@ -22,12 +22,8 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(name = "adapter-runner", mixinStandardHelpOptions = true,
         description = "Runs one provider domain's adapter on Kafka: advertises it, carries out its commands, answers.")
 public final class AdapterMain implements Callable<Integer> {
-    @CommandLine.Option(names = "--config", description = "properties file of options (key = option name without dashes)")
-    Path config;
-
-    @CommandLine.Option(names = "--bootstrap-servers", description = "Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE})",
-            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}")
-    String bootstrapServers;
+    @CommandLine.Mixin
+    ServiceOptions service = new ServiceOptions(8081);
 
     @CommandLine.Option(names = "--domain", required = true,
             description = "the domain file: {\"domain\": ProviderDomain, \"offers\": [VnfOffer], \"openflow\"|\"srv6\": wiring}")
@@ -44,18 +40,8 @@ public final class AdapterMain implements Callable<Integer> {
             description = "report what the domain holds this often, besides once at start (default: ${DEFAULT-VALUE}; 0: only at start)")
     long reportMillis;
 
-    @CommandLine.Option(names = "--health-port", defaultValue = "8081",
-            description = "port of GET /health (default: ${DEFAULT-VALUE}; 0: any free port, -1: none)")
-    int healthPort;
-
-    @CommandLine.Option(names = "--create-topics", description = "create missing topics with this many partitions")
-    Integer partitions;
-
     public static void main(String[] args) {
-        int code = ServiceProcess.configure(new AdapterMain(), "ADAPTER", args).execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        ServiceProcess.run(new AdapterMain(), "ADAPTER", args);
     }
 
     @Override
@@ -63,10 +49,8 @@ public final class AdapterMain implements Callable<Integer> {
         DomainFile file = DomainFile.read(domainFile);
         PathProvider provider = file.provider(DomainFile.kind(kind));
         Duration telemetry = telemetryMillis > 0 && provider instanceof TelemetrySource ? Duration.ofMillis(telemetryMillis) : null;
-        if (partitions != null) {
-            TopicInitializer.ensureTopics(bootstrapServers, partitions, (short) 1);
-        }
-        AdapterRunner runner = new AdapterRunner(bootstrapServers, provider, file.offers(), Map.of(), telemetry,
+        service.createTopics();
+        AdapterRunner runner = new AdapterRunner(service.bootstrapServers(), provider, file.offers(), service.clientOverrides(), telemetry,
                 reportMillis > 0 ? Duration.ofMillis(reportMillis) : null);
         try {
             runner.start();
@@ -74,12 +58,10 @@ public final class AdapterMain implements Callable<Integer> {
             runner.close();
             throw e;
         }
-        ServiceProcess process = ServiceProcess.start("adapter-" + runner.providerId(), runner,
-                () -> new ServiceProcess.Health(runner.isRunning(), health(runner)), healthPort);
-        System.out.println("adapter " + runner.providerId() + " (" + kind + ") running on " + bootstrapServers + ": "
-                + file.offers().size() + " offers advertised" + (process.healthPort() < 0 ? "" : "; health on http://127.0.0.1:"
-                + process.healthPort() + "/health") + "; SIGTERM or Ctrl-C stops");
-        process.awaitStop();
+        ServiceProcess process = service.start("adapter-" + runner.providerId(), runner,
+                () -> new ServiceProcess.Health(runner.isRunning(), health(runner)));
+        process.runUntilStopped("adapter " + runner.providerId() + " (" + kind + ") running on " + service.bootstrapServers()
+                + ": " + file.offers().size() + " offers advertised", null);
         return 0;
     }
 

@@ -1,6 +1,5 @@
 package org.chainmarket.adapters.runner;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.JvmProcess;
@@ -18,12 +17,6 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +42,7 @@ class AdapterProcessTest {
         Files.write(domainFile, Json.bytes(file));
         Path config = dir.resolve("adapter.properties");
         Files.writeString(config, "kind=emulated\nhealth-port=1\n");
-        int healthPort = freePort();
+        int healthPort = JvmProcess.freePort();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              KafkaProducer<String, byte[]> broker = KafkaClients.producer(kafka.bootstrapServers(), "test-broker", Map.of())) {
@@ -63,7 +56,7 @@ class AdapterProcessTest {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(domains.records()).as("%s", adapter)
                         .anySatisfy(r -> assertThat(CloudEvents.decode(r).payload(ProviderDomain.class)).isEqualTo(
                                 AdapterRunnerKafkaTest.domainOf(p))));
-                await().atMost(WAIT).untilAsserted(() -> assertThat(health(healthPort)).as("%s", adapter)
+                await().atMost(WAIT).untilAsserted(() -> assertThat(JvmProcess.health(healthPort)).as("%s", adapter)
                         .contains("\"status\":\"UP\"").contains("\"provider\":\"proc-east\""));
 
                 DomainCommand setup = AdapterRunnerKafkaTest.setup("proc-setup", "chain-proc", p);
@@ -74,7 +67,7 @@ class AdapterProcessTest {
                     assertThat(e.payload(DomainAck.class).success()).isTrue();
                     assertThat(e.payload(DomainAck.class).flowEntries()).isNotEmpty();
                 }));
-                assertThat(health(healthPort)).contains("\"commandsHandedOff\":1");
+                assertThat(JvmProcess.health(healthPort)).contains("\"commandsHandedOff\":1");
 
                 int code = adapter.stop(Duration.ofSeconds(30));
                 assertThat(code).as("%s", adapter).isIn(0, 143);
@@ -83,22 +76,4 @@ class AdapterProcessTest {
             }
         }
     }
-
-    /** The status code and body of GET /health, or "unreachable" while nothing listens. */
-    static String health(int port) throws Exception {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return r.statusCode() + " " + r.body();
-        } catch (java.io.IOException e) {
-            return "unreachable: " + e;
-        }
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
 }
