@@ -1,0 +1,76 @@
+package org.chainmarket.deploy.faults;
+
+import org.assertj.core.api.SoftAssertions;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One fault under load: four buyers order (and end chains) against a running marketplace, the fault is made once
+ * {@link #BEFORE} orders were accepted, the buyers go on until {@link #AFTER} more were accepted after it (so the
+ * marketplace is shown to serve again), then stop, and the {@link Invariants} are checked.
+ */
+final class FaultRun {
+    /** How long a stopped store stays down while the buyers keep ordering. */
+    static final Duration OUTAGE = Duration.ofSeconds(15);
+    static final int BUYERS = 4;
+    static final int BEFORE = 12;
+    static final int AFTER = 12;
+    private static final Duration SERVING = Duration.ofSeconds(120);
+
+    /** What the fault does: stop or kill something, wait, start it again. */
+    interface Fault {
+        void make() throws Exception;
+    }
+
+    /** What a run showed: every order and end, with their answers. */
+    record Result(OrderLoad load, List<OrderLoad.Order> duringFault) {
+    }
+
+    private FaultRun() {
+    }
+
+    static Result run(MarketplaceProcess market, Fault fault, SoftAssertions soft) throws Exception {
+        Buyers buyers = new Buyers(market.api());
+        OrderLoad load = new OrderLoad(buyers, BUYERS);
+        List<OrderLoad.Order> duringFault;
+        try (load) {
+            load.start();
+            await().atMost(SERVING).until(() -> load.accepted() >= BEFORE);
+            int from = load.orders().size();
+            fault.make();
+            int to = load.orders().size();
+            duringFault = load.orders().subList(from, to);
+            int accepted = load.accepted();
+            await().atMost(SERVING).until(() -> load.accepted() >= accepted + AFTER);
+        }
+        new Invariants(market, buyers, load, soft).check();
+        return new Result(load, duringFault);
+    }
+
+    /**
+     * While a store was down, no order hung: each got 201, 422 or a 503 naming when to retry ({@code Retry-After})
+     * within the buyer's patience ({@link Buyers#TIMEOUT}).
+     */
+    static void noOrderHung(Result result, SoftAssertions soft) {
+        List<OrderLoad.Order> orders = result.load().orders();
+        Map<String, Long> unanswered = orders.stream().filter(o -> !o.answer().answered())
+                .collect(Collectors.groupingBy(o -> String.valueOf(o.answer().failure()), TreeMap::new, Collectors.counting()));
+        soft.assertThat(unanswered)
+                .as("no order went unanswered for %d s while a store was down (%d orders sent during the outage; failures with "
+                        + "how many)", Buyers.TIMEOUT.toSeconds(), result.duringFault().size())
+                .isEmpty();
+        soft.assertThat(orders.stream().filter(o -> o.answer().status() == 503 && o.answer().retryAfter().isEmpty()).count())
+                .as("every order answered 503 says when to retry (Retry-After)").isZero();
+    }
+
+    /** How the orders made during the fault were answered, by status, for a failing test's message. */
+    static Map<Integer, Long> statuses(List<OrderLoad.Order> orders) {
+        return orders.stream().collect(Collectors.groupingBy(o -> o.answer().status(), TreeMap::new, Collectors.counting()));
+    }
+}
