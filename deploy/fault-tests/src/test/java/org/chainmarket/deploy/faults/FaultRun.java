@@ -35,7 +35,7 @@ final class FaultRun {
     private FaultRun() {
     }
 
-    static Result run(MarketplaceProcess market, Fault fault, SoftAssertions soft) throws Exception {
+    static Result run(String name, MarketplaceProcess market, Fault fault, SoftAssertions soft) throws Exception {
         Buyers buyers = new Buyers(market.api());
         OrderLoad load = new OrderLoad(buyers, BUYERS);
         List<OrderLoad.Order> duringFault;
@@ -49,6 +49,9 @@ final class FaultRun {
             int accepted = load.accepted();
             await().atMost(SERVING).until(() -> load.accepted() >= accepted + AFTER);
         }
+        System.out.printf("%s: %d orders %s (during the fault %s; unanswered count -1, not delivered 0), %d ends %s%n", name,
+                load.orders().size(), statuses(load.orders()), statuses(duringFault), load.ends().size(),
+                load.ends().stream().collect(Collectors.groupingBy(e -> e.answer().status(), TreeMap::new, Collectors.counting())));
         new Invariants(market, buyers, load, soft).check();
         return new Result(load, duringFault);
     }
@@ -69,7 +72,7 @@ final class FaultRun {
                 .as("every order answered 503 says when to retry (Retry-After)").isZero();
     }
 
-    /** How the orders made during the fault were answered, by status, for a failing test's message. */
+    /** How many of {@code orders} were answered with each status. */
     static Map<Integer, Long> statuses(List<OrderLoad.Order> orders) {
         return orders.stream().collect(Collectors.groupingBy(o -> o.answer().status(), TreeMap::new, Collectors.counting()));
     }

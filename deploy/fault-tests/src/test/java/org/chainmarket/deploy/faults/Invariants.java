@@ -53,7 +53,7 @@ final class Invariants {
     private final OrderLoad load;
     private final SoftAssertions soft;
 
-    private record ChainRow(String id, String buyer, String key, String state) {
+    private record ChainRow(String id, String buyer, String key, String state, String reason) {
     }
 
     Invariants(MarketplaceProcess market, Buyers buyers, OrderLoad load, SoftAssertions soft) {
@@ -159,9 +159,9 @@ final class Invariants {
     }
 
     private void endsEndChains() {
-        Map<String, String> state = chains().stream().collect(Collectors.toMap(ChainRow::id, ChainRow::state));
-        soft.assertThat(load.ends().stream().filter(e -> e.answer().status() == 202)
-                        .filter(e -> !"TERMINATED".equals(state.get(e.chainId()))).map(e -> e.chainId() + " " + state.get(e.chainId()))
+        Map<String, ChainRow> chains = chains().stream().collect(Collectors.toMap(ChainRow::id, Function.identity()));
+        soft.assertThat(load.ends().stream().filter(e -> e.answer().status() == 202).map(e -> chains.get(e.chainId()))
+                        .filter(c -> !"TERMINATED".equals(c.state())).map(c -> c.id() + " " + c.state() + ": " + c.reason())
                         .toList())
                 .as("every chain whose end was accepted (202) is TERMINATED").isEmpty();
     }
@@ -249,8 +249,8 @@ final class Invariants {
     }
 
     private List<ChainRow> chains() {
-        return query("SELECT id, buyer_id, idempotency_key, state FROM chain",
-                rs -> new ChainRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+        return query("SELECT id, buyer_id, idempotency_key, state, reason FROM chain",
+                rs -> new ChainRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
     }
 
     private interface Row<T> {

@@ -18,7 +18,7 @@ class KafkaOutageTest {
             postgres.start();
             try (MarketplaceProcess market = MarketplaceProcess.on(kafka, postgres)) {
                 market.start();
-                FaultRun.Result result = FaultRun.run(market, () -> {
+                FaultRun.Result result = FaultRun.run("Kafka stopped", market, () -> {
                     kafka.stop();
                     Thread.sleep(FaultRun.OUTAGE.toMillis());
                     kafka.start();

@@ -18,7 +18,7 @@ class MarketplaceKillTest {
         SoftAssertions soft = new SoftAssertions();
         try (MarketplaceProcess market = MarketplaceProcess.withDataDirectory(dir.resolve("data"))) {
             market.start();
-            FaultRun.run(market, () -> {
+            FaultRun.run("marketplace killed", market, () -> {
                 market.kill();
                 market.start();
             }, soft);

@@ -18,7 +18,7 @@ class PostgresOutageTest {
             postgres.start();
             try (MarketplaceProcess market = MarketplaceProcess.on(kafka, postgres)) {
                 market.start();
-                FaultRun.Result result = FaultRun.run(market, () -> {
+                FaultRun.Result result = FaultRun.run("PostgreSQL stopped", market, () -> {
                     postgres.stop();
                     Thread.sleep(FaultRun.OUTAGE.toMillis());
                     postgres.start();
