@@ -4,6 +4,7 @@ import org.chainmarket.schemas.model.SubjectKind;
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.chainmarket.broker.reconcile.ReportedFlows;
 import org.chainmarket.schemas.model.ChainState;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.Substitution;
@@ -11,6 +12,7 @@ import org.chainmarket.schemas.model.Substitution;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What buyers, operators and re-selection read: chains and substitutions as views, never locked. */
@@ -19,11 +21,13 @@ public class ChainQueries {
     private final EntityManager em;
     private final Chains chains;
     private final CommandDelivery delivery;
+    private final ReportedFlows reported;
 
-    ChainQueries(EntityManager em, Chains chains, CommandDelivery delivery) {
+    ChainQueries(EntityManager em, Chains chains, CommandDelivery delivery, ReportedFlows reported) {
         this.em = em;
         this.chains = chains;
         this.delivery = delivery;
+        this.reported = reported;
     }
 
     @Transactional
@@ -32,14 +36,20 @@ public class ChainQueries {
     }
 
     private ChainView view(ChainEntity c) {
-        return view(c, delivery.waiting(c, Instant.now()));
+        return view(c, delivery.waiting(c, Instant.now()), reported.load(c.id()));
     }
 
-    /** The chain as buyers see it; {@code waiting} says why it still waits on its domains, if it does. */
-    static ChainView view(ChainEntity c, Optional<String> waiting) {
+    /**
+     * The chain as buyers see it; {@code waiting} says why it still waits on its domains, if it does; {@code words} are
+     * what its domains last said to reconciliation, by provider id.
+     */
+    static ChainView view(ChainEntity c, Optional<String> waiting, Map<String, ReportedFlows.Stored> words) {
         ConcreteChain chain = c.concrete();
-        List<ChainView.DomainView> domains = c.domains().stream().map(d -> new ChainView.DomainView(d.providerId(), d.status(),
-                d.reason(), d.segments(), d.flowEntries())).toList();
+        List<ChainView.DomainView> domains = c.domains().stream().map(d -> {
+            ReportedFlows.Word w = ReportedFlows.lastWord(words.get(d.providerId()), d.status().name(), d.commandedAt(), d.flowEntries());
+            return new ChainView.DomainView(d.providerId(), d.status(), d.reason(), d.segments(), w.flowEntries(), w.state(),
+                    w.reportedAt(), w.source());
+        }).toList();
         return new ChainView(c.id(), c.buyerId(), c.state(), c.reason() == null ? waiting.orElse(null) : c.reason(), c.order(), c.latencyMs(), c.pricePerHour(),
                 chain == null ? List.of() : chain.hops(), chain == null ? List.of() : chain.path(), domains, c.substitutionId(),
                 c.createdAt(), c.activatedAt(), c.updatedAt());

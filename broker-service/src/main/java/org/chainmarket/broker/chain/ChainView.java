@@ -1,5 +1,6 @@
 package org.chainmarket.broker.chain;
 
+import org.chainmarket.broker.reconcile.ReportedFlows;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ChainState;
 import org.chainmarket.schemas.model.ConcreteChain;
@@ -15,8 +16,13 @@ public record ChainView(String chainId, String buyerId, ChainState state, String
                         List<ConcreteChain.PathNode> path, List<DomainView> domains, String substitutionId,
                         Instant createdAt, Instant activatedAt, Instant updatedAt) {
 
-    /** One crossed domain: its segments, its status and the flow entries it reported. */
+    /**
+     * One crossed domain: its segments, its status, and the flow entries it last said it holds ({@code flowState}
+     * {@code HELD}, {@code ABSENT}, or {@code UNREPORTED} since its last command), when ({@code reportedAt}, the
+     * domain's time) and how ({@code reportedBy}: its acknowledgement or its state report).
+     */
     public record DomainView(String providerId, ChainDomainEntity.Status status, String reason,
-                             List<DomainSegment> segments, List<DomainAck.FlowEntry> flowEntries) {
+                             List<DomainSegment> segments, List<DomainAck.FlowEntry> flowEntries,
+                             ReportedFlows.FlowState flowState, Instant reportedAt, ReportedFlows.Source reportedBy) {
     }
 }

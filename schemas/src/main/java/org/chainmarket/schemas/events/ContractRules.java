@@ -5,6 +5,7 @@ import org.chainmarket.schemas.model.ChainEvent;
 import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.DomainStateReport;
 import org.chainmarket.schemas.model.InstanceAck;
 import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.InstanceContext;
@@ -54,6 +55,13 @@ final class ContractRules {
         } else if (payload instanceof LinkContext l && !l.linkKey().equals(LinkContext.key(l.from(), l.to()))) {
             errors.add(new FieldError("$.linkKey", "must be '" + LinkContext.key(l.from(), l.to()) + "' for link "
                     + l.from() + "-" + l.to()));
+        } else if (payload instanceof DomainStateReport r) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < r.chains().size(); i++) {
+                if (!seen.add(r.chains().get(i).chainId().value())) {
+                    errors.add(new FieldError("$.chains[" + i + "].chainId", "chain '" + r.chains().get(i).chainId() + "' is listed twice"));
+                }
+            }
         } else if (payload instanceof VnfOffer o && o.validFrom() != null && o.validUntil() != null
                 && !o.validUntil().isAfter(o.validFrom())) {
             errors.add(new FieldError("$.validUntil", "must be after validFrom"));
@@ -92,6 +100,8 @@ final class ContractRules {
             return new String[]{"chainId", c.chainId().value()};
         } else if (payload instanceof DomainAck a) {
             return new String[]{"chainId", a.chainId().value()};
+        } else if (payload instanceof DomainStateReport r) {
+            return new String[]{"providerId", r.providerId().value()};
         } else if (payload instanceof ChainEvent e) {
             return new String[]{"chainId", e.chainId().value()};
         } else if (payload instanceof Substitution s) {

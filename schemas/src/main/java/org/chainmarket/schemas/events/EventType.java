@@ -7,6 +7,7 @@ import org.chainmarket.schemas.model.ChainState;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.DomainStateReport;
 import org.chainmarket.schemas.model.InstanceAck;
 import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.InstanceContext;
@@ -28,6 +29,7 @@ public enum EventType {
     PATH_SETUP_REQUESTED("PathSetupRequested", Topics.DOMAIN_COMMANDS, "domain-command", DomainCommand.class),
     PATH_TEARDOWN_REQUESTED("PathTeardownRequested", Topics.DOMAIN_COMMANDS, "domain-command", DomainCommand.class),
     DOMAIN_ACKNOWLEDGED("DomainAcknowledged", Topics.DOMAIN_ACKS, "domain-ack", DomainAck.class),
+    DOMAIN_STATE_REPORTED("DomainStateReported", Topics.DOMAIN_STATES, "domain-state-report", DomainStateReport.class),
     CHAIN_SETUP_STARTED("ChainSetupStarted", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
     CHAIN_ACTIVATED("ChainActivated", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),
     CHAIN_REJECTED("ChainRejected", Topics.CHAIN_EVENTS, "chain-event", ChainEvent.class),

@@ -35,6 +35,9 @@ public final class Topics {
     /** Domains' acknowledgements of placement commands, keyed by provider id. */
     public static final String PLACEMENT_ACKS = "chainmarket.placement.acks.v1";
 
+    /** What each provider domain actually holds, chain by chain (full snapshots at start and on a period), keyed by provider id. */
+    public static final String DOMAIN_STATES = "chainmarket.domain-states.v1";
+
     /** Every topic with whether it is compacted. */
     public static final List<TopicSpec> ALL = List.of(
             new TopicSpec(PROVIDER_DOMAINS, true),
@@ -42,6 +45,7 @@ public final class Topics {
             new TopicSpec(CHAIN_EVENTS, false),
             new TopicSpec(DOMAIN_COMMANDS, false),
             new TopicSpec(DOMAIN_ACKS, false),
+            new TopicSpec(DOMAIN_STATES, false),
             new TopicSpec(SUBSTITUTIONS, false),
             new TopicSpec(TELEMETRY, false),
             new TopicSpec(INSTANCE_CONTEXT, true),

@@ -15,10 +15,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -105,6 +108,34 @@ public abstract class QueuedPathProvider implements PathProvider {
         }
     }
 
+    /**
+     * What the domain holds, read on the domain's thread between two commands (waiting up to 10 s behind the queued
+     * ones); empty when the kind does not {@link #list} its state, or once the domain is closed.
+     *
+     * @throws IllegalStateException when the domain's thread does not get to it in time
+     */
+    @Override
+    public final Optional<HeldState> held() {
+        if (closed) {
+            return Optional.empty();
+        }
+        Future<HeldState> f;
+        try {
+            f = executor.submit(this::list);
+        } catch (RejectedExecutionException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(f.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(name + ": interrupted while listing what it holds", e);
+        } catch (ExecutionException | TimeoutException e) {
+            f.cancel(false);
+            throw new IllegalStateException(name + " could not list what it holds: " + e, e);
+        }
+    }
+
     /** The answer given to {@code commandId}, while it is cached. */
     public final Optional<DomainAck> answer(String commandId) {
         return Optional.ofNullable(answers.get(commandId));
@@ -149,6 +180,14 @@ public abstract class QueuedPathProvider implements PathProvider {
      */
     protected Function<DomainCommand, DomainAck> treatment(DomainCommand command) {
         return this::checkAndCarryOut;
+    }
+
+    /**
+     * What the domain holds now, chain by chain, stamped with the time it was read; called on the domain's thread
+     * between two commands. The default, null, means the kind does not list its state (nothing is reported).
+     */
+    protected HeldState list() {
+        return null;
     }
 
     /** Frees the kind's own resources; called once by {@link #close} after the queued commands were carried out. */

@@ -1,6 +1,7 @@
 package org.chainmarket.adapters.emulated;
 
 import org.chainmarket.adapters.api.FlowPlanner;
+import org.chainmarket.adapters.api.HeldState;
 import org.chainmarket.adapters.api.PlanException;
 import org.chainmarket.adapters.api.QueuedPathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
@@ -244,6 +245,19 @@ public final class EmulatedDomain extends QueuedPathProvider implements Telemetr
             case FAIL -> c -> failure(c, "injected failure");
             case SILENT -> null;
         };
+    }
+
+    /**
+     * Every switch's flow table read back and grouped by chain tag: a complete list of what the domain holds, whatever
+     * commands it was told (so a domain restarted empty says so, and the marketplace re-installs what it needs).
+     */
+    @Override
+    protected HeldState list() {
+        Map<ChainId, List<FlowEntry>> held = new HashMap<>();
+        for (FlowEntry e : allEntries()) {
+            held.computeIfAbsent(ChainId.of(e.chainTag()), k -> new ArrayList<>()).add(e);
+        }
+        return new HeldState(Instant.now(), true, held);
     }
 
     @Override

@@ -173,6 +173,40 @@ class EmulatedDomainTest {
     }
 
     @Test
+    void listsWhatItsSwitchesHoldChainByChainAsACompleteSnapshot() throws Exception {
+        domain.apply(setup("c-1", "ch-1", segment(host("a"), List.of(vnf(0, "fw-b", "b")), host("e"))));
+        DomainAck one = service.next();
+        domain.apply(setup("c-2", "ch-2", segment(border("a", "w1"), List.of(), border("e", "s1"))));
+        DomainAck two = service.next();
+
+        org.chainmarket.adapters.api.HeldState held = domain.held().orElseThrow();
+        assertThat(held.full()).isTrue();
+        assertThat(held.chains()).containsOnlyKeys(ChainId.of("ch-1"), ChainId.of("ch-2"));
+        assertThat(held.chains().get(ChainId.of("ch-1"))).containsExactlyInAnyOrderElementsOf(one.flowEntries());
+        assertThat(held.chains().get(ChainId.of("ch-2"))).containsExactlyInAnyOrderElementsOf(two.flowEntries());
+
+        domain.apply(teardown("c-3", "ch-1"));
+        service.next();
+        assertThat(domain.held().orElseThrow().chains()).containsOnlyKeys(ChainId.of("ch-2"));
+    }
+
+    @Test
+    void aSecondSetupOfAChainItHoldsChangesNothingAndAnswersItsEntries() throws Exception {
+        domain.apply(setup("c-1", "ch-1", segment(host("a"), List.of(vnf(0, "fw-b", "b")), host("e"))));
+        DomainAck first = service.next();
+        List<String> mods = Collections.synchronizedList(new ArrayList<>());
+        domain.flowModObserver = (kind, e) -> mods.add(kind + " " + e.switchId());
+
+        domain.apply(setup("reinstall-1", "ch-1", segment(host("a"), List.of(vnf(0, "fw-b", "b")), host("e"))));
+
+        DomainAck again = service.next();
+        assertThat(again.success()).isTrue();
+        assertThat(again.flowEntries()).containsExactlyElementsOf(first.flowEntries());
+        assertThat(mods).isEmpty();
+        assertThat(domain.allEntries()).containsExactlyInAnyOrderElementsOf(first.flowEntries());
+    }
+
+    @Test
     void replacingAChainKeepsNoStaleEntryAndInstallsBeforeItRemoves() throws Exception {
         domain.apply(setup("c-1", "ch-1", segment(host("a"), List.of(vnf(0, "fw-b", "b")), host("e"))));
         service.next();

@@ -1,6 +1,7 @@
 package org.chainmarket.adapters.openflow;
 
 import org.chainmarket.adapters.api.FlowPlanner;
+import org.chainmarket.adapters.api.HeldState;
 import org.chainmarket.adapters.api.PlanException;
 import org.chainmarket.adapters.api.QueuedPathProvider;
 import org.chainmarket.adapters.openflow.OpenFlowRules.Rule;
@@ -142,6 +143,17 @@ public final class OpenFlowDomain extends QueuedPathProvider {
     @Override
     protected void release() {
         switches.close();
+    }
+
+    /**
+     * The chains this adapter installed since it started, with their entries: a partial list ({@code full} false),
+     * since it is the adapter's own record and what an earlier run installed is not read back from the data plane.
+     */
+    @Override
+    protected HeldState list() {
+        Map<ChainId, List<FlowEntry>> held = new LinkedHashMap<>();
+        chains.forEach((chain, i) -> held.put(chain, i.entries()));
+        return new HeldState(java.time.Instant.now(), false, held);
     }
 
     @Override

@@ -40,6 +40,10 @@ public final class AdapterMain implements Callable<Integer> {
             description = "publish the domain's telemetry this often (default: ${DEFAULT-VALUE}: off; emulated domains only)")
     long telemetryMillis;
 
+    @CommandLine.Option(names = "--report-interval-ms", defaultValue = "30000",
+            description = "report what the domain holds this often, besides once at start (default: ${DEFAULT-VALUE}; 0: only at start)")
+    long reportMillis;
+
     @CommandLine.Option(names = "--health-port", defaultValue = "8081",
             description = "port of GET /health (default: ${DEFAULT-VALUE}; 0: any free port, -1: none)")
     int healthPort;
@@ -62,7 +66,8 @@ public final class AdapterMain implements Callable<Integer> {
         if (partitions != null) {
             TopicInitializer.ensureTopics(bootstrapServers, partitions, (short) 1);
         }
-        AdapterRunner runner = new AdapterRunner(bootstrapServers, provider, file.offers(), Map.of(), telemetry);
+        AdapterRunner runner = new AdapterRunner(bootstrapServers, provider, file.offers(), Map.of(), telemetry,
+                reportMillis > 0 ? Duration.ofMillis(reportMillis) : null);
         try {
             runner.start();
         } catch (RuntimeException e) {
@@ -85,6 +90,7 @@ public final class AdapterMain implements Callable<Integer> {
         d.put("commandsSkipped", r.skipped());
         d.put("deadLettered", r.deadLettered());
         d.put("telemetryBatches", r.telemetryBatches());
+        d.put("stateReports", r.stateReports());
         return d;
     }
 }

@@ -4,6 +4,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.chainmarket.adapters.api.HeldState;
 import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
 import org.chainmarket.schemas.events.CloudEvents;
@@ -15,6 +16,7 @@ import org.chainmarket.schemas.kafka.EventConsumer;
 import org.chainmarket.schemas.kafka.KafkaClients;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.DomainStateReport;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.TelemetryBatch;
@@ -28,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,12 +61,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * samples as one {@code TelemetryReported} event per interval on {@link Topics#TELEMETRY} (key provider id); off by
  * default.
  *
+ * <p>When the provider can list what its domain holds ({@link PathProvider#held}), the runner publishes it as a
+ * {@code DomainStateReported} event on {@link Topics#DOMAIN_STATES} (key provider id) once started and then every
+ * report interval ({@link #DEFAULT_REPORT_INTERVAL} unless told otherwise), so the marketplace can re-install what its
+ * chains miss and remove what none owns.
+ *
  * <p>The runner owns the provider: {@link #close()} stops reading, closes the provider (which answers what it has
  * queued) and then flushes the answers to Kafka.
  */
 public final class AdapterRunner implements AutoCloseable {
     /** How long {@link #start()} waits for the consumer to be assigned its partitions. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    /** How often the domain's state is reported unless told otherwise. */
+    public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(AdapterRunner.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
@@ -80,8 +92,11 @@ public final class AdapterRunner implements AutoCloseable {
     private final AtomicLong handedOff = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong telemetryBatches = new AtomicLong();
+    private final AtomicLong stateReports = new AtomicLong();
     private final Duration telemetryInterval;
-    private volatile ScheduledExecutorService telemetryTimer;
+    private final Duration reportInterval;
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private volatile ScheduledExecutorService timer;
     private volatile EventConsumer commands;
 
     /** A runner for {@code provider} that advertises {@code offers} on start, with default client settings. */
@@ -109,6 +124,20 @@ public final class AdapterRunner implements AutoCloseable {
      */
     public AdapterRunner(String bootstrapServers, PathProvider provider, List<VnfOffer> offers,
                          Map<String, ?> clientOverrides, Duration telemetryInterval) {
+        this(bootstrapServers, provider, offers, clientOverrides, telemetryInterval, DEFAULT_REPORT_INTERVAL);
+    }
+
+    /**
+     * A runner that also reports what the domain holds every {@code reportInterval} (null: only once, when started).
+     *
+     * @throws IllegalArgumentException as the other constructors, or when the report interval is not positive
+     */
+    public AdapterRunner(String bootstrapServers, PathProvider provider, List<VnfOffer> offers,
+                         Map<String, ?> clientOverrides, Duration telemetryInterval, Duration reportInterval) {
+        if (reportInterval != null && (reportInterval.isNegative() || reportInterval.isZero())) {
+            throw new IllegalArgumentException("reportInterval must be positive but was " + reportInterval);
+        }
+        this.reportInterval = reportInterval;
         if (telemetryInterval != null) {
             if (telemetryInterval.isNegative() || telemetryInterval.isZero()) {
                 throw new IllegalArgumentException("telemetryInterval must be positive but was " + telemetryInterval);
@@ -161,18 +190,24 @@ public final class AdapterRunner implements AutoCloseable {
             close();
             throw new IllegalStateException("adapter " + providerId + ": " + e.getMessage(), e);
         }
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "adapter-timer-" + providerId);
+            th.setDaemon(true);
+            return th;
+        });
+        timer = t;
+        t.execute(() -> publishStateSafely(DomainStateReport.Trigger.START));
+        if (reportInterval != null) {
+            long period = reportInterval.toMillis();
+            t.scheduleAtFixedRate(() -> publishStateSafely(DomainStateReport.Trigger.PERIODIC), period, period, TimeUnit.MILLISECONDS);
+        }
         if (telemetryInterval != null) {
-            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread th = new Thread(r, "adapter-telemetry-" + providerId);
-                th.setDaemon(true);
-                return th;
-            });
-            telemetryTimer = timer;
             long period = telemetryInterval.toMillis();
-            timer.scheduleAtFixedRate(this::publishTelemetrySafely, period, period, TimeUnit.MILLISECONDS);
+            t.scheduleAtFixedRate(this::publishTelemetrySafely, period, period, TimeUnit.MILLISECONDS);
         }
         LOG.info("adapter {} started: {} offers advertised, reading {} as group {}{}", providerId, offers.size(),
-                Topics.DOMAIN_COMMANDS, groupId, telemetryInterval == null ? "" : ", telemetry every " + telemetryInterval);
+                Topics.DOMAIN_COMMANDS, groupId, (telemetryInterval == null ? "" : ", telemetry every " + telemetryInterval)
+                        + (reportInterval == null ? "" : ", state every " + reportInterval));
     }
 
     /**
@@ -247,6 +282,41 @@ public final class AdapterRunner implements AutoCloseable {
         return batch.size();
     }
 
+    /**
+     * Reads what the domain holds now and publishes it as a {@code DomainStateReported} event (key provider id) without
+     * waiting for Kafka; empty when the provider cannot list its state. The start and the period call this.
+     *
+     * @throws IllegalStateException when the runner is closed or the domain could not list its state
+     */
+    public Optional<DomainStateReport> publishState(DomainStateReport.Trigger trigger) {
+        if (closed.get()) {
+            throw new IllegalStateException("adapter " + providerId + " is closed");
+        }
+        Optional<HeldState> held = provider.held();
+        if (held.isEmpty()) {
+            return Optional.empty();
+        }
+        HeldState h = held.get();
+        long seq = stateReports.incrementAndGet();
+        List<DomainStateReport.HeldChain> chains = new ArrayList<>();
+        h.chains().forEach((chain, entries) -> chains.add(new DomainStateReport.HeldChain(chain, entries)));
+        DomainStateReport report = new DomainStateReport(providerId.value() + ":" + run + ":" + seq, providerId, h.at(), seq,
+                h.full(), Objects.requireNonNull(trigger, "trigger"), chains);
+        producer.send(CloudEvents.encode(report.reportId(), EventType.DOMAIN_STATE_REPORTED, providerId.value(),
+                Json.bytes(report), source), (m, e) -> {
+            if (e != null) {
+                LOG.warn("adapter {}: cannot publish state report {}: {}", providerId, report.reportId(), e.toString());
+            }
+        });
+        LOG.debug("adapter {} reported {} chains ({})", providerId, chains.size(), trigger);
+        return Optional.of(report);
+    }
+
+    /** State reports published so far. */
+    public long stateReports() {
+        return stateReports.get();
+    }
+
     /** Telemetry batches published so far. */
     public long telemetryBatches() {
         return telemetryBatches.get();
@@ -258,11 +328,11 @@ public final class AdapterRunner implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        ScheduledExecutorService timer = telemetryTimer;
-        if (timer != null) {
-            timer.shutdownNow();
+        ScheduledExecutorService t = timer;
+        if (t != null) {
+            t.shutdownNow();
             try {
-                timer.awaitTermination(5, TimeUnit.SECONDS);
+                t.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -279,6 +349,14 @@ public final class AdapterRunner implements AutoCloseable {
         producer.close(Duration.ofSeconds(10));
         LOG.info("adapter {} stopped: {} commands handed off, {} skipped, {} dead-lettered", providerId,
                 handedOff.get(), skipped.get(), deadLettered());
+    }
+
+    private void publishStateSafely(DomainStateReport.Trigger trigger) {
+        try {
+            publishState(trigger);
+        } catch (RuntimeException e) {
+            LOG.warn("adapter {}: state report failed: {}", providerId, e.toString());
+        }
     }
 
     private void publishTelemetrySafely() {

@@ -131,6 +131,42 @@ class AdapterRunnerKafkaTest {
     }
 
     @Test
+    void reportsWhatItsDomainHoldsOnStartAndOnItsPeriod() throws Exception {
+        ProviderId p = provider("state");
+        EmulatedDomain domain = new EmulatedDomain(domainOf(p));
+        String chain = "chain-" + p;
+        try (TopicTail acks = tail(Topics.DOMAIN_ACKS); TopicTail states = tail(Topics.DOMAIN_STATES);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), Map.of(), null,
+                     Duration.ofMillis(300))) {
+            runner.start();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(reports(states, p)).first().satisfies(r -> {
+                assertThat(r.trigger()).isEqualTo(org.chainmarket.schemas.model.DomainStateReport.Trigger.START);
+                assertThat(r.sequence()).isEqualTo(1);
+                assertThat(r.full()).isTrue();
+                assertThat(r.chains()).isEmpty();
+            }));
+
+            send(setup("setup-" + p, chain, p));
+            DomainAck ack = CloudEvents.decode(awaitAck(acks, "setup-" + p)).payload(DomainAck.class);
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(reports(states, p)).last().satisfies(r -> {
+                assertThat(r.trigger()).isEqualTo(org.chainmarket.schemas.model.DomainStateReport.Trigger.PERIODIC);
+                assertThat(r.byChain()).containsOnlyKeys(ChainId.of(chain));
+                assertThat(r.byChain().get(ChainId.of(chain))).containsExactlyInAnyOrderElementsOf(ack.flowEntries());
+            }));
+            List<org.chainmarket.schemas.model.DomainStateReport> all = reports(states, p);
+            assertThat(all).extracting(org.chainmarket.schemas.model.DomainStateReport::sequence).isSorted().doesNotHaveDuplicates();
+            ConsumerRecord<String, byte[]> first = states.records().stream().filter(r -> r.key().equals(p.value())).findFirst().orElseThrow();
+            assertThat(header(first, CloudEvents.SOURCE)).isEqualTo("/providers/" + p);
+        }
+    }
+
+    private static List<org.chainmarket.schemas.model.DomainStateReport> reports(TopicTail states, ProviderId p) {
+        return states.records().stream().filter(r -> r.key().equals(p.value())).map(CloudEvents::decode)
+                .map(e -> e.payload(org.chainmarket.schemas.model.DomainStateReport.class)).toList();
+    }
+
+    @Test
     void deadLettersWhatItCannotReadAndGoesOn() throws Exception {
         ProviderId p = provider("dlq");
         EmulatedDomain domain = new EmulatedDomain(domainOf(p));

@@ -1,6 +1,7 @@
 package org.chainmarket.adapters.srv6;
 
 import org.chainmarket.adapters.api.FlowPlanner;
+import org.chainmarket.adapters.api.HeldState;
 import org.chainmarket.adapters.api.PlanException;
 import org.chainmarket.adapters.api.QueuedPathProvider;
 import org.chainmarket.schemas.model.ChainId;
@@ -149,6 +150,17 @@ public final class Srv6Domain extends QueuedPathProvider {
         IpBatch.query(namespace, "-6", "rule", "show", "pref", String.valueOf(RULE_PREF)).lines()
                 .filter(l -> !l.isBlank()).forEach(l -> out.add("rule " + l));
         return out;
+    }
+
+    /**
+     * The chains this adapter installed since it started, with their entries: a partial list ({@code full} false),
+     * since it is the adapter's own record and what an earlier run installed is not read back from the data plane.
+     */
+    @Override
+    protected HeldState list() {
+        Map<ChainId, List<FlowEntry>> held = new LinkedHashMap<>();
+        chains.forEach((chain, i) -> held.put(chain, i.entries()));
+        return new HeldState(java.time.Instant.now(), false, held);
     }
 
     @Override

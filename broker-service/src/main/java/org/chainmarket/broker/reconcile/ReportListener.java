@@ -1,0 +1,33 @@
+package org.chainmarket.broker.reconcile;
+
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.chainmarket.broker.kafka.InboundEvents;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.model.DomainStateReport;
+
+/**
+ * Reads domains' state reports (group {@code broker-reconcile}) and hands each to {@link ReconcileService}; a record
+ * that breaks its contract goes to the DLQ with the reason, database failures are retried.
+ */
+@KafkaListener(groupId = "broker-reconcile", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
+public class ReportListener {
+    private final InboundEvents inbound;
+    private final ReconcileService reconcile;
+
+    public ReportListener(InboundEvents inbound, ReconcileService reconcile) {
+        this.inbound = inbound;
+        this.reconcile = reconcile;
+    }
+
+    @Topic(Topics.DOMAIN_STATES)
+    void receive(ConsumerRecord<String, byte[]> record) {
+        inbound.decode(record).ifPresent(e -> reconcile.apply(e.payload(DomainStateReport.class)));
+    }
+}
