@@ -21,20 +21,38 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Domains that carry out every command addressed to providers named {@code <prefix>-…} and answer it, as an honest
- * adapter that installs nothing would: enough for the broker's saga to run to its end without a data plane.
+ * adapter that installs nothing would: enough for the broker's saga to run to its end without a data plane. A
+ * {@link Reply} rule can make them refuse a command or never answer it.
  */
 final class AckingDomains implements AutoCloseable {
+    /** What a domain does with a command. */
+    enum Reply {
+        /** Carries it out and says so. */
+        ACK,
+        /** Answers that it could not. */
+        REFUSE,
+        /** Never answers. */
+        SILENT
+    }
+
     private final String prefix;
+    private final Function<DomainCommand, Reply> rule;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final Thread thread;
     private volatile boolean running = true;
 
     AckingDomains(String bootstrapServers, String prefix) {
+        this(bootstrapServers, prefix, c -> Reply.ACK);
+    }
+
+    AckingDomains(String bootstrapServers, String prefix, Function<DomainCommand, Reply> rule) {
         this.prefix = prefix + "-";
+        this.rule = rule;
         this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "acking-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer());
@@ -50,8 +68,11 @@ final class AckingDomains implements AutoCloseable {
         while (running) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                 DomainCommand c = CloudEvents.decode(r).payload(DomainCommand.class);
-                if (c.providerId().value().startsWith(prefix)) {
-                    DomainAck ack = new DomainAck(c.commandId(), c.chainId(), c.providerId(), c.operation(), true, null, List.of(), Instant.now());
+                Reply reply = c.providerId().value().startsWith(prefix) ? rule.apply(c) : Reply.SILENT;
+                if (reply != Reply.SILENT) {
+                    boolean done = reply == Reply.ACK;
+                    DomainAck ack = new DomainAck(c.commandId(), c.chainId(), c.providerId(), c.operation(), done,
+                            done ? null : "no room on the data plane", List.of(), Instant.now());
                     producer.send(CloudEvents.encode("ack:" + c.providerId() + ":" + c.commandId(), EventType.DOMAIN_ACKNOWLEDGED,
                             c.chainId().value(), Json.bytes(ack), "/test/" + c.providerId()));
                 }

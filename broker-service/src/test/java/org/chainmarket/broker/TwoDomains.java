@@ -30,6 +30,11 @@ final class TwoDomains {
     private TwoDomains() {
     }
 
+    /** Sends {@link #exchange} requests as the accounts of the market prefixed {@code p} (registered by the caller). */
+    static void use(String p) {
+        prefix = p;
+    }
+
     static void register(HttpClient http, String p, double borderMbps, int offersPerType, double offerMbps) {
         prefix = p;
         String admin = token(http, Callers.ADMIN);
@@ -58,7 +63,7 @@ final class TwoDomains {
         }
     }
 
-    private static String offer(String id, String provider, String type, String site, double mbps, double price) {
+    static String offer(String id, String provider, String type, String site, double mbps, double price) {
         return """
                 {"offerId": "%s", "providerId": "%s", "vnfType": "%s", "siteId": "%s", "capacityMbps": %s, "maxChains": 1000,
                  "processingLatencyMs": 0.1, "pricePerHour": %s, "pricePerMbpsHour": 0, "availability": 0.99,
@@ -91,12 +96,12 @@ final class TwoDomains {
         }
     }
 
-    private static void post(HttpClient http, String caller, String path, String body) {
+    static void post(HttpClient http, String caller, String path, String body) {
         http.toBlocking().exchange(HttpRequest.POST(path, body).contentType(MediaType.APPLICATION_JSON).bearerAuth(token(http, caller)));
     }
 
     /** Creates a {@code role} account acting for a party of its own name (kept when it exists). */
-    private static void account(HttpClient http, String admin, String name, String role) {
+    static void account(HttpClient http, String admin, String name, String role) {
         HttpResponse<Map> r = exchangeAs(http, HttpRequest.POST("/api/v1/accounts", Map.of("username", name, "password", Callers.PASSWORD,
                 "role", role, "party", name)).contentType(MediaType.APPLICATION_JSON).bearerAuth(admin));
         if (r.code() != 201 && r.code() != 409) {

@@ -85,6 +85,21 @@ public class MarketReadModel {
         }
     }
 
+    /** What this view holds on a link or offer: Mbit/s, chains (offers only), as of the ledger row's change count (-1: never told). */
+    public record Held(double mbps, int chains, long version) {
+    }
+
+    /** What this view holds on a link ({@code NetLink.key}), to check it against the ledger. */
+    public synchronized Held linkHeld(String link) {
+        return new Held(linkUsage.getOrDefault(link, 0.0), 0, linkVersions.getOrDefault(link, -1L));
+    }
+
+    /** What this view holds on an offer, to check it against the ledger. */
+    public synchronized Held offerHeld(OfferId offer) {
+        MarketSnapshot.Reservation r = reserved.getOrDefault(offer, MarketSnapshot.Reservation.NONE);
+        return new Held(r.mbps(), r.chains(), offerVersions.getOrDefault(offer, -1L));
+    }
+
     /** The bandwidth held per link, as this view has it (to check it against the ledger). */
     public synchronized Map<String, Double> linkReservations() {
         return Map.copyOf(linkUsage);

@@ -4,7 +4,11 @@ import org.chainmarket.schemas.model.SubjectKind;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
@@ -12,6 +16,8 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.selection.network.NetLink;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,13 +29,18 @@ import java.util.UUID;
 
 /**
  * The one way advertisements enter the broker, from Kafka or REST: stored in PostgreSQL first, then mirrored
- * into the {@link MarketReadModel}. At start-up the read model is loaded from the database. A withdrawn offer or
+ * into the {@link MarketReadModel}. At start-up the read model is loaded from the database, and its holds are checked
+ * against the capacity ledger on a period (drift is logged and corrected). A withdrawn offer or
  * provider is announced ({@link Withdrawn}) so the chains on it are drained.
  */
 @Singleton
 public class Registry {
     /** The metric a withdrawal is tracked under in the {@link HealthBook}, until the subject is advertised again. */
     public static final String WITHDRAWN = "withdrawn";
+    /** A ledger row changed longer ago than this has told the read model, unless the view drifted. */
+    static final Duration SETTLED = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    private volatile boolean closing;
     private final RegistryStore store;
     private final MarketReadModel market;
     private final HealthBook health;
@@ -51,7 +62,62 @@ public class Registry {
             market.putOffer(Json.read(o.offerJson, VnfOffer.class), o.reservedMbps, o.reservedChains, o.version);
         }
         store.ensureLinks();
-        store.linkReservations().forEach(l -> market.setLinkReservation(l.link(), l.mbps(), l.version()));
+        store.linkLedger().forEach(l -> market.setLinkReservation(l.subjectId(), l.mbps(), l.version()));
+    }
+
+    /**
+     * Checks the read model against the ledger every {@code chainmarket.ledger-check-interval}: what it holds on each
+     * link and live offer is set to what the ledger has, and a difference that no commit in flight explains (the
+     * same change count, or a change older than {@link #SETTLED} the view never heard of) is logged as drift.
+     */
+    @Scheduled(fixedDelay = "${chainmarket.ledger-check-interval}", initialDelay = "${chainmarket.ledger-check-interval}")
+    void checkLedger() {
+        if (closing) {
+            return;
+        }
+        try {
+            alignWithLedger(Instant.now());
+        } catch (RuntimeException e) {
+            LOG.debug("the ledger check could not read the ledger: {}", e.toString());
+        }
+    }
+
+    /** Sets the read model's holds to the ledger's; returns how many links and offers had drifted from it. */
+    public int alignWithLedger(Instant now) {
+        int drifted = 0;
+        for (RegistryStore.LedgerRow l : store.linkLedger()) {
+            if (drifted(market.linkHeld(l.subjectId()), l, now)) {
+                drifted++;
+                LOG.warn("selection's view of link {} held {} Mbit/s (change {}), the ledger {} Mbit/s (change {}): corrected",
+                        l.subjectId(), market.linkHeld(l.subjectId()).mbps(), market.linkHeld(l.subjectId()).version(), l.mbps(), l.version());
+            }
+            market.setLinkReservation(l.subjectId(), l.mbps(), l.version());
+        }
+        for (RegistryStore.LedgerRow o : store.offerLedger()) {
+            OfferId offer = OfferId.of(o.subjectId());
+            if (drifted(market.offerHeld(offer), o, now)) {
+                drifted++;
+                LOG.warn("selection's view of offer {} held {} Mbit/s and {} chains (change {}), the ledger {} Mbit/s and {} chains (change {}): corrected",
+                        o.subjectId(), market.offerHeld(offer).mbps(), market.offerHeld(offer).chains(), market.offerHeld(offer).version(),
+                        o.mbps(), o.chains(), o.version());
+            }
+            market.setReservation(offer, o.mbps(), o.chains(), o.version());
+        }
+        return drifted;
+    }
+
+    /** Whether the view differs from the ledger's row in a way no commit still telling the view explains. */
+    private static boolean drifted(MarketReadModel.Held view, RegistryStore.LedgerRow ledger, Instant now) {
+        boolean differs = Math.abs(view.mbps() - ledger.mbps()) > 1e-6 || view.chains() != ledger.chains();
+        if (!differs || view.version() > ledger.version()) {
+            return false;
+        }
+        return view.version() == ledger.version() || ledger.updatedAt().isBefore(now.minus(SETTLED));
+    }
+
+    @PreDestroy
+    void close() {
+        closing = true;
     }
 
     /**
@@ -60,7 +126,7 @@ public class Registry {
      */
     public Map<String, double[]> linkDrift() {
         Map<String, Double> ledger = new HashMap<>();
-        store.linkReservations().forEach(l -> ledger.put(l.link(), l.mbps()));
+        store.linkLedger().forEach(l -> ledger.put(l.subjectId(), l.mbps()));
         Map<String, Double> view = market.linkReservations();
         Map<String, double[]> drift = new TreeMap<>();
         Set<String> keys = new HashSet<>(ledger.keySet());

@@ -82,16 +82,36 @@ public class RegistryStore {
         syncLinks();
     }
 
-    /** What chains hold on a link, as of the row's change count. */
-    public record LinkReservation(String link, double mbps, long version) {
+    /**
+     * What chains hold on a link ({@code NetLink.key}) or a live offer, as the ledger has it: Mbit/s, chains (offers
+     * only), the row's change count and when the row last changed.
+     */
+    public record LedgerRow(String subjectId, double mbps, int chains, long version, Instant updatedAt) {
     }
 
     /** What chains hold per link, as the link ledger has it. */
     @Transactional
-    public List<LinkReservation> linkReservations() {
+    public List<LedgerRow> linkLedger() {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT link_key, reserved_mbps, version FROM link ORDER BY link_key").getResultList();
-        return rows.stream().map(r -> new LinkReservation((String) r[0], ((Number) r[1]).doubleValue(), ((Number) r[2]).longValue())).toList();
+        List<Object[]> rows = em.createNativeQuery("SELECT link_key, reserved_mbps, 0, version, updated_at FROM link ORDER BY link_key")
+                .getResultList();
+        return rows.stream().map(RegistryStore::ledgerRow).toList();
+    }
+
+    /** What chains hold per offer that is not withdrawn, as the offer ledger has it. */
+    @Transactional
+    public List<LedgerRow> offerLedger() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT id, reserved_mbps, reserved_chains, version, updated_at FROM offer "
+                + "WHERE NOT withdrawn ORDER BY id").getResultList();
+        return rows.stream().map(RegistryStore::ledgerRow).toList();
+    }
+
+    private static LedgerRow ledgerRow(Object[] r) {
+        Object at = r[4];
+        Instant updated = at instanceof Instant i ? i : at instanceof java.time.OffsetDateTime t ? t.toInstant()
+                : ((java.sql.Timestamp) at).toInstant();
+        return new LedgerRow((String) r[0], ((Number) r[1]).doubleValue(), ((Number) r[2]).intValue(), ((Number) r[3]).longValue(), updated);
     }
 
     /** Marks a provider withdrawn; false when the event was already applied or the provider is unknown. */
