@@ -52,7 +52,9 @@ final class FaultRun {
         System.out.printf("%s: %d orders %s (during the fault %s; unanswered count -1, not delivered 0), %d ends %s%n", name,
                 load.orders().size(), statuses(load.orders()), statuses(duringFault), load.ends().size(),
                 load.ends().stream().collect(Collectors.groupingBy(e -> e.answer().status(), TreeMap::new, Collectors.counting())));
-        new Invariants(market, buyers, load, soft).check();
+        Invariants invariants = new Invariants(market, buyers, load, soft);
+        invariants.check();
+        System.out.printf("%s, after recovery: %s%n", name, invariants.summary());
         return new Result(load, duringFault);
     }
 
