@@ -52,10 +52,46 @@ final class FaultRun {
         System.out.printf("%s: %d orders %s (during the fault %s; unanswered count -1, not delivered 0), %d ends %s%n", name,
                 load.orders().size(), statuses(load.orders()), statuses(duringFault), load.ends().size(),
                 load.ends().stream().collect(Collectors.groupingBy(e -> e.answer().status(), TreeMap::new, Collectors.counting())));
+        servesAgain(buyers, load, soft);
         Invariants invariants = new Invariants(market, buyers, load, soft);
         invariants.check();
         System.out.printf("%s, after recovery: %s%n", name, invariants.summary());
         return new Result(load, duringFault);
+    }
+
+    /**
+     * The marketplace serves again: a small order placed once the buyers stopped (1 Mbit/s, one VNF; each VNF type tried
+     * until one is accepted) becomes ACTIVE within {@link Invariants#SETTLE}.
+     */
+    private static void servesAgain(Buyers buyers, OrderLoad load, SoftAssertions soft) {
+        Buyers.Answer accepted = null;
+        for (String type : org.chainmarket.deploy.demo.DemoMarket.VNF_TYPES) {
+            String body = org.chainmarket.schemas.events.Json.text(Map.of("buyerId", "acme", "vnfTypes", List.of(type),
+                    "ingress", "seattle", "egress", "new-york", "bandwidthMbps", 1, "maxLatencyMs", 200, "maxPricePerHour", 100));
+            Buyers.Answer a = load.order("acme", java.util.UUID.randomUUID().toString(), body).answer();
+            if (a.status() == 201) {
+                accepted = a;
+                break;
+            }
+        }
+        if (accepted == null) {
+            soft.fail("a small order placed after recovery is accepted, but none of the VNF types was: %s",
+                    statuses(load.orders().subList(load.orders().size() - 1, load.orders().size())));
+            return;
+        }
+        String id = accepted.chainId();
+        java.util.concurrent.atomic.AtomicReference<String> state = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            await().atMost(Invariants.SETTLE).pollInterval(Duration.ofMillis(500)).until(() -> {
+                Buyers.Answer a = buyers.chain("acme", id);
+                state.set(a.answered() ? a.body().path("state").asText() + " " + a.body().path("reason").asText("") : a.failure());
+                return state.get().startsWith("ACTIVE") || state.get().startsWith("FAILED") || state.get().startsWith("REJECTED");
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // reported below with the state it was left in
+        }
+        soft.assertThat(state.get()).as("an order placed after recovery (chain %s) becomes ACTIVE within %d s", id,
+                Invariants.SETTLE.toSeconds()).startsWith("ACTIVE");
     }
 
     /**
