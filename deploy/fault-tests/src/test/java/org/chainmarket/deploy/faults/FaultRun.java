@@ -39,6 +39,7 @@ final class FaultRun {
         Buyers buyers = new Buyers(market.api());
         OrderLoad load = new OrderLoad(buyers, BUYERS);
         List<OrderLoad.Order> duringFault;
+        Map<String, Long> appliedAtRecovery;
         try (load) {
             load.start();
             await().atMost(SERVING).until(() -> load.accepted() >= BEFORE);
@@ -56,6 +57,10 @@ final class FaultRun {
         Invariants invariants = new Invariants(market, buyers, load, soft);
         invariants.check();
         System.out.printf("%s, after recovery: %s%n", name, invariants.summary());
+        java.nio.file.Path log = java.nio.file.Path.of("target", name.replace(' ', '-') + "-marketplace.log");
+        java.nio.file.Files.write(log, market.output());
+        System.out.printf("%s: the marketplace logged %d warnings and errors (its output: %s)%n", name,
+                market.output().stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count(), log.toAbsolutePath());
         return new Result(load, duringFault);
     }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * [data-dir]}. Kafka and PostgreSQL are the ones named by the system properties {@code kafka.bootstrap.servers} and
  * {@code datasources.default.*}, or, without them, embedded and kept in {@code data-dir}. {@code GET /status} on the
  * status port answers the database's JDBC URL and, for each provider, the chains its domain carries flow entries
- * for. It writes {@value #READY} once the marketplace is up; SIGTERM stops it as the launcher's Ctrl-C does.
+ * for and how many commands it applied since this process started. It writes {@value #READY} once the marketplace is up; SIGTERM stops it as the launcher's Ctrl-C does.
  */
 public final class MarketplaceMain {
     static final String READY = "marketplace up";
@@ -47,6 +47,9 @@ public final class MarketplaceMain {
             market.domains().forEach((provider, domain) ->
                     carried.put(provider.value(), new TreeSet<>(domain.chains().stream().map(ChainId::value).toList())));
             body.put("domains", carried);
+            Map<String, Object> applied = new TreeMap<>();
+            market.domains().forEach((provider, domain) -> applied.put(provider.value(), domain.appliedCommands()));
+            body.put("appliedCommands", applied);
             byte[] bytes = Json.bytes(body);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, bytes.length);

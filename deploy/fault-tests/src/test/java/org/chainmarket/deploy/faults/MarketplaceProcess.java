@@ -97,6 +97,13 @@ final class MarketplaceProcess implements AutoCloseable {
         return out;
     }
 
+    /** For each provider, how many commands its domain applied since the marketplace process started. */
+    Map<String, Long> appliedCommands() {
+        Map<String, Long> out = new TreeMap<>();
+        status().get("appliedCommands").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+        return out;
+    }
+
     private JsonNode status() {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statusPort + "/status"))
