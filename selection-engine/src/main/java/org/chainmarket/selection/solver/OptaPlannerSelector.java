@@ -115,8 +115,12 @@ public final class OptaPlannerSelector implements ChainSelector {
                 .withConstraintStreamImplType(ConstraintStreamImplType.BAVET)
                 .withRandomSeed(42L)
                 .withPhases(new CustomPhaseConfig().withCustomPhaseCommandList(List.of(new SequentialInitializer(limits.construction().toNanos()))),
-                        new LocalSearchPhaseConfig().withTerminationConfig(new TerminationConfig()
-                                .withSpentLimit(limits.spent()).withUnimprovedSpentLimit(limits.unimproved())));
+                        new LocalSearchPhaseConfig().withTerminationConfig(termination(limits)));
+    }
+
+    private static TerminationConfig termination(SolverLimits limits) {
+        TerminationConfig t = new TerminationConfig().withSpentLimit(limits.spent()).withUnimprovedSpentLimit(limits.unimproved());
+        return limits.calculations() > 0 ? t.withScoreCalculationCountLimit(limits.calculations()) : t;
     }
 
     private static SolverFactory<SelectionSolution> factory(SolverLimits limits) {
@@ -199,7 +203,7 @@ public final class OptaPlannerSelector implements ChainSelector {
         for (String name : SelectionConstraintProvider.HARD) {
             out.put(name, 0.0);
         }
-        out.put(SelectionConstraintProvider.UNSERVED_HOP, 0.0);
+        out.put(SelectionConstraintProvider.UNSERVED_CHAIN, 0.0);
         for (String name : SelectionConstraintProvider.SOFT) {
             out.put(name, 0.0);
         }

@@ -17,7 +17,7 @@ import java.util.List;
  * The selection constraints, hard first, then medium, then soft. What an offer must be to serve a hop at all (VNF
  * type, provider lists, steering) is not a constraint: a hop's value range holds only such offers
  * ({@link org.chainmarket.selection.HopCandidates}). Hard penalties are in the unit of the excess
- * (kbit/s, chain slots, µs, micro-EUR/h, or 1 per offending hop); medium counts unserved hops; soft is the
+ * (kbit/s, chain slots, µs, micro-EUR/h, or 1 per offending hop); medium counts chains with a hop unserved; soft is the
  * weighted cost in micro-EUR/h-equivalents with weights from {@link SelectionWeights} (carried by each chain and
  * offer fact, so they are configurable per problem). Latency and budget are checked on complete chains only:
  * an incomplete chain is rejected anyway, and pays the medium penalty.
@@ -30,7 +30,7 @@ public class SelectionConstraintProvider implements ConstraintProvider {
     public static final String NO_USABLE_PATH = "A usable path exists for every leg";
     public static final String LATENCY_BOUND = "End-to-end latency within bound";
     public static final String BUDGET = "Price within budget";
-    public static final String UNSERVED_HOP = "Every hop served";
+    public static final String UNSERVED_CHAIN = "Every chain served whole";
     public static final String PRICE = "Price";
     public static final String LATENCY = "Latency";
     public static final String INTER_DOMAIN = "Inter-domain crossings";
@@ -49,7 +49,7 @@ public class SelectionConstraintProvider implements ConstraintProvider {
         return new Constraint[]{
                 offerReused(f), offerBandwidth(f), offerChainSlots(f),
                 linkBandwidth(f), noUsablePath(f), latencyBound(f), budget(f),
-                unservedHop(f),
+                unservedChain(f),
                 price(f), latency(f), interDomain(f), instanceLoad(f), switchLoad(f), changedHop(f)
         };
     }
@@ -118,11 +118,16 @@ public class SelectionConstraintProvider implements ConstraintProvider {
 
     // ---- medium
 
-    Constraint unservedHop(ConstraintFactory f) {
+    /**
+     * One per chain with any hop unassigned: a chain is served whole or not at all, so a half-served chain gains
+     * nothing over an unserved one (counting hops instead rewards half-served chains over whole ones).
+     */
+    Constraint unservedChain(ConstraintFactory f) {
         return f.forEachIncludingNullVars(HopAssignment.class)
                 .filter(h -> h.getOffer() == null)
-                .penalizeLong(HardMediumSoftLongScore.ONE_MEDIUM, h -> 1)
-                .asConstraint(UNSERVED_HOP);
+                .groupBy(HopAssignment::getChain)
+                .penalizeLong(HardMediumSoftLongScore.ONE_MEDIUM, c -> 1)
+                .asConstraint(UNSERVED_CHAIN);
     }
 
     // ---- soft

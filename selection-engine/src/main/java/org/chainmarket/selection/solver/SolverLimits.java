@@ -3,11 +3,25 @@ package org.chainmarket.selection.solver;
 import java.time.Duration;
 
 /**
- * Time limits: the sequential construction may spend {@code construction} on re-inserting chains after the first
- * pass; local search then runs at most {@code spent} and stops once the best score has not improved for
- * {@code unimproved}. {@link #forHops(int)} scales them with problem size.
+ * Limits: the sequential construction may spend {@code construction} on re-inserting chains after the first pass
+ * (its passes and rounds are bounded too); local search then runs at most {@code spent}, stops once the best score has
+ * not improved for {@code unimproved}, and (when {@code calculations} is above 0) after that many score calculations,
+ * whichever comes first. {@link #forHops(int)} scales the time limits with problem size; {@link #calculations(long)}
+ * gives limits that do not depend on how busy the machine is, for reproducible runs.
  */
-public record SolverLimits(Duration construction, Duration spent, Duration unimproved) {
+public record SolverLimits(Duration construction, Duration spent, Duration unimproved, long calculations) {
+
+    public SolverLimits(Duration construction, Duration spent, Duration unimproved) {
+        this(construction, spent, unimproved, 0);
+    }
+
+    /** No time limit: the construction runs all its passes and local search stops after {@code count} calculations. */
+    public static SolverLimits calculations(long count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        return new SolverLimits(Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1), count);
+    }
 
     /** Limits by number of hops in the problem, bucketed so that few solver factories are built. */
     public static SolverLimits forHops(int hops) {

@@ -116,12 +116,16 @@ class SelectionConstraintProviderTest {
     }
 
     @Test
-    void unservedHop() {
+    void unservedChain() {
+        // a chain is served whole or not at all: one unassigned hop or two cost the same, one per chain
         Fixture.Problem p = problem();
-        verifier.verifyThat(SelectionConstraintProvider::unservedHop)
+        verifier.verifyThat(SelectionConstraintProvider::unservedChain)
                 .given(all(p.chain(fwNat("a", "c", 10), W, p.offer("fw-a"), null))).penalizesBy(1);
+        Fixture.Problem n = problem();
+        verifier.verifyThat(SelectionConstraintProvider::unservedChain)
+                .given(all(n.chain(fwNat("a", "c", 10), W, null, null))).penalizesBy(1);
         Fixture.Problem q = problem();
-        verifier.verifyThat(SelectionConstraintProvider::unservedHop)
+        verifier.verifyThat(SelectionConstraintProvider::unservedChain)
                 .given(all(q.chain(fwNat("a", "c", 10), W, q.offer("fw-a"), q.offer("nat-b")))).penalizesBy(0);
     }
 

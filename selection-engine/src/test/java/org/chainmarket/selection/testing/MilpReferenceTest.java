@@ -7,6 +7,7 @@ import org.chainmarket.selection.Steering;
 import org.chainmarket.selection.exact.LayeredParetoSelector;
 import org.chainmarket.selection.solver.OptaPlannerSelector;
 import org.chainmarket.selection.solver.SelectionWeights;
+import org.chainmarket.selection.solver.SolverLimits;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -45,8 +46,10 @@ class MilpReferenceTest {
     }
 
     @Test
-    void theSolverServesWithinOneChainOfTheMilpOptimumOfSmallScarceBatches() {
-        OptaPlannerSelector solver = new OptaPlannerSelector(SelectionWeights.objectiveOnly(Objective.DEFAULT), Steering.NO_PROXIES);
+    void theSolverServesAsManyChainsAsTheMilpOptimumOfSmallScarceBatches() {
+        // limited by score calculations, not time, so that the answer does not depend on how busy the machine is
+        OptaPlannerSelector solver = new OptaPlannerSelector(SelectionWeights.objectiveOnly(Objective.DEFAULT), Steering.NO_PROXIES,
+                hops -> SolverLimits.calculations(200_000));
         for (long seed = 0; seed < 4; seed++) {
             GeneratedProblem p = CarrierProblems.generate(new CarrierProblems.Spec(30, 3, 3, 5, 5, 4, 6, 0.7, 0.2, 70 + seed));
             MilpReference.Result m = MILP.solve(p.market(), p.requests(), LIMIT_MS);
@@ -54,13 +57,9 @@ class MilpReferenceTest {
             List<SelectionResult> s = solver.selectBatch(p.market(), p.requests());
             List<SelectionResult.Selected> selected = s.stream().filter(x -> x instanceof SelectionResult.Selected)
                     .map(x -> (SelectionResult.Selected) x).toList();
-            // the solver is time-limited, so on a loaded machine it may stop one chain short of the optimum; it never
-            // serves more than the optimum, and serving as many it is never cheaper than the optimum
-            assertThat(selected.size()).as(p.name()).isBetween(m.served() - 1, m.served());
-            if (selected.size() == m.served()) {
-                assertThat(selected.stream().mapToDouble(SelectionResult.Selected::objective).sum()).as(p.name())
-                        .isGreaterThanOrEqualTo(m.objective() - 1e-6);
-            }
+            assertThat(selected.size()).as(p.name()).isEqualTo(m.served());
+            double objective = selected.stream().mapToDouble(SelectionResult.Selected::objective).sum();
+            assertThat(objective).as(p.name()).isBetween(m.objective() - 1e-6, m.objective() * 1.02 + 1e-6);
             assertThat(CapacityCheck.violations(p.market(), p.requests(), s)).as(p.name()).isEmpty();
         }
     }
