@@ -112,6 +112,7 @@ public class ChainEntity {
         if (d == null || !d.awaits(ack)) {
             return false;
         }
+        fx.outcome(d.providerId(), ack.success() || ack.operation() != DomainCommand.Operation.SETUP, "refused: " + ack.reason());
         if (ack.operation() == DomainCommand.Operation.SETUP && !ack.success()) {
             d.refused(ack.reason(), now);
             if (state == SETTING_UP) {
@@ -175,6 +176,7 @@ public class ChainEntity {
         }
         String who = "Provider " + late.stream().map(ChainDomainEntity::providerId).collect(Collectors.joining(", "));
         String within = delivery.within(late);
+        late.forEach(d -> fx.outcome(d.providerId(), false, "did not answer" + within));
         if (state == TEARING_DOWN) {
             terminate(who + " did not confirm removal" + within, now, fx);
         } else {

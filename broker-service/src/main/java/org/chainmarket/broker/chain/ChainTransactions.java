@@ -37,13 +37,16 @@ public class ChainTransactions {
     private final ReservationLedger ledger;
     private final ProcessedMessages processed;
     private final CommandDelivery delivery;
+    private final DomainOutcomes outcomes;
 
-    ChainTransactions(Chains chains, Outbox outbox, ReservationLedger ledger, ProcessedMessages processed, CommandDelivery delivery) {
+    ChainTransactions(Chains chains, Outbox outbox, ReservationLedger ledger, ProcessedMessages processed, CommandDelivery delivery,
+                      DomainOutcomes outcomes) {
         this.chains = chains;
         this.outbox = outbox;
         this.ledger = ledger;
         this.processed = processed;
         this.delivery = delivery;
+        this.outcomes = outcomes;
     }
 
     /** A domain's acknowledgement and the id of the event that carried it. */
@@ -223,6 +226,7 @@ public class ChainTransactions {
     private void store(Effects fx) {
         chains.persist(fx);
         // a command's event id is its command id: the relay reports which commands reached Kafka by it
+        outcomes.record(fx);
         fx.messages.forEach(m -> outbox.append(m.payload() instanceof DomainCommand c ? c.commandId() : UUID.randomUUID().toString(),
                 m.type(), "chain", m.chainId(), m.payload()));
         fx.messages.clear();

@@ -31,10 +31,16 @@ final class Effects {
     record Message(EventType type, String chainId, Object payload) {
     }
 
+    /** What a domain did with the command it was waiting on: answered in time, or refused or left it unanswered (why). */
+    record DomainOutcome(String providerId, boolean answered, String reason) {
+    }
+
     final List<Hop> reserved = new ArrayList<>();
     final List<Hop> released = new ArrayList<>();
     final List<LinkChange> links = new ArrayList<>();
     final List<Message> messages = new ArrayList<>();
+    /** What domains did with their commands, for their providers' health. */
+    final List<DomainOutcome> outcomes = new ArrayList<>();
     /** Rows created by the transitions (domains, substitutions), to be persisted. */
     final List<Object> created = new ArrayList<>();
 
@@ -102,6 +108,10 @@ final class Effects {
                 links.add(new LinkChange(chainId, k, v));
             }
         });
+    }
+
+    void outcome(String providerId, boolean answered, String reason) {
+        outcomes.add(new DomainOutcome(providerId, answered, reason));
     }
 
     void command(DomainCommand c) {

@@ -38,6 +38,7 @@ public class MarketReadModel {
     private final Map<OfferId, Health> offerHealth = new HashMap<>();
     private final Map<OfferId, Double> measuredLoad = new HashMap<>();
     private final Map<String, Health> linkHealth = new HashMap<>();
+    private final java.util.Set<ProviderId> leftOutProviders = new java.util.HashSet<>();
     private MultiDomainNetwork network = MultiDomainNetwork.of(List.of());
 
     public synchronized void putDomain(ProviderDomain domain) {
@@ -138,6 +139,18 @@ public class MarketReadModel {
         }
     }
 
+    /**
+     * Leaves a provider out of selection (its circuit is open, {@link ProviderHealth}) or takes it back: its offers, the
+     * links of its domain and its border links.
+     */
+    public synchronized void setProviderLeftOut(ProviderId provider, boolean leftOut) {
+        if (leftOut) {
+            leftOutProviders.add(provider);
+        } else {
+            leftOutProviders.remove(provider);
+        }
+    }
+
     /** Whether an offer is hot or left out. */
     public synchronized boolean isOfferDegraded(OfferId offer) {
         return offerHealth.containsKey(offer);
@@ -180,7 +193,7 @@ public class MarketReadModel {
         List<OfferState> states = new ArrayList<>(offers.size());
         for (VnfOffer o : offers.values()) {
             Health health = offerHealth.getOrDefault(o.offerId(), Health.OK);
-            if (!o.validAt(now) || health == Health.OUT || (withoutHot && health == Health.HOT)) {
+            if (!o.validAt(now) || health == Health.OUT || (withoutHot && health == Health.HOT) || leftOutProviders.contains(o.providerId())) {
                 continue;
             }
             network.switchOfSite(o.siteId())
@@ -191,11 +204,17 @@ public class MarketReadModel {
                     });
         }
         Map<String, Double> usage = linkUsage;
-        if (!linkHealth.isEmpty()) {
+        if (!linkHealth.isEmpty() || !leftOutProviders.isEmpty()) {
             usage = new HashMap<>(linkUsage);
             for (Map.Entry<String, Health> link : linkHealth.entrySet()) {
                 if (link.getValue() == Health.OUT || withoutHot) {
                     usage.put(link.getKey(), Double.POSITIVE_INFINITY);
+                }
+            }
+            for (NetLink l : leftOutProviders.isEmpty() ? List.<NetLink>of() : network.links()) {
+                if (network.owner(l.a()).filter(leftOutProviders::contains).isPresent()
+                        || network.owner(l.b()).filter(leftOutProviders::contains).isPresent()) {
+                    usage.put(l.key(), Double.POSITIVE_INFINITY);
                 }
             }
         }

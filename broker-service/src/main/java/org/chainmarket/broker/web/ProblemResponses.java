@@ -20,6 +20,8 @@ import java.util.Map;
 @Singleton
 @Primary
 public class ProblemResponses implements ErrorResponseProcessor<Map<String, Object>> {
+    /** What a server error says (nothing of its cause, which is logged). */
+    static final String SERVER_ERROR = "The marketplace could not answer this request; it was logged.";
 
     @Override
     public MutableHttpResponse<Map<String, Object>> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
@@ -33,7 +35,7 @@ public class ProblemResponses implements ErrorResponseProcessor<Map<String, Obje
             case METHOD_NOT_ALLOWED -> context.getRequest().getMethodName() + " is not allowed on " + context.getRequest().getPath() + ".";
             case UNSUPPORTED_MEDIA_TYPE -> "Send the body as application/json.";
             case REQUEST_ENTITY_TOO_LARGE -> "The body is too large.";
-            default -> status.getCode() >= 500 ? "The marketplace could not answer this request; it was logged."
+            default -> status.getCode() >= 500 ? SERVER_ERROR
                     : context.getErrors().stream().map(Error::getMessage).findFirst().orElse(status.getReason());
         };
         if (status == HttpStatus.UNAUTHORIZED && response.getHeaders().get("WWW-Authenticate") == null) {

@@ -1,5 +1,7 @@
 package org.chainmarket.broker.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -16,6 +18,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import org.chainmarket.broker.registry.OfferEntity;
 import org.chainmarket.broker.registry.ProviderEntity;
+import org.chainmarket.broker.registry.ProviderHealth;
 import org.chainmarket.broker.registry.Registry;
 import org.chainmarket.broker.security.Caller;
 import org.chainmarket.broker.security.Forbidden;
@@ -47,9 +50,18 @@ import java.util.Optional;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ProviderController {
     private final Registry registry;
+    private final ProviderHealth health;
 
-    public ProviderController(Registry registry) {
+    public ProviderController(Registry registry, ProviderHealth health) {
         this.registry = registry;
+        this.health = health;
+    }
+
+    /** A registered domain as advertised, with its provider's {@code health} (circuit state, since, reason, failures, retryAt). */
+    private JsonNode view(ProviderEntity p) {
+        ObjectNode o = Json.MAPPER.valueToTree(Json.read(p.domainJson, ProviderDomain.class));
+        o.set("health", Json.MAPPER.valueToTree(health.status(p.id)));
+        return o;
     }
 
     /** An offer with what chains hold of it. */
@@ -109,15 +121,15 @@ public class ProviderController {
 
     @Get("/providers")
     @Secured(SecurityRule.IS_AUTHENTICATED)
-    public List<ProviderDomain> providers() {
-        return registry.providers().stream().map(p -> Json.read(p.domainJson, ProviderDomain.class)).toList();
+    public List<JsonNode> providers() {
+        return registry.providers().stream().map(this::view).toList();
     }
 
     @Get("/providers/{id}")
     @Secured(SecurityRule.IS_AUTHENTICATED)
     public HttpResponse<?> provider(@PathVariable String id) {
         Params.id("id", id);
-        return registry.provider(id).<HttpResponse<?>>map(p -> HttpResponse.ok(Json.read(p.domainJson, ProviderDomain.class)))
+        return registry.provider(id).<HttpResponse<?>>map(p -> HttpResponse.ok(view(p)))
                 .orElseGet(() -> Problems.notFound("provider", id));
     }
 
