@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +53,7 @@ public class ReconcileService {
     private final Outbox outbox;
     private final Duration skew;
     private final Duration maxAge;
+    private final Duration inFlight;
     private final Counter reinstalled;
     private final Counter orphansRemoved;
     private final Counter reports;
@@ -59,11 +61,13 @@ public class ReconcileService {
 
     ReconcileService(EntityManager em, Outbox outbox, MeterRegistry meters,
                      @Value("${chainmarket.reconcile.clock-skew:1s}") Duration skew,
-                     @Value("${chainmarket.reconcile.max-report-age:2m}") Duration maxAge) {
+                     @Value("${chainmarket.reconcile.max-report-age:2m}") Duration maxAge,
+                     @Value("${chainmarket.reconcile.in-flight:10s}") Duration inFlight) {
         this.em = em;
         this.outbox = outbox;
         this.skew = skew;
         this.maxAge = maxAge;
+        this.inFlight = inFlight;
         this.reinstalled = Counter.builder("chainmarket_reconcile_reinstalled").description("chain segments a domain had lost, sent again")
                 .register(meters);
         this.orphansRemoved = Counter.builder("chainmarket_reconcile_orphans_removed")
@@ -114,6 +118,8 @@ public class ReconcileService {
         reinstalled.increment(plan.reinstall().size());
         orphansRemoved.increment(plan.remove().size());
         raced.increment(plan.raced().size());
+        LOG.debug("reconcile {}: report {} at {}: {} held; re-install {}, remove {}, raced {}", provider, report.reportId(),
+                report.at(), held.keySet(), plan.reinstall(), plan.remove(), plan.raced());
         if (!plan.reinstall().isEmpty() || !plan.remove().isEmpty()) {
             LOG.info("reconcile {}: report {} ({} chains held{}): re-installing {} missing {}, removing {} orphans {}", provider,
                     report.reportId(), held.size(), report.full() ? "" : ", partial", plan.reinstall().size(), plan.reinstall(),
@@ -164,32 +170,65 @@ public class ReconcileService {
      * reported (or, with {@code only}, just those chains), each with the newest of its commands to this domain.
      */
     private List<Reconciliation.Known> known(String provider, Set<String> reported, Set<String> only) {
-        StringBuilder sql = new StringBuilder("SELECT c.id, c.state, d.status, d.updated_at, d.flow_entries_json, "
-                + "(SELECT max(rc.created_at) FROM reconcile_command rc WHERE rc.chain_id = c.id AND rc.provider_id = ?1) "
-                + "FROM chain c LEFT JOIN chain_domain d ON d.chain_id = c.id AND d.provider_id = ?1 WHERE ");
+        StringBuilder sql = new StringBuilder("SELECT c.id, c.state, d.status, d.updated_at, d.flow_entries_json "
+                + "FROM chain c LEFT JOIN chain_domain d ON d.chain_id = c.id AND d.provider_id = :p WHERE ");
         List<String> ids = new ArrayList<>(only != null ? only : reported);
         if (only != null) {
-            sql.append("c.id IN (?2)");
+            sql.append("c.id IN (:ids)");
         } else {
-            sql.append("(c.id IN (SELECT chain_id FROM chain_domain WHERE provider_id = ?1) AND c.state IN (?3))");
+            sql.append("(c.id IN (SELECT chain_id FROM chain_domain WHERE provider_id = :p) AND c.state IN (:live))");
             if (!ids.isEmpty()) {
-                sql.append(" OR c.id IN (?2)");
+                sql.append(" OR c.id IN (:ids)");
             }
         }
-        var q = em.createNativeQuery(sql.toString()).setParameter(1, provider);
+        var q = em.createNativeQuery(sql.toString()).setParameter("p", provider);
         if (!ids.isEmpty()) {
-            q.setParameter(2, ids);
+            q.setParameter("ids", ids);
         }
         if (only == null) {
-            q.setParameter(3, LIVE);
+            q.setParameter("live", LIVE);
         }
         @SuppressWarnings("unchecked")
         List<Object[]> rows = q.getResultList();
+        Map<String, Instant> ours = ownCommands(provider, ids, rows);
         List<Reconciliation.Known> out = new ArrayList<>(rows.size());
+        Set<String> found = new HashSet<>();
         for (Object[] row : rows) {
-            Instant last = latest(instant(row[3]), instant(row[5]));
-            out.add(new Reconciliation.Known((String) row[0], ChainState.valueOf((String) row[1]), (String) row[2], last,
-                    row[4] == null ? List.of() : read((String) row[4], FLOWS)));
+            String id = (String) row[0];
+            found.add(id);
+            out.add(new Reconciliation.Known(id, ChainState.valueOf((String) row[1]), (String) row[2],
+                    latest(instant(row[3]), ours.get(id)), row[4] == null ? List.of() : read((String) row[4], FLOWS)));
+        }
+        for (String id : ids) {
+            if (!found.contains(id)) {
+                out.add(new Reconciliation.Known(id, null, null, ours.get(id), List.of()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * When reconciliation last commanded each chain in this domain: the domain's time of the answer to its newest
+     * command, or, while that command is unanswered and younger than {@code in-flight}, a time no report can be after
+     * (it is still on its way, so the report says nothing of the chain yet).
+     */
+    private Map<String, Instant> ownCommands(String provider, List<String> reported, List<Object[]> rows) {
+        Set<String> ids = new HashSet<>(reported);
+        rows.forEach(r -> ids.add((String) r[0]));
+        Map<String, Instant> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> cmds = em.createNativeQuery("SELECT DISTINCT ON (chain_id) chain_id, created_at, answered_at FROM reconcile_command "
+                        + "WHERE provider_id = :p AND chain_id IN (:ids) ORDER BY chain_id, created_at DESC")
+                .setParameter("p", provider).setParameter("ids", List.copyOf(ids)).getResultList();
+        Instant now = Instant.now();
+        for (Object[] c : cmds) {
+            Instant created = instant(c[1]);
+            Instant answered = instant(c[2]);
+            out.put((String) c[0], answered != null ? latest(answered, created)
+                    : created.plus(inFlight).isAfter(now) ? Instant.MAX.minus(Duration.ofDays(1)) : created);
         }
         return out;
     }

@@ -38,9 +38,9 @@ public final class Reconciliation {
     }
 
     /**
-     * What the broker knows of one chain with respect to this domain: its state, the status of its part in this domain
-     * ({@code null} when it has none), when its last command to this domain was written or answered ({@code null}
-     * when none), and the entries the domain acknowledged.
+     * What the broker knows of one chain with respect to this domain: its state ({@code null}: the broker has no such
+     * chain), the status of its part in this domain ({@code null} when it has none), when its last command to this
+     * domain was written or answered ({@code null} when none), and the entries the domain acknowledged.
      */
     public record Known(String chainId, ChainState state, String domainStatus, Instant lastCommandAt, List<FlowEntry> expected) {
     }
@@ -93,6 +93,9 @@ public final class Reconciliation {
     private enum Need { ENTRIES, NOTHING, LEAVE }
 
     private static Need need(Known k) {
+        if (k.state() == null) {
+            return Need.NOTHING;
+        }
         return switch (k.state()) {
             case SETTING_UP, SUBSTITUTING, TEARING_DOWN -> Need.LEAVE;
             case FAILED, TERMINATED, REJECTED -> Need.NOTHING;

@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.chainmarket.broker.kafka.InboundEvents;
 import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.DomainStateReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads domains' state reports (group {@code broker-reconcile}) and hands each to {@link ReconcileService}; a record
@@ -18,6 +20,7 @@ import org.chainmarket.schemas.model.DomainStateReport;
 @KafkaListener(groupId = "broker-reconcile", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class ReportListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportListener.class);
     private final InboundEvents inbound;
     private final ReconcileService reconcile;
 
@@ -28,6 +31,13 @@ public class ReportListener {
 
     @Topic(Topics.DOMAIN_STATES)
     void receive(ConsumerRecord<String, byte[]> record) {
-        inbound.decode(record).ifPresent(e -> reconcile.apply(e.payload(DomainStateReport.class)));
+        inbound.decode(record).ifPresent(e -> {
+            try {
+                reconcile.apply(e.payload(DomainStateReport.class));
+            } catch (RuntimeException ex) {
+                LOG.warn("reconcile: report {} of {} not applied yet (retried): {}", e.id(), e.key(), ex.toString());
+                throw ex;
+            }
+        });
     }
 }

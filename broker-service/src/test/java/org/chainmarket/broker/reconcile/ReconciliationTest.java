@@ -81,6 +81,16 @@ class ReconciliationTest {
     }
 
     @Test
+    void anUnknownChainWhoseRemovalIsNewerThanTheReportIsNotRemovedTwice() {
+        Known removing = new Known("ghost", null, null, REPORTED.plusMillis(500), List.of());
+        Plan p = plan(full(Map.of("ghost", entries("ghost"))), removing);
+        assertThat(p.remove()).isEmpty();
+        assertThat(p.raced()).containsExactly("ghost");
+        Known removedEarlier = new Known("ghost", null, null, T0, List.of());
+        assertThat(plan(full(Map.of("ghost", entries("ghost"))), removedEarlier).remove()).containsExactly("ghost");
+    }
+
+    @Test
     void endedChainsAndDomainsNoLongerCrossedAreOrphansOnceTheirEndPrecedesTheReport() {
         Known terminated = new Known("ch-t", ChainState.TERMINATED, "REMOVED", T0, entries("ch-t"));
         Known failedUnconfirmed = new Known("ch-f", ChainState.FAILED, "REMOVING", T0, entries("ch-f"));
