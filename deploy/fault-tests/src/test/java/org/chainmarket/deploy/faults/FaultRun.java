@@ -47,6 +47,7 @@ final class FaultRun {
             fault.make();
             int to = load.orders().size();
             duringFault = load.orders().subList(from, to);
+            appliedAtRecovery = market.appliedCommands();
             int accepted = load.accepted();
             await().atMost(SERVING).until(() -> load.accepted() >= accepted + AFTER);
         }
@@ -54,6 +55,8 @@ final class FaultRun {
                 load.orders().size(), statuses(load.orders()), statuses(duringFault), load.ends().size(),
                 load.ends().stream().collect(Collectors.groupingBy(e -> e.answer().status(), TreeMap::new, Collectors.counting())));
         servesAgain(buyers, load, soft);
+        System.out.printf("%s: commands applied by the domains when it was back %s, after the buyers stopped %s%n", name,
+                appliedAtRecovery, market.appliedCommands());
         Invariants invariants = new Invariants(market, buyers, load, soft);
         invariants.check();
         System.out.printf("%s, after recovery: %s%n", name, invariants.summary());
