@@ -47,6 +47,8 @@ public class ReconcileService {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileService.class);
     static final TypeReference<List<FlowEntry>> FLOWS = new TypeReference<>() { };
     private static final TypeReference<List<DomainSegment>> SEGMENTS = new TypeReference<>() { };
+    /** The last-command time of a chain whose command is still on its way: no report is taken after it. */
+    private static final Instant IN_FLIGHT = Instant.MAX.minus(Duration.ofDays(1));
     private static final List<String> LIVE = List.of("SETTING_UP", "ACTIVE", "DEGRADED", "SUBSTITUTING", "TEARING_DOWN");
 
     private final EntityManager em;
@@ -191,13 +193,19 @@ public class ReconcileService {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = q.getResultList();
         Map<String, Instant> ours = ownCommands(provider, ids, rows);
+        Instant now = Instant.now();
         List<Reconciliation.Known> out = new ArrayList<>(rows.size());
         Set<String> found = new HashSet<>();
         for (Object[] row : rows) {
             String id = (String) row[0];
             found.add(id);
-            out.add(new Reconciliation.Known(id, ChainState.valueOf((String) row[1]), (String) row[2],
-                    latest(instant(row[3]), ours.get(id)), row[4] == null ? List.of() : read((String) row[4], FLOWS)));
+            String status = (String) row[2];
+            Instant commanded = instant(row[3]);
+            if (("REMOVING".equals(status) || "INSTALLING".equals(status)) && commanded.plus(inFlight).isAfter(now)) {
+                commanded = IN_FLIGHT; // the saga's own command is still on its way (a rollback's tear-down, say)
+            }
+            out.add(new Reconciliation.Known(id, ChainState.valueOf((String) row[1]), status,
+                    latest(commanded, ours.get(id)), row[4] == null ? List.of() : read((String) row[4], FLOWS)));
         }
         for (String id : ids) {
             if (!found.contains(id)) {
@@ -209,8 +217,8 @@ public class ReconcileService {
 
     /**
      * When reconciliation last commanded each chain in this domain: the domain's time of the answer to its newest
-     * command, or, while that command is unanswered and younger than {@code in-flight}, a time no report can be after
-     * (it is still on its way, so the report says nothing of the chain yet).
+     * command, or, while that command is unanswered and younger than {@code in-flight}, {@link #IN_FLIGHT} (it is still
+     * on its way, so a report says nothing of the chain yet). The saga's own unanswered commands are treated alike.
      */
     private Map<String, Instant> ownCommands(String provider, List<String> reported, List<Object[]> rows) {
         Set<String> ids = new HashSet<>(reported);
@@ -228,7 +236,7 @@ public class ReconcileService {
             Instant created = instant(c[1]);
             Instant answered = instant(c[2]);
             out.put((String) c[0], answered != null ? latest(answered, created)
-                    : created.plus(inFlight).isAfter(now) ? Instant.MAX.minus(Duration.ofDays(1)) : created);
+                    : created.plus(inFlight).isAfter(now) ? IN_FLIGHT : created);
         }
         return out;
     }

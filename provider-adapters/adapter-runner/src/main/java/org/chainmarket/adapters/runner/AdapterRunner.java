@@ -181,8 +181,12 @@ public final class AdapterRunner implements AutoCloseable {
         }
         producer.partitionsFor(Topics.DOMAIN_ACKS);
         provider.activate(this::publishAck);
+        // static membership: a runner restarted after a crash takes its partitions over at once instead of waiting for
+        // the dead member's session to time out
+        Map<String, Object> consumerOverrides = new java.util.HashMap<>(clientOverrides);
+        consumerOverrides.putIfAbsent(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupId);
         EventConsumer consumer = new EventConsumer(ConsumerSettings.group(groupId, bootstrapServers, groupId,
-                List.of(Topics.DOMAIN_COMMANDS)).withClientOverrides(clientOverrides), producer, () -> this::handle);
+                List.of(Topics.DOMAIN_COMMANDS)).withClientOverrides(consumerOverrides), producer, () -> this::handle);
         commands = consumer;
         try {
             consumer.start(START_TIMEOUT);
