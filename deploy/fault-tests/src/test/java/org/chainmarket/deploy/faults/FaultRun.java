@@ -73,6 +73,7 @@ final class FaultRun {
      */
     private static void servesAgain(Buyers buyers, OrderLoad load, SoftAssertions soft) {
         Buyers.Answer accepted = null;
+        List<String> refusals = new java.util.ArrayList<>();
         for (String type : org.chainmarket.deploy.demo.DemoMarket.VNF_TYPES) {
             String body = org.chainmarket.schemas.events.Json.text(Map.of("buyerId", "acme", "vnfTypes", List.of(type),
                     "ingress", "seattle", "egress", "new-york", "bandwidthMbps", 1, "maxLatencyMs", 200, "maxPricePerHour", 100));
@@ -81,10 +82,10 @@ final class FaultRun {
                 accepted = a;
                 break;
             }
+            refusals.add(a.status() + " " + a.body());
         }
         if (accepted == null) {
-            soft.fail("a small order placed after recovery is accepted, but none of the VNF types was: %s",
-                    statuses(load.orders().subList(load.orders().size() - 1, load.orders().size())));
+            soft.fail("a small order placed after recovery is accepted, but none of the VNF types was: %s", refusals);
             return;
         }
         String id = accepted.chainId();

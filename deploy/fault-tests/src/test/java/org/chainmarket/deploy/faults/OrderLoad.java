@@ -30,6 +30,8 @@ final class OrderLoad implements AutoCloseable {
     }
 
     private static final List<String> SWITCHES = Topology.bundled("Abilene").nodes().stream().map(n -> n.id()).toList();
+    /** How many chains each buyer holds at most before it ends its oldest. */
+    static final int HELD = 8;
     private final Buyers buyers;
     private final int clients;
     private final List<Order> orders = new CopyOnWriteArrayList<>();
@@ -43,7 +45,10 @@ final class OrderLoad implements AutoCloseable {
         this.pool = Executors.newFixedThreadPool(clients);
     }
 
-    /** Starts the buyers; each orders, waits a little, and ends its oldest chain after every third accepted order. */
+    /**
+     * Starts the buyers; each orders, waits a little, and ends its oldest chain once it holds more than
+     * {@link #HELD} (so the load stays within the market's capacity and a refusal means something).
+     */
     OrderLoad start() {
         for (int c = 0; c < clients; c++) {
             String buyer = Buyers.NAMES.get(c % Buyers.NAMES.size());
@@ -55,12 +60,11 @@ final class OrderLoad implements AutoCloseable {
 
     private void run(String buyer, Random random) {
         Deque<String> mine = new ArrayDeque<>();
-        int accepted = 0;
         while (running) {
             Order o = order(buyer, UUID.randomUUID().toString(), body(buyer, random));
             if (o.answer().status() == 201) {
                 mine.add(o.answer().chainId());
-                if (++accepted % 3 == 0 && mine.size() > 1) {
+                if (mine.size() > HELD) {
                     String chain = mine.poll();
                     ends.add(new End(buyer, chain, buyers.end(buyer, chain)));
                 }
