@@ -47,14 +47,32 @@ public final class EmbeddedKafka implements AutoCloseable {
      * the same directory resumes with everything the broker held. Ports are chosen afresh on every start.
      */
     public static EmbeddedKafka start(Path logDir) {
-        return start(logDir, false);
+        try {
+            return start(logDir, false, freePort(), freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find free ports for Kafka", e);
+        }
+    }
+
+    /**
+     * A broker whose log is kept in {@code logDir}, listening on the given loopback ports: a restart on the same
+     * directory and ports is, to its clients, the same broker back again.
+     */
+    public static EmbeddedKafka start(Path logDir, int port, int controllerPort) {
+        return start(logDir, false, port, controllerPort);
     }
 
     private static EmbeddedKafka start(Path dir, boolean temporary) {
         try {
+            return start(dir, temporary, freePort(), freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find free ports for Kafka", e);
+        }
+    }
+
+    private static EmbeddedKafka start(Path dir, boolean temporary, int port, int controller) {
+        try {
             Files.createDirectories(dir);
-            int port = freePort();
-            int controller = freePort();
             if (!Files.exists(dir.resolve("meta.properties"))) {
                 new Formatter()
                         .setNodeId(1)
@@ -111,7 +129,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    /** A loopback port free at the time of asking. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();

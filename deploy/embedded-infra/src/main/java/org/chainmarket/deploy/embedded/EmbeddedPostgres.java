@@ -39,13 +39,25 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * second, never corrupt the cluster); a server left running by a process that was killed is stopped first.
      */
     public static EmbeddedPostgres start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /**
+     * As {@link #start(Path)}, listening on {@code port} (0: any free port): a restart on the same directory and port
+     * is, to its clients, the same server back again.
+     */
+    public static EmbeddedPostgres start(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the PostgreSQL data directory " + dataDir + ": " + e.getMessage(), e);
         }
-        stopStaleServer(dataDir);
-        return start(builder().setDataDirectory(dataDir).setCleanDataDirectory(false));
+        stopLeftRunning(dataDir);
+        var builder = builder().setDataDirectory(dataDir).setCleanDataDirectory(false);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return start(builder);
     }
 
     private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder() {
@@ -75,10 +87,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /**
-     * The postmaster of a process that died without stopping it still runs on {@code dataDir} (its pid is the first
-     * line of {@code postmaster.pid}): ask it to stop (SIGTERM, a smart shutdown; its clients are gone) and wait.
+     * Stops the server a process that died without stopping it left running on {@code dataDir}, if any: its postmaster
+     * (the pid on the first line of {@code postmaster.pid}) is asked to stop (SIGTERM, a smart shutdown; its clients
+     * are gone) and waited for.
      */
-    private static void stopStaleServer(Path dataDir) {
+    public static void stopLeftRunning(Path dataDir) {
         Path pidFile = dataDir.resolve("postmaster.pid");
         Optional<ProcessHandle> postmaster = readPid(pidFile).flatMap(ProcessHandle::of)
                 .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));

@@ -46,9 +46,15 @@ public final class JvmProcess implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code args} and {@code env} added to this process's environment. */
     public static JvmProcess start(String mainClass, List<String> args, Map<String, String> env) {
+        return start(List.of("-Xmx256m"), mainClass, args, env);
+    }
+
+    /** As {@link #start(String, List, Map)}, with the JVM's own options (heap size, system properties). */
+    public static JvmProcess start(List<String> jvmOptions, String mainClass, List<String> args, Map<String, String> env) {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", classPath, mainClass));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, mainClass));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -101,6 +107,42 @@ public final class JvmProcess implements AutoCloseable {
         } catch (IOException e) {
             return "unreachable: " + e;
         }
+    }
+
+    /** The operating system's id of the process. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Waits up to {@code timeout} for the process to write a line containing {@code text} and returns that line.
+     *
+     * @throws IllegalStateException when the process ends or the time is up first (the message holds its output)
+     */
+    public String awaitLine(String text, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            for (String line : lines) {
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+            if (!process.isAlive()) {
+                reader.join(5_000);
+                throw new IllegalStateException("process " + process.pid() + " ended (exit " + process.exitValue()
+                        + ") without writing '" + text + "':\n" + String.join("\n", lines));
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("process " + process.pid() + " did not write '" + text + "' within "
+                + timeout.toSeconds() + " s:\n" + String.join("\n", lines));
+    }
+
+    /** Kills the process at once (SIGKILL: no shutdown hook runs) and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+        reader.join(5_000);
     }
 
     /** Kills the process if it still runs. */
