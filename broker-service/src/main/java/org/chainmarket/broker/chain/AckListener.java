@@ -6,12 +6,15 @@ import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.chainmarket.broker.kafka.InboundEvents;
 import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.DomainAck;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -20,13 +23,30 @@ import java.util.List;
  */
 @KafkaListener(groupId = "broker-acks", threads = 3, batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
-public class AckListener {
+public class AckListener implements ConsumerRebalanceListener {
     private final InboundEvents inbound;
     private final ChainService chains;
+    private final AckReadiness readiness;
 
-    public AckListener(InboundEvents inbound, ChainService chains) {
+    public AckListener(InboundEvents inbound, ChainService chains, AckReadiness readiness) {
         this.inbound = inbound;
         this.chains = chains;
+        this.readiness = readiness;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        readiness.assigned(partitions.size());
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        readiness.revoked(partitions.size());
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        readiness.revoked(partitions.size());
     }
 
     @Topic(Topics.DOMAIN_ACKS)

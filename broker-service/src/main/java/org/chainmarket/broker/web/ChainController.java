@@ -26,6 +26,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import org.chainmarket.broker.chain.AckReadiness;
 import org.chainmarket.broker.chain.ChainChanges;
 import org.chainmarket.broker.chain.ChainService;
 import org.chainmarket.broker.chain.ChainView;
@@ -64,12 +65,22 @@ public class ChainController {
     private final IdempotencyKeys keys;
     private final QuoteService quotes;
     private final ChainChanges changes;
+    private final AckReadiness acks;
 
-    public ChainController(ChainService chains, IdempotencyKeys keys, QuoteService quotes, ChainChanges changes) {
+    public ChainController(ChainService chains, IdempotencyKeys keys, QuoteService quotes, ChainChanges changes, AckReadiness acks) {
         this.chains = chains;
         this.keys = keys;
         this.quotes = quotes;
         this.changes = changes;
+        this.acks = acks;
+    }
+
+    /** 503 with Retry-After: the broker cannot hear its domains' acknowledgements yet (see {@link AckReadiness}). */
+    private static HttpResponse<?> domainsUnheard() {
+        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "domains-unheard", "Service Unavailable",
+                        "The marketplace is not yet reading its domains' acknowledgements (it has just started); nothing was changed. "
+                                + "Retry after 5 s (with the same Idempotency-Key).", List.of(), Map.of())
+                .header("Retry-After", "5");
     }
 
     @Operation(summary = "Order a chain", description = "Selects, reserves and starts setting up the cheapest chain (price + latency weight) that meets the order; ACTIVE once every crossed domain has acknowledged. With quote (and point), the quoted chain is reserved as quoted, or the answer says what changed.")
@@ -78,6 +89,7 @@ public class ChainController {
     @ApiResponse(responseCode = "400", description = "Invalid body: one entry per field at fault", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "409", description = "The named quote can no longer be honoured (its capacity was taken or its prices changed)", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "422", description = "No chain meets the order (constraint, hopIndex, chainId of the stored REJECTED chain), or the named quote expired or does not match the order", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = "The database cannot be reached, or the broker is not yet reading its domains' acknowledgements (just started); nothing was stored; Retry-After says when to retry", content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))
     @Post(consumes = MediaType.APPLICATION_JSON)
     @Secured("BUYER")
     public HttpResponse<?> order(Authentication authentication, @Nullable @Header(IDEMPOTENCY_KEY) String idempotencyKey,
@@ -91,6 +103,9 @@ public class ChainController {
             if (first.isPresent()) {
                 return replay(first.get(), order);
             }
+        }
+        if (!acks.awaitReady()) {
+            return domainsUnheard();
         }
         if (quote != null && !quote.isBlank()) {
             // the quoted chain, reserved as quoted (its key stored with it), or an answer saying what changed since the quote
@@ -224,6 +239,9 @@ public class ChainController {
         ChainChange change = SchemaValidator.read(EventType.CHAIN_CHANGE_SCHEMA, body, ChainChange.class);
         if (visible(buyer, id).isEmpty()) {
             return Problems.notFound("chain", id);
+        }
+        if (!acks.awaitReady()) {
+            return domainsUnheard();
         }
         ChainChanges.Outcome outcome;
         try {
