@@ -23,7 +23,7 @@
     live: $('live-status'), form: $('filters'), rows: $('substitution-rows'), empty: $('empty'),
     detail: $('detail'), placeholder: $('detail-placeholder'), body: $('detail-body'),
     approve: $('action-approve'), rollback: $('action-rollback'), acknowledge: $('action-acknowledge'),
-    message: $('action-message'), provider: $('filter-provider'),
+    message: $('action-message'), provider: $('filter-provider'), health: $('provider-health'),
     chainState: $('chain-state'), app: $('app'), login: $('login'), loginForm: $('login-form'),
     loginMessage: $('login-message'), session: $('session'), signedInAs: $('signed-in-as'), signOut: $('sign-out')
   };
@@ -326,11 +326,24 @@
         el.provider.replaceChildren(h('option', {value: ''}, 'all'), ...wanted.map(([id, label]) => h('option', {value: id}, label)));
         el.provider.value = current;
       }
+      renderHealth(r.body);
     } catch (e) {
       // the list keeps what it had; the live status reports connection problems
     } finally {
       setTimeout(loadProviders, PROVIDERS_MS);
     }
+  }
+
+  /** Each provider's circuit: healthy (CLOSED), or OPEN / HALF_OPEN with why, since when and when it is tried again. */
+  function renderHealth(providers) {
+    const items = providers.slice().sort((a, b) => a.providerId.localeCompare(b.providerId)).map((p) => {
+      const hl = p.health || {state: 'CLOSED'};
+      const text = hl.state === 'CLOSED' ? `${p.providerId}: healthy`
+        : `${p.providerId}: circuit ${hl.state.toLowerCase().replace('_', ' ')} since ${time(hl.since)}`
+          + (hl.retryAt ? `, tried again ${time(hl.retryAt)}` : '') + (hl.reason ? ` (${hl.reason})` : '');
+      return h('li', {'data-provider': p.providerId, 'data-state': hl.state, title: hl.reason || ''}, text);
+    });
+    el.health.replaceChildren(...items);
   }
 
   // ---------- the table ----------

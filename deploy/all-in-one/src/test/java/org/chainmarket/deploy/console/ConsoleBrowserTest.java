@@ -263,6 +263,18 @@ class ConsoleBrowserTest {
         assertThat(driver.findElement(By.id("login")).isDisplayed()).isFalse();
     }
 
+    @Test
+    void theConsoleShowsEachProvidersHealth() {
+        openConsole();
+        for (String provider : List.of("west", "central", "east")) {
+            By item = By.cssSelector("#provider-health li[data-provider='" + provider + "']");
+            waitFor().until(ExpectedConditions.presenceOfElementLocated(item));
+            // the demo domains answer, so each provider's circuit is closed and the page says so
+            assertThat(driver.findElement(item).getAttribute("data-state")).as(provider).isEqualTo("CLOSED");
+            assertThat(driver.findElement(item).getText()).isEqualTo(provider + ": healthy");
+        }
+    }
+
     static void signIn(String username, String password) {
         WebElement name = driver.findElement(By.id("login-username"));
         name.clear();
