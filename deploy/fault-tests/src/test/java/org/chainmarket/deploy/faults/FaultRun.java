@@ -28,6 +28,38 @@ final class FaultRun {
         void make() throws Exception;
     }
 
+    /** A store the test stops and starts again. */
+    interface Store {
+        void stop() throws Exception;
+
+        void start() throws Exception;
+    }
+
+    /**
+     * Kafka and PostgreSQL each in a process of its own, the marketplace on them; the store {@code which} picks is
+     * stopped for {@link #OUTAGE} while buyers order and started again; then the invariants, and that no order hung.
+     */
+    static void storeOutage(java.nio.file.Path dir, String name,
+                            java.util.function.BiFunction<KafkaProcess, PostgresServer, Store> which) throws Exception {
+        SoftAssertions soft = new SoftAssertions();
+        try (KafkaProcess kafka = new KafkaProcess(dir.resolve("kafka"));
+             PostgresServer postgres = new PostgresServer(dir.resolve("postgres"))) {
+            kafka.start();
+            postgres.start();
+            Store store = which.apply(kafka, postgres);
+            try (MarketplaceProcess market = MarketplaceProcess.on(kafka, postgres)) {
+                market.start();
+                Result result = run(name, market, () -> {
+                    store.stop();
+                    Thread.sleep(OUTAGE.toMillis());
+                    store.start();
+                }, soft);
+                noOrderHung(result, soft);
+                soft.assertAll();
+            }
+        }
+    }
+
     /** What a run showed: every order and end, with their answers. */
     record Result(OrderLoad load, List<OrderLoad.Order> duringFault) {
     }

@@ -15,7 +15,7 @@ import java.util.Map;
  * The embedded Kafka broker in a JVM of its own ({@link KafkaMain}), on a log directory and two ports fixed for its
  * whole life: stopped or killed and started again, it is the same broker to its clients, with everything it held.
  */
-final class KafkaProcess implements AutoCloseable {
+final class KafkaProcess implements AutoCloseable, FaultRun.Store {
     private static final Duration START = Duration.ofSeconds(120);
     private final Path logDir;
     private final int port;
@@ -37,14 +37,14 @@ final class KafkaProcess implements AutoCloseable {
     }
 
     /** Starts the broker and waits until it listens. */
-    void start() throws InterruptedException {
+    public void start() throws InterruptedException {
         process = JvmProcess.start(List.of("-Xmx384m", "-XX:+UseSerialGC"), KafkaMain.class.getName(),
                 List.of(logDir.toString(), String.valueOf(port), String.valueOf(controllerPort)), Map.of());
         process.awaitLine(KafkaMain.READY, START);
     }
 
     /** Stops the broker as an operator would (SIGTERM: a controlled shutdown). */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.stop(Duration.ofSeconds(60));
     }
 

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * The embedded PostgreSQL 17 server (a postgres process of its own) on a data directory and a port fixed for its
  * whole life: stopped and started again, it is the same server to its clients, with everything committed.
  */
-final class PostgresServer implements AutoCloseable {
+final class PostgresServer implements AutoCloseable, FaultRun.Store {
     private final Path dataDir;
     private final int port;
     private EmbeddedPostgres server;
@@ -25,12 +25,12 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    void start() {
+    public void start() {
         server = EmbeddedPostgres.start(dataDir, port);
     }
 
     /** Stops the server (a fast shutdown: its sessions are ended). */
-    void stop() {
+    public void stop() {
         EmbeddedPostgres s = server;
         server = null;
         s.close();
