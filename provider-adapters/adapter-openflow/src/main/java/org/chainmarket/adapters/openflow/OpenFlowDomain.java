@@ -184,10 +184,10 @@ public final class OpenFlowDomain extends QueuedPathProvider {
 
     @Override
     protected DomainAck carryOut(DomainCommand command) {
+        if (!readOnce) {
+            readBack(); // what an earlier run installed; when a switch cannot be read the answer is not cached
+        }
         try {
-            if (!readOnce) {
-                readBack();
-            }
             ChainId chain = command.chainId();
             if (command.operation() == DomainCommand.Operation.TEARDOWN) {
                 teardown(chain);

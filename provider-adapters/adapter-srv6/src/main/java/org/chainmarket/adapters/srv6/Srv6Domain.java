@@ -185,10 +185,10 @@ public final class Srv6Domain extends QueuedPathProvider {
 
     @Override
     protected DomainAck carryOut(DomainCommand command) {
+        if (!readOnce && command.operation() == DomainCommand.Operation.TEARDOWN) {
+            readBack(); // what an earlier run installed; when the kernel cannot be read the answer is not cached
+        }
         try {
-            if (!readOnce) {
-                readBack();
-            }
             if (command.operation() == DomainCommand.Operation.TEARDOWN) {
                 Installed old = chains.remove(command.chainId());
                 if (old != null) {
@@ -199,6 +199,10 @@ public final class Srv6Domain extends QueuedPathProvider {
             if (KernelReadBack.unnamed(command.chainId())) {
                 return failure(command, "chain ids starting with '" + KernelReadBack.UNNAMED + "' name SRv6 state found"
                         + " without a name; they cannot be set up");
+            }
+            plan(command.chainId(), 1, command.segments()); // refuse what cannot be carried out before reading the kernel
+            if (!readOnce) {
+                readBack();
             }
             Installed old = chains.get(command.chainId());
             int number = old != null ? old.number() : freeNumber();
