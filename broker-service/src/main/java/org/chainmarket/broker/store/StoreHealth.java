@@ -20,11 +20,13 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Whether PostgreSQL answers, as the requests and a probe find out. A request whose transaction fails because the
@@ -99,6 +101,32 @@ public class StoreHealth {
      * connections (SQLSTATE classes 08 and 57P, 53300).
      */
     public static boolean unreachable(Throwable failure) {
+        return anyOf(failure, t -> t instanceof SQLTransientConnectionException || t instanceof ConnectException
+                || t instanceof SocketTimeoutException || t instanceof SocketException || t instanceof EOFException
+                || t instanceof SQLException s && (s.getSQLState() == null ? CLOSED.equals(s.getMessage())
+                : s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().equals("53300")));
+    }
+
+    /**
+     * Whether a failure was raised by the commit itself ({@link Connection#commit} of the JDBC driver or pool): the
+     * connection broke after {@code COMMIT} may have been sent, so the transaction may have committed or not. Any other
+     * failure of a transaction happened before its commit, and the database rolled it back.
+     */
+    public static boolean duringCommit(Throwable failure) {
+        return anyOf(failure, t -> Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> "commit".equals(f.getMethodName()) && jdbcConnection(f.getClassName())));
+    }
+
+    private static boolean jdbcConnection(String className) {
+        try {
+            return Connection.class.isAssignableFrom(Class.forName(className, false, StoreHealth.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code test} holds for a failure or anything in its causes, suppressed exceptions, or what a failed rollback hid. */
+    private static boolean anyOf(Throwable failure, Predicate<Throwable> test) {
         Deque<Throwable> todo = new ArrayDeque<>(List.of(failure));
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while (!todo.isEmpty()) {
@@ -106,12 +134,7 @@ public class StoreHealth {
             if (!seen.add(t)) {
                 continue;
             }
-            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException || t instanceof SocketTimeoutException
-                    || t instanceof SocketException || t instanceof EOFException) {
-                return true;
-            }
-            if (t instanceof SQLException s && (s.getSQLState() == null ? CLOSED.equals(s.getMessage())
-                    : s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().equals("53300"))) {
+            if (test.test(t)) {
                 return true;
             }
             if (t.getCause() != null) {
