@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.transaction.exceptions.TransactionSystemException;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +41,6 @@ public class StoreHealth {
     private final DataSource dataSource;
     private final Duration retryAfter;
     private volatile Instant downSince;
-    private volatile boolean closing;
 
     public StoreHealth(DataSource dataSource, DataSourceResolver resolver, @Value("${chainmarket.store.retry-after}") Duration retryAfter) {
         // the pool itself: the injected data source hands out only the connection of a transaction in progress
@@ -76,7 +74,7 @@ public class StoreHealth {
     @Scheduled(fixedDelay = "${chainmarket.store.probe-interval}", initialDelay = "${chainmarket.store.probe-interval}")
     void probe() {
         Instant since = downSince;
-        if (since == null || closing) {
+        if (since == null) {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
@@ -87,11 +85,6 @@ public class StoreHealth {
         } catch (SQLException | RuntimeException e) {
             LOG.debug("PostgreSQL still unreachable: {}", e.toString());
         }
-    }
-
-    @PreDestroy
-    void close() {
-        closing = true;
     }
 
     /**
