@@ -1,10 +1,13 @@
 package org.chainmarket.deploy.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.chainmarket.adapters.lab.Drive;
 import org.chainmarket.adapters.lab.Lab;
 import org.chainmarket.adapters.lab.LabSpec;
 import org.chainmarket.adapters.openflow.OpenFlowDomain;
+import org.chainmarket.adapters.runner.AdapterRunner;
 import org.chainmarket.adapters.srv6.Srv6Domain;
 import org.chainmarket.deploy.Marketplace;
 import org.chainmarket.schemas.model.ChainId;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +34,8 @@ import static org.chainmarket.deploy.lab.LabBroker.offers;
 /**
  * Reconciliation with real data planes: the OpenFlow and SRv6 adapters read what Open vSwitch and the kernel hold back
  * and report it in full (on {@code chainmarket.domain-states.v1}, as at start and every 30 s; here the test asks the
- * runners to report at once), and the broker re-installs what ACTIVE chains miss and removes what no chain owns.
+ * runners to report at once), and the broker re-installs what ACTIVE chains miss and removes what no chain owns; an
+ * adapter restarted with its rules in place reports them and nothing is re-installed.
  */
 class LabReconcileTest {
     static Lab lab;
@@ -38,6 +43,8 @@ class LabReconcileTest {
     static Srv6Domain srv6;
     static Marketplace market;
     static LabBroker broker;
+    /** The OVS adapter's runner once a test restarted it (the marketplace closes only the one it started). */
+    static AdapterRunner restarted;
 
     @BeforeAll
     static void start() {
@@ -48,7 +55,9 @@ class LabReconcileTest {
             srv6 = new Srv6Domain(lab.srv6Config());
             ovs.awaitSwitches(Duration.ofSeconds(15));
             market = Marketplace.start(List.of(new Marketplace.ProviderSetup(ovs, lab.ovsOffers()),
-                    new Marketplace.ProviderSetup(srv6, lab.srv6Offers())), Map.of("micronaut.server.port", "-1"));
+                    new Marketplace.ProviderSetup(srv6, lab.srv6Offers())),
+                    // set-ups are not what this test is about: give them time on a loaded machine
+                    Map.of("micronaut.server.port", "-1", "chainmarket.delivery-timeout", "30s"));
             broker = new LabBroker(market);
         } catch (RuntimeException e) {
             stop();
@@ -61,6 +70,9 @@ class LabReconcileTest {
         try {
             if (broker != null) {
                 broker.close();
+            }
+            if (restarted != null) {
+                restarted.close();
             }
             if (market != null) {
                 market.close();
@@ -151,8 +163,53 @@ class LabReconcileTest {
         }
     }
 
+    @Test
+    void anOpenFlowAdapterRestartedWithItsRulesInPlaceReportsThemAndTheBrokerReinstallsNothing() {
+        JsonNode onOvs = broker.buy("a1", "a2", "firewall", "monitor");
+        ChainId chain = ChainId.of(id(onOvs));
+        Set<FlowEntry> entries = entriesInView(onOvs, Lab.OVS);
+        Counter reinstalled = market.brokerContext().getBean(MeterRegistry.class).counter("chainmarket_reconcile_reinstalled");
+        double reinstalledBefore = reinstalled.count();
+
+        runner(Lab.OVS).close(); // the adapter process stops: its rules stay on the switches (fail_mode=secure)
+        Instant restart = Instant.now();
+        ovs = new OpenFlowDomain(lab.openFlowConfig());
+        restarted = new AdapterRunner(market.bootstrapServers(), ovs, lab.ovsOffers(), Map.of(), null, Duration.ofMillis(500));
+        restarted.start();
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode ovsDomain = domainInView(broker.get("/api/v1/chains/" + chain), Lab.OVS);
+            assertThat(ovsDomain.path("reportedBy").asText()).isEqualTo("STATE_REPORT");
+            assertThat(Instant.parse(ovsDomain.path("reportedAt").asText())).isAfter(restart);
+            assertThat(ovsDomain.path("flowState").asText()).isEqualTo("HELD");
+        });
+        assertThat(held(ovs.held().orElseThrow().chains().get(chain))).as("the restarted adapter's report").isEqualTo(entries);
+        assertThat(reinstalled.count()).as("nothing had to be re-installed").isEqualTo(reinstalledBefore);
+        lab.resetCounters();
+        assertThat(lab.ping(Lab.H_A1, Lab.address(Lab.H_A2), 20, 50)).isEqualTo(20);
+        for (Lab.Arrival a : lab.expectedArrivals(offers(onOvs), Lab.H_A2)) {
+            assertThat(lab.received(a.node(), a.fromStamp())).as("echo requests at %s last stamped by %s", a.node(), a.fromStamp())
+                    .isEqualTo(20);
+        }
+        end(chain);
+        await().atMost(Duration.ofSeconds(20)).until(() -> lab.dumpFlows("a1").isEmpty() && lab.dumpFlows("a2").isEmpty());
+    }
+
+    private static AdapterRunner runner(ProviderId provider) {
+        return provider.equals(Lab.OVS) && restarted != null ? restarted : market.runner(provider);
+    }
+
     private static void report(ProviderId provider) {
-        market.runner(provider).publishState(DomainStateReport.Trigger.PERIODIC);
+        runner(provider).publishState(DomainStateReport.Trigger.PERIODIC);
+    }
+
+    private static JsonNode domainInView(JsonNode chain, ProviderId provider) {
+        for (JsonNode d : chain.get("domains")) {
+            if (d.path("providerId").asText().equals(provider.value())) {
+                return d;
+            }
+        }
+        throw new AssertionError("chain " + id(chain) + " does not cross " + provider);
     }
 
     private static Set<FlowEntry> held(List<FlowEntry> entries) {
