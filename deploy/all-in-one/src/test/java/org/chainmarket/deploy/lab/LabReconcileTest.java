@@ -17,7 +17,10 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +40,7 @@ import static org.chainmarket.deploy.lab.LabBroker.offers;
  * runners to report at once), and the broker re-installs what ACTIVE chains miss and removes what no chain owns; an
  * adapter restarted with its rules in place reports them and nothing is re-installed.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the restart goes last: its new runner reports every 500 ms
 class LabReconcileTest {
     static Lab lab;
     static OpenFlowDomain ovs;
@@ -92,6 +96,7 @@ class LabReconcileTest {
     }
 
     @Test
+    @Order(1)
     void dataPlanesEmptiedByHandGetTheirActiveChainsBackFromTheBrokerAndTrafficFlowsAgain() {
         JsonNode onOvs = broker.buy("a1", "a2", "firewall", "monitor");
         JsonNode onSrv6 = broker.buy("b1", "b2", "dpi", "nat");
@@ -139,6 +144,7 @@ class LabReconcileTest {
     }
 
     @Test
+    @Order(2)
     void rulesAndRoutesNoChainOwnsAreRemovedByTheBroker() {
         ChainId ofGhost = ChainId.of("ghost-on-open-vswitch");
         ChainId srGhost = ChainId.of("ghost-on-srv6");
@@ -164,6 +170,7 @@ class LabReconcileTest {
     }
 
     @Test
+    @Order(3)
     void anOpenFlowAdapterRestartedWithItsRulesInPlaceReportsThemAndTheBrokerReinstallsNothing() {
         JsonNode onOvs = broker.buy("a1", "a2", "firewall", "monitor");
         ChainId chain = ChainId.of(id(onOvs));
