@@ -30,7 +30,7 @@ public class SlaService {
 
     @Transactional
     public SlaReport report(ChainView chain) {
-        Instant now = Instant.now();
+        Instant now = monitor.now();
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("SELECT started_at, ended_at, worst_latency_ms, last_latency_ms, worst_part FROM sla_violation "
                 + "WHERE chain_id = ?1 ORDER BY started_at").setParameter(1, chain.chainId()).getResultList();
