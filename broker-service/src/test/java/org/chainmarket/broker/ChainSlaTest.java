@@ -8,22 +8,13 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.chainmarket.schemas.events.CloudEvents;
-import org.chainmarket.schemas.events.EventType;
-import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.LinkContext;
-import org.chainmarket.schemas.model.ProviderId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +33,7 @@ class ChainSlaTest implements TestPropertyProvider {
     @Client("/")
     HttpClient http;
     private AckingDomains domains;
-    private KafkaProducer<String, byte[]> monitoring;
+    private LinkDelays monitoring;
 
     @Override
     public Map<String, String> getProperties() {
@@ -54,8 +45,7 @@ class ChainSlaTest implements TestPropertyProvider {
     @BeforeAll
     void start() {
         domains = new AckingDomains(Infra.bootstrapServers(), "sl");
-        monitoring = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        monitoring = new LinkDelays();
     }
 
     @AfterAll
@@ -65,9 +55,7 @@ class ChainSlaTest implements TestPropertyProvider {
     }
 
     private void linkDelay(String a, String b, double ms) throws Exception {
-        String key = LinkContext.key(a, b);
-        LinkContext c = new LinkContext(key, a, b, ProviderId.of("sl-1-east"), InstanceStatus.UP, ms, ms, 0.1, 0.1, 0, Instant.now(), 10, List.of());
-        monitoring.send(CloudEvents.encode(EventType.LINK_CONTEXT_UPDATED, key, c, "/test/monitoring")).get();
+        monitoring.set(a, b, "sl-1-east", ms);
     }
 
     private Map<?, ?> sla(String chainId) {
