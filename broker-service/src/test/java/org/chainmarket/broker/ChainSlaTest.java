@@ -1,5 +1,6 @@
 package org.chainmarket.broker;
 
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -92,6 +93,17 @@ class ChainSlaTest implements TestPropertyProvider {
             assertThat(((Number) period.get("durationSeconds")).doubleValue()).isPositive();
         });
         assertThat(((Number) recovered.get("measuredLatencyMs")).doubleValue()).isLessThan(100);
+
+        // the buyer's list of chains with violations shows it in brief
+        List<Map> brief = http.toBlocking().retrieve(HttpRequest.GET("/api/v1/sla").bearerAuth(TwoDomains.token(http, "sl-1-buyer")),
+                Argument.listOf(Map.class));
+        assertThat(brief).singleElement().satisfies(b -> {
+            assertThat(b.get("chainId")).isEqualTo(id);
+            assertThat(b.get("inViolation")).isEqualTo(false);
+            assertThat(b.get("violations")).isEqualTo(1);
+            assertThat(((Number) b.get("violatedSeconds")).doubleValue()).isPositive();
+            assertThat(((Number) b.get("worstLatencyMs")).doubleValue()).isGreaterThan(150);
+        });
 
         // another buyer cannot read it
         assertThat(TwoDomainsAs.get(http, Callers.OTHER_BUYER, "/api/v1/chains/" + id + "/sla").get("status")).isEqualTo(404);
