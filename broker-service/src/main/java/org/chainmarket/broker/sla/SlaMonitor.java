@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * instance context along its path) with its order's bound, and records each period it was over in
  * {@code sla_violation}: opened when the latency goes over the bound, its worst value kept while it lasts, closed when
  * the latency is back within the bound or the chain stops carrying traffic. Runs every
- * {@code chainmarket.sla.interval} (1 s) after new measurements, and every {@code chainmarket.sla.recheck} ticks anyway
+ * {@code chainmarket.sla.interval} (1 s) after new measurements, and every 10 ticks anyway
  * (chains move onto measured links too). One open period per chain (a unique index), so brokers sharing the database
  * record it once. Periods are timed by the usage clock ({@link UsageClock}), as the usage they credit is.
  */
