@@ -703,6 +703,9 @@
   el.loginForm.addEventListener('submit', signIn);
   el.signOut.addEventListener('click', () => signedOut(''));
 
+  // the views in their own files (views.js registers them) build on these helpers
+  window.ChainMarketConsole = {request, problemText, h, time, dateTime, num, shortId, badge};
+
   restoreFromUrl();
   if (stored(TOKEN_KEY)) signedIn(stored(USER_KEY) || ''); else signedOut('');
 })();

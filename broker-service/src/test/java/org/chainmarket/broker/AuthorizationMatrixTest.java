@@ -89,6 +89,7 @@ class AuthorizationMatrixTest implements TestPropertyProvider {
                 // a change is the chain's buyer's (still setting up here, so 409); its SLA record is the buyer's and the operators'
                 new Row("PATCH", "/api/v1/chains/" + acmeChain, "{\"bandwidthMbps\": 5}", of(Callers.BUYER, 409, Callers.OTHER_BUYER, 404), 403),
                 new Row("GET", "/api/v1/chains/" + acmeChain + "/sla", null, of(Callers.OPERATOR, 200, Callers.BUYER, 200, Callers.OTHER_BUYER, 404), 403),
+                new Row("GET", "/api/v1/sla", null, of(Callers.OPERATOR, 200, Callers.BUYER, 200, Callers.OTHER_BUYER, 200), 403),
                 // usage: each buyer its chains, each provider its offers, operators everything; not admins
                 new Row("GET", "/api/v1/usage", null, of(Callers.OPERATOR, 200, Callers.BUYER, 200, Callers.OTHER_BUYER, 200,
                         Callers.PROVIDER, 200, Callers.OTHER_PROVIDER, 200), 403),

@@ -174,6 +174,7 @@ class BadInputCorpusTest implements TestPropertyProvider {
         for (String limit : List.of("-1", "0", "1001", "abc", "1e3", "99999999999", "1.5", "%00")) {
             add("chains limit=" + limit, "GET", "/api/v1/chains?limit=" + limit, operator, null, 400, "limit");
             add("substitutions limit=" + limit, "GET", "/api/v1/substitutions?limit=" + limit, operator, null, 400, "limit");
+            add("sla limit=" + limit, "GET", "/api/v1/sla?limit=" + limit, operator, null, 400, "limit");
         }
         add("chains state=FOO", "GET", "/api/v1/chains?state=FOO", buyer, null, 400, "state");
         add("substitutions trigger=FOO", "GET", "/api/v1/substitutions?trigger=FOO", operator, null, 400, "trigger");

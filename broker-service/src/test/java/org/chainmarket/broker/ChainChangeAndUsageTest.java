@@ -38,8 +38,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A buyer changes running chains over the real embedded Kafka and PostgreSQL (domains that acknowledge every command),
- * and the usage of a scripted history (order, change in place, a change that switches hops, end), timed by a manual
- * clock, is invoiced to the cent as computed by hand from its segments.
+ * and the usage of scripted histories, timed by a manual clock, is invoiced to the cent as computed by hand from their
+ * segments: order, change in place, a change that switches hops, end; and order, a provider's new prices (one applied,
+ * one over the buyer's budget and not applied, a cut), an SLA violation credited, end.
  */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,21 +52,25 @@ class ChainChangeAndUsageTest implements TestPropertyProvider {
     @Inject
     ManualClock clock;
     private AckingDomains domains;
+    private LinkDelays monitoring;
 
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> p = new HashMap<>(Callers.properties());
         p.put("test.usage-clock", "manual");
+        p.put("chainmarket.sla.interval", "200ms");
         return p;
     }
 
     @BeforeAll
     void domains() {
         domains = new AckingDomains(Infra.bootstrapServers(), "ch");
+        monitoring = new LinkDelays();
     }
 
     @AfterAll
     void stop() throws InterruptedException {
+        monitoring.close();
         domains.close();
     }
 
@@ -252,9 +257,89 @@ class ChainChangeAndUsageTest implements TestPropertyProvider {
         assertThat(closed.stream().map(UsageSegment::amount).reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo("22.50");
     }
 
+    @Test
+    void newPricesApplyFromTheirMomentWithinTheBudgetAndAnSlaViolationIsCreditedToTheCent() throws Exception {
+        TwoDomains.register(http, "ch-4", 10_000, 1, 100);
+        // ch-4-fw-0 (west) and ch-4-dpi-0 (east): 1 EUR/h each, no per-Mbit/s price; the order's budget is 100 EUR/h
+        clock.set(T0);
+        String id = activeChain("ch-4", 50);
+        assertThat(offersOf(chain(id))).containsExactly("ch-4-fw-0", "ch-4-dpi-0");
+
+        // 1 h: west raises the firewall to 2 EUR/h + 0.02 EUR per Mbit/s and hour: 3 EUR/h at 50 Mbit/s, within the budget
+        clock.set(T0.plus(Duration.ofHours(1)));
+        TwoDomains.offer(http, "ch-4-fw-0", false, 100, 2, 0.02);
+
+        // 2 h: the border link slows to 150 ms, over the chain's 100 ms bound
+        clock.set(T0.plus(Duration.ofHours(2)));
+        monitoring.set("ch-4w2", "ch-4e1", "ch-4-east", 150);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(sla(id).get("inViolation")));
+
+        // 2.5 h: east asks 150 EUR/h for the DPI: over the buyer's 100 EUR/h, so the running chain keeps its 1 EUR/h
+        clock.set(T0.plus(Duration.ofMinutes(150)));
+        TwoDomains.offer(http, "ch-4-dpi-0", true, 100, 150, 0);
+
+        // 3 h: the link recovers, the violation closes
+        clock.set(T0.plus(Duration.ofHours(3)));
+        monitoring.set("ch-4w2", "ch-4e1", "ch-4-east", 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.FALSE.equals(sla(id).get("inViolation")));
+        assertThat(((Number) sla(id).get("violatedSeconds")).doubleValue()).isEqualTo(3600);
+
+        // 3.5 h: east cuts the DPI to 0.5 EUR/h: cuts always apply
+        clock.set(T0.plus(Duration.ofMinutes(210)));
+        TwoDomains.offer(http, "ch-4-dpi-0", true, 100, 0.5, 0);
+
+        clock.set(T0.plus(Duration.ofHours(4)));
+        assertThat(send(HttpRequest.DELETE("/api/v1/chains/" + id)).code()).isEqualTo(202);
+        awaitState(id, "TERMINATED");
+
+        // by hand, per segment: hours x (price per hour + Mbit/s x price per Mbit/s and hour)
+        //   ch-4-fw-0   [0, 1 h)    1 h x 1 EUR/h                     = 1.00
+        //               [1 h, 4 h)  3 h x (2 + 50 x 0.02) = 3 h x 3   = 9.00   usage 10.00
+        //   ch-4-dpi-0  [0, 3.5 h)  3.5 h x 1 EUR/h (150 not applied) = 3.50
+        //               [3.5 h, 4 h) 0.5 h x 0.5 EUR/h                = 0.25   usage  3.75
+        // SLA credit, the price of the violated time [2 h, 3 h) on each hop: firewall 1 h x 3 = 3.00, DPI 1 h x 1 = 1.00
+        // owed: firewall 7.00 (west), DPI 2.75 (east), total 9.75
+        String period = "?from=" + T0 + "&to=" + T0.plus(Duration.ofHours(24));
+        Map<?, ?> invoice = send(HttpRequest.GET("/api/v1/usage" + period)).body();
+        assertThat(new BigDecimal(invoice.get("usage").toString())).isEqualByComparingTo("13.75");
+        assertThat(new BigDecimal(invoice.get("credit").toString())).isEqualByComparingTo("4.00");
+        assertThat(new BigDecimal(invoice.get("total").toString())).isEqualByComparingTo("9.75");
+        assertThat(amounts((List<?>) invoice.get("lines"), "offerId")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "ch-4-fw-0", eur("7.00"), "ch-4-dpi-0", eur("2.75")));
+        assertThat(amounts((List<?>) invoice.get("lines"), "offerId", "credit")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "ch-4-fw-0", eur("3.00"), "ch-4-dpi-0", eur("1.00")));
+        assertThat((List<?>) invoice.get("credits")).singleElement().satisfies(c -> {
+            Map<?, ?> credit = (Map<?, ?>) c;
+            assertThat(Instant.parse((String) credit.get("startedAt"))).isEqualTo(T0.plus(Duration.ofHours(2)));
+            assertThat(Instant.parse((String) credit.get("endedAt"))).isEqualTo(T0.plus(Duration.ofHours(3)));
+            assertThat(new BigDecimal(credit.get("amount").toString())).isEqualByComparingTo("4.00");
+        });
+        // the credit is charged to each hop's provider
+        Map<?, ?> west = TwoDomainsAs.get(http, "ch-4-west", "/api/v1/usage" + period);
+        assertThat(amounts((List<?>) west.get("offers"), "id")).containsExactlyInAnyOrderEntriesOf(Map.of("ch-4-fw-0", eur("7.00")));
+        assertThat(new BigDecimal(west.get("credit").toString())).isEqualByComparingTo("3.00");
+        Map<?, ?> east = TwoDomainsAs.get(http, "ch-4-east", "/api/v1/usage" + period);
+        assertThat(new BigDecimal(east.get("total").toString())).isEqualByComparingTo("2.75");
+
+        // the chain's history as published: segments closed by what happened, their amounts the usage before credits
+        List<UsageSegment> closed = closedSegments(id, 4);
+        assertThat(closed).extracting(s -> s.offerId().value() + " " + s.openedBy() + "->" + s.closedBy() + " " + s.pricePerHour().stripTrailingZeros().toPlainString())
+                .containsExactlyInAnyOrder("ch-4-fw-0 ACTIVATED->REPRICED 1", "ch-4-fw-0 REPRICED->ENDED 2",
+                        "ch-4-dpi-0 ACTIVATED->REPRICED 1", "ch-4-dpi-0 REPRICED->ENDED 0.5");
+        assertThat(closed.stream().map(UsageSegment::amount).reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo("13.75");
+    }
+
+    private Map<?, ?> sla(String chainId) {
+        return send(HttpRequest.GET("/api/v1/chains/" + chainId + "/sla")).body();
+    }
+
     private static Map<String, BigDecimal> amounts(List<?> rows, String key) {
+        return amounts(rows, key, "amount");
+    }
+
+    private static Map<String, BigDecimal> amounts(List<?> rows, String key, String field) {
         Map<String, BigDecimal> out = new HashMap<>();
-        rows.forEach(r -> out.merge((String) ((Map<?, ?>) r).get(key), new BigDecimal(((Map<?, ?>) r).get("amount").toString()), BigDecimal::add));
+        rows.forEach(r -> out.merge((String) ((Map<?, ?>) r).get(key), new BigDecimal(((Map<?, ?>) r).get(field).toString()), BigDecimal::add));
         out.replaceAll((k, v) -> v.stripTrailingZeros());
         return out;
     }

@@ -1,5 +1,6 @@
 package org.chainmarket.broker;
 
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -8,22 +9,13 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.chainmarket.schemas.events.CloudEvents;
-import org.chainmarket.schemas.events.EventType;
-import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.LinkContext;
-import org.chainmarket.schemas.model.ProviderId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +34,7 @@ class ChainSlaTest implements TestPropertyProvider {
     @Client("/")
     HttpClient http;
     private AckingDomains domains;
-    private KafkaProducer<String, byte[]> monitoring;
+    private LinkDelays monitoring;
 
     @Override
     public Map<String, String> getProperties() {
@@ -54,8 +46,7 @@ class ChainSlaTest implements TestPropertyProvider {
     @BeforeAll
     void start() {
         domains = new AckingDomains(Infra.bootstrapServers(), "sl");
-        monitoring = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        monitoring = new LinkDelays();
     }
 
     @AfterAll
@@ -65,9 +56,7 @@ class ChainSlaTest implements TestPropertyProvider {
     }
 
     private void linkDelay(String a, String b, double ms) throws Exception {
-        String key = LinkContext.key(a, b);
-        LinkContext c = new LinkContext(key, a, b, ProviderId.of("sl-1-east"), InstanceStatus.UP, ms, ms, 0.1, 0.1, 0, Instant.now(), 10, List.of());
-        monitoring.send(CloudEvents.encode(EventType.LINK_CONTEXT_UPDATED, key, c, "/test/monitoring")).get();
+        monitoring.set(a, b, "sl-1-east", ms);
     }
 
     private Map<?, ?> sla(String chainId) {
@@ -104,6 +93,17 @@ class ChainSlaTest implements TestPropertyProvider {
             assertThat(((Number) period.get("durationSeconds")).doubleValue()).isPositive();
         });
         assertThat(((Number) recovered.get("measuredLatencyMs")).doubleValue()).isLessThan(100);
+
+        // the buyer's list of chains with violations shows it in brief
+        List<Map> brief = http.toBlocking().retrieve(HttpRequest.GET("/api/v1/sla").bearerAuth(TwoDomains.token(http, "sl-1-buyer")),
+                Argument.listOf(Map.class));
+        assertThat(brief).singleElement().satisfies(b -> {
+            assertThat(b.get("chainId")).isEqualTo(id);
+            assertThat(b.get("inViolation")).isEqualTo(false);
+            assertThat(b.get("violations")).isEqualTo(1);
+            assertThat(((Number) b.get("violatedSeconds")).doubleValue()).isPositive();
+            assertThat(((Number) b.get("worstLatencyMs")).doubleValue()).isGreaterThan(150);
+        });
 
         // another buyer cannot read it
         assertThat(TwoDomainsAs.get(http, Callers.OTHER_BUYER, "/api/v1/chains/" + id + "/sla").get("status")).isEqualTo(404);

@@ -13,6 +13,7 @@ import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
+import org.chainmarket.broker.usage.UsageLedger;
 import org.chainmarket.selection.network.NetLink;
 
 import java.time.Duration;
@@ -43,12 +44,15 @@ public class Registry {
     private final MarketReadModel market;
     private final HealthBook health;
     private final ApplicationEventPublisher<Withdrawn> withdrawals;
+    private final UsageLedger usage;
 
-    public Registry(RegistryStore store, MarketReadModel market, HealthBook health, ApplicationEventPublisher<Withdrawn> withdrawals) {
+    public Registry(RegistryStore store, MarketReadModel market, HealthBook health, ApplicationEventPublisher<Withdrawn> withdrawals,
+                    UsageLedger usage) {
         this.store = store;
         this.market = market;
         this.health = health;
         this.withdrawals = withdrawals;
+        this.usage = usage;
     }
 
     @EventListener
@@ -61,6 +65,7 @@ public class Registry {
         }
         store.ensureLinks();
         store.linkLedger().forEach(l -> market.setLinkReservation(l.subjectId(), l.mbps(), l.version()));
+        usage.repriceAll();
     }
 
     /**
@@ -152,8 +157,20 @@ public class Registry {
     }
 
     public void advertised(String eventId, VnfOffer offer) {
-        store.upsertOffer(eventId, offer, false);
+        boolean stored = store.upsertOffer(eventId, offer, false).isPresent();
         mirror(offer.offerId());
+        if (stored) {
+            repriced(offer);
+        }
+    }
+
+    /** Running chains on the offer accrue usage at its advertised price from now on (see {@link UsageLedger#reprice}). */
+    private void repriced(VnfOffer offer) {
+        try {
+            usage.reprice(List.of(offer.offerId().value()));
+        } catch (RuntimeException e) {
+            LOG.warn("offer {} stored, but its running chains could not be repriced yet (done at the next start): {}", offer.offerId().value(), e.toString());
+        }
     }
 
     public void withdrawn(String eventId, OfferId offer) {
@@ -210,6 +227,7 @@ public class Registry {
         OfferEntity stored = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
         market.putOffer(offer, stored.reservedMbps, stored.reservedChains, stored.version);
         health.cleared(SubjectKind.INSTANCE, offer.offerId().value(), WITHDRAWN);
+        repriced(offer);
         return stored;
     }
 

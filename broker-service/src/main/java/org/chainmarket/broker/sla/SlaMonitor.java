@@ -1,15 +1,18 @@
 package org.chainmarket.broker.sla;
 
 import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.chainmarket.broker.registry.MarketReadModel;
+import org.chainmarket.broker.usage.UsageClock;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.ProviderDomain;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -24,23 +27,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * instance context along its path) with its order's bound, and records each period it was over in
  * {@code sla_violation}: opened when the latency goes over the bound, its worst value kept while it lasts, closed when
  * the latency is back within the bound or the chain stops carrying traffic. Runs every
- * {@code chainmarket.sla.interval} (1 s) after new measurements, and every {@code chainmarket.sla.recheck} ticks anyway
+ * {@code chainmarket.sla.interval} (1 s) after new measurements, and every 10 ticks anyway
  * (chains move onto measured links too). One open period per chain (a unique index), so brokers sharing the database
- * record it once.
+ * record it once. Periods are timed by the usage clock ({@link UsageClock}), as the usage they credit is.
  */
 @Singleton
 public class SlaMonitor {
     private static final int RECHECK_TICKS = 10;
     private final EntityManager em;
     private final MarketReadModel market;
+    private final Clock clock;
     private final Map<String, Double> linkDelay = new ConcurrentHashMap<>();
     private final Map<String, Double> processing = new ConcurrentHashMap<>();
     private final AtomicBoolean measuredSinceLastCheck = new AtomicBoolean();
     private int ticks;
 
-    public SlaMonitor(EntityManager em, MarketReadModel market) {
+    public SlaMonitor(EntityManager em, MarketReadModel market, @Named(UsageClock.NAME) Clock clock) {
         this.em = em;
         this.market = market;
+        this.clock = clock;
     }
 
     void linkMeasured(String linkKey, double delayMs) {
@@ -57,8 +62,13 @@ public class SlaMonitor {
     void tick() {
         boolean measured = measuredSinceLastCheck.getAndSet(false);
         if (measured || ++ticks % RECHECK_TICKS == 0) {
-            check(Instant.now());
+            check(clock.instant());
         }
+    }
+
+    /** Now, by the clock periods are timed by. */
+    Instant now() {
+        return clock.instant();
     }
 
     /** The chain's measured latency now, if it carries traffic. */

@@ -30,7 +30,7 @@ public class SlaService {
 
     @Transactional
     public SlaReport report(ChainView chain) {
-        Instant now = Instant.now();
+        Instant now = monitor.now();
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("SELECT started_at, ended_at, worst_latency_ms, last_latency_ms, worst_part FROM sla_violation "
                 + "WHERE chain_id = ?1 ORDER BY started_at").setParameter(1, chain.chainId()).getResultList();
@@ -51,6 +51,25 @@ public class SlaService {
         return new SlaReport(chain.chainId(), chain.order().maxLatencyMs(), chain.predictedLatencyMs(),
                 measured.map(MeasuredLatency.Result::latencyMs).orElse(null), measured.map(MeasuredLatency.Result::worst).orElse(null),
                 open, seconds, violations);
+    }
+
+    /**
+     * The chains that have an SLA record, the most recently violated first ({@code buyer} null: every buyer's), at
+     * most {@code limit}.
+     */
+    @Transactional
+    public List<SlaSummary> summaries(String buyer, int limit) {
+        var q = em.createNativeQuery("SELECT chain_id, buyer_id, MAX(bound_ms), BOOL_OR(ended_at IS NULL), COUNT(*), "
+                + "SUM(EXTRACT(EPOCH FROM (COALESCE(ended_at, ?1) - started_at))), MAX(worst_latency_ms), MAX(started_at) FROM sla_violation"
+                + (buyer == null ? "" : " WHERE buyer_id = ?3") + " GROUP BY chain_id, buyer_id ORDER BY MAX(started_at) DESC, chain_id LIMIT ?2")
+                .setParameter(1, monitor.now()).setParameter(2, limit);
+        if (buyer != null) {
+            q.setParameter(3, buyer);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = q.getResultList();
+        return rows.stream().map(r -> new SlaSummary((String) r[0], (String) r[1], ((Number) r[2]).doubleValue(), Boolean.TRUE.equals(r[3]),
+                ((Number) r[4]).intValue(), Math.max(0, ((Number) r[5]).doubleValue()), ((Number) r[6]).doubleValue(), instant(r[7]))).toList();
     }
 
     private static Instant instant(Object o) {

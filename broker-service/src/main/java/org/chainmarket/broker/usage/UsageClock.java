@@ -6,10 +6,13 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** The clock usage segments are timed by (the system's; tests put their own in its place to script a chain's history). */
+/**
+ * The clock usage segments, repricings and SLA violation periods are timed by, so that an invoice and its credits
+ * agree (the system's; tests put their own in its place to script a chain's history).
+ */
 @Factory
-class UsageClock {
-    static final String NAME = "usage";
+public class UsageClock {
+    public static final String NAME = "usage";
 
     @Singleton
     @Named(NAME)

@@ -3,10 +3,12 @@ package org.chainmarket.broker.usage;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 import org.chainmarket.broker.outbox.Outbox;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.ChainId;
+import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +32,9 @@ import java.util.UUID;
  * is open while the chain carries traffic on one offer at one bandwidth and price; when the hop's offer (a
  * substitution) or the bandwidth (a change in place) changes, its segment closes and the next opens at the same
  * instant; when the chain stops carrying traffic (ended, failed) every open segment closes. Prices are the offer's
- * advertised price per hour and per Mbit/s and hour when the segment opens. Each opened and closed segment is
- * published ({@code UsageSegmentOpened}, {@code UsageSegmentClosed} with its amount) through the outbox.
+ * advertised price per hour and per Mbit/s and hour when the segment opens; when a provider advertises an offer at a
+ * new price, running chains' segments on it close and reopen at that price ({@link #reprice}). Each opened and closed
+ * segment is published ({@code UsageSegmentOpened}, {@code UsageSegmentClosed} with its amount) through the outbox.
  */
 @Singleton
 public class UsageLedger {
@@ -85,18 +89,106 @@ public class UsageLedger {
                     : previous != null && previous.offerId().equals(h.offerId()) ? UsageSegment.Cause.CHANGED : UsageSegment.Cause.SUBSTITUTED;
             VnfOffer o = offers.get(h.offerId().value());
             // an offer no longer on record keeps the hop's price as selected, all of it per hour
-            BigDecimal perHour = o == null ? BigDecimal.valueOf(h.pricePerHour()) : BigDecimal.valueOf(o.pricePerHour());
-            BigDecimal perMbps = o == null ? BigDecimal.ZERO : BigDecimal.valueOf(o.pricePerMbpsHour());
-            UsageSegment s = new UsageSegment(UUID.randomUUID().toString(), ChainId.of(c.chainId()), c.buyerId(), h.index(), h.vnfType(),
-                    h.offerId(), h.providerId(), mbps, perHour, perMbps, now, null, cause, null, null, null);
-            em.createNativeQuery("INSERT INTO usage_segment (id, chain_id, buyer_id, hop_index, vnf_type, offer_id, provider_id, mbps, "
-                            + "price_per_hour, price_per_mbps_hour, started_at, opened_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
-                    .setParameter(1, s.segmentId()).setParameter(2, c.chainId()).setParameter(3, c.buyerId()).setParameter(4, h.index())
-                    .setParameter(5, h.vnfType()).setParameter(6, h.offerId().value()).setParameter(7, h.providerId().value())
-                    .setParameter(8, mbps).setParameter(9, perHour).setParameter(10, perMbps).setParameter(11, now)
-                    .setParameter(12, cause.name()).executeUpdate();
-            outbox.append(EventType.USAGE_SEGMENT_OPENED, "chain", c.chainId(), s);
+            BigDecimal perHour = price(o == null ? h.pricePerHour() : o.pricePerHour());
+            BigDecimal perMbps = o == null ? BigDecimal.ZERO : price(o.pricePerMbpsHour());
+            open(new UsageSegment(UUID.randomUUID().toString(), ChainId.of(c.chainId()), c.buyerId(), h.index(), h.vnfType(),
+                    h.offerId(), h.providerId(), mbps, perHour, perMbps, now, null, cause, null, null, null));
         }
+    }
+
+    private void open(UsageSegment s) {
+        em.createNativeQuery("INSERT INTO usage_segment (id, chain_id, buyer_id, hop_index, vnf_type, offer_id, provider_id, mbps, "
+                        + "price_per_hour, price_per_mbps_hour, started_at, opened_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+                .setParameter(1, s.segmentId()).setParameter(2, s.chainId().value()).setParameter(3, s.buyerId()).setParameter(4, s.hopIndex())
+                .setParameter(5, s.vnfType()).setParameter(6, s.offerId().value()).setParameter(7, s.providerId().value())
+                .setParameter(8, s.mbps()).setParameter(9, s.pricePerHour()).setParameter(10, s.pricePerMbpsHour()).setParameter(11, s.startedAt())
+                .setParameter(12, s.openedBy().name()).executeUpdate();
+        outbox.append(EventType.USAGE_SEGMENT_OPENED, "chain", s.chainId().value(), s);
+    }
+
+    /**
+     * Brings running chains' usage in line with the current prices of {@code offerIds}, after their advertisement
+     * was stored (its own transaction): every open segment on one of them at another price closes now and the next
+     * opens at the offer's new price (cause {@code REPRICED}), so usage from this moment on accrues at the new price.
+     * A rise that would take a chain over its order's budget ({@code maxPricePerHour}, at its bandwidth, over all its
+     * hops) is not applied to it: the chain keeps the price it pays (price protection) until its next change or
+     * substitution, which is selected at the prices of that moment. Cuts always apply. The chains are locked (in id
+     * order, as every chain step locks them) so no step of theirs interleaves. Idempotent: run again, it changes
+     * nothing; {@link #repriceAll()} runs it at start for any offer advertised just before a stop.
+     */
+    @Transactional
+    public int reprice(Collection<String> offerIds) {
+        if (offerIds.isEmpty()) {
+            return 0;
+        }
+        Map<String, VnfOffer> offers = offers(List.copyOf(offerIds));
+        if (offers.isEmpty()) {
+            return 0;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> onOffers = em.createNativeQuery("SELECT chain_id, offer_id, price_per_hour, price_per_mbps_hour FROM usage_segment "
+                + "WHERE ended_at IS NULL AND offer_id IN (?1)").setParameter(1, List.copyOf(offers.keySet())).getResultList();
+        List<String> chains = onOffers.stream().filter(r -> !samePrice(offers.get((String) r[1]), (BigDecimal) r[2], (BigDecimal) r[3]))
+                .map(r -> (String) r[0]).distinct().sorted().toList();
+        if (chains.isEmpty()) {
+            return 0;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> locked = em.createNativeQuery("SELECT id, order_json FROM chain WHERE id IN (?1) ORDER BY id FOR UPDATE")
+                .setParameter(1, chains).getResultList();
+        Instant now = clock.instant();
+        int repriced = 0;
+        for (Object[] chain : locked) {
+            List<UsageSegment> open = open((String) chain[0]);
+            BigDecimal paying = BigDecimal.ZERO;
+            BigDecimal atNewPrices = BigDecimal.ZERO;
+            List<UsageSegment> changing = new ArrayList<>();
+            for (UsageSegment s : open) {
+                paying = paying.add(rate(s.pricePerHour(), s.pricePerMbpsHour(), s.mbps()));
+                VnfOffer o = offers.get(s.offerId().value());
+                if (o != null && !samePrice(o, s.pricePerHour(), s.pricePerMbpsHour())) {
+                    changing.add(s);
+                    atNewPrices = atNewPrices.add(rate(price(o.pricePerHour()), price(o.pricePerMbpsHour()), s.mbps()));
+                } else {
+                    atNewPrices = atNewPrices.add(rate(s.pricePerHour(), s.pricePerMbpsHour(), s.mbps()));
+                }
+            }
+            BigDecimal budget = price(Json.read((String) chain[1], ChainOrder.class).maxPricePerHour());
+            if (changing.isEmpty() || atNewPrices.compareTo(paying) > 0 && atNewPrices.compareTo(budget) > 0) {
+                continue;
+            }
+            for (UsageSegment s : changing) {
+                VnfOffer o = offers.get(s.offerId().value());
+                close(s, now, UsageSegment.Cause.REPRICED);
+                open(new UsageSegment(UUID.randomUUID().toString(), s.chainId(), s.buyerId(), s.hopIndex(), s.vnfType(), s.offerId(), s.providerId(),
+                        s.mbps(), price(o.pricePerHour()), price(o.pricePerMbpsHour()), now, null, UsageSegment.Cause.REPRICED, null, null, null));
+                repriced++;
+            }
+        }
+        return repriced;
+    }
+
+    /** {@link #reprice} for every offer that running chains use at another price than it now advertises. */
+    @Transactional
+    public int repriceAll() {
+        @SuppressWarnings("unchecked")
+        List<String> used = em.createNativeQuery("SELECT DISTINCT offer_id FROM usage_segment WHERE ended_at IS NULL").getResultList();
+        if (used.isEmpty()) {
+            return 0;
+        }
+        return reprice(used);
+    }
+
+    private static boolean samePrice(VnfOffer o, BigDecimal perHour, BigDecimal perMbpsHour) {
+        return price(o.pricePerHour()).compareTo(perHour) == 0 && price(o.pricePerMbpsHour()).compareTo(perMbpsHour) == 0;
+    }
+
+    private static BigDecimal rate(BigDecimal perHour, BigDecimal perMbpsHour, BigDecimal mbps) {
+        return perHour.add(perMbpsHour.multiply(mbps));
+    }
+
+    private static BigDecimal price(double advertised) {
+        return BigDecimal.valueOf(advertised);
     }
 
     private void close(UsageSegment s, Instant now, UsageSegment.Cause cause) {

@@ -40,8 +40,11 @@ public class UsageController {
 
     @Operation(summary = "Usage and invoice lines of a period", description = "Per chain, hop and offer: hours, Mbit/s x hours, and what they "
             + "cost (hours x price per hour + Mbit/s x hours x price per Mbit/s and hour, at the offer's prices when each usage segment opened), "
-            + "with totals per chain, provider and offer; exact decimals in EUR. A buyer sees its own chains, a provider its own offers (its "
-            + "revenue per offer), an operator everything. A chain accrues usage from activation until it ends or fails.")
+            + "less the SLA credit of the time its chain was over its latency bound (the price of that time on every hop, charged to the hop's "
+            + "provider), with the credits per violation period and totals per chain, buyer, provider and offer (used, credit, owed); exact "
+            + "decimals in EUR. A provider's new offer price applies to running chains from its moment, unless it would take a chain over its "
+            + "budget. A buyer sees its own chains, a provider its own offers (its revenue per offer), an operator everything. A chain accrues "
+            + "usage from activation until it ends or fails.")
     @ApiResponse(responseCode = "200", description = "The report", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UsageReport.class)))
     @ApiResponse(responseCode = "400", description = "from or to not an ISO-8601 instant, or from not before to",
             content = @Content(mediaType = ApiDocumentation.PROBLEM, schema = @Schema(implementation = Problem.class)))

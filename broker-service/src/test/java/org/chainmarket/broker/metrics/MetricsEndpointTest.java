@@ -61,7 +61,8 @@ class MetricsEndpointTest implements TestPropertyProvider {
             assertThat(value(s, "chainmarket_orders_total{outcome=\"rejected\"}")).isEqualTo(before + 1);
             assertThat(s).contains("chainmarket_orders_total{outcome=\"accepted\"}", "chainmarket_orders_total{outcome=\"activated\"}",
                     "chainmarket_chain_activation_seconds_bucket{le=", "chainmarket_selection_seconds_count{kind=\"single\",strategy=",
-                    "chainmarket_outbox_backlog ", "chainmarket_dlq_records{topic=\"chainmarket.chains.events.v1.dlq\"}");
+                    "chainmarket_outbox_backlog ", "chainmarket_dlq_records{topic=\"chainmarket.chains.events.v1.dlq\"}",
+                    "kafka_consumer_records_lag_max_records{");
             assertThat(s.lines().filter(l -> l.startsWith("chainmarket_selection_seconds_count{kind=\"single\""))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum()).isPositive();
         });

@@ -83,4 +83,68 @@ class InvoiceTest {
         // a millisecond of 1 EUR/h is 1/3,600,000 EUR: kept to the nano-euro
         assertThat(Invoice.amount(new BigDecimal("1"), BigDecimal.ZERO, BigDecimal.ONE, 1)).isEqualByComparingTo("0.000000278");
     }
+
+    private static Invoice.Violation violation(String chain, Instant start, Instant end) {
+        return new Invoice.Violation(chain, start, end);
+    }
+
+    @Test
+    void aViolationCreditsThePriceOfTheViolatedTimeOnEachHopChargedToItsProvider() {
+        // c1 over 4 h: hop 0 at west's 1 EUR/h, hop 1 at east's 2 EUR/h + 100 Mbit/s x 0.01; over its bound for [1 h, 1.5 h)
+        List<UsageSegment> segments = List.of(
+                segment("a", "c1", 0, "fw-1", "west", "100", "1", "0", T0, h(4)),          // 4, credit 0.5 x 1 = 0.5
+                segment("b", "c1", 1, "dpi-1", "east", "100", "2", "0.01", T0, h(4)));     // 12, credit 0.5 x 3 = 1.5
+        Invoice inv = Invoice.of(segments, List.of(violation("c1", h(1), h(1.5))), T0, h(24), h(24));
+        assertThat(inv.lines()).extracting(l -> l.offerId() + " " + plain(l.creditHours()) + " h " + plain(l.credit()) + " -> " + plain(l.amount()))
+                .containsExactly("fw-1 0.5 h 0.5 -> 3.5", "dpi-1 0.5 h 1.5 -> 10.5");
+        assertThat(inv.usage()).isEqualByComparingTo("16");
+        assertThat(inv.credit()).isEqualByComparingTo("2");
+        assertThat(inv.total()).isEqualByComparingTo("14");
+        assertThat(inv.providers()).extracting(t -> t.id() + " " + plain(t.usage()) + " - " + plain(t.credit()) + " = " + plain(t.amount()))
+                .containsExactly("east 12 - 1.5 = 10.5", "west 4 - 0.5 = 3.5");
+        assertThat(inv.buyers()).extracting(t -> t.id() + "=" + plain(t.amount())).containsExactly("acme=14");
+        assertThat(inv.credits()).singleElement().satisfies(c -> {
+            assertThat(c.chainId()).isEqualTo("c1");
+            assertThat(c.startedAt()).isEqualTo(h(1));
+            assertThat(c.hours()).isEqualByComparingTo("0.5");
+            assertThat(c.amount()).isEqualByComparingTo("2");
+        });
+    }
+
+    @Test
+    void aViolationIsClippedToThePeriodAndToTheSegmentsItSpansAndAnOpenOneRunsUntilNow() {
+        // one hop, 1 EUR/h until 2 h then (changed) 3 EUR/h; over its bound from 1.5 h, still open at now = 3 h; period [0, 2.5 h)
+        List<UsageSegment> segments = List.of(
+                segment("a", "c1", 0, "fw-1", "west", "100", "1", "0", T0, h(2)),
+                segment("b", "c1", 0, "fw-1", "west", "100", "3", "0", h(2), null));
+        Invoice inv = Invoice.of(segments, List.of(violation("c1", h(1.5), null), violation("c2", T0, h(1))), T0, h(2.5), h(3));
+        // usage: 2 x 1 + 0.5 x 3 = 3.5; credit: 0.5 x 1 + 0.5 x 3 = 2 (c2's violation is not this chain's)
+        assertThat(inv.lines()).singleElement().satisfies(l -> {
+            assertThat(l.creditHours()).isEqualByComparingTo("1");
+            assertThat(l.credit()).isEqualByComparingTo("2");
+            assertThat(l.amount()).isEqualByComparingTo("1.5");
+        });
+        assertThat(inv.credits()).singleElement().satisfies(c -> {
+            assertThat(c.endedAt()).as("clipped to the period").isEqualTo(h(2.5));
+            assertThat(c.amount()).isEqualByComparingTo("2");
+        });
+        assertThat(inv.total()).isEqualByComparingTo("1.5");
+    }
+
+    @Test
+    void aSegmentWhollyViolatedNetsToZeroAndOverlappingPeriodsAreCreditedOnce() {
+        // 1/3 EUR/h is not exact in decimals: the credit is priced exactly as the usage, so the line nets to zero
+        List<UsageSegment> segments = List.of(segment("a", "c1", 0, "fw-1", "west", "7", "0.333333333", "0.000000007", h(1), h(2)));
+        Invoice inv = Invoice.of(segments, List.of(violation("c1", T0, h(1.7)), violation("c1", h(1.2), h(3))), T0, h(24), h(24));
+        assertThat(inv.lines()).singleElement().satisfies(l -> {
+            assertThat(l.creditHours()).isEqualByComparingTo("1");
+            assertThat(l.amount()).isEqualByComparingTo("0");
+        });
+        assertThat(inv.credits()).as("the overlapping periods are one").hasSize(1);
+        assertThat(inv.credit()).isEqualByComparingTo(inv.usage());
+    }
+
+    private static String plain(BigDecimal v) {
+        return v.stripTrailingZeros().toPlainString();
+    }
 }

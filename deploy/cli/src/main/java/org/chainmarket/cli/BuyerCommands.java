@@ -179,9 +179,15 @@ final class BuyerCommands {
             cli.out().println("usage of " + report.path("scope").asText() + (report.path("party").isTextual() ? " " + report.path("party").asText() : "")
                     + " from " + report.path("from").asText() + " to " + report.path("to").asText() + " (" + report.path("currency").asText() + ")");
             cli.print(report.path("lines"), new Table().col("CHAIN", "chainId").col("HOP", "hopIndex").col("TYPE", "vnfType").col("OFFER", "offerId")
-                    .col("PROVIDER", "providerId").col("HOURS", "hours").col("MBPS_HOURS", "mbpsHours").col("EUR", "amount"));
-            cli.print(report.path("offers"), new Table().col("OFFER", "id").col("EUR", "amount"));
-            cli.out().println("total " + report.path("total").asText() + " " + report.path("currency").asText());
+                    .col("PROVIDER", "providerId").col("HOURS", "hours").col("MBPS_HOURS", "mbpsHours").col("SLA_CREDIT", "credit").col("EUR", "amount"));
+            if (!report.path("credits").isEmpty()) {
+                cli.out().println("SLA credits (periods over the latency bound):");
+                cli.print(report.path("credits"), new Table().col("CHAIN", "chainId").col("FROM", "startedAt").col("TO", "endedAt")
+                        .col("HOURS", "hours").col("EUR", "amount"));
+            }
+            cli.print(report.path("offers"), new Table().col("OFFER", "id").col("USED", "usage").col("SLA_CREDIT", "credit").col("EUR", "amount"));
+            cli.out().println("used " + report.path("usage").asText() + ", SLA credits " + report.path("credit").asText() + ", total "
+                    + report.path("total").asText() + " " + report.path("currency").asText());
             cli.out().flush();
             return 0;
         }

@@ -109,13 +109,15 @@ class ChainMarketCliTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(DemoRequests.BUYER, "show", id).out()).contains("TERMINATED"));
         Run usage = as(DemoRequests.BUYER, "usage");
         assertThat(usage.code()).as(usage.err()).isZero();
-        assertThat(usage.out()).contains("usage of BUYER " + DemoRequests.BUYER, "CHAIN", "OFFER", id, "total");
+        assertThat(usage.out()).contains("usage of BUYER " + DemoRequests.BUYER, "CHAIN", "OFFER", "SLA_CREDIT", id, "SLA credits", "total");
         var report = Api.JSON.readTree(as(DemoRequests.BUYER, "--json", "usage").out());
         java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
         for (var line : report.get("lines")) {
             sum = sum.add(line.get("amount").decimalValue());
         }
         assertThat(report.get("total").decimalValue()).isEqualByComparingTo(sum);
+        assertThat(report.get("usage").decimalValue().subtract(report.get("credit").decimalValue())).as("owed: used less SLA credits")
+                .isEqualByComparingTo(report.get("total").decimalValue());
     }
 
     @Test

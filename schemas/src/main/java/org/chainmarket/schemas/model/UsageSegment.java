@@ -20,6 +20,8 @@ public record UsageSegment(String segmentId, ChainId chainId, String buyerId, in
         CHANGED,
         /** Its hops were substituted, by a degradation, an operator or a buyer's change (closes one, opens the next). */
         SUBSTITUTED,
+        /** Its provider advertised the offer at a new price (closes one, opens the next at the new price). */
+        REPRICED,
         /** The chain stopped carrying traffic: ended or failed (closes). */
         ENDED
     }

@@ -57,7 +57,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The operator console at {@code /console} in headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}), against the whole marketplace on the real Kafka and PostgreSQL: a substitution that a
  * degradation on Kafka causes shows up in the open page without a reload, and approving a proposed substitution in
- * the page changes the chain. Skipped when the browser or its driver is not installed.
+ * the page changes the chain; the chains and usage views show a chain's state, hops and SLA record and its invoice
+ * lines as the API computes them. Skipped when the browser or its driver is not installed.
  */
 class ConsoleBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -273,6 +274,74 @@ class ConsoleBrowserTest {
             assertThat(driver.findElement(item).getAttribute("data-state")).as(provider).isEqualTo("CLOSED");
             assertThat(driver.findElement(item).getText()).isEqualTo(provider + ": healthy");
         }
+    }
+
+    @Test
+    void theChainsAndUsageViewsShowEachChainWithItsSlaAndTheInvoiceLinesPerBuyerAndRevenuePerProvider() {
+        openConsole();
+        JsonNode chain = buy("seattle", "new-york", null, "firewall", "nat");
+        String chainId = chain.get("chainId").asText();
+
+        // chains: the list shows its state, buyer, hops and SLA status; a click shows its hops, domains and SLA record
+        driver.findElement(By.cssSelector("#views [data-view='chains']")).click();
+        waitFor().until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-view", "chains"));
+        assertThat(driver.findElement(By.id("view-substitutions")).isDisplayed()).as("one view at a time").isFalse();
+        By rowOfChain = By.cssSelector("#chain-rows tr[data-chain-id='" + chainId + "']");
+        waitFor().until(ExpectedConditions.attributeToBe(rowOfChain, "data-state", "ACTIVE"));
+        WebElement row = driver.findElement(rowOfChain);
+        assertThat(row.getAttribute("data-buyer")).isEqualTo(Api.BUYER);
+        assertThat(row.getAttribute("data-sla")).as("its latency is within the bound").isEqualTo("kept");
+        for (JsonNode hop : chain.get("hops")) {
+            assertThat(row.getText()).contains(hop.get("vnfType").asText() + " @ " + hop.get("providerId").asText());
+        }
+        row.click();
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("chain-detail"), "data-chain-id", chainId));
+        for (int i = 0; i < chain.get("hops").size(); i++) {
+            By hop = By.cssSelector("#chain-detail-hops tr[data-hop-index='" + i + "']");
+            waitFor().until(ExpectedConditions.presenceOfElementLocated(hop));
+            assertThat(driver.findElement(hop).getAttribute("data-offer-id")).isEqualTo(chain.get("hops").get(i).get("offerId").asText());
+        }
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("chain-detail-sla"), "data-in-violation", "false"));
+        assertThat(driver.findElement(By.id("chain-detail-measured")).getText()).as("measured along its path").contains(" ms");
+        assertThat(driver.findElements(By.cssSelector("#chain-detail-domains li"))).hasSizeGreaterThanOrEqualTo(1);
+
+        // the state filter leaves it out when it names another state
+        new Select(driver.findElement(By.id("chains-state"))).selectByValue("FAILED");
+        waitFor().until(ExpectedConditions.numberOfElementsToBe(rowOfChain, 0));
+        new Select(driver.findElement(By.id("chains-state"))).selectByValue("");
+        waitFor().until(ExpectedConditions.numberOfElementsToBe(rowOfChain, 1));
+
+        // usage: once ended, the chain's invoice lines are final; the page shows them under its buyer as the API does
+        assertThat(api.delete("/api/v1/chains/" + chainId).status()).isEqualTo(202);
+        api.awaitState(chainId, "TERMINATED");
+        driver.findElement(By.cssSelector("#views [data-view='usage']")).click();
+        JsonNode report = api.get("/api/v1/usage").body();
+        List<JsonNode> lines = new ArrayList<>();
+        report.get("lines").forEach(l -> {
+            if (l.get("chainId").asText().equals(chainId)) {
+                lines.add(l);
+            }
+        });
+        assertThat(lines).as("one line per hop").hasSize(chain.get("hops").size());
+        By pageLines = By.cssSelector("#usage-buyers section[data-buyer='" + Api.BUYER + "'] tr[data-chain-id='" + chainId + "']");
+        waitFor().until(ExpectedConditions.numberOfElementsToBe(pageLines, lines.size()));
+        for (JsonNode line : lines) {
+            WebElement shown = driver.findElement(By.cssSelector("#usage-buyers section[data-buyer='" + Api.BUYER + "'] tr[data-chain-id='"
+                    + chainId + "'][data-offer-id='" + line.get("offerId").asText() + "']"));
+            assertThat(new java.math.BigDecimal(shown.getAttribute("data-amount")))
+                    .isCloseTo(line.get("amount").decimalValue(), org.assertj.core.data.Offset.offset(new java.math.BigDecimal("1e-9")));
+            assertThat(shown.getText()).contains(line.get("providerId").asText());
+        }
+        // every provider the buyer paid is in the revenue table (the operator sees every provider's)
+        for (JsonNode provider : report.get("providers")) {
+            waitFor().until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#usage-provider-rows tr[data-provider-id='" + provider.get("id").asText() + "']")));
+        }
+        assertThat(driver.findElement(By.id("usage-totals")).getText()).contains("Owed");
+        screenshot("console-usage.png");
+        driver.findElement(By.cssSelector("#views [data-view='substitutions']")).click();
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("substitutions")));
+        assertThat(script("return window.consoleMarker")).as("the page was updated in place, not reloaded").isEqualTo(MARKER);
     }
 
     static void signIn(String username, String password) {

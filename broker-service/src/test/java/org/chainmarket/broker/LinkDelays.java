@@ -1,0 +1,33 @@
+package org.chainmarket.broker;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.chainmarket.schemas.events.CloudEvents;
+import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.model.InstanceStatus;
+import org.chainmarket.schemas.model.LinkContext;
+import org.chainmarket.schemas.model.ProviderId;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Monitoring's link context, as a test publishes it: a link's measured delay, which the broker's SLA monitor reads. */
+final class LinkDelays implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            Infra.bootstrapServers()), new StringSerializer(), new ByteArraySerializer());
+
+    /** Publishes that the link between switches {@code a} and {@code b} (of {@code provider}) now measures {@code ms}. */
+    void set(String a, String b, String provider, double ms) throws Exception {
+        String key = LinkContext.key(a, b);
+        LinkContext c = new LinkContext(key, a, b, ProviderId.of(provider), InstanceStatus.UP, ms, ms, 0.1, 0.1, 0, Instant.now(), 10, List.of());
+        producer.send(CloudEvents.encode(EventType.LINK_CONTEXT_UPDATED, key, c, "/test/monitoring")).get();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
