@@ -306,6 +306,7 @@ public final class PlacementService implements AutoCloseable {
     }
 
     private void acknowledged(InstanceAck ack) {
+        commands.acknowledged(ack);
         if (!ack.success()) {
             LOG.warn("{} of {} failed at {}: {}", ack.operation(), ack.offerId(), ack.providerId(), ack.reason());
             if (ack.operation() == InstanceCommand.Operation.START) {
