@@ -32,6 +32,11 @@ final class PlacementMarket {
 
     /** The market, with a running DPI at New York when {@code dpiAtNewYork}, otherwise no DPI anywhere. */
     static Marketplace start(boolean dpiAtNewYork) {
+        return start(dpiAtNewYork, "");
+    }
+
+    /** As {@link #start(boolean)}, with the decisions of {@code approval} (comma-separated providers) waiting for approval. */
+    static Marketplace start(boolean dpiAtNewYork, String approval) {
         DemoMarket demo = DemoMarket.withVnfClouds(Topology.bundled("Abilene"), 3, List.of("seattle", "kansas-city", WASHINGTON, NEW_YORK),
                 List.of("firewall", "dpi"), 1000, 50, 10_000, 13);
         List<Marketplace.ProviderSetup> setups = new ArrayList<>();
@@ -45,6 +50,7 @@ final class PlacementMarket {
                 Marketplace.PLACEMENT, "true",
                 Marketplace.PLACEMENT_REJECTION_THRESHOLD, "3",
                 Marketplace.PLACEMENT_MIN_GAP, "1s",
+                Marketplace.PLACEMENT_APPROVAL, approval,
                 "chainmarket.placement.demand-interval", "1s",
                 "chainmarket.placement.drain-retry", "1s"));
     }
