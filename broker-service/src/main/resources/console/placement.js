@@ -28,7 +28,7 @@
       h('h2', {id: 'placement-heading'}, 'Placement plans'),
       h('p', {id: 'placement-message', class: 'message', role: 'status', hidden: ''}),
       h('div', {id: 'placement-plans'}, h('p', {class: 'empty'}, 'Loading placement plans…')));
-    document.getElementById('app').after(section);
+    document.getElementById('app').append(section);
     section.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-decision-id]');
       if (b) approve(b.dataset.decisionId, b);
