@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.annotation.Transactional;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import org.chainmarket.broker.cluster.SweepLeader;
@@ -53,7 +52,6 @@ public class DemandReports {
     private final Duration interval;
     private final Set<String> reported = new LinkedHashSet<>();
     private volatile Instant windowStart;
-    private volatile boolean closing;
 
     DemandReports(EntityManager em, Outbox outbox, SweepLeader leader,
                   @Value("${chainmarket.placement.demand-interval}") Duration interval) {
@@ -91,7 +89,7 @@ public class DemandReports {
 
     @Scheduled(fixedDelay = "${chainmarket.placement.demand-interval}", initialDelay = "${chainmarket.placement.demand-interval}")
     void tick() {
-        if (closing || !leader.leads()) {
+        if (!leader.leads()) {
             windowStart = null;
             return;
         }
@@ -106,11 +104,6 @@ public class DemandReports {
         } catch (RuntimeException e) {
             LOG.debug("no demand report this time: {}", e.toString());
         }
-    }
-
-    @PreDestroy
-    void close() {
-        closing = true;
     }
 
     /** Builds and publishes (through the outbox) the reports of the window {@code [from, to)}; returns them. */

@@ -1,7 +1,6 @@
 package org.chainmarket.broker.placement;
 
 import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import io.micronaut.transaction.annotation.Transactional;
@@ -38,7 +37,6 @@ public class Drains {
     private final SweepLeader leader;
     private final EntityManager em;
     private final Map<OfferId, Substitution.Trigger> draining = new ConcurrentHashMap<>();
-    private volatile boolean closing;
 
     Drains(SubstitutionService substitutions, HealthBook health, SweepLeader leader, EntityManager em) {
         this.substitutions = substitutions;
@@ -74,22 +72,14 @@ public class Drains {
     @Scheduled(fixedDelay = "${chainmarket.placement.drain-retry}", initialDelay = "${chainmarket.placement.drain-retry}")
     void retry() {
         for (Substitution.Trigger t : draining.values()) {
-            if (closing) {
-                return;
-            }
             if (held(t.subjectId()) > 0) {
                 move(t);
             }
         }
     }
 
-    @PreDestroy
-    void close() {
-        closing = true;
-    }
-
     private void move(Substitution.Trigger t) {
-        if (closing || !leader.leads()) {
+        if (!leader.leads()) {
             return;
         }
         try {

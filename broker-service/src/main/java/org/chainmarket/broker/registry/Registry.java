@@ -5,7 +5,6 @@ import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,6 @@ public class Registry {
     /** A ledger row changed longer ago than this has told the read model, unless the view drifted. */
     static final Duration SETTLED = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
-    private volatile boolean closing;
     private final RegistryStore store;
     private final MarketReadModel market;
     private final HealthBook health;
@@ -72,9 +70,6 @@ public class Registry {
      */
     @Scheduled(fixedDelay = "${chainmarket.ledger-check-interval}", initialDelay = "${chainmarket.ledger-check-interval}")
     void checkLedger() {
-        if (closing) {
-            return;
-        }
         try {
             alignWithLedger(Instant.now());
         } catch (RuntimeException e) {
@@ -113,11 +108,6 @@ public class Registry {
             return false;
         }
         return view.version() == ledger.version() || ledger.updatedAt().isBefore(now.minus(SETTLED));
-    }
-
-    @PreDestroy
-    void close() {
-        closing = true;
     }
 
     /**
