@@ -41,7 +41,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Marketplace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Marketplace.class);
-    /** What runs on the data stores, closed first (the broker, monitoring-ingest, the adapter runners), in that order. */
+    /** What runs on the data stores, closed first (the broker, the placement service, monitoring-ingest, the adapter runners), in that order. */
     private final List<AutoCloseable> services = new ArrayList<>();
     /** The embedded data stores (PostgreSQL, Kafka), closed last, in that order. */
     private final List<AutoCloseable> stores = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -190,6 +190,11 @@ public final class Marketplace implements AutoCloseable {
         }
         broker = ApplicationContext.run(EmbeddedServer.class, config);
         services.add(() -> OrderlyStop.broker(broker));
+        if (placement != null) {
+            // started before the broker (which fronts its approval API), stopped after it
+            services.remove(placement);
+            services.add(placement);
+        }
         laps.lap("broker");
         List<CompletableFuture<?>> starting = new ArrayList<>();
         if (telemetry != null) {
