@@ -3,7 +3,9 @@ package org.chainmarket.broker.chain;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import org.chainmarket.broker.cluster.SweepLeader;
+import org.chainmarket.broker.placement.OrderRejected;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
@@ -39,10 +41,12 @@ public class ChainService {
     private final Duration timeout;
     private final int attempts;
     private final SweepLeader leader;
+    private final ApplicationEventPublisher<OrderRejected> rejections;
 
     public ChainService(ChainTransactions tx, ChainQueries queries, ChainSelector selector, MarketReadModel market, ReservationLedger ledger,
                         SweepLeader leader, @Value("${chainmarket.delivery-timeout}") Duration timeout,
-                        @Value("${chainmarket.selection-attempts}") int attempts) {
+                        @Value("${chainmarket.selection-attempts}") int attempts, ApplicationEventPublisher<OrderRejected> rejections) {
+        this.rejections = rejections;
         this.tx = tx;
         this.queries = queries;
         this.selector = selector;
@@ -83,6 +87,7 @@ public class ChainService {
                     + (link ? "link " : "offer ") + (taken == null ? "" : taken.subjectId()) + " last); the market is nearly full.");
         }
         tx.reject(id, order, rejection.reason(), idempotencyKey);
+        rejections.publishEvent(new OrderRejected(id, order, rejection.constraint().name(), rejection.hopIndex(), Instant.now()));
         return new Ordered(view(id.value()).orElseThrow(), Optional.of(rejection));
     }
 

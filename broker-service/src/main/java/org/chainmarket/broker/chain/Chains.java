@@ -47,7 +47,7 @@ class Chains {
 
     /** Ids, in order, of the chains holding the instance (offer id) or whose path crosses the link ({@code NetLink.key}). */
     List<String> using(SubjectKind kind, String subjectId) {
-        if (kind == SubjectKind.INSTANCE) {
+        if (kind.held() == SubjectKind.INSTANCE) {
             @SuppressWarnings("unchecked")
             List<String> ids = em.createNativeQuery("SELECT DISTINCT chain_id FROM chain_reservation WHERE offer_id = ?1 ORDER BY chain_id")
                     .setParameter(1, subjectId).getResultList();

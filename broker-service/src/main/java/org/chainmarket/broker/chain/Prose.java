@@ -36,6 +36,9 @@ final class Prose {
         if (t.kind() == SubjectKind.BUYER) {
             return "The buyer's change of chain " + t.subjectId() + ", which its hops could not meet";
         }
+        if (t.kind() == SubjectKind.PLACEMENT) {
+            return "Instance " + t.subjectId() + " drained by the placement service (it is stopped or moved)";
+        }
         String subject = (t.kind() == SubjectKind.INSTANCE ? "Instance " : t.kind() == SubjectKind.LINK ? "Link " : "") + t.subjectId();
         if (t.metric() == null) {
             return subject + " withdrawn by its provider";

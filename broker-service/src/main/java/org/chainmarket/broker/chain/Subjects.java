@@ -14,7 +14,7 @@ final class Subjects {
         if (chain == null) {
             return false;
         }
-        return kind == SubjectKind.INSTANCE ? chain.hops().stream().anyMatch(h -> h.offerId().value().equals(subjectId)) : crosses(chain, subjectId);
+        return kind.held() == SubjectKind.INSTANCE ? chain.hops().stream().anyMatch(h -> h.offerId().value().equals(subjectId)) : crosses(chain, subjectId);
     }
 
     /** Whether the chain's path crosses the link {@code key} ("a|b"). */

@@ -54,9 +54,9 @@ public class HealthBook {
 
     /** A degradation event: its metric is degraded until cleared. */
     public synchronized Change degraded(Substitution.Trigger t) {
-        Subject s = subject(t.kind(), t.subjectId());
+        Subject s = subject(t.kind().held(), t.subjectId());
         s.degraded.put(metricKey(t), t);
-        publish(t.kind(), t.subjectId());
+        publish(t.kind().held(), t.subjectId());
         return new Change(health(s.degraded.values()), s.relieved);
     }
 

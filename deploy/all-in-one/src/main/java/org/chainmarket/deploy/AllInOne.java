@@ -37,6 +37,11 @@ public final class AllInOne implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; 'off' runs without monitoring)", defaultValue = "1s")
     String telemetryInterval;
 
+    @Option(names = "--placement", description = "VNF placement: 'approval' (plans are made and each decision waits for an "
+            + "operator's approval in the console), 'auto' (carried out at once) or 'off' (default: ${DEFAULT-VALUE})",
+            defaultValue = "approval")
+    String placement;
+
     @Option(names = "--demo-accounts", description = "Create the demo accounts (admin, alice, acme, globex, one per provider) "
             + "if missing (default: ${DEFAULT-VALUE})", defaultValue = "true", arity = "1")
     boolean demoAccounts;
@@ -76,6 +81,15 @@ public final class AllInOne implements Callable<Integer> {
         if (!"off".equalsIgnoreCase(telemetryInterval)) {
             properties.put(Marketplace.TELEMETRY_INTERVAL, telemetryInterval);
         }
+        switch (placement.toLowerCase(java.util.Locale.ROOT)) {
+            case "off" -> properties.put(Marketplace.PLACEMENT, "false");
+            case "auto" -> properties.put(Marketplace.PLACEMENT, "true");
+            case "approval" -> {
+                properties.put(Marketplace.PLACEMENT, "true");
+                properties.put(Marketplace.PLACEMENT_APPROVAL, String.join(",", demo.providers().stream().map(p -> p.id().value()).toList()));
+            }
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--placement must be approval, auto or off, not " + placement);
+        }
         DataDirectory data = new DataDirectory(dataDir);
         if (fresh) {
             data.wipe();
@@ -93,6 +107,7 @@ public final class AllInOne implements Callable<Integer> {
                 api, t.nodes().size(), demo.providers().size(), demo.offers().size(), market.bootstrapServers());
         System.out.printf("  data:      %s (%s; --fresh starts empty)%n", data.root(), resumed ? "resumed" : "new");
         System.out.printf("  console:   %s/console/ (log in as an operator)%n", market.url());
+        System.out.printf("  placement: %s (plans and decisions in the console's Placement view)%n", placement);
         if (!market.demoAccounts().isEmpty()) {
             System.out.printf("  accounts (password '%s'):%n", market.demoPassword());
             for (Marketplace.DemoAccount a : market.demoAccounts()) {

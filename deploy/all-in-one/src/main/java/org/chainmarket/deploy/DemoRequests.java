@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Requests to a running demo marketplace's REST API with a bearer token of its demo accounts: the buyer
- * {@value #BUYER} for chains and the catalogue, the operator {@value #OPERATOR} for substitutions. Tokens are got
+ * {@value #BUYER} for chains and the catalogue, the operator {@value #OPERATOR} for substitutions and placement. Tokens are got
  * once per broker and account from {@code POST /api/v1/tokens} with the default demo password.
  */
 public final class DemoRequests {
@@ -27,7 +27,7 @@ public final class DemoRequests {
 
     /** A request to {@code uri} as the demo account its path calls for. */
     public static HttpRequest.Builder to(URI uri) {
-        String account = uri.getPath().startsWith("/api/v1/substitutions") ? OPERATOR : BUYER;
+        String account = uri.getPath().startsWith("/api/v1/substitutions") || uri.getPath().startsWith("/api/v1/placement") ? OPERATOR : BUYER;
         return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token(uri, account));
     }
 

@@ -13,6 +13,7 @@ import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.EmbeddedPostgres;
 import org.chainmarket.monitoring.policy.ThresholdPolicy;
 import org.chainmarket.monitoring.service.MonitoringService;
+import org.chainmarket.placement.service.PlacementService;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
@@ -40,7 +41,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Marketplace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Marketplace.class);
-    /** What runs on the data stores, closed first (the broker, monitoring-ingest, the adapter runners), in that order. */
+    /** What runs on the data stores, closed first (the broker, the placement service, monitoring-ingest, the adapter runners), in that order. */
     private final List<AutoCloseable> services = new ArrayList<>();
     /** The embedded data stores (PostgreSQL, Kafka), closed last, in that order. */
     private final List<AutoCloseable> stores = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -48,6 +49,7 @@ public final class Marketplace implements AutoCloseable {
     private final Map<ProviderId, AdapterRunner> runners = new LinkedHashMap<>();
     private String bootstrapServers;
     private MonitoringService monitoring;
+    private PlacementService placement;
     private EmbeddedServer broker;
 
     private Marketplace() {
@@ -59,6 +61,20 @@ public final class Marketplace implements AutoCloseable {
      * drive substitution. Absent, neither runs.
      */
     public static final String TELEMETRY_INTERVAL = "chainmarket.monitoring.telemetry-interval";
+
+    /**
+     * Property that turns the placement service on ({@code true}); off unless set (the launcher sets it). It plans from
+     * the broker's demand reports and the domains' catalogues and has the domains start, drain and stop instances.
+     */
+    public static final String PLACEMENT = "chainmarket.placement.enabled";
+    /** Property: the placement service re-plans at least this often (default {@code 300s}). */
+    public static final String PLACEMENT_PERIOD = "chainmarket.placement.period";
+    /** Property: no two plans closer than this (default {@code 5s}). */
+    public static final String PLACEMENT_MIN_GAP = "chainmarket.placement.min-gap";
+    /** Property: capacity rejections since the last plan that trigger a re-plan (default 10). */
+    public static final String PLACEMENT_REJECTION_THRESHOLD = "chainmarket.placement.rejection-threshold";
+    /** Property: providers (comma-separated) whose placement decisions wait for an operator's approval. */
+    public static final String PLACEMENT_APPROVAL = "chainmarket.placement.approval";
 
     /**
      * Property that turns the demo accounts off ({@code false}); on by default. The demo accounts are an admin
@@ -104,8 +120,8 @@ public final class Marketplace implements AutoCloseable {
      * judges their telemetry by {@code policy} (thresholds, window, dwell) instead of its defaults.
      */
     public static Marketplace start(DemoMarket demo, Map<String, String> properties, ThresholdPolicy policy) {
-        return start(demo.providers().stream().map(p -> new ProviderSetup(new EmulatedDomain(p.domain(), p.offers()), p.offers())).toList(),
-                properties, policy);
+        return start(demo.providers().stream().map(p -> new ProviderSetup(new EmulatedDomain(p.domain(), p.offers(), p.catalogue()),
+                p.offers())).toList(), properties, policy);
     }
 
     /** Runs the given providers, whatever their domain kind. */
@@ -160,6 +176,13 @@ public final class Marketplace implements AutoCloseable {
             config.put("datasources.default.password", pg.password());
         });
         laps.lap("waiting for PostgreSQL (started beside Kafka)");
+        if ("true".equalsIgnoreCase(properties.getOrDefault(PLACEMENT, "false"))) {
+            placement = new PlacementService(placementConfig(properties));
+            services.add(placement);
+            placement.start();
+            config.put("chainmarket.placement.service-url", "http://127.0.0.1:" + placement.httpPort());
+            laps.lap("placement service");
+        }
         if (!"false".equalsIgnoreCase(properties.getOrDefault(DEMO_ACCOUNTS, "true"))) {
             demoPassword = properties.getOrDefault(DEMO_PASSWORD, DEFAULT_DEMO_PASSWORD);
             demoAccounts.addAll(DemoAccounts.of(providers.stream().map(p -> p.provider().domain().providerId()).toList()));
@@ -167,6 +190,11 @@ public final class Marketplace implements AutoCloseable {
         }
         broker = ApplicationContext.run(EmbeddedServer.class, config);
         services.add(() -> OrderlyStop.broker(broker));
+        if (placement != null) {
+            // started before the broker (which fronts its approval API), stopped after it
+            services.remove(placement);
+            services.add(placement);
+        }
         laps.lap("broker");
         List<CompletableFuture<?>> starting = new ArrayList<>();
         if (telemetry != null) {
@@ -212,6 +240,24 @@ public final class Marketplace implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for the demo offers", e);
             }
         }
+    }
+
+    private PlacementService.Config placementConfig(Map<String, String> properties) {
+        Duration period = StartUp.duration(PLACEMENT_PERIOD, properties.getOrDefault(PLACEMENT_PERIOD, "300s"));
+        Duration minGap = StartUp.duration(PLACEMENT_MIN_GAP, properties.getOrDefault(PLACEMENT_MIN_GAP, "5s"));
+        int threshold = Integer.parseInt(properties.getOrDefault(PLACEMENT_REJECTION_THRESHOLD, "10").trim());
+        java.util.Set<ProviderId> approval = new java.util.LinkedHashSet<>();
+        for (String p : properties.getOrDefault(PLACEMENT_APPROVAL, "").split(",")) {
+            if (!p.isBlank()) {
+                approval.add(ProviderId.of(p.trim()));
+            }
+        }
+        return PlacementService.Config.defaults(bootstrapServers).with(period, minGap, threshold, approval, 0);
+    }
+
+    /** The in-process placement service, when placement is on. */
+    public Optional<PlacementService> placement() {
+        return Optional.ofNullable(placement);
     }
 
     /** The in-process monitoring-ingest, when monitoring is on. */

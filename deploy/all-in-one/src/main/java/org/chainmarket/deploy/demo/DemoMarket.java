@@ -1,6 +1,7 @@
 package org.chainmarket.deploy.demo;
 
 import org.chainmarket.schemas.events.Json;
+import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
@@ -33,6 +34,11 @@ public record DemoMarket(List<Provider> providers) {
         providers = List.copyOf(providers);
     }
 
+    /** vCPU, memory (GB) and boot time (s) of one demo instance in the catalogue. */
+    public static final int INSTANCE_VCPU = 4;
+    public static final double INSTANCE_MEMORY_GB = 8;
+    public static final double BOOT_SECONDS = 2;
+
     /** One provider: its domain and its offers. */
     public record Provider(ProviderDomain domain, List<VnfOffer> offers) {
         public Provider {
@@ -41,6 +47,27 @@ public record DemoMarket(List<Provider> providers) {
 
         public ProviderId id() {
             return domain.providerId();
+        }
+
+        /**
+         * What the provider can run: one entry per VNF type it offers, at every one of its sites, each instance
+         * {@link #INSTANCE_VCPU} vCPU and {@link #INSTANCE_MEMORY_GB} GB booting in {@link #BOOT_SECONDS} s, carrying
+         * what its offers of the type carry, at their mean price and processing latency.
+         */
+        public List<CatalogueEntry> catalogue() {
+            Map<String, List<VnfOffer>> byType = new java.util.TreeMap<>();
+            offers.forEach(o -> byType.computeIfAbsent(o.vnfType(), k -> new ArrayList<>()).add(o));
+            List<String> sites = domain.sites().stream().map(ProviderDomain.Site::siteId).toList();
+            List<CatalogueEntry> out = new ArrayList<>();
+            byType.forEach((type, os) -> {
+                VnfOffer first = os.get(0);
+                out.add(new CatalogueEntry(id(), type, INSTANCE_VCPU, INSTANCE_MEMORY_GB, first.capacityMbps(), first.maxChains(),
+                        BOOT_SECONDS, round(os.stream().mapToDouble(VnfOffer::pricePerHour).average().orElse(1)),
+                        round(os.stream().mapToDouble(VnfOffer::pricePerMbpsHour).average().orElse(0)),
+                        round(os.stream().mapToDouble(VnfOffer::processingLatencyMs).average().orElse(0.5)),
+                        first.srAware(), first.nshAware(), sites));
+            });
+            return out;
         }
     }
 

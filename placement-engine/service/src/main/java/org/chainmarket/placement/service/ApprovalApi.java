@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The placement service's HTTP API for providers whose decisions wait for approval: {@code GET /api/v1/placement/plans}
- * lists the last plans, {@code POST /api/v1/placement/decisions/{decisionId}/approve} approves one decision (202; 404
+ * lists the last plans, {@code GET /api/v1/placement/awaiting} the ids of the decisions waiting for approval,
+ * {@code POST /api/v1/placement/decisions/{decisionId}/approve} approves one decision (202; 404
  * {@code application/problem+json} when no such decision waits).
  */
 final class ApprovalApi implements AutoCloseable {
@@ -26,6 +27,7 @@ final class ApprovalApi implements AutoCloseable {
             throw new IllegalStateException("cannot open the placement approval API on port " + port + ": " + e.getMessage(), e);
         }
         http.createContext("/api/v1/placement/plans", ex -> reply(ex, 200, Json.bytes(service.recentPlans())));
+        http.createContext("/api/v1/placement/awaiting", ex -> reply(ex, 200, Json.bytes(service.awaitingApproval())));
         http.createContext(DECISIONS, ex -> {
             String path = ex.getRequestURI().getPath();
             if (!"POST".equals(ex.getRequestMethod()) || !path.endsWith("/approve")) {

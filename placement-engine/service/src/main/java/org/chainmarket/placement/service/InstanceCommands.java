@@ -2,6 +2,7 @@ package org.chainmarket.placement.service;
 
 import org.chainmarket.placement.model.RunningInstance;
 import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.model.InstanceAck;
 import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.PlacementPlan;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Turns a plan's decisions into instance commands: START → {@code InstanceStartRequested}; MOVE → a start of the new
  * instance, then the old one retired; STOP → the instance retired. An instance that carries no chains is stopped at
  * once; one that does is drained, and stopped ({@link #stopDrained}) only once a demand report that came after the
- * drain shows it empty. Not thread-safe: the service's planning thread owns it, as it owns the {@link MarketView}.
+ * drain shows it empty; a stop the domain refuses (the instance still carries chains) waits for the next report
+ * again. Not thread-safe: the service's planning thread owns it, as it owns the {@link MarketView}.
  */
 final class InstanceCommands {
     /** Publishes one event (keyed) and makes it durable. */
@@ -30,6 +32,7 @@ final class InstanceCommands {
     private final MarketView view;
     private final Publisher publisher;
     private final Map<OfferId, Drain> drains = new LinkedHashMap<>();
+    private final Map<String, Drain> stopping = new LinkedHashMap<>();
     private final AtomicLong sent = new AtomicLong();
 
     InstanceCommands(MarketView view, Publisher publisher) {
@@ -61,12 +64,24 @@ final class InstanceCommands {
             Drain drain = e.getValue();
             if (view.reportsOf(drain.vnfType()) > drain.reportsAtDrain() && view.chainsOn(e.getKey()) == 0) {
                 InstanceCommand c = drain.command();
-                publisher.publish(EventType.INSTANCE_STOP_REQUESTED, c.providerId().value(), new InstanceCommand(
-                        UUID.randomUUID().toString(), c.planId(), c.decisionId(), c.providerId(), InstanceCommand.Operation.STOP,
-                        c.offerId(), c.vnfType(), c.siteId(), "drained: it carries no chains any more", null));
+                InstanceCommand stop = new InstanceCommand(UUID.randomUUID().toString(), c.planId(), c.decisionId(), c.providerId(),
+                        InstanceCommand.Operation.STOP, c.offerId(), c.vnfType(), c.siteId(), "drained: it carries no chains any more", null);
+                publisher.publish(EventType.INSTANCE_STOP_REQUESTED, c.providerId().value(), stop);
                 sent.incrementAndGet();
+                stopping.put(stop.commandId(), drain);
+                if (stopping.size() > 1000) {
+                    stopping.remove(stopping.keySet().iterator().next());
+                }
                 it.remove();
             }
+        }
+    }
+
+    /** A domain's answer: a refused stop of a drained instance waits for the next demand report and is sent again. */
+    void acknowledged(InstanceAck ack) {
+        Drain drain = stopping.remove(ack.commandId());
+        if (drain != null && !ack.success()) {
+            drains.put(ack.offerId(), new Drain(drain.command(), drain.vnfType(), view.reportsOf(drain.vnfType())));
         }
     }
 

@@ -128,7 +128,7 @@ public final class PlacementService implements AutoCloseable {
     // owned by the planning thread
     private final MarketView view = new MarketView();
     private final InstanceCommands commands;
-    private final Map<String, Pending> awaiting = new LinkedHashMap<>();
+    private final Map<String, Pending> awaiting = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private int rejections;
     private PlacementPlan.Trigger trigger;
     private long lastPlan;
@@ -201,6 +201,13 @@ public final class PlacementService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return found[0];
+    }
+
+    /** The ids of the decisions waiting for approval, oldest first (any thread may ask). */
+    public List<String> awaitingApproval() {
+        synchronized (awaiting) {
+            return List.copyOf(awaiting.keySet());
+        }
     }
 
     /** The last 20 plans, newest first. */
@@ -306,6 +313,7 @@ public final class PlacementService implements AutoCloseable {
     }
 
     private void acknowledged(InstanceAck ack) {
+        commands.acknowledged(ack);
         if (!ack.success()) {
             LOG.warn("{} of {} failed at {}: {}", ack.operation(), ack.offerId(), ack.providerId(), ack.reason());
             if (ack.operation() == InstanceCommand.Operation.START) {

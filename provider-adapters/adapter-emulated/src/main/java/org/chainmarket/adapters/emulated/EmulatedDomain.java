@@ -2,13 +2,17 @@ package org.chainmarket.adapters.emulated;
 
 import org.chainmarket.adapters.api.FlowPlanner;
 import org.chainmarket.adapters.api.HeldState;
+import org.chainmarket.adapters.api.PlacementProvider;
+import org.chainmarket.adapters.api.PlacementProviderService;
 import org.chainmarket.adapters.api.PlanException;
 import org.chainmarket.adapters.api.QueuedPathProvider;
 import org.chainmarket.adapters.api.TelemetrySource;
+import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.TelemetryBatch;
@@ -26,6 +30,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -44,8 +51,12 @@ import java.util.function.Function;
  * of the chains whose entries send traffic into it, each link the bandwidth of the entries that forward over it
  * (see {@link #sample}); faults can be injected ({@link #makeHot}, {@link #kill}, {@link #failSite},
  * {@link #makeLinkHot}) to replay degradation scenarios.
+ *
+ * <p>As a {@link PlacementProvider} it starts, drains and stops VNF instances of its catalogue on its sites' compute
+ * ({@link EmulatedPlacement}): a started instance boots for its catalogue boot time, then is advertised; an instance
+ * carries the chains whose entries send traffic into it, and is not stopped while it carries any.
  */
-public final class EmulatedDomain extends QueuedPathProvider implements TelemetrySource {
+public final class EmulatedDomain extends QueuedPathProvider implements TelemetrySource, PlacementProvider {
     /** The priority of every entry the domain installs. */
     public static final int PRIORITY = FlowPlanner.PRIORITY;
 
@@ -56,6 +67,8 @@ public final class EmulatedDomain extends QueuedPathProvider implements Telemetr
     private final TelemetryModel telemetry;
     private final AtomicLong applied = new AtomicLong();
     private volatile FaultMode faultMode = FaultMode.NONE;
+    private final EmulatedPlacement placement;
+    private final ScheduledExecutorService boots;
     /** Sees every change to a flow table ({@code INSTALL} or {@code REMOVE}) as it happens; for tests. */
     volatile BiConsumer<String, FlowEntry> flowModObserver = (kind, entry) -> { };
 
@@ -76,12 +89,77 @@ public final class EmulatedDomain extends QueuedPathProvider implements Telemetr
      *                                  or names a site the domain does not have
      */
     public EmulatedDomain(ProviderDomain domain, List<VnfOffer> offers) {
+        this(domain, offers, List.of());
+    }
+
+    /**
+     * A domain that reports telemetry for {@code offers} and can start instances of {@code catalogue}'s types at the
+     * sites each entry allows (the offers count as running instances, taking their type's compute).
+     *
+     * @throws IllegalArgumentException as {@link #EmulatedDomain(ProviderDomain, List)}, or when a catalogue entry
+     *                                  belongs to another provider
+     */
+    public EmulatedDomain(ProviderDomain domain, List<VnfOffer> offers, List<CatalogueEntry> catalogue) {
         super(domain, "emulated");
         this.telemetry = new TelemetryModel(domain, Objects.requireNonNull(offers, "offers"));
         this.planner = new FlowPlanner(domain);
         Map<String, EmulatedSwitch> byId = new LinkedHashMap<>();
         domain.switches().forEach(s -> byId.put(s.switchId(), new EmulatedSwitch(s.switchId())));
         this.switches = Collections.unmodifiableMap(byId);
+        this.boots = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "emulated-boot-" + domain.providerId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.placement = new EmulatedPlacement(domain, catalogue, offers, this::chainsOn,
+                (delay, task) -> boots.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    @Override
+    public List<CatalogueEntry> catalogue() {
+        return placement.catalogue();
+    }
+
+    @Override
+    public void activatePlacement(PlacementProviderService service) {
+        placement.activate(service);
+    }
+
+    @Override
+    public void start(InstanceCommand command, CatalogueEntry entry) {
+        placement.start(command, entry);
+    }
+
+    @Override
+    public void drain(InstanceCommand command) {
+        placement.drain(command);
+    }
+
+    @Override
+    public void stop(InstanceCommand command) {
+        placement.stop(command);
+    }
+
+    /** The domain's instances and its sites' compute. */
+    public EmulatedPlacement placement() {
+        return placement;
+    }
+
+    /** How many chains have an entry that sends traffic into the instance. */
+    public int chainsOn(OfferId offer) {
+        String port = "output:vnf:" + offer.value();
+        int n = 0;
+        for (List<FlowEntry> entries : chains.values()) {
+            if (entries.stream().anyMatch(e -> e.actions().contains(port))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    protected void release() {
+        boots.shutdownNow();
     }
 
     /** Sets how commands applied from now on are treated. */

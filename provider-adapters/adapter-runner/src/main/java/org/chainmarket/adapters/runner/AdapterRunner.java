@@ -66,6 +66,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * report interval ({@link #DEFAULT_REPORT_INTERVAL} unless told otherwise), so the marketplace can re-install what its
  * chains miss and remove what none owns.
  *
+ * <p>When the provider is also a {@link org.chainmarket.adapters.api.PlacementProvider}, the runner publishes its
+ * catalogue and carries out its placement commands too ({@link PlacementRunner}).
+ *
  * <p>The runner owns the provider: {@link #close()} stops reading, closes the provider (which answers what it has
  * queued) and then flushes the answers to Kafka.
  */
@@ -98,6 +101,7 @@ public final class AdapterRunner implements AutoCloseable {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private volatile ScheduledExecutorService timer;
     private volatile EventConsumer commands;
+    private volatile PlacementRunner placement;
 
     /** A runner for {@code provider} that advertises {@code offers} on start, with default client settings. */
     public AdapterRunner(String bootstrapServers, PathProvider provider, List<VnfOffer> offers) {
@@ -193,6 +197,15 @@ public final class AdapterRunner implements AutoCloseable {
         } catch (IllegalStateException e) {
             close();
             throw new IllegalStateException("adapter " + providerId + ": " + e.getMessage(), e);
+        }
+        if (provider instanceof org.chainmarket.adapters.api.PlacementProvider p) {
+            placement = new PlacementRunner(bootstrapServers, providerId, p, producer, consumerOverrides);
+            try {
+                placement.start(START_TIMEOUT);
+            } catch (IllegalStateException e) {
+                close();
+                throw new IllegalStateException("adapter " + providerId + ": " + e.getMessage(), e);
+            }
         }
         ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "adapter-timer-" + providerId);
@@ -344,6 +357,10 @@ public final class AdapterRunner implements AutoCloseable {
         EventConsumer c = commands;
         if (c != null) {
             c.close();
+        }
+        PlacementRunner p = placement;
+        if (p != null) {
+            p.close();
         }
         try {
             provider.close();

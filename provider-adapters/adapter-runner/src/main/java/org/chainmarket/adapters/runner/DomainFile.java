@@ -11,6 +11,7 @@ import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.InvalidInputException;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.SchemaValidator;
+import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.VnfOffer;
 
@@ -28,23 +29,25 @@ import java.util.Map;
 
 /**
  * A provider's domain description as its adapter runner reads it from a file: the advertised domain
- * ({@code provider-domain} contract), its offers ({@code vnf-offer}), and, for a real data plane, how the domain is
+ * ({@code provider-domain} contract), its offers ({@code vnf-offer}), optionally its catalogue ({@code catalogue-entry}:
+ * what an emulated domain can start when placement asks), and, for a real data plane, how the domain is
  * wired ({@code openflow}: the controller's listen address and each switch's datapath id and ports; {@code srv6}: each
  * router's namespace, locator and attachments, and each VNF).
  *
  * <pre>{@code
- * {"domain": {...ProviderDomain...}, "offers": [{...VnfOffer...}],
+ * {"domain": {...ProviderDomain...}, "offers": [{...VnfOffer...}], "catalogue": [{...CatalogueEntry...}],
  *  "openflow": {"listen": "tcp:127.0.0.1:6653" | "unix:/run/of.sock", "drain": "PT0.02S",
  *               "switches": {"a1": {"datapathId": 1, "ports": {"host": {"toward": "a1-h", "from": "a1-h"}}}}},
  *  "srv6": {"sidSpace": "fcbb::/16", "routers": {...}, "vnfs": {...}}}
  * }</pre>
  */
-public record DomainFile(ProviderDomain domain, List<VnfOffer> offers, JsonNode openflow, JsonNode srv6) {
+public record DomainFile(ProviderDomain domain, List<VnfOffer> offers, List<CatalogueEntry> catalogue, JsonNode openflow, JsonNode srv6) {
     /** The data planes an adapter runner can drive. */
     public enum Kind { EMULATED, OPENFLOW, SRV6 }
 
     public DomainFile {
         offers = offers == null ? List.of() : List.copyOf(offers);
+        catalogue = catalogue == null ? List.of() : List.copyOf(catalogue);
     }
 
     /**
@@ -69,7 +72,12 @@ public record DomainFile(ProviderDomain domain, List<VnfOffer> offers, JsonNode 
             for (JsonNode o : root.path("offers")) {
                 offers.add(SchemaValidator.read(EventType.OFFER_ADVERTISED.schema(), Json.MAPPER.writeValueAsBytes(o), VnfOffer.class));
             }
-            return new DomainFile(domain, offers, root.get("openflow"), root.get("srv6"));
+            List<CatalogueEntry> catalogue = new ArrayList<>();
+            for (JsonNode e : root.path("catalogue")) {
+                catalogue.add(SchemaValidator.read(EventType.CATALOGUE_ENTRY_ADVERTISED.schema(), Json.MAPPER.writeValueAsBytes(e),
+                        CatalogueEntry.class));
+            }
+            return new DomainFile(domain, offers, catalogue, root.get("openflow"), root.get("srv6"));
         } catch (InvalidInputException | IOException e) {
             throw new IllegalArgumentException("domain file " + path + ": " + e.getMessage(), e);
         }
@@ -83,7 +91,7 @@ public record DomainFile(ProviderDomain domain, List<VnfOffer> offers, JsonNode 
      */
     public PathProvider provider(Kind kind) {
         return switch (kind) {
-            case EMULATED -> new EmulatedDomain(domain, offers);
+            case EMULATED -> new EmulatedDomain(domain, offers, catalogue);
             case OPENFLOW -> new OpenFlowDomain(openFlowConfig());
             case SRV6 -> new Srv6Domain(srv6Config());
         };

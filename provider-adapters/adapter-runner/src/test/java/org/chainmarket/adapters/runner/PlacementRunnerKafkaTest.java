@@ -1,0 +1,128 @@
+package org.chainmarket.adapters.runner;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.chainmarket.adapters.emulated.EmulatedDomain;
+import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.deploy.embedded.TopicTail;
+import org.chainmarket.schemas.events.CloudEvents;
+import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.TopicInitializer;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.model.CatalogueEntry;
+import org.chainmarket.schemas.model.InstanceAck;
+import org.chainmarket.schemas.model.InstanceCommand;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.VnfOffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The runner's placement half against a real Kafka broker: it publishes its domain's catalogue; a start of a catalogue
+ * type boots an instance whose offer is advertised before the answer; a type the catalogue lacks is refused; another
+ * provider's command is left alone; a stop withdraws the offer with a tombstone, then answers.
+ */
+class PlacementRunnerKafkaTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static EmbeddedKafka kafka;
+    private static KafkaProducer<String, byte[]> placement;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start();
+        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
+        placement = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (placement != null) {
+            placement.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void startsAndStopsCatalogueInstancesAdvertisingThemBeforeAnswering() throws Exception {
+        ProviderId p = ProviderId.of("pl");
+        String site = p + "-site-b";
+        CatalogueEntry dpi = new CatalogueEntry(p, "dpi", 2, 4, 1000, 20, 0.2, 1.0, 0.001, 0.3, true, false, List.of(site));
+        EmulatedDomain domain = new EmulatedDomain(AdapterRunnerKafkaTest.domainOf(p), List.of(), List.of(dpi));
+        try (TopicTail catalogue = new TopicTail(kafka.bootstrapServers(), Topics.CATALOGUE);
+             TopicTail offers = new TopicTail(kafka.bootstrapServers(), Topics.OFFERS);
+             TopicTail acks = new TopicTail(kafka.bootstrapServers(), Topics.PLACEMENT_ACKS);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of())) {
+            runner.start();
+            await().atMost(WAIT).until(() -> catalogue.records().stream().anyMatch(r -> r.key().equals(dpi.key())));
+            assertThat(CloudEvents.decode(catalogue.records().stream().filter(r -> r.key().equals(dpi.key())).findFirst().orElseThrow())
+                    .payload(CatalogueEntry.class)).isEqualTo(dpi);
+
+            send(command("s1", ProviderId.of("someone-else"), InstanceCommand.Operation.START, "other-dpi", "dpi", site));
+            send(command("s2", p, InstanceCommand.Operation.START, "pl-nat-1", "nat", site));
+            send(command("s3", p, InstanceCommand.Operation.START, "pl-dpi-1", "dpi", site));
+
+            InstanceAck refused = awaitAck(acks, "s2");
+            assertThat(refused.success()).isFalse();
+            assertThat(refused.reason()).isEqualTo("provider pl has no catalogue entry for nat");
+            InstanceAck started = awaitAck(acks, "s3");
+            assertThat(started.success()).as(started.reason()).isTrue();
+            List<String> history = offerHistory(offers, "pl-dpi-1");
+            assertThat(history).as("advertised before the answer went out").containsExactly("advertised");
+            VnfOffer offer = CloudEvents.decode(offers.records().stream().filter(r -> r.key().equals("pl-dpi-1")).findFirst().orElseThrow())
+                    .payload(VnfOffer.class);
+            assertThat(offer.siteId()).isEqualTo(site);
+            assertThat(offer.capacityMbps()).isEqualTo(1000);
+            assertThat(domain.placement().freeVcpu(site)).isEqualTo(6);
+
+            send(command("s4", p, InstanceCommand.Operation.STOP, "pl-dpi-1", "dpi", site));
+            assertThat(awaitAck(acks, "s4").success()).isTrue();
+            assertThat(offerHistory(offers, "pl-dpi-1")).containsExactly("advertised", "withdrawn");
+            assertThat(acks.records().stream().map(r -> CloudEvents.decode(r).payload(InstanceAck.class).commandId()))
+                    .as("another provider's command is not this domain's").doesNotContain("s1");
+            assertThat(acks.records()).allSatisfy(r -> assertThat(r.key()).isEqualTo(p.value()));
+        }
+    }
+
+    private static InstanceCommand command(String id, ProviderId p, InstanceCommand.Operation op, String offer, String type, String site) {
+        return new InstanceCommand(id, "plan-1", "d-" + id, p, op, OfferId.of(offer), type, site, "test", null);
+    }
+
+    private static void send(InstanceCommand c) throws Exception {
+        EventType type = switch (c.operation()) {
+            case START -> EventType.INSTANCE_START_REQUESTED;
+            case DRAIN -> EventType.INSTANCE_DRAIN_REQUESTED;
+            case STOP -> EventType.INSTANCE_STOP_REQUESTED;
+        };
+        placement.send(CloudEvents.encode(type, c.providerId().value(), c, "/placement-engine")).get();
+    }
+
+    private static InstanceAck awaitAck(TopicTail acks, String commandId) {
+        return await().atMost(WAIT).until(() -> find(acks, commandId), Optional::isPresent).orElseThrow();
+    }
+
+    private static Optional<InstanceAck> find(TopicTail acks, String commandId) {
+        return acks.records().stream().map(r -> CloudEvents.decode(r).payload(InstanceAck.class))
+                .filter(a -> a.commandId().equals(commandId)).findFirst();
+    }
+
+    private static List<String> offerHistory(TopicTail offers, String offerId) {
+        return offers.records().stream().filter(r -> r.key().equals(offerId))
+                .map((ConsumerRecord<String, byte[]> r) -> r.value() == null ? "withdrawn" : "advertised").toList();
+    }
+}
