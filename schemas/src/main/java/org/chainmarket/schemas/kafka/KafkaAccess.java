@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
@@ -101,7 +102,7 @@ public final class KafkaAccess {
     }
 
     /** The principal of {@code provider}'s adapter. */
-    public static String adapter(ProviderId provider) {
+    public static String adapterPrincipal(ProviderId provider) {
         return "adapter-" + provider.value();
     }
 
@@ -144,7 +145,7 @@ public final class KafkaAccess {
 
     /** The client settings of {@code provider}'s adapter; its principal, ACLs and own topics are created on first call. */
     public Map<String, Object> adapter(ProviderId provider, int partitions, short replication) {
-        return principal(adapter(provider), () -> {
+        return principal(adapterPrincipal(provider), () -> {
             if (provisions) {
                 try (Admin admin = adminClient()) {
                     TopicInitializer.ensureProviderTopics(admin, provider, partitions, replication);
@@ -215,7 +216,7 @@ public final class KafkaAccess {
      * the shared advertisement topics and placement acks, and the commands DLQ.
      */
     public static List<AclBinding> adapterAcls(ProviderId provider) {
-        String user = adapter(provider);
+        String user = adapterPrincipal(provider);
         List<AclBinding> acls = new ArrayList<>();
         acls.add(allow(user, ResourceType.TOPIC, Topics.forProvider(Topics.DOMAIN_COMMANDS, provider), PatternType.LITERAL, AclOperation.READ));
         acls.add(allow(user, ResourceType.GROUP, user, PatternType.LITERAL, AclOperation.READ));
@@ -254,7 +255,7 @@ public final class KafkaAccess {
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             AclBindingFilter mine = new AclBindingFilter(ResourcePatternFilter.ANY,
-                    new AccessControlEntry(user(user), null, AclOperation.ANY, AclPermissionType.ANY).toFilter());
+                    new AccessControlEntryFilter(user(user), null, AclOperation.ANY, AclPermissionType.ANY));
             while (true) {
                 boolean known = admin.describeUserScramCredentials(List.of(user)).all().get(30, TimeUnit.SECONDS).containsKey(user);
                 Set<AclBinding> applied = new HashSet<>(admin.describeAcls(mine).values().get(30, TimeUnit.SECONDS));
