@@ -22,6 +22,12 @@ import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.ProviderId;
 
 import javax.crypto.Mac;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Properties;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -116,6 +122,30 @@ public final class KafkaAccess {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * Writes client settings as a properties file (owner-readable only) for a service run as its own program
+     * ({@code --kafka-properties FILE}).
+     */
+    public static Path writeProperties(Map<String, ?> clientSettings, Path file) {
+        Properties p = new Properties();
+        clientSettings.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // no POSIX permissions here: the directory's own protection applies
+            }
+            try (var out = Files.newOutputStream(file)) {
+                p.store(out, "Kafka client settings");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether principals are provisioned here (false: {@link #open}). */
