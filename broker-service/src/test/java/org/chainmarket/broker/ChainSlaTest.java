@@ -54,8 +54,7 @@ class ChainSlaTest implements TestPropertyProvider {
     @BeforeAll
     void start() {
         domains = new AckingDomains(Infra.bootstrapServers(), "sl");
-        monitoring = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        monitoring = org.chainmarket.schemas.kafka.KafkaClients.producer(Infra.bootstrapServers(), "monitoring", Infra.kafka().monitoring());
     }
 
     @AfterAll

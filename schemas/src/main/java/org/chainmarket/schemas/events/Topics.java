@@ -57,6 +57,16 @@ public final class Topics {
      */
     public static final String DOMAIN_STATES = "chainmarket.domain-states.v1";
 
+    /**
+     * What follows a per-provider family's name in its providers' topics (a regular expression): a dot and the
+     * provider id, which cannot be {@code dlq} (the family's dead-letter topic).
+     */
+    public static final String PROVIDER_SUFFIX_PATTERN = "\\.(?!dlq$)[A-Za-z0-9._-]{1,128}";
+    /** Every provider's acknowledgement topic, as a subscription pattern (for annotations, where a constant is needed). */
+    public static final String DOMAIN_ACKS_PATTERN = "chainmarket\\.domain-acks\\.v1" + PROVIDER_SUFFIX_PATTERN;
+    /** Every provider's state-report topic, as a subscription pattern. */
+    public static final String DOMAIN_STATES_PATTERN = "chainmarket\\.domain-states\\.v1" + PROVIDER_SUFFIX_PATTERN;
+
     /** The families of per-provider topics: {@code <family>.<providerId>}, one topic per provider. */
     public static final List<String> PER_PROVIDER = List.of(DOMAIN_COMMANDS, DOMAIN_ACKS, DOMAIN_STATES, TELEMETRY);
 
@@ -137,7 +147,7 @@ public final class Topics {
      */
     public static Pattern subscription(Collection<String> topics) {
         return Pattern.compile(topics.stream().map(t -> PER_PROVIDER.contains(t)
-                ? Pattern.quote(t + ".") + "(?!dlq$)" + PROVIDER_SUFFIX.pattern()
+                ? Pattern.quote(t) + PROVIDER_SUFFIX_PATTERN
                 : Pattern.quote(t)).collect(Collectors.joining("|", "^(?:", ")$")));
     }
 
