@@ -273,6 +273,11 @@ public final class Marketplace implements AutoCloseable {
         return broker.getApplicationContext();
     }
 
+    /** The providers this marketplace runs, in the order given. */
+    public java.util.Set<ProviderId> providers() {
+        return java.util.Collections.unmodifiableSet(providersById.keySet());
+    }
+
     /** The southbound provider of {@code provider}'s domain. */
     public PathProvider provider(ProviderId provider) {
         return providersById.get(provider);

@@ -56,7 +56,7 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
         DemoMarket demo = DemoMarket.abilene();
         List<String> switches = Topology.bundled("Abilene").nodes().stream().map(Topology.Node::id).toList();
         try (Marketplace market = Marketplace.start(demo, Map.of("micronaut.server.port", "-1"));
-             TopicTail events = new TopicTail(market.bootstrapServers(), List.of(Topics.CHAIN_EVENTS), TopicTail.From.END, this::onEvent)) {
+             TopicTail events = new TopicTail(market.bootstrapServers(), market.kafka().admin(), List.of(Topics.CHAIN_EVENTS), TopicTail.From.END, this::onEvent)) {
             HttpClient http = HttpClient.newHttpClient();
             String url = market.url() + "/api/v1/chains";
             Random random = new Random(42);
