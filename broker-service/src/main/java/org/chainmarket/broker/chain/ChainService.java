@@ -3,7 +3,6 @@ package org.chainmarket.broker.chain;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.annotation.PreDestroy;
 import org.chainmarket.broker.cluster.SweepLeader;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.schemas.model.ChainId;
@@ -40,7 +39,6 @@ public class ChainService {
     private final Duration timeout;
     private final int attempts;
     private final SweepLeader leader;
-    private volatile boolean closing;
 
     public ChainService(ChainTransactions tx, ChainQueries queries, ChainSelector selector, MarketReadModel market, ReservationLedger ledger,
                         SweepLeader leader, @Value("${chainmarket.delivery-timeout}") Duration timeout,
@@ -126,21 +124,15 @@ public class ChainService {
     /** Ends chains past their deadline; cluster-wide: only the replica that {@link SweepLeader leads} sweeps. */
     @Scheduled(fixedDelay = "${chainmarket.deadline-sweep-interval}", initialDelay = "1s")
     void expireOverdue() {
-        if (closing || !leader.leads()) {
+        if (!leader.leads()) {
             return;
         }
-        while (!closing && tx.expireOverdue(Instant.now(), 100) == 100) {
+        while (tx.expireOverdue(Instant.now(), 100) == 100) {
             // a full batch: more may be overdue
         }
     }
 
     Duration timeout() {
         return timeout;
-    }
-
-    /** Stops the deadline sweep before the database goes away at shutdown. */
-    @PreDestroy
-    void close() {
-        closing = true;
     }
 }

@@ -3,7 +3,6 @@ package org.chainmarket.broker.cluster;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micronaut.context.BeanContext;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -18,9 +17,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collections;
-import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * Which broker replica runs the cluster-wide sweeps. Replicas sharing one PostgreSQL database compete for one
@@ -37,33 +33,22 @@ public class SweepLeader implements AutoCloseable {
     static final long LOCK_KEY = 0x436861696E4D6B74L;
     private static final Logger LOG = LoggerFactory.getLogger(SweepLeader.class);
     private static final int VALID_SECONDS = 2;
-    /**
-     * Application contexts that are stopping: while a context destroys its beans a scheduled sweep can still ask it
-     * for its service, and it then builds a new one with a new leadership, which must not take the lock.
-     */
-    private static final Set<BeanContext> STOPPING = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final DataSource dataSource;
-    private final BeanContext context;
     private Connection connection;
     private volatile boolean leading;
     private boolean closed;
 
     @Inject
-    public SweepLeader(DataSource dataSource, DataSourceResolver resolver, MeterRegistry registry, BeanContext context) {
+    public SweepLeader(DataSource dataSource, DataSourceResolver resolver, MeterRegistry registry) {
         // the pool itself: the injected data source hands out only the connection of a transaction in progress
-        this(resolver.resolve(dataSource), context);
+        this(resolver.resolve(dataSource));
         Gauge.builder("chainmarket.sweeps.leader", this, l -> l.leading ? 1 : 0)
                 .description("1 when this broker replica runs the cluster-wide sweeps (deadline sweep), else 0").register(registry);
     }
 
     /** A replica's leadership over the database {@code dataSource} reaches. */
     public SweepLeader(DataSource dataSource) {
-        this(dataSource, null);
-    }
-
-    private SweepLeader(DataSource dataSource, BeanContext context) {
         this.dataSource = dataSource;
-        this.context = context;
     }
 
     /**
@@ -72,7 +57,7 @@ public class SweepLeader implements AutoCloseable {
      * be reached.
      */
     public synchronized boolean leads() {
-        if (closed || (context != null && STOPPING.contains(context))) {
+        if (closed) {
             return false;
         }
         try {
@@ -105,10 +90,12 @@ public class SweepLeader implements AutoCloseable {
         return leading;
     }
 
-    /** The application is stopping: the lock is released before any bean is destroyed, and not taken again. */
+    /**
+     * The application is stopping: the lock is released before any bean is destroyed (another replica takes over at
+     * once), and not taken again; the sweeps themselves are stopped by the broker's {@code SweepsStop}.
+     */
     @EventListener
     void stopping(ShutdownEvent event) {
-        STOPPING.add(event.getSource());
         close();
     }
 

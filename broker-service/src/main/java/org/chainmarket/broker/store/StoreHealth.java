@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.transaction.exceptions.TransactionSystemException;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +19,13 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Whether PostgreSQL answers, as the requests and a probe find out. A request whose transaction fails because the
@@ -40,7 +41,6 @@ public class StoreHealth {
     private final DataSource dataSource;
     private final Duration retryAfter;
     private volatile Instant downSince;
-    private volatile boolean closing;
 
     public StoreHealth(DataSource dataSource, DataSourceResolver resolver, @Value("${chainmarket.store.retry-after}") Duration retryAfter) {
         // the pool itself: the injected data source hands out only the connection of a transaction in progress
@@ -74,7 +74,7 @@ public class StoreHealth {
     @Scheduled(fixedDelay = "${chainmarket.store.probe-interval}", initialDelay = "${chainmarket.store.probe-interval}")
     void probe() {
         Instant since = downSince;
-        if (since == null || closing) {
+        if (since == null) {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
@@ -87,11 +87,6 @@ public class StoreHealth {
         }
     }
 
-    @PreDestroy
-    void close() {
-        closing = true;
-    }
-
     /**
      * Whether a failure (anywhere in its causes, suppressed exceptions, or the failure a failed rollback hid) says the
      * database cannot be reached or did not answer in time: no connection from the pool within its timeout, a
@@ -99,6 +94,32 @@ public class StoreHealth {
      * connections (SQLSTATE classes 08 and 57P, 53300).
      */
     public static boolean unreachable(Throwable failure) {
+        return anyOf(failure, t -> t instanceof SQLTransientConnectionException || t instanceof ConnectException
+                || t instanceof SocketTimeoutException || t instanceof SocketException || t instanceof EOFException
+                || t instanceof SQLException s && (s.getSQLState() == null ? CLOSED.equals(s.getMessage())
+                : s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().equals("53300")));
+    }
+
+    /**
+     * Whether a failure was raised by the commit itself ({@link Connection#commit} of the JDBC driver or pool): the
+     * connection broke after {@code COMMIT} may have been sent, so the transaction may have committed or not. Any other
+     * failure of a transaction happened before its commit, and the database rolled it back.
+     */
+    public static boolean duringCommit(Throwable failure) {
+        return anyOf(failure, t -> Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> "commit".equals(f.getMethodName()) && jdbcConnection(f.getClassName())));
+    }
+
+    private static boolean jdbcConnection(String className) {
+        try {
+            return Connection.class.isAssignableFrom(Class.forName(className, false, StoreHealth.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code test} holds for a failure or anything in its causes, suppressed exceptions, or what a failed rollback hid. */
+    private static boolean anyOf(Throwable failure, Predicate<Throwable> test) {
         Deque<Throwable> todo = new ArrayDeque<>(List.of(failure));
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while (!todo.isEmpty()) {
@@ -106,12 +127,7 @@ public class StoreHealth {
             if (!seen.add(t)) {
                 continue;
             }
-            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException || t instanceof SocketTimeoutException
-                    || t instanceof SocketException || t instanceof EOFException) {
-                return true;
-            }
-            if (t instanceof SQLException s && (s.getSQLState() == null ? CLOSED.equals(s.getMessage())
-                    : s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().equals("53300"))) {
+            if (test.test(t)) {
                 return true;
             }
             if (t.getCause() != null) {

@@ -24,8 +24,10 @@ import java.util.Map;
 
 /**
  * When PostgreSQL cannot be reached the API says so at once: {@code 503} with {@code Retry-After}, as a problem. A
- * request whose transaction fails for that reason is answered so (its transaction rolled back: the order it carried
- * does not become a chain later), and marks the database down ({@link StoreHealth}); while it is down every API request
+ * request whose transaction fails for that reason before its commit is answered {@code store-unavailable} (its
+ * transaction rolled back: the order it carried does not become a chain later); one whose connection broke during the
+ * commit itself is answered {@code outcome-unknown} (it may have committed: the client finds out by retrying under its
+ * Idempotency-Key). Either marks the database down ({@link StoreHealth}); while it is down every API request
  * is answered 503 before it waits for a connection ({@link Gate}), until a probe reaches the database again. Other
  * failures of the data layer stay a 500 that says nothing of its cause (logged).
  */
@@ -43,8 +45,26 @@ final class StoreUnavailable {
                 .header("Retry-After", String.valueOf(seconds));
     }
 
+    /**
+     * The connection broke during the commit itself: the request's change may or may not have been stored. Still 503 with
+     * {@code Retry-After} (the client should retry), but saying that nothing is known rather than that nothing changed.
+     */
+    static MutableHttpResponse<Map<String, Object>> outcomeUnknown(StoreHealth store) {
+        long seconds = Math.max(1, store.retryAfter().toSeconds());
+        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "outcome-unknown", "Service Unavailable",
+                "The connection to the marketplace's database broke while this request was being committed: it may or may not "
+                        + "have taken effect. Retry after " + seconds + " s with the same Idempotency-Key: an order that went "
+                        + "through is answered again with its chain, one that did not is placed then.", List.of(), Map.of())
+                .header("Retry-After", String.valueOf(seconds));
+    }
+
     static HttpResponse<?> answer(StoreHealth store, HttpRequest<?> request, RuntimeException e) {
         if (store.failed(e)) {
+            if (StoreHealth.duringCommit(e)) {
+                LOG.warn("{} {}: the database connection broke during the commit; answered outcome-unknown", request.getMethodName(),
+                        request.getPath());
+                return outcomeUnknown(store);
+            }
             return problem(store);
         }
         LOG.error("{} {} failed", request.getMethodName(), request.getPath(), e);

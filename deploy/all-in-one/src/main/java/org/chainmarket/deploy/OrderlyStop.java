@@ -1,10 +1,8 @@
 package org.chainmarket.deploy;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.inject.qualifiers.Qualifiers;
 import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.scheduling.TaskExecutors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,40 +10,29 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** How the marketplace's parts stop: the broker gracefully, then whatever else in the order given. */
 final class OrderlyStop {
     private static final Logger LOG = LoggerFactory.getLogger(OrderlyStop.class);
-    /** How long stopping waits for the API's requests in flight and the broker's running sweeps. */
+    /** How long stopping waits for the API's requests in flight. */
     private static final Duration GRACE = Duration.ofSeconds(10);
 
     private OrderlyStop() {
     }
 
     /**
-     * The API stops taking connections and answers the requests in flight (Netty's graceful shutdown), the
-     * scheduled sweeps finish their current run and are not run again, then the context closes (Kafka consumers,
-     * outbox relay, substitution workers, database pool). The executors that run the Kafka consumers never go idle,
-     * so the context-wide graceful shutdown would only wait out its timeout.
+     * The API stops taking connections and answers the requests in flight (Netty's graceful shutdown), then the
+     * context closes: first the broker's periodic jobs finish their current run (its {@code SweepsStop}), then Kafka
+     * consumers, outbox relay, substitution workers, database pool. The executors that run the Kafka consumers never
+     * go idle, so the context-wide graceful shutdown would only wait out its timeout.
      */
     static void broker(EmbeddedServer broker) {
         ApplicationContext ctx = broker.getApplicationContext();
         if (broker instanceof GracefulShutdownCapable server) {
             await(server.shutdownGracefully().toCompletableFuture(), "the API's requests in flight");
         }
-        ctx.findBean(ExecutorService.class, Qualifiers.byName(TaskExecutors.SCHEDULED)).ifPresent(sweeps -> {
-            sweeps.shutdown();
-            await(CompletableFuture.runAsync(() -> {
-                try {
-                    sweeps.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }), "the broker's running sweeps");
-        });
         ctx.close();
     }
 

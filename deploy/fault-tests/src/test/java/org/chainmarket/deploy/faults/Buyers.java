@@ -41,6 +41,14 @@ final class Buyers {
             return status > 0;
         }
 
+        /**
+         * A 503 saying the request changed nothing (the database or the domains could not be reached before it was
+         * committed); not a 503 {@code outcome-unknown}, whose commit the connection broke under.
+         */
+        boolean refused() {
+            return status == 503 && !(body != null && body.path("type").asText().endsWith("/outcome-unknown"));
+        }
+
         /** The chain an order's answer names (201 and 422 carry one), or null. */
         String chainId() {
             return body != null && body.hasNonNull("chainId") ? body.get("chainId").asText() : null;
