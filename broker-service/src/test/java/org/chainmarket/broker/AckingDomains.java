@@ -13,6 +13,7 @@ import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaClients;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
 
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.HashMap;
 
 /**
  * Domains that carry out every command addressed to providers named {@code <prefix>-…} and answer it, as an honest
@@ -53,12 +56,16 @@ final class AckingDomains implements AutoCloseable {
     AckingDomains(String bootstrapServers, String prefix, Function<DomainCommand, Reply> rule) {
         this.prefix = prefix + "-";
         this.rule = rule;
-        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "acking-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new StringSerializer(), new ByteArraySerializer());
-        consumer.subscribe(List.of(Topics.DOMAIN_COMMANDS));
+        // the super user stands in for every provider's adapter: it reads the command topics of the providers named
+        // <prefix>-… (found by pattern as the broker makes them) and answers on each one's acknowledgement topic
+        Map<String, Object> settings = new HashMap<>(Infra.admin());
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, "acking-" + UUID.randomUUID());
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 200);
+        this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
+        this.producer = KafkaClients.producer(bootstrapServers, "acking-domains", Infra.admin());
+        consumer.subscribe(Pattern.compile(Pattern.quote(Topics.DOMAIN_COMMANDS + "." + this.prefix) + ".*"));
         this.thread = new Thread(this::run, "acking-domains");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -73,8 +80,8 @@ final class AckingDomains implements AutoCloseable {
                     boolean done = reply == Reply.ACK;
                     DomainAck ack = new DomainAck(c.commandId(), c.chainId(), c.providerId(), c.operation(), done,
                             done ? null : "no room on the data plane", List.of(), Instant.now());
-                    producer.send(CloudEvents.encode("ack:" + c.providerId() + ":" + c.commandId(), EventType.DOMAIN_ACKNOWLEDGED,
-                            c.chainId().value(), Json.bytes(ack), "/test/" + c.providerId()));
+                    producer.send(CloudEvents.toProvider(CloudEvents.encode("ack:" + c.providerId() + ":" + c.commandId(),
+                            EventType.DOMAIN_ACKNOWLEDGED, c.chainId().value(), Json.bytes(ack), "/test/" + c.providerId()), c.providerId()));
                 }
             }
         }

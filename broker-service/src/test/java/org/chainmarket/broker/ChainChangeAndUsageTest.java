@@ -352,8 +352,8 @@ class ChainChangeAndUsageTest implements TestPropertyProvider {
     /** The closed segments of {@code chainId} published on the usage topic, once {@code expected} have arrived. */
     private static List<UsageSegment> closedSegments(String chainId, int expected) {
         List<UsageSegment> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "usage-test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(org.chainmarket.schemas.kafka.KafkaClients.consumerConfig(
+                Infra.bootstrapServers(), "usage-test-" + UUID.randomUUID(), "usage-test", Infra.admin()),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.USAGE));
             await().atMost(Duration.ofSeconds(20)).until(() -> {

@@ -2,12 +2,15 @@ package org.chainmarket.broker;
 
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.EmbeddedPostgres;
+import org.chainmarket.schemas.kafka.KafkaAccess;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /** One embedded Kafka broker and PostgreSQL server for the whole test run, stopped when the JVM exits. */
 public final class Infra {
     private static EmbeddedKafka kafka;
+    private static KafkaAccess access;
     private static EmbeddedPostgres postgres;
 
     private Infra() {
@@ -17,19 +20,34 @@ public final class Infra {
     public static synchronized Map<String, String> brokerProperties() {
         if (kafka == null) {
             kafka = EmbeddedKafka.start();
+            access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
             postgres = EmbeddedPostgres.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 postgres.close();
                 kafka.close();
             }));
         }
-        return Map.of(
+        Map<String, String> p = new HashMap<>(Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "datasources.default.url", postgres.jdbcUrl(),
                 "datasources.default.username", postgres.username(),
                 "datasources.default.password", postgres.password(),
                 "micronaut.server.port", "-1",
-                "chainmarket.delivery-timeout", "3s");
+                "chainmarket.delivery-timeout", "3s"));
+        // the broker authenticates as its own principal
+        access.broker().forEach((k, v) -> p.put("kafka." + k, String.valueOf(v)));
+        return p;
+    }
+
+    /** Who may do what on the shared Kafka broker: the super user's settings for the tests' own clients, the providers' principals. */
+    public static KafkaAccess kafka() {
+        brokerProperties();
+        return access;
+    }
+
+    /** The super user's client settings, for the tests' own clients (they inject and observe any topic). */
+    public static Map<String, Object> admin() {
+        return kafka().admin();
     }
 
     public static String bootstrapServers() {

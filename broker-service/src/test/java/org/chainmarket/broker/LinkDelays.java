@@ -16,8 +16,9 @@ import java.util.Map;
 
 /** Monitoring's link context, as a test publishes it: a link's measured delay, which the broker's SLA monitor reads. */
 final class LinkDelays implements AutoCloseable {
-    private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            Infra.bootstrapServers()), new StringSerializer(), new ByteArraySerializer());
+    /** Only monitoring-ingest may write link context: the test writes as its principal. */
+    private final KafkaProducer<String, byte[]> producer = org.chainmarket.schemas.kafka.KafkaClients.producer(Infra.bootstrapServers(),
+            "monitoring", Infra.kafka().monitoring());
 
     /** Publishes that the link between switches {@code a} and {@code b} (of {@code provider}) now measures {@code ms}. */
     void set(String a, String b, String provider, double ms) throws Exception {

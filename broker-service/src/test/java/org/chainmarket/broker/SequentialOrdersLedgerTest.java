@@ -87,8 +87,8 @@ class SequentialOrdersLedgerTest implements TestPropertyProvider {
                 return AckingDomains.Reply.SILENT;
             }
             return AckingDomains.Reply.ACK;
-        }); KafkaProducer<String, byte[]> monitoring = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                Infra.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+        }); KafkaProducer<String, byte[]> monitoring = org.chainmarket.schemas.kafka.KafkaClients.producer(
+                Infra.bootstrapServers(), "monitoring", Infra.kafka().monitoring())) {
             for (int i = 0; i < 120; i++) {
                 switch (i % 12) {
                     case 3 -> chains.add(refused());

@@ -54,7 +54,7 @@ class TelemetryContractsTest {
     void compactedContextTopicsAndTheDegradationTopicAreRegistered() {
         assertThat(Topics.ALL).contains(new Topics.TopicSpec(Topics.INSTANCE_CONTEXT, true),
                 new Topics.TopicSpec(Topics.LINK_CONTEXT, true), new Topics.TopicSpec(Topics.DEGRADATIONS, false),
-                new Topics.TopicSpec(Topics.TELEMETRY, false));
+                new Topics.TopicSpec(Topics.TELEMETRY, false, true));
         assertThat(EventType.DEGRADATION_DETECTED.topic()).isEqualTo(Topics.DEGRADATIONS);
         assertThat(EventType.DEGRADATION_CLEARED.topic()).isEqualTo(Topics.DEGRADATIONS);
     }

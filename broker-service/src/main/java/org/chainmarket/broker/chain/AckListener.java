@@ -1,6 +1,9 @@
 package org.chainmarket.broker.chain;
 
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.context.annotation.Property;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.chainmarket.schemas.kafka.KafkaClients;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
@@ -18,10 +21,15 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Reads domains' acknowledgements a poll's worth at a time (after a site failure hundreds arrive together) and
- * applies them together; invalid records go to the DLQ, database failures are retried.
+ * Reads every provider's acknowledgement topic ({@code chainmarket.domain-acks.v1.<providerId>}, by pattern: a new
+ * provider's topic is joined within a second) a poll's worth at a time (after a site failure hundreds arrive together) and
+ * applies them together; invalid records go to the DLQ, database failures are retried. Only the provider's own
+ * principal may write its topic, and an acknowledgement there that speaks for another provider is dead-lettered
+ * ({@code CloudEvents.decode}), so the provider an acknowledgement names is the one that sent it; it counts only as
+ * the answer to the command that provider's domain waits for ({@code ChainEntity.acknowledge}).
  */
-@KafkaListener(groupId = "broker-acks", threads = 3, batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
+@KafkaListener(properties = @Property(name = ConsumerConfig.METADATA_MAX_AGE_CONFIG, value = "" + KafkaClients.PATTERN_METADATA_MAX_AGE_MS),
+        groupId = "broker-acks", threads = 3, batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class AckListener implements ConsumerRebalanceListener {
     private final InboundEvents inbound;
@@ -49,7 +57,7 @@ public class AckListener implements ConsumerRebalanceListener {
         readiness.revoked(partitions.size());
     }
 
-    @Topic(Topics.DOMAIN_ACKS)
+    @Topic(patterns = Topics.DOMAIN_ACKS_PATTERN)
     void receive(List<ConsumerRecord<String, byte[]>> records) {
         List<ChainTransactions.Ack> acks = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {

@@ -7,39 +7,51 @@ import java.time.Duration;
 
 /**
  * Whether this broker hears its domains: its acknowledgement consumers ({@link AckListener}) hold partitions of the
- * acknowledgement topic. Right after a restart (above all after a crash, while the group still waits for the dead
- * process's members to time out) they hold none, and a chain set up then would fail for want of an acknowledgement
- * the domain did send. An order waits up to {@code chainmarket.ack-readiness-wait} for them, and is refused 503 with
- * {@code Retry-After} if they still hold none, before anything is stored.
+ * providers' acknowledgement topics, or have joined their group and been given none (a marketplace without providers
+ * yet, or more consumers than partitions: with a topic per provider either happens). Right after a restart (above all
+ * after a crash, while the group still waits for the dead process's members to time out) none has joined, and a chain
+ * set up then would fail for want of an acknowledgement the domain did send. An order waits up to
+ * {@code chainmarket.ack-readiness-wait} for them, and is refused 503 with {@code Retry-After} if they still have not,
+ * before anything is stored. The consumers' assignments are eager (a rebalance revokes all, then assigns anew), so a
+ * consumer given no partition tells {@code assigned(0)} once and {@code revoked(0)} when it leaves or rebalances.
  */
 @Singleton
 public class AckReadiness {
     private final Duration wait;
     private int partitions;
+    private int membersWithout;
 
     public AckReadiness(@Value("${chainmarket.ack-readiness-wait:10s}") Duration wait) {
         this.wait = wait;
     }
 
     synchronized void assigned(int count) {
-        partitions += count;
+        if (count == 0) {
+            membersWithout++;
+        } else {
+            partitions += count;
+        }
         notifyAll();
     }
 
     synchronized void revoked(int count) {
-        partitions = Math.max(0, partitions - count);
+        if (count == 0) {
+            membersWithout = Math.max(0, membersWithout - 1);
+        } else {
+            partitions = Math.max(0, partitions - count);
+        }
     }
 
-    /** Whether the acknowledgement consumers hold partitions now. */
+    /** Whether the acknowledgement consumers hold partitions, or have joined with none, now. */
     public synchronized boolean ready() {
-        return partitions > 0;
+        return partitions > 0 || membersWithout > 0;
     }
 
-    /** Waits up to the configured time for the acknowledgement consumers to hold partitions; false if they still hold none. */
+    /** Waits up to the configured time for the acknowledgement consumers to be {@link #ready()}; false if they are not. */
     public synchronized boolean awaitReady() {
         long until = System.nanoTime() + wait.toNanos();
         try {
-            while (partitions == 0) {
+            while (!ready()) {
                 long left = until - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -48,7 +60,7 @@ public class AckReadiness {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return partitions > 0;
+            return ready();
         }
         return true;
     }

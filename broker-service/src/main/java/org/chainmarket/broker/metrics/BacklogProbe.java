@@ -1,6 +1,5 @@
 package org.chainmarket.broker.metrics;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -10,6 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.chainmarket.broker.kafka.EventProducer;
 import org.chainmarket.schemas.events.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +32,11 @@ public class BacklogProbe {
     private final MarketMetrics metrics;
     private final Admin admin;
 
-    public BacklogProbe(EntityManager em, MarketMetrics metrics, @Value("${kafka.bootstrap.servers}") String bootstrap) {
+    public BacklogProbe(EntityManager em, MarketMetrics metrics, EventProducer events) {
         this.em = em;
         this.metrics = metrics;
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(events.clientSettings());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
         this.admin = Admin.create(p);

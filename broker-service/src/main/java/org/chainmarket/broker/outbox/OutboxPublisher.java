@@ -4,10 +4,15 @@ import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.chainmarket.broker.kafka.EventProducer;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
+import org.chainmarket.schemas.events.Json;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.ProviderId;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,17 +25,20 @@ import java.util.concurrent.TimeUnit;
  * Publishes one batch of the outbox in order and deletes it in the same transaction once Kafka acknowledged
  * every record. Rows are locked with SKIP LOCKED, so several broker instances can relay side by side; if Kafka
  * fails the transaction rolls back and the rows are sent again (consumers are idempotent by event id). Each
- * {@link PublishListener} learns, in the same transaction, which rows went out and when.
+ * {@link PublishListener} learns, in the same transaction, which rows went out and when. A domain command goes to its
+ * provider's own command topic ({@code chainmarket.domain-commands.v1.<providerId>}).
  */
 @Singleton
 public class OutboxPublisher {
     static final int BATCH = 500;
     private final EntityManager em;
     private final Producer<String, byte[]> producer;
+    private final EventProducer events;
     private final List<PublishListener> listeners;
 
     public OutboxPublisher(EntityManager em, EventProducer producer, List<PublishListener> listeners) {
         this.em = em;
+        this.events = producer;
         this.producer = producer.producer();
         this.listeners = List.copyOf(listeners);
     }
@@ -48,8 +56,15 @@ public class OutboxPublisher {
         List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
         for (OutboxEntity row : rows) {
             EventType type = EventType.valueOf(row.type);
-            sent.add(producer.send(CloudEvents.encode(row.id, type, row.aggregateId,
-                    row.payload == null ? null : row.payload.getBytes(StandardCharsets.UTF_8), "/broker")));
+            ProducerRecord<String, byte[]> record = CloudEvents.encode(row.id, type, row.aggregateId,
+                    row.payload == null ? null : row.payload.getBytes(StandardCharsets.UTF_8), "/broker");
+            if (type.topic().equals(Topics.DOMAIN_COMMANDS)) {
+                // a command goes to its provider's own topic, which only that provider's principal may read
+                ProviderId to = Json.read(row.payload, DomainCommand.class).providerId();
+                events.ensureProviderTopics(to);
+                record = CloudEvents.toProvider(record, to);
+            }
+            sent.add(producer.send(record));
         }
         producer.flush();
         for (Future<RecordMetadata> f : sent) {

@@ -1,6 +1,9 @@
 package org.chainmarket.broker.reconcile;
 
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.context.annotation.Property;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.chainmarket.schemas.kafka.KafkaClients;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
@@ -21,7 +24,8 @@ import java.util.List;
  * {@code ack:<provider>:reconcile-…}, so every other acknowledgement is passed over without being decoded. Invalid
  * records are skipped here: the chains' acknowledgement group dead-letters them.
  */
-@KafkaListener(groupId = "broker-reconcile-acks", batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
+@KafkaListener(properties = @Property(name = ConsumerConfig.METADATA_MAX_AGE_CONFIG, value = "" + KafkaClients.PATTERN_METADATA_MAX_AGE_MS),
+        groupId = "broker-reconcile-acks", batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class ReconcileAckListener {
     private static final String MARK = ":" + ReconcileService.COMMAND_PREFIX;
@@ -31,7 +35,7 @@ public class ReconcileAckListener {
         this.reconcile = reconcile;
     }
 
-    @Topic(Topics.DOMAIN_ACKS)
+    @Topic(patterns = Topics.DOMAIN_ACKS_PATTERN)
     void receive(List<ConsumerRecord<String, byte[]>> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
             Header id = record.headers().lastHeader(CloudEvents.ID);

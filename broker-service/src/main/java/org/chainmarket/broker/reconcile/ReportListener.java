@@ -1,6 +1,9 @@
 package org.chainmarket.broker.reconcile;
 
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.context.annotation.Property;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.chainmarket.schemas.kafka.KafkaClients;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
@@ -17,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Reads domains' state reports (group {@code broker-reconcile}) and hands each to {@link ReconcileService}; a record
  * that breaks its contract goes to the DLQ with the reason, database failures are retried.
  */
-@KafkaListener(groupId = "broker-reconcile", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
+@KafkaListener(properties = @Property(name = ConsumerConfig.METADATA_MAX_AGE_CONFIG, value = "" + KafkaClients.PATTERN_METADATA_MAX_AGE_MS),
+        groupId = "broker-reconcile", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class ReportListener {
     private static final Logger LOG = LoggerFactory.getLogger(ReportListener.class);
@@ -29,7 +33,7 @@ public class ReportListener {
         this.reconcile = reconcile;
     }
 
-    @Topic(Topics.DOMAIN_STATES)
+    @Topic(patterns = Topics.DOMAIN_STATES_PATTERN)
     void receive(ConsumerRecord<String, byte[]> record) {
         inbound.decode(record).ifPresent(e -> {
             try {

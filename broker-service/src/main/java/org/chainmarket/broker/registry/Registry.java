@@ -1,5 +1,7 @@
 package org.chainmarket.broker.registry;
 
+import org.chainmarket.broker.kafka.EventProducer;
+
 import org.chainmarket.schemas.model.SubjectKind;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
@@ -45,9 +47,11 @@ public class Registry {
     private final HealthBook health;
     private final ApplicationEventPublisher<Withdrawn> withdrawals;
     private final UsageLedger usage;
+    private final EventProducer events;
 
     public Registry(RegistryStore store, MarketReadModel market, HealthBook health, ApplicationEventPublisher<Withdrawn> withdrawals,
-                    UsageLedger usage) {
+                    UsageLedger usage, EventProducer events) {
+        this.events = events;
         this.store = store;
         this.market = market;
         this.health = health;
@@ -206,8 +210,12 @@ public class Registry {
         });
     }
 
-    /** Registers a domain through REST; it is also published on the compacted topic. */
+    /**
+     * Registers a domain through REST; it is also published on the compacted topic. The provider's own topics (its
+     * commands, acknowledgements, state reports, telemetry) are made now, so that its first chain need not wait for them.
+     */
     public void register(ProviderDomain domain) {
+        events.ensureProviderTopics(domain.providerId());
         store.upsertDomain(UUID.randomUUID().toString(), domain, true);
         market.putDomain(domain);
     }

@@ -46,4 +46,18 @@ class AckReadinessTest {
         readiness.assigned(1);
         assertThat(readiness.ready()).as("more revoked than held counts as none, not below").isTrue();
     }
+
+    @Test
+    void aConsumerThatJoinedWithNoPartitionCountsUntilItLeaves() {
+        AckReadiness readiness = new AckReadiness(Duration.ofMillis(10));
+        readiness.assigned(0);
+        assertThat(readiness.ready()).as("no provider yet: the consumer is in its group all the same").isTrue();
+
+        readiness.revoked(0);
+        assertThat(readiness.ready()).isFalse();
+        readiness.revoked(0);
+        readiness.assigned(2);
+        readiness.revoked(2);
+        assertThat(readiness.ready()).as("a member without partitions leaving twice counts once").isFalse();
+    }
 }

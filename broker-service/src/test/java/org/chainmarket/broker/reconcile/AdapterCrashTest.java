@@ -16,6 +16,7 @@ import org.chainmarket.deploy.embedded.TopicTail;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaAccess;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainStateReport;
 import org.chainmarket.schemas.model.ProviderDomain;
@@ -72,8 +73,12 @@ class AdapterCrashTest implements TestPropertyProvider {
         file.put("offers", offers);
         Path path = dir.resolve(domain.providerId().value() + ".json");
         Files.write(path, Json.bytes(file));
+        // the provider's own principal, as a client properties file
+        Path credentials = KafkaAccess.writeProperties(Infra.kafka().adapter(domain.providerId()),
+                dir.resolve(domain.providerId().value() + ".kafka.properties"));
         return JvmProcess.start(AdapterMain.class.getName(), List.of("--domain", path.toString(), "--kind", "emulated",
-                "--report-interval-ms", "500", "--health-port", "-1"), Map.of("KAFKA_BOOTSTRAP_SERVERS", Infra.bootstrapServers()));
+                "--report-interval-ms", "500", "--health-port", "-1", "--kafka-properties", credentials.toString()),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", Infra.bootstrapServers()));
     }
 
     @Test
@@ -83,7 +88,11 @@ class AdapterCrashTest implements TestPropertyProvider {
         ProviderDomain west = ReconcileFixture.west(P);
         ProviderDomain east = ReconcileFixture.east(P);
         Instant started = Instant.now();
-        try (TopicTail states = new TopicTail(Infra.bootstrapServers(), Topics.DOMAIN_STATES);
+        Infra.kafka().adapter(west.providerId());
+        Infra.kafka().adapter(east.providerId());
+        try (TopicTail states = new TopicTail(Infra.bootstrapServers(), Infra.admin(), List.of(
+                Topics.forProvider(Topics.DOMAIN_STATES, west.providerId()), Topics.forProvider(Topics.DOMAIN_STATES, east.providerId())),
+                TopicTail.From.BEGINNING, null);
              JvmProcess westAdapter = adapter(dir, west, ReconcileFixture.westOffers(P))) {
             JvmProcess eastAdapter = adapter(dir, east, ReconcileFixture.eastOffers(P));
             try {

@@ -60,7 +60,8 @@ class ReconcileKafkaTest implements TestPropertyProvider {
     }
 
     static AdapterRunner runner(EmulatedDomain domain, List<VnfOffer> offers) {
-        AdapterRunner r = new AdapterRunner(Infra.bootstrapServers(), domain, offers, Map.of(), null, REPORTS);
+        AdapterRunner r = new AdapterRunner(Infra.bootstrapServers(), domain, offers, Infra.kafka().adapter(domain.domain().providerId()),
+                null, REPORTS);
         r.start();
         return r;
     }

@@ -15,6 +15,7 @@ import org.chainmarket.monitoring.policy.ThresholdPolicy;
 import org.chainmarket.monitoring.service.MonitoringService;
 import org.chainmarket.placement.service.PlacementService;
 import org.chainmarket.schemas.events.TopicInitializer;
+import org.chainmarket.schemas.kafka.KafkaAccess;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.slf4j.Logger;
@@ -33,7 +34,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The running marketplace: Kafka (embedded KRaft broker unless {@code kafka.bootstrap.servers} is set),
+ * The running marketplace: Kafka (embedded KRaft broker unless {@code kafka.bootstrap.servers} is set; either way every
+ * service and every provider's adapter connects as its own principal, {@link KafkaAccess}),
  * PostgreSQL (embedded 17 unless {@code datasources.default.url} is set), the broker service, and one adapter
  * runner per provider domain (emulated for the demo, or any other {@link PathProvider}). The providers advertise over Kafka as real ones would;
  * {@link #start} returns once the broker has registered every demo offer. {@link #close} stops the services, then
@@ -48,6 +50,7 @@ public final class Marketplace implements AutoCloseable {
     private final Map<ProviderId, PathProvider> providersById = new LinkedHashMap<>();
     private final Map<ProviderId, AdapterRunner> runners = new LinkedHashMap<>();
     private String bootstrapServers;
+    private KafkaAccess kafkaAccess;
     private MonitoringService monitoring;
     private PlacementService placement;
     private EmbeddedServer broker;
@@ -158,18 +161,22 @@ public final class Marketplace implements AutoCloseable {
             return Optional.of(pg);
         });
         try {
-            bootstrapServers = StartUp.setting("kafka.bootstrap.servers").orElseGet(() -> {
+            kafkaAccess = StartUp.setting("kafka.bootstrap.servers").map(Marketplace::configuredKafka).orElseGet(() -> {
                 EmbeddedKafka kafka = data.map(d -> EmbeddedKafka.start(d.kafka())).orElseGet(EmbeddedKafka::start);
                 stores.add(kafka);
-                return kafka.bootstrapServers();
+                return KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
             });
+            bootstrapServers = kafkaAccess.bootstrapServers();
             laps.lap("Kafka");
-            TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1);
+            TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1, kafkaAccess.admin());
             laps.lap("topics");
         } finally {
             postgres.exceptionally(e -> Optional.empty()).join();
         }
         config.put("kafka.bootstrap.servers", bootstrapServers);
+        // the broker service's own principal, for its producer and every micronaut-kafka consumer
+        kafkaAccess.broker().forEach((k, v) -> config.put("kafka." + k, String.valueOf(v)));
+        laps.lap("Kafka principal of the broker");
         StartUp.join(postgres).ifPresent(pg -> {
             config.put("datasources.default.url", pg.jdbcUrl());
             config.put("datasources.default.username", pg.username());
@@ -198,7 +205,8 @@ public final class Marketplace implements AutoCloseable {
         laps.lap("broker");
         List<CompletableFuture<?>> starting = new ArrayList<>();
         if (telemetry != null) {
-            monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers).withPolicy(policy));
+            monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers).withPolicy(policy)
+                    .withClientOverrides(kafkaAccess.monitoring()));
             services.add(monitoring);
             starting.add(StartUp.inBackground("monitoring-start", () -> {
                 monitoring.start();
@@ -207,9 +215,10 @@ public final class Marketplace implements AutoCloseable {
         }
         for (ProviderSetup p : providers) {
             Duration interval = telemetry != null && p.provider() instanceof TelemetrySource ? telemetry : null;
-            AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers(), Map.of(), interval);
-            services.add(runner);
             ProviderId id = p.provider().domain().providerId();
+            // each provider's adapter is its own principal: it reads only its own commands, writes only its own answers
+            AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers(), kafkaAccess.adapter(id), interval);
+            services.add(runner);
             providersById.put(id, p.provider());
             runners.put(id, runner);
             starting.add(StartUp.inBackground("adapter-start-" + id.value(), () -> {
@@ -252,7 +261,8 @@ public final class Marketplace implements AutoCloseable {
                 approval.add(ProviderId.of(p.trim()));
             }
         }
-        return PlacementService.Config.defaults(bootstrapServers).with(period, minGap, threshold, approval, 0);
+        return PlacementService.Config.defaults(bootstrapServers).with(period, minGap, threshold, approval, 0)
+                .withClientOverrides(kafkaAccess.placement());
     }
 
     /** The in-process placement service, when placement is on. */
@@ -283,8 +293,36 @@ public final class Marketplace implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Who may do what on the marketplace's Kafka: the super user's client settings ({@link KafkaAccess#admin()}, for
+     * tools and tests that observe or inject records) and each service's and provider's own principal.
+     */
+    public KafkaAccess kafka() {
+        return kafkaAccess;
+    }
+
+    /**
+     * A configured Kafka cluster ({@code kafka.bootstrap.servers}): with SASL credentials in {@code kafka.sasl.jaas.config}
+     * (and {@code kafka.security.protocol}, {@code kafka.sasl.mechanism}), those of a user allowed to create users and
+     * ACLs (a super user), the marketplace provisions its principals as on the embedded broker; without, every
+     * service connects as the cluster lets anyone (a cluster without authentication).
+     */
+    static KafkaAccess configuredKafka(String bootstrapServers) {
+        Map<String, Object> admin = new HashMap<>();
+        for (String key : List.of("security.protocol", "sasl.mechanism", "sasl.jaas.config")) {
+            StartUp.setting("kafka." + key).ifPresent(v -> admin.put(key, v));
+        }
+        return admin.containsKey("sasl.jaas.config") ? KafkaAccess.secured(bootstrapServers, admin)
+                : KafkaAccess.open(bootstrapServers, admin);
+    }
+
     public ApplicationContext brokerContext() {
         return broker.getApplicationContext();
+    }
+
+    /** The providers this marketplace runs, in the order given. */
+    public java.util.Set<ProviderId> providers() {
+        return java.util.Collections.unmodifiableSet(providersById.keySet());
     }
 
     /** The southbound provider of {@code provider}'s domain. */

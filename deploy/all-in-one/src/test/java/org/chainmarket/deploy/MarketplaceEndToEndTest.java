@@ -1,5 +1,6 @@
 package org.chainmarket.deploy;
 
+import org.chainmarket.schemas.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -156,7 +157,7 @@ class MarketplaceEndToEndTest {
             producer.send(CloudEvents.encode(EventType.OFFER_ADVERTISED, good.offerId().value(), good, "/test")).get();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/offers/east-extra-fw").status() == 200);
-        List<ConsumerRecord<String, byte[]>> dead = readAll(market.bootstrapServers(), Topics.dlq(Topics.OFFERS));
+        List<ConsumerRecord<String, byte[]>> dead = readAll(market, Topics.dlq(Topics.OFFERS));
         assertThat(dead).anySatisfy(r -> {
             assertThat(r.key()).isEqualTo("east-bad");
             String reason = new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
@@ -187,15 +188,13 @@ class MarketplaceEndToEndTest {
     }
 
     static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        return KafkaClients.producer(market.bootstrapServers(), "test", market.kafka().admin());
     }
 
     /** Every record of {@code topic} from the beginning. */
-    static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+    static List<ConsumerRecord<String, byte[]>> readAll(Marketplace market, String topic) {
+        try (var consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(market.bootstrapServers(), "test-" + System.nanoTime(),
+                "test", market.kafka().admin()), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
             Set<Long> seen = new HashSet<>();

@@ -70,7 +70,7 @@ class MonitoringLoopTest {
         assertThat(s.get("after").get("hops").get(0).get("offerId").asText()).isNotEqualTo(hot.value());
         assertThat(api.awaitState(id, "ACTIVE").get("hops").get(0).get("offerId").asText()).isNotEqualTo(hot.value());
 
-        List<ConsumerRecord<String, byte[]>> detected = MarketplaceEndToEndTest.readAll(market.bootstrapServers(), Topics.DEGRADATIONS)
+        List<ConsumerRecord<String, byte[]>> detected = MarketplaceEndToEndTest.readAll(market, Topics.DEGRADATIONS)
                 .stream().filter(rec -> rec.key().equals(hot.value()))
                 .filter(rec -> new String(rec.headers().lastHeader(CloudEvents.TYPE).value(), StandardCharsets.UTF_8).equals("DegradationDetected"))
                 .toList();

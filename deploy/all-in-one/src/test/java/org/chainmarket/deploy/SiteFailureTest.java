@@ -1,5 +1,6 @@
 package org.chainmarket.deploy;
 
+import org.chainmarket.schemas.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -92,8 +93,7 @@ class SiteFailureTest {
         }
 
         Instant failedAt = Instant.now();
-        try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (var producer = KafkaClients.producer(market.bootstrapServers(), "site-monitor", market.kafka().monitoring())) {
             for (JsonNode offer : siteOffers) {
                 Degradation silent = new Degradation(SubjectKind.INSTANCE, offer.get("offerId").asText(),
                         ProviderId.of(offer.get("providerId").asText()), Metric.HEARTBEAT, 6, 5, 5, 10, failedAt, List.of());

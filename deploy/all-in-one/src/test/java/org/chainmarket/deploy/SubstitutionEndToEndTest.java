@@ -1,5 +1,6 @@
 package org.chainmarket.deploy;
 
+import org.chainmarket.schemas.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,8 +41,7 @@ class SubstitutionEndToEndTest {
     static void start() {
         market = Marketplace.start(DemoMarket.abilene(), Map.of("micronaut.server.port", "-1"));
         api = new Api(market.url());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        producer = KafkaClients.producer(market.bootstrapServers(), "test", market.kafka().admin());
     }
 
     @AfterAll

@@ -8,7 +8,10 @@ import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaAccess;
 import org.chainmarket.schemas.kafka.KafkaClients;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 import org.chainmarket.schemas.model.InstanceContext;
 import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.OfferId;
@@ -30,19 +33,24 @@ class MonitoringProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
-    void turnsTelemetryIntoContextReportsItsHealthAndStopsCleanlyOnSigterm() throws Exception {
+    void turnsTelemetryIntoContextReportsItsHealthAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         int healthPort = JvmProcess.freePort();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             KafkaProducer<String, byte[]> provider = KafkaClients.producer(kafka.bootstrapServers(), "test-provider", Map.of())) {
-            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
-            try (TopicTail contexts = new TopicTail(kafka.bootstrapServers(), Topics.INSTANCE_CONTEXT);
-                 JvmProcess monitoring = JvmProcess.start(MonitoringMain.class.getName(), List.of("--consumers", "2", "--tick-ms", "100"),
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
+            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
+            Path credentials = KafkaAccess.writeProperties(access.monitoring(), dir.resolve("kafka.properties"));
+            ProviderId east = ProviderId.of("east");
+            try (KafkaProducer<String, byte[]> provider = KafkaClients.producer(kafka.bootstrapServers(), "test-provider", access.adapter(east));
+                 TopicTail contexts = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.INSTANCE_CONTEXT);
+                 JvmProcess monitoring = JvmProcess.start(MonitoringMain.class.getName(), List.of("--consumers", "2", "--tick-ms", "100",
+                                 "--kafka-properties", credentials.toString()),
                          Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "MONITORING_HEALTH_PORT", String.valueOf(healthPort)))) {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(JvmProcess.health(healthPort)).as("%s", monitoring).startsWith("200 ")
                         .contains("\"status\":\"UP\""));
                 TelemetryBatch batch = new TelemetryBatch(ProviderId.of("east"), Instant.now(), List.of(new TelemetryBatch.VnfSample(
                         OfferId.of("east-fw"), Instant.now(), InstanceStatus.UP, 0.4, 0.3, 100, 100, 0.5, 1)), List.of());
-                provider.send(CloudEvents.encode(EventType.TELEMETRY_REPORTED, "east", batch, "/providers/east")).get(10, TimeUnit.SECONDS);
+                provider.send(CloudEvents.toProvider(CloudEvents.encode(EventType.TELEMETRY_REPORTED, "east", batch, "/providers/east"), east))
+                        .get(10, TimeUnit.SECONDS);
 
                 await().atMost(WAIT).untilAsserted(() -> assertThat(contexts.records()).as("%s", monitoring).anySatisfy(r -> {
                     InstanceContext c = CloudEvents.decode(r).payload(InstanceContext.class);

@@ -8,6 +8,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.schemas.kafka.KafkaAccess;
+import org.chainmarket.schemas.kafka.KafkaClients;
 import org.chainmarket.schemas.model.Metric;
 import org.chainmarket.monitoring.policy.ThresholdPolicy;
 import org.chainmarket.schemas.events.CloudEvents;
@@ -46,6 +48,7 @@ import static org.awaitility.Awaitility.await;
 class MonitoringServiceKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static EmbeddedKafka kafka;
+    private static KafkaAccess access;
     private static KafkaProducer<String, byte[]> producer;
     private static MonitoringService service;
     private static TopicTail instances;
@@ -56,16 +59,17 @@ class MonitoringServiceKafkaTest {
     @BeforeAll
     static void start() {
         kafka = EmbeddedKafka.start();
-        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
-        instances = new TopicTail(kafka.bootstrapServers(), Topics.INSTANCE_CONTEXT);
-        links = new TopicTail(kafka.bootstrapServers(), Topics.LINK_CONTEXT);
-        degradations = new TopicTail(kafka.bootstrapServers(), Topics.DEGRADATIONS);
-        deadLetters = new TopicTail(kafka.bootstrapServers(), Topics.dlq(Topics.TELEMETRY));
+        access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
+        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
+        // the providers' telemetry is injected by the super user, on each provider's own topic
+        producer = KafkaClients.producer(kafka.bootstrapServers(), "test", access.admin());
+        instances = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.INSTANCE_CONTEXT);
+        links = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.LINK_CONTEXT);
+        degradations = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.DEGRADATIONS);
+        deadLetters = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.dlq(Topics.TELEMETRY));
         ThresholdPolicy policy = ThresholdPolicy.defaults().with("heartbeat.timeout.seconds", "1").with("refresh.seconds", "60");
         service = new MonitoringService(MonitoringService.Config.defaults(kafka.bootstrapServers()).withPolicy(policy)
-                .withTickInterval(Duration.ofMillis(100)));
+                .withTickInterval(Duration.ofMillis(100)).withClientOverrides(access.monitoring()));
         service.start();
     }
 
@@ -177,12 +181,13 @@ class MonitoringServiceKafkaTest {
     void aMalformedRecordGoesToTheDlqAndProcessingContinues() throws Exception {
         ProducerRecord<String, byte[]> valid = CloudEvents.encode(EventType.TELEMETRY_REPORTED, "it-dlq", batchOf("it-dlq",
                 "it-dlq-fw", Instant.now(), 0.3, 1), "/test");
-        ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(Topics.TELEMETRY, null, "it-dlq",
+        String topic = topicOf("it-dlq");
+        ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(topic, null, "it-dlq",
                 "{\"providerId\": \"it-dlq\", \"vnfSamples\": [{\"cpu\": 7}]}".getBytes(StandardCharsets.UTF_8), valid.headers());
-        ProducerRecord<String, byte[]> misKeyed = new ProducerRecord<>(Topics.TELEMETRY, null, "someone-else", valid.value(), valid.headers());
+        ProducerRecord<String, byte[]> misKeyed = new ProducerRecord<>(topic, null, "someone-else", valid.value(), valid.headers());
         producer.send(garbage).get(10, TimeUnit.SECONDS);
         producer.send(misKeyed).get(10, TimeUnit.SECONDS);
-        producer.send(valid).get(10, TimeUnit.SECONDS);
+        producer.send(CloudEvents.toProvider(valid, ProviderId.of("it-dlq"))).get(10, TimeUnit.SECONDS);
 
         await().atMost(WAIT).untilAsserted(() -> {
             List<String> reasons = deadLetters.records().stream()
@@ -209,8 +214,15 @@ class MonitoringServiceKafkaTest {
     }
 
     private static void send(TelemetryBatch batch) throws Exception {
-        producer.send(CloudEvents.encode(EventType.TELEMETRY_REPORTED, batch.providerId().value(), batch, "/test"))
-                .get(10, TimeUnit.SECONDS);
+        topicOf(batch.providerId().value());
+        producer.send(CloudEvents.toProvider(CloudEvents.encode(EventType.TELEMETRY_REPORTED, batch.providerId().value(), batch,
+                "/test"), batch.providerId())).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The provider's telemetry topic, made (with the provider's principal) on first use. */
+    private static String topicOf(String provider) {
+        access.adapter(ProviderId.of(provider));
+        return Topics.forProvider(Topics.TELEMETRY, ProviderId.of(provider));
     }
 
     private static <T> List<T> events(TopicTail tail, String key, Class<T> type) {

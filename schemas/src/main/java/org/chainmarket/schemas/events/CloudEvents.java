@@ -5,6 +5,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.DomainStateReport;
+import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.TelemetryBatch;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,6 +37,15 @@ public final class CloudEvents {
     /** An event ready to send: a new id, {@code source} as its origin. */
     public static ProducerRecord<String, byte[]> encode(EventType type, String key, Object payload, String source) {
         return encode(UUID.randomUUID().toString(), type, key, Json.bytes(payload), source);
+    }
+
+    /**
+     * {@code record} addressed to {@code provider}'s topic of its family ({@link Topics#forProvider}): how commands
+     * reach a provider and how a provider's acknowledgements, state reports and telemetry leave it.
+     */
+    public static ProducerRecord<String, byte[]> toProvider(ProducerRecord<String, byte[]> record, ProviderId provider) {
+        return new ProducerRecord<>(Topics.forProvider(record.topic(), provider), record.partition(), record.key(),
+                record.value(), record.headers());
     }
 
     /** An event with a given id and an already serialized body (used by the outbox relay). */
@@ -77,7 +91,7 @@ public final class CloudEvents {
             type = EventType.byCeType(ceType).orElse(null);
             if (type == null) {
                 errors.add(new FieldError("header " + TYPE, "unknown event type '" + ceType + "'"));
-            } else if (!type.topic().equals(record.topic())) {
+            } else if (!type.topic().equals(Topics.familyOf(record.topic()))) {
                 errors.add(new FieldError("header " + TYPE, ceType + " does not travel on " + record.topic()));
             }
         }
@@ -85,11 +99,23 @@ public final class CloudEvents {
             throw new InvalidInputException("record", errors);
         }
         Object payload = SchemaValidator.read(type.schema(), record.value(), type.payloadType());
-        List<FieldError> recordErrors = ContractRules.checkRecord(type, id, record.key(), payload);
+        List<FieldError> recordErrors = new ArrayList<>(ContractRules.checkRecord(type, id, record.key(), payload));
+        Topics.providerOf(record.topic()).ifPresent(owner -> providerIn(payload).filter(p -> !p.equals(owner)).ifPresent(p ->
+                recordErrors.add(new FieldError("$.providerId", "'" + p + "' on " + record.topic()
+                        + ": a provider's topic carries only its own records (its principal alone may write it)"))));
         if (!recordErrors.isEmpty()) {
             throw new InvalidInputException("record", recordErrors);
         }
         return new Event(id, type, record.key(), payload);
+    }
+
+    /** The provider a record of a per-provider family speaks for (commands, acks, state reports, telemetry). */
+    private static java.util.Optional<String> providerIn(Object payload) {
+        ProviderId p = payload instanceof DomainCommand c ? c.providerId()
+                : payload instanceof DomainAck a ? a.providerId()
+                : payload instanceof DomainStateReport r ? r.providerId()
+                : payload instanceof TelemetryBatch t ? t.providerId() : null;
+        return java.util.Optional.ofNullable(p).map(ProviderId::value);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name, List<FieldError> errors) {

@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.DeadLetters;
 import org.chainmarket.schemas.events.InvalidInputException;
@@ -211,6 +212,10 @@ public final class EventConsumer implements AutoCloseable {
             if (settings.newGroupAtEnd()) {
                 overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
             }
+            if (Topics.needsPattern(settings.topics())) {
+                // a new provider's topic is found at the next metadata refresh
+                overrides.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, KafkaClients.PATTERN_METADATA_MAX_AGE_MS);
+            }
             overrides.putAll(settings.clientOverrides());
             this.consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(settings.bootstrapServers(), settings.groupId(),
                     name, overrides), new StringDeserializer(), new ByteArrayDeserializer());
@@ -220,7 +225,9 @@ public final class EventConsumer implements AutoCloseable {
 
         private void run() {
             try {
-                if (settings.groupId() != null) {
+                if (settings.groupId() != null && Topics.needsPattern(settings.topics())) {
+                    consumer.subscribe(Topics.subscription(settings.topics()), this);
+                } else if (settings.groupId() != null) {
                     consumer.subscribe(settings.topics(), this);
                 } else {
                     List<TopicPartition> all = new ArrayList<>();

@@ -16,6 +16,12 @@ import java.util.Map;
  * security settings, tuning) are applied last.
  */
 public final class KafkaClients {
+    /**
+     * Metadata age (ms) of a consumer subscribed to a per-provider family by pattern: how soon a new provider's topic
+     * is read (Kafka's default is five minutes).
+     */
+    public static final int PATTERN_METADATA_MAX_AGE_MS = 1000;
+
     private KafkaClients() {
     }
 

@@ -20,7 +20,9 @@ import org.chainmarket.schemas.events.InvalidInputException;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.ProviderId;
-import org.chainmarket.schemas.model.TelemetryBatch;
+import org.chainmarket.schemas.model.InstanceAck;
+import org.chainmarket.schemas.model.InstanceCommand;
+import org.chainmarket.schemas.model.OfferId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The shared consumer on a real Kafka broker (one for the class), reading the telemetry topic (3 partitions). Every
+ * The shared consumer on a real Kafka broker (one for the class), reading the placement acks topic (3 partitions). Every
  * test uses its own consumer group and its own provider ids (record keys), and looks only at those.
  */
 class EventConsumerKafkaTest {
@@ -54,9 +56,9 @@ class EventConsumerKafkaTest {
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafka.start();
-        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
-        producer = KafkaClients.producer(kafka.bootstrapServers(), "test", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000));
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, kafka.adminSettings());
+        producer = KafkaClients.producer(kafka.bootstrapServers(), "test", with(kafka, ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000));
+        admin = Admin.create(with(kafka, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
 
     @AfterAll
@@ -113,12 +115,12 @@ class EventConsumerKafkaTest {
     void aRecordThatBreaksItsContractGoesToTheDlqWithTheReasonAndTheConsumerGoesOn() throws Exception {
         String k = "dlq-p1";
         Recording h = new Recording("dlq-");
-        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), Topics.dlq(Topics.TELEMETRY));
+        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), kafka.adminSettings(), Topics.dlq(Topics.PLACEMENT_ACKS));
              EventConsumer consumer = consumer("dlq", 1, h)) {
             ProducerRecord<String, byte[]> good = telemetry(k);
-            send(new ProducerRecord<>(Topics.TELEMETRY, null, k, "{not json".getBytes(StandardCharsets.UTF_8), good.headers()));
-            send(CloudEvents.encode(EventType.TELEMETRY_REPORTED, k, batch("dlq-someone-else"), "/test"));
-            send(CloudEvents.encode(EventType.TELEMETRY_REPORTED, "dlq-p1-refused", batch("dlq-p1-refused"), "/test"));
+            send(new ProducerRecord<>(Topics.PLACEMENT_ACKS, null, k, "{not json".getBytes(StandardCharsets.UTF_8), good.headers()));
+            send(CloudEvents.encode(EventType.INSTANCE_COMMAND_ACKNOWLEDGED, k, batch("dlq-someone-else"), "/test"));
+            send(CloudEvents.encode(EventType.INSTANCE_COMMAND_ACKNOWLEDGED, "dlq-p1-refused", batch("dlq-p1-refused"), "/test"));
             long goodOffset = send(good).offset();
 
             await().atMost(WAIT).until(() -> h.handled.contains(k + "@" + goodOffset));
@@ -130,7 +132,7 @@ class EventConsumerKafkaTest {
                     r -> assertThat(r).contains("key: 'dlq-p1' is not the body's $.providerId 'dlq-someone-else'"),
                     r -> assertThat(r).contains("refused by the handler")));
             assertThat(dlq.records().stream().filter(r -> r.key().startsWith("dlq-")).map(r -> header(r, DeadLetters.ORIGIN)))
-                    .allSatisfy(o -> assertThat(o).startsWith(Topics.TELEMETRY + "/"));
+                    .allSatisfy(o -> assertThat(o).startsWith(Topics.PLACEMENT_ACKS + "/"));
             assertThat(consumer.invalid()).isGreaterThanOrEqualTo(3);
         }
     }
@@ -145,7 +147,7 @@ class EventConsumerKafkaTest {
             RecordMetadata first = send(telemetry(failing));
             RecordMetadata second = send(telemetry(failing));
             send(telemetry(other));
-            TopicPartition tp = new TopicPartition(Topics.TELEMETRY, first.partition());
+            TopicPartition tp = new TopicPartition(Topics.PLACEMENT_ACKS, first.partition());
 
             await().atMost(WAIT).until(() -> h.keys().contains(other) && consumer.retries() >= 2);
             assertThat(h.keys()).doesNotContain(failing);
@@ -165,18 +167,18 @@ class EventConsumerKafkaTest {
         String stuck = "nodlq-p1";
         String other = keyOnAnotherPartition("nodlq-p2", stuck);
         Recording h = new Recording("nodlq-");
-        String dlqTopic = Topics.dlq(Topics.TELEMETRY);
+        String dlqTopic = Topics.dlq(Topics.PLACEMENT_ACKS);
         // a broker of its own: the records left here must not reach the other tests' groups
         try (EmbeddedKafka own = EmbeddedKafka.start();
              KafkaProducer<String, byte[]> out = KafkaClients.producer(own.bootstrapServers(), "nodlq",
-                     Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000));
-             Admin ownAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, own.bootstrapServers()))) {
-            ownAdmin.createTopics(List.of(new NewTopic(Topics.TELEMETRY, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                     with(own, ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000));
+             Admin ownAdmin = Admin.create(with(own, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, own.bootstrapServers()))) {
+            ownAdmin.createTopics(List.of(new NewTopic(Topics.PLACEMENT_ACKS, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
             try (EventConsumer consumer = new EventConsumer(ConsumerSettings.group("nodlq", own.bootstrapServers(), "nodlq",
-                    List.of(Topics.TELEMETRY)).withRetryBackoff(Duration.ofMillis(100)), out, () -> h)) {
+                    List.of(Topics.PLACEMENT_ACKS)).withRetryBackoff(Duration.ofMillis(100)).withClientOverrides(own.adminSettings()), out, () -> h)) {
                 consumer.start(WAIT);
                 ProducerRecord<String, byte[]> good = telemetry(stuck);
-                out.send(new ProducerRecord<>(Topics.TELEMETRY, null, stuck, "{not json".getBytes(StandardCharsets.UTF_8),
+                out.send(new ProducerRecord<>(Topics.PLACEMENT_ACKS, null, stuck, "{not json".getBytes(StandardCharsets.UTF_8),
                         good.headers())).get(10, TimeUnit.SECONDS);
                 long afterBad = out.send(good).get(10, TimeUnit.SECONDS).offset();
                 out.send(telemetry(other)).get(10, TimeUnit.SECONDS);
@@ -187,7 +189,7 @@ class EventConsumerKafkaTest {
                 ownAdmin.createTopics(List.of(new NewTopic(dlqTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(60)).until(() -> h.handled.contains(stuck + "@" + afterBad));
                 assertThat(h.keys()).containsExactly(other, stuck);
-                try (TopicTail dlq = new TopicTail(own.bootstrapServers(), dlqTopic)) {
+                try (TopicTail dlq = new TopicTail(own.bootstrapServers(), own.adminSettings(), dlqTopic)) {
                     await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.records()).extracting(ConsumerRecord::key)
                             .containsExactly(stuck));
                 }
@@ -229,7 +231,7 @@ class EventConsumerKafkaTest {
         }
         Recording h = new Recording("tab-");
         try (EventConsumer table = new EventConsumer(ConsumerSettings.table("table", kafka.bootstrapServers(),
-                List.of(Topics.TELEMETRY)), producer, () -> h)) {
+                List.of(Topics.PLACEMENT_ACKS)).withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
             table.start();
             assertThat(table.awaitReady(WAIT)).isTrue();
             assertThat(h.keys()).containsAll(List.of("tab-0", "tab-1", "tab-2", "tab-3", "tab-4", "tab-5", "tab-6",
@@ -241,12 +243,12 @@ class EventConsumerKafkaTest {
     void aTableReaderThatOwnsItsTopicDeadLettersWhatBreaksItsContract() throws Exception {
         String k = "owned-p1";
         ProducerRecord<String, byte[]> good = telemetry(k);
-        send(new ProducerRecord<>(Topics.TELEMETRY, null, k, "{not json".getBytes(StandardCharsets.UTF_8), good.headers()));
+        send(new ProducerRecord<>(Topics.PLACEMENT_ACKS, null, k, "{not json".getBytes(StandardCharsets.UTF_8), good.headers()));
         send(good);
         Recording h = new Recording("owned-");
-        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), Topics.dlq(Topics.TELEMETRY));
+        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), kafka.adminSettings(), Topics.dlq(Topics.PLACEMENT_ACKS));
              EventConsumer table = new EventConsumer(ConsumerSettings.table("owned", kafka.bootstrapServers(),
-                     List.of(Topics.TELEMETRY)).withDeadLetters(), producer, () -> h)) {
+                     List.of(Topics.PLACEMENT_ACKS)).withDeadLetters().withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
             table.start(WAIT);
             assertThat(h.keys()).containsExactly(k);
             await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.records().stream().filter(r -> r.key().equals(k))
@@ -260,7 +262,7 @@ class EventConsumerKafkaTest {
         send(telemetry("late-before"));
         Recording h = new Recording("late-");
         try (EventConsumer consumer = new EventConsumer(ConsumerSettings.group("late", kafka.bootstrapServers(), "late",
-                List.of(Topics.TELEMETRY)).withNewGroupAtEnd(), producer, () -> h)) {
+                List.of(Topics.PLACEMENT_ACKS)).withNewGroupAtEnd().withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
             consumer.start(WAIT);
             send(telemetry("late-after"));
             await().atMost(WAIT).until(() -> h.keys().contains("late-after"));
@@ -270,17 +272,26 @@ class EventConsumerKafkaTest {
 
     private EventConsumer consumer(String group, int threads, EventConsumer.Handler handler) {
         EventConsumer c = new EventConsumer(ConsumerSettings.group(group, kafka.bootstrapServers(), group,
-                List.of(Topics.TELEMETRY)).withThreads(threads).withRetryBackoff(Duration.ofMillis(100)), producer, () -> handler);
+                List.of(Topics.PLACEMENT_ACKS)).withThreads(threads).withRetryBackoff(Duration.ofMillis(100))
+                .withClientOverrides(kafka.adminSettings()), producer, () -> handler);
         c.start(WAIT);
         return c;
     }
 
-    private static ProducerRecord<String, byte[]> telemetry(String provider) {
-        return CloudEvents.encode(EventType.TELEMETRY_REPORTED, provider, batch(provider), "/test");
+    /** The super user's client settings of {@code k} and one more. */
+    private static Map<String, Object> with(EmbeddedKafka k, String key, Object value) {
+        Map<String, Object> p = new java.util.HashMap<>(k.adminSettings());
+        p.put(key, value);
+        return p;
     }
 
-    private static TelemetryBatch batch(String provider) {
-        return new TelemetryBatch(ProviderId.of(provider), Instant.now(), List.of(), List.of());
+    private static ProducerRecord<String, byte[]> telemetry(String provider) {
+        return CloudEvents.encode(EventType.INSTANCE_COMMAND_ACKNOWLEDGED, provider, batch(provider), "/test");
+    }
+
+    private static InstanceAck batch(String provider) {
+        return new InstanceAck("c-" + provider, ProviderId.of(provider), InstanceCommand.Operation.START,
+                OfferId.of(provider + "-o"), true, null, Instant.now());
     }
 
     private static RecordMetadata send(ProducerRecord<String, byte[]> record) throws Exception {

@@ -1,5 +1,6 @@
 package org.chainmarket.deploy.console;
 
+import org.chainmarket.schemas.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -93,8 +94,7 @@ class ConsoleBrowserTest {
         }
         market = Marketplace.start(DemoMarket.abilene(), Map.of("micronaut.server.port", "-1"));
         api = new Api(market.url());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        producer = KafkaClients.producer(market.bootstrapServers(), "test", market.kafka().admin());
 
         // The tests use WebDriver only, not the DevTools protocol: Selenium's warning that it has no CDP binding for
         // this Chromium version is noise.

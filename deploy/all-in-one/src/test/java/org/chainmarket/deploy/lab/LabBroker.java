@@ -1,5 +1,6 @@
 package org.chainmarket.deploy.lab;
 
+import org.chainmarket.schemas.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,8 +46,7 @@ final class LabBroker implements AutoCloseable {
 
     LabBroker(Marketplace market) {
         this.market = market;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+        this.producer = KafkaClients.producer(market.bootstrapServers(), "lab", market.kafka().admin());
     }
 
     /** Orders a chain through the REST API and waits until it is ACTIVE (failing if it fails); returns the chain. */

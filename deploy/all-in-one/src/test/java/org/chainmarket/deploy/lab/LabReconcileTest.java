@@ -181,7 +181,8 @@ class LabReconcileTest {
         runner(Lab.OVS).close(); // the adapter process stops: its rules stay on the switches (fail_mode=secure)
         Instant restart = Instant.now();
         ovs = new OpenFlowDomain(lab.openFlowConfig());
-        restarted = new AdapterRunner(market.bootstrapServers(), ovs, lab.ovsOffers(), Map.of(), null, Duration.ofMillis(500));
+        restarted = new AdapterRunner(market.bootstrapServers(), ovs, lab.ovsOffers(), market.kafka().adapter(ovs.domain().providerId()),
+                null, Duration.ofMillis(500));
         restarted.start();
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {

@@ -1,5 +1,6 @@
 package org.chainmarket.deploy.lab;
 
+import org.chainmarket.schemas.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -96,7 +97,7 @@ public final class LabRedirectionBenchmark {
                 market = Marketplace.start(List.of(new Marketplace.ProviderSetup(ovs, lab.ovsOffers()),
                         new Marketplace.ProviderSetup(srv6, lab.srv6Offers())), Map.of("micronaut.server.port", "-1"));
                 try (LabBroker broker = new LabBroker(market);
-                     CommandTimes onKafka = new CommandTimes(market.bootstrapServers())) {
+                     CommandTimes onKafka = new CommandTimes(market)) {
                     JsonNode chain = broker.buy("a1", "b2", "firewall", "dpi");
                     System.out.println("chain " + id(chain) + ": " + offers(chain));
                     rows.add(measure(lab, broker, onKafka, id(chain), 0, Lab.OVS, ovs, srv6,
@@ -239,11 +240,11 @@ public final class LabRedirectionBenchmark {
         private final Thread thread;
         private volatile boolean running = true;
 
-        CommandTimes(String bootstrapServers) {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new StringDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DOMAIN_COMMANDS).stream()
+        CommandTimes(Marketplace market) {
+            consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(market.bootstrapServers(), null, "command-times",
+                    market.kafka().admin()), new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = market.providers().stream()
+                    .flatMap(id -> consumer.partitionsFor(Topics.forProvider(Topics.DOMAIN_COMMANDS, id)).stream())
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
@@ -277,7 +278,7 @@ public final class LabRedirectionBenchmark {
             long until = System.nanoTime() + 10_000_000_000L;
             while (!published.containsKey(commandId)) {
                 if (System.nanoTime() > until) {
-                    throw new IllegalStateException("command " + commandId + " was not seen on " + Topics.DOMAIN_COMMANDS);
+                    throw new IllegalStateException("command " + commandId + " was not seen on the providers' command topics");
                 }
                 Thread.sleep(5);
             }

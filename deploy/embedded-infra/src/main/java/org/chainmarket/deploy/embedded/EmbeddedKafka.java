@@ -12,21 +12,40 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process), on two free loopback
  * ports. Its log lives either in a temporary directory that {@link #close()} deletes ({@link #start()}), or in a
  * directory that outlives it ({@link #start(Path)}): formatted on first use, then reopened with the same cluster
- * id, topics, records and committed consumer offsets.
+ * id, topics, records, committed consumer offsets, users and ACLs.
+ *
+ * <p>Clients must authenticate: its listener is SASL_PLAINTEXT with SCRAM-SHA-512, and the KRaft
+ * {@code StandardAuthorizer} allows only what an ACL allows. Its one user at first is the super user {@value #ADMIN}
+ * ({@link #adminSettings()}), whose SCRAM credential is written when the log is formatted, with a random password
+ * kept in the log directory ({@value #ADMIN_PASSWORD_FILE}, owner-readable only); the marketplace's principals and
+ * their ACLs are created with it ({@code org.chainmarket.schemas.kafka.KafkaAccess}). The controller listener takes
+ * only the super user (SASL/PLAIN), and only on loopback.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+    /** The super user. */
+    public static final String ADMIN = "admin";
+    /** Where, in the log directory, the super user's password is kept. */
+    public static final String ADMIN_PASSWORD_FILE = "chainmarket-admin.password";
     private final KafkaRaftServer server;
     private final Path logDir;
     private final boolean temporary;
     private final String bootstrapServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean temporary, String bootstrapServers) {
+    private final String adminPassword;
+
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean temporary, String bootstrapServers, String adminPassword) {
+        this.adminPassword = adminPassword;
         this.server = server;
         this.logDir = logDir;
         this.temporary = temporary;
@@ -73,7 +92,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static EmbeddedKafka start(Path dir, boolean temporary, int port, int controller) {
         try {
             Files.createDirectories(dir);
-            if (!Files.exists(dir.resolve("meta.properties"))) {
+            boolean formatted = Files.exists(dir.resolve("meta.properties"));
+            if (formatted && !Files.exists(dir.resolve(ADMIN_PASSWORD_FILE))) {
+                throw new IllegalStateException("the Kafka log in " + dir + " was made before the broker required authentication"
+                        + " (it has no " + ADMIN_PASSWORD_FILE + "): start on a fresh directory");
+            }
+            String password = formatted ? Files.readString(dir.resolve(ADMIN_PASSWORD_FILE)).trim() : newPassword();
+            if (!formatted) {
                 new Formatter()
                         .setNodeId(1)
                         .setClusterId(Uuid.randomUuid().toString())
@@ -81,18 +106,36 @@ public final class EmbeddedKafka implements AutoCloseable {
                         .setMetadataLogDirectory(dir.toString())
                         .addDirectory(dir.toString())
                         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                        .setScramArguments(List.of("SCRAM-SHA-512=[name=" + ADMIN + ",password=" + password + "]"))
                         .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
                         .run();
+                Path secret = dir.resolve(ADMIN_PASSWORD_FILE);
+                Files.writeString(secret, password);
+                try {
+                    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // a file system without POSIX permissions: the directory's own protection applies
+                }
             }
             Properties p = new Properties();
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");
             p.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
-            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
-            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
+            p.put("advertised.listeners", "CLIENT://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
             p.put("controller.listener.names", "CONTROLLER");
-            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("inter.broker.listener.name", "CLIENT");
+            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+            p.put("listener.name.client.scram-sha-512.sasl.jaas.config", scramJaas(password));
+            p.put("sasl.mechanism.controller.protocol", "PLAIN");
+            p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+            p.put("listener.name.controller.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                    + " username=\"" + ADMIN + "\" password=\"" + password + "\" user_" + ADMIN + "=\"" + password + "\";");
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("super.users", "User:" + ADMIN);
+            p.put("allow.everyone.if.no.acl.found", "false");
             p.put("log.dirs", dir.toString());
             p.put("offsets.topic.replication.factor", "1");
             p.put("offsets.topic.num.partitions", "4");
@@ -104,7 +147,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(server, dir, temporary, "127.0.0.1:" + port);
+            return new EmbeddedKafka(server, dir, temporary, "127.0.0.1:" + port, password);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
         }
@@ -112,6 +155,41 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * The super user's client settings (security protocol, mechanism, credentials), to add to any client's: the
+     * harness's own clients and the provisioning of the marketplace's principals.
+     */
+    public Map<String, Object> adminSettings() {
+        return clientSettings(ADMIN, adminPassword);
+    }
+
+    /** The super user's client settings of the broker whose log is in {@code logDir} (a broker run as a process of its own). */
+    public static Map<String, Object> adminSettings(Path logDir) {
+        try {
+            return clientSettings(ADMIN, Files.readString(logDir.resolve(ADMIN_PASSWORD_FILE)).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("no Kafka admin credentials in " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> clientSettings(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", scramJaas(user, password));
+    }
+
+    private static String scramJaas(String password) {
+        return scramJaas(ADMIN, password);
+    }
+
+    private static String scramJaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
+    }
+
+    private static String newPassword() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** The directory holding the broker's log (and its cluster id, in {@code meta.properties}). */

@@ -31,7 +31,7 @@ public final class TopicTail implements AutoCloseable {
     private volatile boolean running = true;
     private volatile RuntimeException failure;
 
-    /** Keeps every record of {@code topic}, from the beginning. */
+    /** Keeps every record of {@code topic}, from the beginning (a cluster without authentication). */
     public TopicTail(String bootstrapServers, String topic) {
         this(bootstrapServers, List.of(topic), From.BEGINNING, null);
     }
@@ -41,9 +41,22 @@ public final class TopicTail implements AutoCloseable {
      * {@link #records()}). Once constructed, the positions are fixed: any record produced afterwards is read.
      */
     public TopicTail(String bootstrapServers, List<String> topics, From from, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        this(bootstrapServers, Map.of(), topics, from, onRecord);
+    }
+
+    /** Keeps every record of {@code topic}, from the beginning, as a client with {@code clientSettings} (its credentials). */
+    public TopicTail(String bootstrapServers, Map<String, ?> clientSettings, String topic) {
+        this(bootstrapServers, clientSettings, List.of(topic), From.BEGINNING, null);
+    }
+
+    /** As {@link #TopicTail(String, List, From, Consumer)}, as a client with {@code clientSettings} (its credentials). */
+    public TopicTail(String bootstrapServers, Map<String, ?> clientSettings, List<String> topics, From from,
+                     Consumer<ConsumerRecord<String, byte[]>> onRecord) {
         this.onRecord = onRecord == null ? records::add : onRecord;
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10), new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = new java.util.HashMap<>(clientSettings);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,11 +24,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedInfraTest {
     private static final String TOPIC = "chainmarket.chains.events.v1";
@@ -36,15 +39,10 @@ class EmbeddedInfraTest {
     void kafkaBrokerCarriesARecordOnTheMarketplaceTopics() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             createTopic(kafka);
-            try (var producer = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                    new StringSerializer(), new StringSerializer())) {
+            try (var producer = producer(kafka)) {
                 producer.send(new ProducerRecord<>(TOPIC, "chain-1", "hello")).get();
             }
-            try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "t", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of(TOPIC));
+            try (var consumer = consumer(kafka, "t")) {
                 List<ConsumerRecord<String, String>> got = new ArrayList<>();
                 long until = System.currentTimeMillis() + 20_000;
                 while (got.isEmpty() && System.currentTimeMillis() < until) {
@@ -137,30 +135,71 @@ class EmbeddedInfraTest {
         }
     }
 
+    @Test
+    void kafkaRefusesAClientWithoutCredentialsOrWithAWrongPassword() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            createTopic(kafka);
+            Map<String, Object> plain = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000);
+            try (var producer = new KafkaProducer<>(plain, new StringSerializer(), new StringSerializer())) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(TOPIC, "chain-1", "anonymous")).get())
+                        .as("a client without SASL gets no metadata").hasRootCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+            }
+            Map<String, Object> wrong = new HashMap<>(kafka.adminSettings());
+            wrong.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"guess\";");
+            wrong.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            wrong.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000);
+            try (var producer = new KafkaProducer<>(wrong, new StringSerializer(), new StringSerializer())) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(TOPIC, "chain-1", "guessed")).get())
+                        .hasRootCauseInstanceOf(SaslAuthenticationException.class);
+            }
+            try (var consumer = consumer(kafka, "reader")) {
+                assertThat(poll(consumer, 1)).as("nothing was written").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aKeptLogKeepsItsAdminCredentialsForAnotherProcess(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+            assertThat(EmbeddedKafka.adminSettings(dir)).isEqualTo(kafka.adminSettings());
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+            createTopic(kafka);
+            assertThat(clusterId(kafka)).isNotBlank();
+        }
+    }
+
     private static String clusterId(EmbeddedKafka kafka) throws Exception {
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (var admin = Admin.create(settings(kafka))) {
             return admin.describeCluster().clusterId().get(20, TimeUnit.SECONDS);
         }
     }
 
     private static KafkaProducer<String, String> producer(EmbeddedKafka kafka) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
+        return new KafkaProducer<>(settings(kafka), new StringSerializer(), new StringSerializer());
     }
 
     private static void createTopic(EmbeddedKafka kafka) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(settings(kafka))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
         }
     }
 
     private static KafkaConsumer<String, String> consumer(EmbeddedKafka kafka, String group) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new StringDeserializer());
+        Map<String, Object> config = settings(kafka);
+        config.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
         consumer.subscribe(List.of(TOPIC));
         return consumer;
+    }
+
+    /** The super user's client settings. */
+    private static Map<String, Object> settings(EmbeddedKafka kafka) {
+        Map<String, Object> p = new HashMap<>(kafka.adminSettings());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        return p;
     }
 
     /** Polls until {@code n} values arrived (or 20 s passed), then half a second more to catch any extra one. */

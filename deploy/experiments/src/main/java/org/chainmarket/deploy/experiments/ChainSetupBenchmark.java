@@ -62,8 +62,7 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
         DemoMarket demo = DemoMarket.abilene();
         List<String> switches = Topology.bundled("Abilene").nodes().stream().map(Topology.Node::id).toList();
         try (Marketplace market = Marketplace.start(demo, Map.of("micronaut.server.port", "-1"));
-             TopicTail events = new TopicTail(market.bootstrapServers(), List.of(Topics.CHAIN_EVENTS, Topics.DOMAIN_COMMANDS, Topics.DOMAIN_ACKS),
-                     TopicTail.From.END, this::onEvent)) {
+             TopicTail events = new TopicTail(market.bootstrapServers(), market.kafka().admin(), tailed(demo), TopicTail.From.END, this::onEvent)) {
             HttpClient http = HttpClient.newHttpClient();
             String url = market.url() + "/api/v1/chains";
             Random random = new Random(42);
@@ -177,11 +176,22 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
         return times;
     }
 
+    /** The chain events and every demo provider's command and acknowledgement topics. */
+    private static List<String> tailed(DemoMarket demo) {
+        List<String> topics = new java.util.ArrayList<>(List.of(Topics.CHAIN_EVENTS));
+        demo.providers().forEach(p -> {
+            topics.add(Topics.forProvider(Topics.DOMAIN_COMMANDS, p.id()));
+            topics.add(Topics.forProvider(Topics.DOMAIN_ACKS, p.id()));
+        });
+        return topics;
+    }
+
     private void onEvent(ConsumerRecord<String, byte[]> r) {
         var type = r.headers().lastHeader(CloudEvents.TYPE);
         String typeName = type == null ? "" : new String(type.value(), StandardCharsets.UTF_8);
-        String kind = r.topic().equals(Topics.DOMAIN_COMMANDS) ? (typeName.equals("PathSetupRequested") ? "command" : null)
-                : r.topic().equals(Topics.DOMAIN_ACKS) ? "ack" : typeName.equals("ChainActivated") ? "event" : null;
+        String family = Topics.familyOf(r.topic());
+        String kind = family.equals(Topics.DOMAIN_COMMANDS) ? (typeName.equals("PathSetupRequested") ? "command" : null)
+                : family.equals(Topics.DOMAIN_ACKS) ? "ack" : typeName.equals("ChainActivated") ? "event" : null;
         if (kind != null && r.value() != null) {
             int bytes = r.value().length + (r.key() == null ? 0 : r.key().length());
             for (var header : r.headers()) {

@@ -282,7 +282,7 @@ public final class RedirectionExperiment implements Callable<Integer> {
             List<String> switches = demo.providers().stream().flatMap(p -> p.domain().switches().stream())
                     .map(sw -> sw.switchId()).sorted().toList();
             warmUp(http, url, sequence(switches, requestSeed ^ 0x5EED).subList(0, Math.min(warmup, requests)));
-            Recorder recorder = new Recorder(market.bootstrapServers());
+            Recorder recorder = new Recorder(market.bootstrapServers(), market.kafka().admin());
             recorder.start();
             FlowTableSampler sampler = new FlowTableSampler(market.domains().values(), cloudSwitches, bandwidthMbps, sampleMs);
             sampler.start();
@@ -463,8 +463,11 @@ public final class RedirectionExperiment implements Callable<Integer> {
         private final AtomicLong invalid = new AtomicLong();
         private TopicTail tail;
 
-        Recorder(String bootstrapServers) {
+        private final Map<String, Object> clientSettings;
+
+        Recorder(String bootstrapServers, Map<String, Object> clientSettings) {
             this.bootstrapServers = bootstrapServers;
+            this.clientSettings = clientSettings;
         }
 
         /** One chain: its paths by the time each became current, and when it ended. */
@@ -516,7 +519,7 @@ public final class RedirectionExperiment implements Callable<Integer> {
         }
 
         void start() {
-            tail = new TopicTail(bootstrapServers, List.of(Topics.CHAIN_EVENTS, Topics.SUBSTITUTIONS, Topics.DEGRADATIONS),
+            tail = new TopicTail(bootstrapServers, clientSettings, List.of(Topics.CHAIN_EVENTS, Topics.SUBSTITUTIONS, Topics.DEGRADATIONS),
                     TopicTail.From.END, r -> {
                         try {
                             handle(CloudEvents.decode(r));

@@ -72,13 +72,23 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
         System.exit(new CommandLine(new SubstitutionBenchmark()).execute(args));
     }
 
+    /** Substitutions, chain events, degradations, and every provider's commands and acknowledgements. */
+    private static List<String> watched(Marketplace market) {
+        List<String> topics = new ArrayList<>(List.of(Topics.SUBSTITUTIONS, Topics.CHAIN_EVENTS, Topics.DEGRADATIONS));
+        market.providers().forEach(p -> {
+            topics.add(Topics.forProvider(Topics.DOMAIN_COMMANDS, p));
+            topics.add(Topics.forProvider(Topics.DOMAIN_ACKS, p));
+        });
+        return topics;
+    }
+
     @Override
     public Integer call() throws Exception {
         DemoMarket demo = DemoMarket.of(Topology.bundled("Abilene"), 3, 3, 4000, 400, 3).withCheapSite(SITE);
         List<String[]> rows = new ArrayList<>();
         try (Marketplace market = Marketplace.start(demo, Map.of("micronaut.server.port", "-1", Marketplace.TELEMETRY_INTERVAL, "1s"));
-             TopicTail events = new TopicTail(market.bootstrapServers(), List.of(Topics.SUBSTITUTIONS, Topics.CHAIN_EVENTS,
-                     Topics.DEGRADATIONS, Topics.DOMAIN_COMMANDS, Topics.DOMAIN_ACKS), TopicTail.From.END, this::onRecord)) {
+             TopicTail events = new TopicTail(market.bootstrapServers(), market.kafka().admin(), watched(market),
+                     TopicTail.From.END, this::onRecord)) {
             HttpClient http = HttpClient.newHttpClient();
             String api = market.url() + "/api/v1";
             List<String> switches = Topology.bundled("Abilene").nodes().stream().map(Topology.Node::id).filter(s -> !s.equals(SITE)).toList();
@@ -244,9 +254,9 @@ public final class SubstitutionBenchmark implements Callable<Integer> {
             cleared.add(r.key());
         } else if (r.topic().equals(Topics.DEGRADATIONS)) {
             degradationSeenAt = now;
-        } else if (r.topic().equals(Topics.DOMAIN_COMMANDS)) {
+        } else if (Topics.familyOf(r.topic()).equals(Topics.DOMAIN_COMMANDS)) {
             firstCommandAt.putIfAbsent(r.key(), now);
-        } else if (r.topic().equals(Topics.DOMAIN_ACKS)) {
+        } else if (Topics.familyOf(r.topic()).equals(Topics.DOMAIN_ACKS)) {
             lastAckAt.put(r.key(), now);
         }
         if (type.equals("HopSubstituted") || type.equals("ChainFailed")) {

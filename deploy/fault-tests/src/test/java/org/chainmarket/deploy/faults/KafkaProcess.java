@@ -36,6 +36,11 @@ final class KafkaProcess implements AutoCloseable, FaultRun.Store {
         return "127.0.0.1:" + port;
     }
 
+    /** The super user's client settings (kept in the log directory once the broker has started). */
+    Map<String, Object> adminSettings() {
+        return EmbeddedKafka.adminSettings(logDir);
+    }
+
     /** Starts the broker and waits until it listens. */
     public void start() throws InterruptedException {
         process = JvmProcess.start(List.of("-Xmx384m", "-XX:+UseSerialGC"), KafkaMain.class.getName(),

@@ -49,9 +49,12 @@ final class MarketplaceProcess implements AutoCloseable {
 
     /** A marketplace on this Kafka and this PostgreSQL. */
     static MarketplaceProcess on(KafkaProcess kafka, PostgresServer postgres) {
-        return new MarketplaceProcess(List.of("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+        List<String> options = new java.util.ArrayList<>(List.of("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
                 "-Ddatasources.default.url=" + postgres.jdbcUrl(), "-Ddatasources.default.username=postgres",
-                "-Ddatasources.default.password=postgres"), null);
+                "-Ddatasources.default.password=postgres"));
+        // the broker's super user: the marketplace provisions its own principals with it
+        kafka.adminSettings().forEach((k, v) -> options.add("-Dkafka." + k + "=" + v));
+        return new MarketplaceProcess(options, null);
     }
 
     /** A marketplace running its own Kafka and PostgreSQL, keeping their data in {@code dataDir} (the default run). */

@@ -77,7 +77,14 @@ class ComposeFileTest {
         }
         Map<String, String> expected = new HashMap<>();
         for (Topics.TopicSpec spec : Topics.ALL) {
-            expected.put(spec.name(), spec.compacted() ? "compact" : "delete");
+            if (spec.perProvider()) {
+                // a topic per demo provider
+                for (String provider : List.of("west", "central", "east")) {
+                    expected.put(Topics.forProvider(spec.name(), org.chainmarket.schemas.model.ProviderId.of(provider)), "delete");
+                }
+            } else {
+                expected.put(spec.name(), spec.compacted() ? "compact" : "delete");
+            }
             expected.put(Topics.dlq(spec.name()), "delete");
         }
         assertThat(created).isEqualTo(expected);

@@ -9,6 +9,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.schemas.kafka.KafkaAccess;
+import org.chainmarket.schemas.model.ProviderId;
+import java.util.Set;
 import org.chainmarket.monitoring.load.SyntheticFleet;
 import org.chainmarket.monitoring.service.MonitoringService;
 import org.chainmarket.schemas.events.CloudEvents;
@@ -99,12 +102,14 @@ public final class FloodBenchmark implements Callable<Integer> {
     }
 
     /** Records of the telemetry topic the group has not committed yet. */
-    private long groupLag(Admin admin, String group) throws Exception {
+    private long groupLag(Admin admin, String group, Set<String> topics) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(Topics.TELEMETRY, p), OffsetSpec.latest());
+        for (String topic : topics) {
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
         }
         long lag = 0;
         for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
@@ -123,7 +128,8 @@ public final class FloodBenchmark implements Callable<Integer> {
         for (int round = 0; round < 100; round++) {
             for (int p = 0; p < providers; p++) {
                 TelemetryBatch b = fleet.batch(p, t0.plusSeconds(round), SyntheticFleet.Faults.NONE);
-                out.add(CloudEvents.encode(EventType.TELEMETRY_REPORTED, b.providerId().value(), b, "/bench"));
+                out.add(CloudEvents.toProvider(CloudEvents.encode(EventType.TELEMETRY_REPORTED, b.providerId().value(), b, "/bench"),
+                        b.providerId()));
             }
         }
         return out;
@@ -132,14 +138,25 @@ public final class FloodBenchmark implements Callable<Integer> {
     private Row run(List<ProducerRecord<String, byte[]>> pool, int consumerThreads, Duration shedAfterAge) throws Exception {
         System.gc();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            TopicInitializer.ensureTopics(kafka.bootstrapServers(), partitions, (short) 1);
+            KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
+            TopicInitializer.ensureTopics(kafka.bootstrapServers(), partitions, (short) 1, access.admin());
+            // each provider's telemetry topic (the flood is sent by the super user on the providers' behalf)
+            Set<String> topics = new java.util.TreeSet<>();
+            pool.forEach(r -> topics.add(r.topic()));
+            for (String topic : topics) {
+                TopicInitializer.ensureProviderTopics(kafka.bootstrapServers(), ProviderId.of(Topics.providerOf(topic).orElseThrow()),
+                        partitions, (short) 1, access.admin());
+            }
             MonitoringService.Config config = MonitoringService.Config.defaults(kafka.bootstrapServers())
-                    .withConsumers(consumerThreads).withMaxRecordAge(shedAfterAge);
+                    .withConsumers(consumerThreads).withMaxRecordAge(shedAfterAge).withClientOverrides(access.monitoring());
+            Map<String, Object> adminSettings = new HashMap<>(access.admin());
+            adminSettings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            Map<String, Object> tuning = new HashMap<>(access.admin());
+            tuning.putAll(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+                    ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false));
             try (MonitoringService service = new MonitoringService(config);
-                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka.bootstrapServers(), "flood", Map.of(
-                         ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                         ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
+                 Admin admin = Admin.create(adminSettings);
+                 KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka.bootstrapServers(), "flood", tuning)) {
                 service.start();
                 AtomicBoolean flooding = new AtomicBoolean(true);
                 AtomicLong sent = new AtomicLong();
@@ -157,13 +174,13 @@ public final class FloodBenchmark implements Callable<Integer> {
                 long maxHeap = 0;
                 while (System.nanoTime() < floodEnd) {
                     Thread.sleep(500);
-                    maxLag = Math.max(maxLag, groupLag(admin, config.groupId()));
+                    maxLag = Math.max(maxLag, groupLag(admin, config.groupId(), topics));
                     maxHeap = Math.max(maxHeap, memory.getHeapMemoryUsage().getUsed());
                 }
                 flooding.set(false);
                 flood.join();
                 producer.flush();
-                long lagAtEnd = groupLag(admin, config.groupId());
+                long lagAtEnd = groupLag(admin, config.groupId(), topics);
                 long offered = sent.get();
                 long catchUpDeadline = System.nanoTime() + Duration.ofSeconds(catchUpLimit).toNanos();
                 while (service.batchesIngested() + service.shed() < offered && System.nanoTime() < catchUpDeadline) {

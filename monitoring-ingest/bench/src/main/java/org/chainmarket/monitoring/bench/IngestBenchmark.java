@@ -8,6 +8,8 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaAccess;
 import org.chainmarket.monitoring.context.ContextEngine;
 import org.chainmarket.monitoring.context.ContextSink;
 import org.chainmarket.monitoring.load.LoadGenerator;
@@ -113,7 +115,8 @@ public final class IngestBenchmark implements Callable<Integer> {
             boolean hotNow = round >= rounds / 3 && round < 2 * rounds / 3;
             for (int p = 0; p < providers; p++) {
                 TelemetryBatch b = fleet.batch(p, t0.plusSeconds(round), hotNow ? heat : SyntheticFleet.Faults.NONE);
-                out.add(CloudEvents.encode(EventType.TELEMETRY_REPORTED, b.providerId().value(), b, "/bench"));
+                out.add(CloudEvents.toProvider(CloudEvents.encode(EventType.TELEMETRY_REPORTED, b.providerId().value(), b, "/bench"),
+                        b.providerId()));
             }
         }
         return out;
@@ -128,20 +131,25 @@ public final class IngestBenchmark implements Callable<Integer> {
         List<ProducerRecord<String, byte[]>> records = records(batchSize);
         long total = samplesIn(records, batchSize);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            TopicInitializer.ensureTopics(kafka.bootstrapServers(), partitions, (short) 1);
+            KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
+            TopicInitializer.ensureTopics(kafka.bootstrapServers(), partitions, (short) 1, access.admin());
+            // each provider's telemetry topic; the super user fills them on the providers' behalf
+            records.stream().map(r -> r.topic()).distinct().forEach(t -> TopicInitializer.ensureProviderTopics(kafka.bootstrapServers(),
+                    org.chainmarket.schemas.model.ProviderId.of(Topics.providerOf(t).orElseThrow()), partitions, (short) 1, access.admin()));
             long fillStart = System.nanoTime();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            Map<String, Object> fill = new java.util.HashMap<>(access.admin());
+            fill.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024,
-                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024, ProducerConfig.ACKS_CONFIG, "1"),
-                    new StringSerializer(), new ByteArraySerializer())) {
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024, ProducerConfig.ACKS_CONFIG, "1"));
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(fill, new StringSerializer(), new ByteArraySerializer())) {
                 records.forEach(producer::send);
                 producer.flush();
             }
             double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
             System.out.printf("batch %d: pre-filled %,d samples in %,d records in %.2f s%n", batchSize, total, records.size(), fillSeconds);
             MonitoringService.Config config = MonitoringService.Config.defaults(kafka.bootstrapServers())
-                    .withGroupId("bench-" + UUID.randomUUID()).withMaxRecordAge(null);
+                    .withGroupId(MonitoringService.GROUP_ID + "-bench-" + UUID.randomUUID()).withMaxRecordAge(null)
+                    .withClientOverrides(access.monitoring());
             try (MonitoringService service = new MonitoringService(config)) {
                 service.start();
                 long first = 0;

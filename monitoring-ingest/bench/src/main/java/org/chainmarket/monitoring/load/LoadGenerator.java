@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /**
  * Replays a telemetry {@link Scenario} of a {@link SyntheticFleet} to Kafka: every interval, one
- * {@code TelemetryReported} batch per provider on {@code chainmarket.telemetry.v1} (key provider id). Sample times
+ * {@code TelemetryReported} batch per provider on its own telemetry topic {@code chainmarket.telemetry.v1.<providerId>} (key provider id). Sample times
  * start now and advance by the interval each round; {@code --speedup} shortens the wall-clock wait between rounds.
  */
 @CommandLine.Command(name = "load-generator", mixinStandardHelpOptions = true,
@@ -54,8 +54,13 @@ public final class LoadGenerator implements Callable<Integer> {
     @CommandLine.Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @CommandLine.Option(names = "--create-topics", description = "create missing topics with this many partitions")
+    @CommandLine.Option(names = "--create-topics", description = "create missing topics (each provider's telemetry topic"
+            + " included) with this many partitions")
     Integer partitions;
+
+    @CommandLine.Option(names = "--kafka-properties", paramLabel = "FILE",
+            description = "Kafka client settings (credentials: a principal allowed to write every provider's telemetry topic)")
+    java.nio.file.Path kafkaProperties;
 
     public static void main(String[] args) {
         quietKafkaLogs();
@@ -64,23 +69,36 @@ public final class LoadGenerator implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (partitions != null) {
-            TopicInitializer.ensureTopics(bootstrapServers, partitions, (short) 1);
+        Map<String, Object> client = new java.util.HashMap<>();
+        if (kafkaProperties != null) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = java.nio.file.Files.newInputStream(kafkaProperties)) {
+                p.load(in);
+            }
+            p.forEach((k, v) -> client.put(String.valueOf(k), v));
         }
         SyntheticFleet fleet = new SyntheticFleet(providers, instances, sites, links, seed);
+        if (partitions != null) {
+            TopicInitializer.ensureTopics(bootstrapServers, partitions, (short) 1, client);
+            for (int p = 0; p < providers; p++) {
+                TopicInitializer.ensureProviderTopics(bootstrapServers, fleet.batch(p, Instant.now(), SyntheticFleet.Faults.NONE).providerId(),
+                        partitions, (short) 1, client);
+            }
+        }
         Instant start = Instant.now();
         long samples = 0;
         long wait = Math.round(intervalMillis / speedup);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+        Map<String, Object> settings = new java.util.HashMap<>(client);
+        settings.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ACKS_CONFIG, "all"));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
             for (int round = 0; round < rounds; round++) {
                 Instant at = start.plus(Duration.ofMillis(round * intervalMillis));
                 SyntheticFleet.Faults faults = scenario.faults(fleet, round, rounds);
                 for (int p = 0; p < providers; p++) {
                     var batch = fleet.batch(p, at, faults);
-                    producer.send(CloudEvents.encode(EventType.TELEMETRY_REPORTED, batch.providerId().value(), batch,
-                            "/load-generator"));
+                    producer.send(CloudEvents.toProvider(CloudEvents.encode(EventType.TELEMETRY_REPORTED, batch.providerId().value(),
+                            batch, "/load-generator"), batch.providerId()));
                     samples += batch.size();
                 }
                 producer.flush();

@@ -10,7 +10,10 @@ import org.chainmarket.schemas.events.DeadLetters;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaAccess;
 import org.chainmarket.schemas.kafka.KafkaClients;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 import org.chainmarket.schemas.model.VnfDemand;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +32,16 @@ class PlacementProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
-    void runsFromItsEnvironmentReportsItsHealthDeadLettersAndStopsCleanlyOnSigterm() throws Exception {
+    void runsFromItsEnvironmentReportsItsHealthDeadLettersAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         int healthPort = JvmProcess.freePort();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             KafkaProducer<String, byte[]> broker = KafkaClients.producer(kafka.bootstrapServers(), "test-broker", Map.of())) {
-            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
-            try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), Topics.dlq(Topics.PLACEMENT_DEMAND));
-                 JvmProcess placement = JvmProcess.start(PlacementMain.class.getName(), List.of("--http-port", "-1"),
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
+            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
+            Path credentials = KafkaAccess.writeProperties(access.placement(), dir.resolve("kafka.properties"));
+            try (KafkaProducer<String, byte[]> broker = KafkaClients.producer(kafka.bootstrapServers(), "test-broker", access.broker());
+                 TopicTail dlq = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.dlq(Topics.PLACEMENT_DEMAND));
+                 JvmProcess placement = JvmProcess.start(PlacementMain.class.getName(), List.of("--http-port", "-1",
+                                 "--kafka-properties", credentials.toString()),
                          Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "PLACEMENT_HEALTH_PORT", String.valueOf(healthPort)))) {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(JvmProcess.health(healthPort)).as("%s", placement).startsWith("200 ")
                         .contains("\"status\":\"UP\"").contains("\"plans\":0"));

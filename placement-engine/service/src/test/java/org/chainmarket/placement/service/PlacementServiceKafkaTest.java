@@ -7,6 +7,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.schemas.kafka.KafkaAccess;
+import org.chainmarket.schemas.kafka.KafkaClients;
 import org.chainmarket.deploy.embedded.TopicTail;
 import org.chainmarket.placement.PlacementEngine;
 import org.chainmarket.schemas.events.CloudEvents;
@@ -63,9 +65,10 @@ class PlacementServiceKafkaTest {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start();
-        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+        KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
+        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
+        // the providers' and the broker's records are injected by the super user; the service runs as its own principal
+        producer = KafkaClients.producer(kafka.bootstrapServers(), "test", access.admin());
         send(EventType.PROVIDER_DOMAIN_ADVERTISED, "west", new ProviderDomain(WEST, "West",
                 List.of(new ProviderDomain.Switch("w1", "W1", 47.6, -122.3), new ProviderDomain.Switch("w2", "W2", 45.5, -122.7)),
                 List.of(new ProviderDomain.Site("west-1", "w1", 8, 32), new ProviderDomain.Site("west-2", "w2", 8, 32)),
@@ -79,11 +82,11 @@ class PlacementServiceKafkaTest {
         }
         CatalogueEntry dpi = new CatalogueEntry(EAST, "dpi", 2, 4, 1000, 10, 20, 2.0, 0.002, 1.5, false, false, List.of("east-1"));
         send(EventType.CATALOGUE_ENTRY_ADVERTISED, dpi.key(), dpi);
-        plans = new TopicTail(kafka.bootstrapServers(), Topics.PLACEMENT_PLANS);
-        commands = new TopicTail(kafka.bootstrapServers(), Topics.PLACEMENT_COMMANDS);
-        dlq = new TopicTail(kafka.bootstrapServers(), Topics.dlq(Topics.PLACEMENT_DEMAND));
+        plans = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PLACEMENT_PLANS);
+        commands = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PLACEMENT_COMMANDS);
+        dlq = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.dlq(Topics.PLACEMENT_DEMAND));
         PlacementService.Config config = PlacementService.Config.defaults(kafka.bootstrapServers())
-                .with(Duration.ofHours(1), Duration.ZERO, 3, Set.of(EAST), 0);
+                .with(Duration.ofHours(1), Duration.ZERO, 3, Set.of(EAST), 0).withClientOverrides(access.placement());
         service = new PlacementService(config);
         service.start();
     }

@@ -46,23 +46,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * reads the domain commands addressed to it and hands them to its {@link PathProvider}, and publishes the
  * provider's answers as {@code DomainAcknowledged} events.
  *
- * <p>Reads {@link Topics#DOMAIN_COMMANDS} in consumer group {@code adapter-<providerId>} from the earliest offset
- * with the shared {@link EventConsumer}: each record is validated ({@link CloudEvents#decode}: headers, schema, key =
- * chain id, type = operation); one that fails goes to the topic's DLQ with the reason and the runner goes on.
- * Commands for other providers are skipped. Offsets are committed after the records are handed off, so delivery is at
- * least once and relies on the provider being idempotent per command id.
+ * <p>Reads its own provider's command topic ({@code chainmarket.domain-commands.v1.<providerId>}, {@link Topics#forProvider})
+ * in consumer group {@code adapter-<providerId>} from the earliest offset with the shared {@link EventConsumer}: each
+ * record is validated ({@link CloudEvents#decode}: headers, schema, key = chain id, type = operation, the command is
+ * this provider's); one that fails goes to the commands DLQ with the reason and the runner goes on. Offsets are
+ * committed after the records are handed off, so delivery is at least once and relies on the provider being
+ * idempotent per command id. On a secured cluster its client settings ({@code clientOverrides}) are the provider's
+ * own principal ({@code adapter-<providerId>}), which may read no other provider's commands.
  *
  * <p>Writes {@link Topics#PROVIDER_DOMAINS} (key provider id), {@link Topics#OFFERS} (key offer id; a tombstone
- * withdraws) and {@link Topics#DOMAIN_ACKS} (key chain id), all with {@code ce_source /providers/<providerId>}.
+ * withdraws) and its own acknowledgement topic ({@code chainmarket.domain-acks.v1.<providerId>}, key chain id), all
+ * with {@code ce_source /providers/<providerId>}.
  * An ack's {@code ce_id} is {@link DomainAck#eventId} ({@code ack:<providerId>:<commandId>}), so a repeated answer is
  * the same event.
  *
  * <p>With a telemetry interval (and a provider that is a {@link TelemetrySource}), it also publishes the provider's
- * samples as one {@code TelemetryReported} event per interval on {@link Topics#TELEMETRY} (key provider id); off by
- * default.
+ * samples as one {@code TelemetryReported} event per interval on its own telemetry topic (family {@link Topics#TELEMETRY},
+ * key provider id); off by default.
  *
  * <p>When the provider can list what its domain holds ({@link PathProvider#held}), the runner publishes it as a
- * {@code DomainStateReported} event on {@link Topics#DOMAIN_STATES} (key provider id) once started and then every
+ * {@code DomainStateReported} event on its own state topic (family {@link Topics#DOMAIN_STATES}, key provider id) once started and then every
  * report interval ({@link #DEFAULT_REPORT_INTERVAL} unless told otherwise), so the marketplace can re-install what its
  * chains miss and remove what none owns.
  *
@@ -183,14 +186,14 @@ public final class AdapterRunner implements AutoCloseable {
         for (Future<RecordMetadata> f : sent) {
             await(f, "advertise domain and offers of " + providerId);
         }
-        producer.partitionsFor(Topics.DOMAIN_ACKS);
+        producer.partitionsFor(Topics.forProvider(Topics.DOMAIN_ACKS, providerId));
         provider.activate(this::publishAck);
         // static membership: a runner restarted after a crash takes its partitions over at once instead of waiting for
         // the dead member's session to time out
         Map<String, Object> consumerOverrides = new java.util.HashMap<>(clientOverrides);
         consumerOverrides.putIfAbsent(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupId);
         EventConsumer consumer = new EventConsumer(ConsumerSettings.group(groupId, bootstrapServers, groupId,
-                List.of(Topics.DOMAIN_COMMANDS)).withClientOverrides(consumerOverrides), producer, () -> this::handle);
+                List.of(commandTopic())).withClientOverrides(consumerOverrides), producer, () -> this::handle);
         commands = consumer;
         try {
             consumer.start(START_TIMEOUT);
@@ -223,7 +226,7 @@ public final class AdapterRunner implements AutoCloseable {
             t.scheduleAtFixedRate(this::publishTelemetrySafely, period, period, TimeUnit.MILLISECONDS);
         }
         LOG.info("adapter {} started: {} offers advertised, reading {} as group {}{}", providerId, offers.size(),
-                Topics.DOMAIN_COMMANDS, groupId, (telemetryInterval == null ? "" : ", telemetry every " + telemetryInterval)
+                commandTopic(), groupId, (telemetryInterval == null ? "" : ", telemetry every " + telemetryInterval)
                         + (reportInterval == null ? "" : ", state every " + reportInterval));
     }
 
@@ -290,7 +293,8 @@ public final class AdapterRunner implements AutoCloseable {
             throw new IllegalStateException("adapter " + providerId + " is closed");
         }
         TelemetryBatch batch = telemetrySource.sample(Instant.now());
-        producer.send(CloudEvents.encode(EventType.TELEMETRY_REPORTED, providerId.value(), batch, source), (m, e) -> {
+        producer.send(CloudEvents.toProvider(CloudEvents.encode(EventType.TELEMETRY_REPORTED, providerId.value(), batch, source),
+                providerId), (m, e) -> {
             if (e != null) {
                 LOG.warn("adapter {}: cannot publish telemetry: {}", providerId, e.toString());
             }
@@ -319,8 +323,8 @@ public final class AdapterRunner implements AutoCloseable {
         h.chains().forEach((chain, entries) -> chains.add(new DomainStateReport.HeldChain(chain, entries)));
         DomainStateReport report = new DomainStateReport(providerId.value() + ":" + run + ":" + seq, providerId, h.at(), seq,
                 h.full(), Objects.requireNonNull(trigger, "trigger"), chains);
-        producer.send(CloudEvents.encode(report.reportId(), EventType.DOMAIN_STATE_REPORTED, providerId.value(),
-                Json.bytes(report), source), (m, e) -> {
+        producer.send(CloudEvents.toProvider(CloudEvents.encode(report.reportId(), EventType.DOMAIN_STATE_REPORTED,
+                providerId.value(), Json.bytes(report), source), providerId), (m, e) -> {
             if (e != null) {
                 LOG.warn("adapter {}: cannot publish state report {}: {}", providerId, report.reportId(), e.toString());
             }
@@ -388,7 +392,15 @@ public final class AdapterRunner implements AutoCloseable {
         }
     }
 
-    /** One valid command (the shared consumer validated it): this provider's go to the provider, others are skipped. */
+    /** The topic of this provider's commands. */
+    public String commandTopic() {
+        return Topics.forProvider(Topics.DOMAIN_COMMANDS, providerId);
+    }
+
+    /**
+     * One valid command (the shared consumer validated it, and that it is this provider's: its topic carries no
+     * other); a command for another provider is still passed over, as a second line of defence.
+     */
     private void handle(CloudEvents.Event event, ConsumerRecord<String, byte[]> record) {
         DomainCommand command = event.payload(DomainCommand.class);
         if (!command.providerId().equals(providerId)) {
@@ -410,8 +422,8 @@ public final class AdapterRunner implements AutoCloseable {
 
     /** The provider's callback: publishes the answer without waiting for Kafka. */
     private void publishAck(DomainAck ack) {
-        ProducerRecord<String, byte[]> record = CloudEvents.encode(DomainAck.eventId(providerId, ack.commandId()),
-                EventType.DOMAIN_ACKNOWLEDGED, ack.chainId().value(), Json.bytes(ack), source);
+        ProducerRecord<String, byte[]> record = CloudEvents.toProvider(CloudEvents.encode(DomainAck.eventId(providerId,
+                ack.commandId()), EventType.DOMAIN_ACKNOWLEDGED, ack.chainId().value(), Json.bytes(ack), source), providerId);
         try {
             producer.send(record, (metadata, e) -> {
                 if (e != null) {

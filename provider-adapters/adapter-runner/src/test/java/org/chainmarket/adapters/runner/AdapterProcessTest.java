@@ -9,6 +9,7 @@ import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaAccess;
 import org.chainmarket.schemas.kafka.KafkaClients;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
@@ -45,13 +46,17 @@ class AdapterProcessTest {
         int healthPort = JvmProcess.freePort();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             KafkaProducer<String, byte[]> broker = KafkaClients.producer(kafka.bootstrapServers(), "test-broker", Map.of())) {
-            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
-            try (TopicTail domains = new TopicTail(kafka.bootstrapServers(), Topics.PROVIDER_DOMAINS);
-                 TopicTail acks = new TopicTail(kafka.bootstrapServers(), Topics.DOMAIN_ACKS);
+             KafkaProducer<String, byte[]> broker = KafkaClients.producer(kafka.bootstrapServers(), "test-broker", kafka.adminSettings())) {
+            KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
+            TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
+            // the provider's own principal, handed to its program as a client properties file
+            Path credentials = KafkaAccess.writeProperties(access.adapter(p), dir.resolve("kafka.properties"));
+            try (TopicTail domains = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PROVIDER_DOMAINS);
+                 TopicTail acks = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.DOMAIN_ACKS, p));
                  // options from the command line, the environment (over the file's health-port) and the file
                  JvmProcess adapter = JvmProcess.start(AdapterMain.class.getName(),
-                         List.of("--config", config.toString(), "--domain", domainFile.toString()),
+                         List.of("--config", config.toString(), "--domain", domainFile.toString(),
+                                 "--kafka-properties", credentials.toString()),
                          Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ADAPTER_HEALTH_PORT", String.valueOf(healthPort)))) {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(domains.records()).as("%s", adapter)
                         .anySatisfy(r -> assertThat(CloudEvents.decode(r).payload(ProviderDomain.class)).isEqualTo(
@@ -60,7 +65,8 @@ class AdapterProcessTest {
                         .contains("\"status\":\"UP\"").contains("\"provider\":\"proc-east\""));
 
                 DomainCommand setup = AdapterRunnerKafkaTest.setup("proc-setup", "chain-proc", p);
-                broker.send(CloudEvents.encode(EventType.PATH_SETUP_REQUESTED, "chain-proc", setup, "/broker")).get(10, TimeUnit.SECONDS);
+                broker.send(CloudEvents.toProvider(CloudEvents.encode(EventType.PATH_SETUP_REQUESTED, "chain-proc", setup, "/broker"), p))
+                        .get(10, TimeUnit.SECONDS);
                 await().atMost(WAIT).untilAsserted(() -> assertThat(acks.records()).as("%s", adapter).anySatisfy(r -> {
                     CloudEvents.Event e = CloudEvents.decode(r);
                     assertThat(e.id()).isEqualTo(DomainAck.eventId(p, "proc-setup"));

@@ -11,6 +11,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.adapters.emulated.FaultMode;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.schemas.kafka.KafkaAccess;
+import org.chainmarket.schemas.kafka.KafkaClients;
+import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.DeadLetters;
 import org.chainmarket.schemas.events.EventType;
@@ -45,14 +48,15 @@ import static org.awaitility.Awaitility.await;
 class AdapterRunnerKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static EmbeddedKafka kafka;
+    private static KafkaAccess access;
     private static KafkaProducer<String, byte[]> broker;
 
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafka.start();
-        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
-        broker = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+        access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
+        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
+        broker = KafkaClients.producer(kafka.bootstrapServers(), "broker", access.broker());
     }
 
     @AfterAll
@@ -70,7 +74,7 @@ class AdapterRunnerKafkaTest {
         ProviderId p = provider("adv");
         EmulatedDomain domain = new EmulatedDomain(domainOf(p));
         try (TopicTail domains = tail(Topics.PROVIDER_DOMAINS); TopicTail offers = tail(Topics.OFFERS);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(offer(p, "fw"), offer(p, "dpi")))) {
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(offer(p, "fw"), offer(p, "dpi")), credentials(domain))) {
             runner.start();
             runner.advertise(offer(p, "wan"));
             runner.withdrawOffer(OfferId.of(p + "-dpi"));
@@ -100,8 +104,8 @@ class AdapterRunnerKafkaTest {
         ProviderId p = provider("ack");
         EmulatedDomain domain = new EmulatedDomain(domainOf(p));
         String chain = "chain-" + p;
-        try (TopicTail acks = tail(Topics.DOMAIN_ACKS);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of())) {
+        try (TopicTail acks = tail(Topics.DOMAIN_ACKS, p);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), credentials(domain))) {
             runner.start();
 
             send(setup("setup-" + p, chain, p));
@@ -135,8 +139,8 @@ class AdapterRunnerKafkaTest {
         ProviderId p = provider("state");
         EmulatedDomain domain = new EmulatedDomain(domainOf(p));
         String chain = "chain-" + p;
-        try (TopicTail acks = tail(Topics.DOMAIN_ACKS); TopicTail states = tail(Topics.DOMAIN_STATES);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), Map.of(), null,
+        try (TopicTail acks = tail(Topics.DOMAIN_ACKS, p); TopicTail states = tail(Topics.DOMAIN_STATES, p);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), credentials(domain), null,
                      Duration.ofMillis(300))) {
             runner.start();
             await().atMost(WAIT).untilAsserted(() -> assertThat(reports(states, p)).first().satisfies(r -> {
@@ -171,17 +175,20 @@ class AdapterRunnerKafkaTest {
         ProviderId p = provider("dlq");
         EmulatedDomain domain = new EmulatedDomain(domainOf(p));
         String chain = "chain-" + p;
-        try (TopicTail acks = tail(Topics.DOMAIN_ACKS); TopicTail dlq = tail(Topics.dlq(Topics.DOMAIN_COMMANDS));
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of())) {
+        try (TopicTail acks = tail(Topics.DOMAIN_ACKS, p); TopicTail dlq = tail(Topics.dlq(Topics.DOMAIN_COMMANDS));
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), credentials(domain))) {
             runner.start();
-            ProducerRecord<String, byte[]> good = CloudEvents.encode(EventType.PATH_SETUP_REQUESTED, chain, setup("good-" + p, chain, p), "/broker");
+            String topic = runner.commandTopic();
+            ProducerRecord<String, byte[]> good = CloudEvents.toProvider(CloudEvents.encode(EventType.PATH_SETUP_REQUESTED, chain,
+                    setup("good-" + p, chain, p), "/broker"), p);
             // bad JSON under valid headers, same key: same partition, so it is read before the good command
-            broker.send(new ProducerRecord<>(Topics.DOMAIN_COMMANDS, null, chain, "{not json".getBytes(StandardCharsets.UTF_8),
+            broker.send(new ProducerRecord<>(topic, null, chain, "{not json".getBytes(StandardCharsets.UTF_8),
                     good.headers())).get();
             // a valid body without any CloudEvents header
-            broker.send(new ProducerRecord<>(Topics.DOMAIN_COMMANDS, chain, good.value())).get();
+            broker.send(new ProducerRecord<>(topic, chain, good.value())).get();
             // a set-up command announced as a tear-down
-            broker.send(CloudEvents.encode(UUID.randomUUID().toString(), EventType.PATH_TEARDOWN_REQUESTED, chain, good.value(), "/broker")).get();
+            broker.send(CloudEvents.toProvider(CloudEvents.encode(UUID.randomUUID().toString(), EventType.PATH_TEARDOWN_REQUESTED,
+                    chain, good.value(), "/broker"), p)).get();
             broker.send(good).get();
 
             DomainAck ack = CloudEvents.decode(awaitAck(acks, "good-" + p)).payload(DomainAck.class);
@@ -193,30 +200,34 @@ class AdapterRunnerKafkaTest {
                             + "header ce_source: missing; header ce_specversion: missing"),
                     type -> assertThat(type).isEqualTo("record is invalid: header ce_type: PathTeardownRequested does not match operation SETUP")));
             assertThat(dlq.records().stream().filter(r -> chain.equals(r.key())))
-                    .allSatisfy(r -> assertThat(header(r, DeadLetters.ORIGIN)).startsWith(Topics.DOMAIN_COMMANDS + "/"));
-            // a new group reads the topic from the start, so records other tests left behind count too
-            assertThat(runner.deadLettered()).isGreaterThanOrEqualTo(3);
+                    .allSatisfy(r -> assertThat(header(r, DeadLetters.ORIGIN)).startsWith(topic + "/"));
+            assertThat(runner.deadLettered()).isEqualTo(3);
             assertThat(runner.isRunning()).isTrue();
         }
     }
 
     @Test
-    void passesOverCommandsForOtherProviders() throws Exception {
+    void deadLettersACommandOnItsTopicForAnotherProviderAndReadsNoOtherProvidersTopic() throws Exception {
         ProviderId p = provider("own");
         ProviderId other = provider("other");
         EmulatedDomain domain = new EmulatedDomain(domainOf(p));
         String chain = "chain-" + p;
-        try (TopicTail acks = tail(Topics.DOMAIN_ACKS);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of())) {
+        try (TopicTail acks = tail(Topics.DOMAIN_ACKS, p); TopicTail dlq = tail(Topics.dlq(Topics.DOMAIN_COMMANDS));
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), credentials(domain))) {
             runner.start();
-            send(new DomainCommand("for-other-" + p, ChainId.of(chain), other, DomainCommand.Operation.TEARDOWN, 0, List.of(), null));
+            access.adapter(other);
+            send(new DomainCommand("on-other-topic-" + p, ChainId.of(chain), p, DomainCommand.Operation.TEARDOWN, 0, List.of(), null), other);
+            send(new DomainCommand("for-other-" + p, ChainId.of(chain), other, DomainCommand.Operation.TEARDOWN, 0, List.of(), null), p);
             send(setup("mine-" + p, chain, p));
 
             awaitAck(acks, "mine-" + p);
-            assertThat(runner.skipped()).isPositive();
             assertThat(runner.handedOff()).isEqualTo(1);
             assertThat(domain.appliedCommands()).isEqualTo(1);
             assertThat(acksOf(acks, "for-other-" + p)).isEmpty();
+            assertThat(acksOf(acks, "on-other-topic-" + p)).isEmpty();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.records().stream().filter(r -> chain.equals(r.key()))
+                    .map(r -> header(r, DeadLetters.REASON)).toList()).singleElement().satisfies(reason -> assertThat(reason)
+                    .contains("'" + other + "' on " + runner.commandTopic())));
         }
     }
 
@@ -225,10 +236,11 @@ class AdapterRunnerKafkaTest {
         ProviderId p = provider("redeliver");
         EmulatedDomain domain = new EmulatedDomain(domainOf(p));
         String chain = "chain-" + p;
-        try (TopicTail acks = tail(Topics.DOMAIN_ACKS);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of())) {
+        try (TopicTail acks = tail(Topics.DOMAIN_ACKS, p);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), credentials(domain))) {
             runner.start();
-            ProducerRecord<String, byte[]> command = CloudEvents.encode(EventType.PATH_SETUP_REQUESTED, chain, setup("once-" + p, chain, p), "/broker");
+            ProducerRecord<String, byte[]> command = CloudEvents.toProvider(CloudEvents.encode(EventType.PATH_SETUP_REQUESTED, chain,
+                    setup("once-" + p, chain, p), "/broker"), p);
 
             broker.send(command).get();
             broker.send(command).get();
@@ -248,16 +260,16 @@ class AdapterRunnerKafkaTest {
     void resumesAfterItsCommittedOffsetWhenRestarted() throws Exception {
         ProviderId p = provider("restart");
         String chain = "chain-" + p;
-        try (TopicTail acks = tail(Topics.DOMAIN_ACKS)) {
+        try (TopicTail acks = tail(Topics.DOMAIN_ACKS, p)) {
             EmulatedDomain first = new EmulatedDomain(domainOf(p));
-            try (AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), first, List.of())) {
+            try (AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), first, List.of(), credentials(first))) {
                 runner.start();
                 send(setup("before-" + p, chain, p));
                 awaitAck(acks, "before-" + p);
             }
 
             EmulatedDomain second = new EmulatedDomain(domainOf(p));
-            try (AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), second, List.of())) {
+            try (AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), second, List.of(), credentials(second))) {
                 runner.start();
                 send(setup("after-" + p, chain, p));
                 awaitAck(acks, "after-" + p);
@@ -274,8 +286,8 @@ class AdapterRunnerKafkaTest {
         EmulatedDomain domain = new EmulatedDomain(domainOf(p));
         domain.setFaultMode(FaultMode.FAIL);
         String chain = "chain-" + p;
-        try (TopicTail acks = tail(Topics.DOMAIN_ACKS);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of())) {
+        try (TopicTail acks = tail(Topics.DOMAIN_ACKS, p);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), credentials(domain))) {
             runner.start();
             send(setup("doomed-" + p, chain, p));
 
@@ -292,8 +304,8 @@ class AdapterRunnerKafkaTest {
     void publishesTheDomainsTelemetryPeriodicallyWhenAskedAndTheLoadOfItsChains() throws Exception {
         ProviderId p = provider("tel");
         EmulatedDomain domain = new EmulatedDomain(domainOf(p), List.of(offer(p, "fw")));
-        try (TopicTail telemetry = tail(Topics.TELEMETRY); TopicTail acks = tail(Topics.DOMAIN_ACKS);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(offer(p, "fw")), Map.of(),
+        try (TopicTail telemetry = tail(Topics.TELEMETRY, p); TopicTail acks = tail(Topics.DOMAIN_ACKS, p);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(offer(p, "fw")), credentials(domain),
                      Duration.ofMillis(100))) {
             runner.start();
             send(setup("tel-c-1", "tel-ch-" + p, p));
@@ -320,8 +332,8 @@ class AdapterRunnerKafkaTest {
     @Test
     void telemetryIsOffByDefaultAndNeedsATelemetrySource() throws Exception {
         ProviderId p = provider("notel");
-        try (TopicTail telemetry = tail(Topics.TELEMETRY);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), new EmulatedDomain(domainOf(p)), List.of())) {
+        try (TopicTail telemetry = tail(Topics.TELEMETRY, p);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), new EmulatedDomain(domainOf(p)), List.of(), access.adapter(p))) {
             runner.start();
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> runner.telemetryBatches() == 0
                     && telemetry.records().stream().noneMatch(r -> p.value().equals(r.key())));
@@ -375,9 +387,15 @@ class AdapterRunnerKafkaTest {
     }
 
     private static void send(DomainCommand command) throws Exception {
+        send(command, command.providerId());
+    }
+
+    /** Sends {@code command} on {@code to}'s command topic, as the broker does. */
+    private static void send(DomainCommand command, ProviderId to) throws Exception {
         EventType type = command.operation() == DomainCommand.Operation.SETUP
                 ? EventType.PATH_SETUP_REQUESTED : EventType.PATH_TEARDOWN_REQUESTED;
-        broker.send(CloudEvents.encode(type, command.chainId().value(), command, "/broker")).get(10, TimeUnit.SECONDS);
+        broker.send(CloudEvents.toProvider(CloudEvents.encode(type, command.chainId().value(), command, "/broker"), to))
+                .get(10, TimeUnit.SECONDS);
     }
 
     private static List<String> offerHistory(TopicTail offers, String offerId) {
@@ -386,7 +404,18 @@ class AdapterRunnerKafkaTest {
     }
 
     private static TopicTail tail(String topic) {
-        return new TopicTail(kafka.bootstrapServers(), topic);
+        return new TopicTail(kafka.bootstrapServers(), access.admin(), topic);
+    }
+
+    /** {@code p}'s topic of a per-provider family (the provider's principal and topics are made first). */
+    private static TopicTail tail(String family, ProviderId p) {
+        access.adapter(p);
+        return tail(Topics.forProvider(family, p));
+    }
+
+    /** The client settings of the provider's own principal. */
+    private static Map<String, Object> credentials(PathProvider provider) {
+        return access.adapter(provider.domain().providerId());
     }
 
     private static List<ConsumerRecord<String, byte[]>> acksOf(TopicTail acks, String commandId) {
