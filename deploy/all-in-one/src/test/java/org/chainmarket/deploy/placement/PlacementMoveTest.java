@@ -92,8 +92,9 @@ class PlacementMoveTest {
         CatalogueEntry notAtNewYork = new CatalogueEntry(dpi.providerId(), dpi.vnfType(), dpi.vcpu(), dpi.memoryGb(), dpi.capacityMbps(),
                 dpi.maxChains(), dpi.bootSeconds(), dpi.pricePerHour(), dpi.pricePerMbpsHour(), dpi.processingLatencyMs(), dpi.srAware(),
                 dpi.nshAware(), List.of(washington));
-        try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, market.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        // the east provider's adapter advertises its catalogue: its principal may
+        try (var producer = org.chainmarket.schemas.kafka.KafkaClients.producer(market.bootstrapServers(), "east-catalogue",
+                market.kafka().adapter(EAST))) {
             producer.send(CloudEvents.encode(EventType.CATALOGUE_ENTRY_ADVERTISED, notAtNewYork.key(), notAtNewYork, "/providers/east")).get();
         }
         PlacementPlan.Decision move = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {

@@ -7,6 +7,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
+import org.chainmarket.schemas.kafka.KafkaAccess;
+import org.chainmarket.schemas.kafka.KafkaClients;
 import org.chainmarket.deploy.embedded.TopicTail;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
@@ -38,14 +40,16 @@ import static org.awaitility.Awaitility.await;
 class PlacementRunnerKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static EmbeddedKafka kafka;
+    private static KafkaAccess access;
     private static KafkaProducer<String, byte[]> placement;
 
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafka.start();
-        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
-        placement = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+        access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
+        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
+        // the placement service's principal sends the commands, as in the marketplace
+        placement = KafkaClients.producer(kafka.bootstrapServers(), "placement", access.placement());
     }
 
     @AfterAll
@@ -64,10 +68,10 @@ class PlacementRunnerKafkaTest {
         String site = p + "-site-b";
         CatalogueEntry dpi = new CatalogueEntry(p, "dpi", 2, 4, 1000, 20, 0.2, 1.0, 0.001, 0.3, true, false, List.of(site));
         EmulatedDomain domain = new EmulatedDomain(AdapterRunnerKafkaTest.domainOf(p), List.of(), List.of(dpi));
-        try (TopicTail catalogue = new TopicTail(kafka.bootstrapServers(), Topics.CATALOGUE);
-             TopicTail offers = new TopicTail(kafka.bootstrapServers(), Topics.OFFERS);
-             TopicTail acks = new TopicTail(kafka.bootstrapServers(), Topics.PLACEMENT_ACKS);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of())) {
+        try (TopicTail catalogue = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.CATALOGUE);
+             TopicTail offers = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.OFFERS);
+             TopicTail acks = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PLACEMENT_ACKS);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), access.adapter(p))) {
             runner.start();
             await().atMost(WAIT).until(() -> catalogue.records().stream().anyMatch(r -> r.key().equals(dpi.key())));
             assertThat(CloudEvents.decode(catalogue.records().stream().filter(r -> r.key().equals(dpi.key())).findFirst().orElseThrow())
