@@ -131,35 +131,52 @@ public class Registry {
         return drift;
     }
 
-    /** Applies an advertisement read from Kafka. */
+    /**
+     * Applies an advertisement read from Kafka. Every replica reads every advertisement: the first to read it stores
+     * it (its event id is recorded once), then each mirrors what the database holds for that provider into its own
+     * read model, so all replicas sell the same market whichever of them stored it (or registered it over REST).
+     */
     public void advertised(String eventId, ProviderDomain domain) {
-        if (store.upsertDomain(eventId, domain, false)) {
-            market.putDomain(domain);
-        }
+        store.upsertDomain(eventId, domain, false);
+        mirror(domain.providerId());
     }
 
-    /** Applies a withdrawal (tombstone) read from Kafka. */
+    /** Applies a withdrawal (tombstone) read from Kafka; its chains are drained once, by the replica that stored it. */
     public void withdrawn(String eventId, ProviderId provider) {
         Optional<ProviderDomain> domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
-        if (store.withdrawDomain(eventId, provider, false)) {
-            market.removeDomain(provider);
+        boolean stored = store.withdrawDomain(eventId, provider, false);
+        mirror(provider);
+        if (stored) {
             drain(provider, domain);
         }
     }
 
     public void advertised(String eventId, VnfOffer offer) {
-        store.upsertOffer(eventId, offer, false).ifPresent(e -> {
-            market.putOffer(offer, e.reservedMbps, e.reservedChains, e.version);
-            health.cleared(SubjectKind.INSTANCE, offer.offerId().value(), WITHDRAWN);
-        });
+        store.upsertOffer(eventId, offer, false);
+        mirror(offer.offerId());
     }
 
     public void withdrawn(String eventId, OfferId offer) {
         Optional<OfferEntity> known = store.offer(offer.value());
-        if (store.withdrawOffer(eventId, offer, false)) {
-            market.removeOffer(offer);
+        boolean stored = store.withdrawOffer(eventId, offer, false);
+        mirror(offer);
+        if (stored) {
             known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         }
+    }
+
+    /** The read model takes the provider's domain as the database has it now (gone if withdrawn). */
+    private void mirror(ProviderId provider) {
+        store.provider(provider.value()).ifPresentOrElse(p -> market.putDomain(Json.read(p.domainJson, ProviderDomain.class)),
+                () -> market.removeDomain(provider));
+    }
+
+    /** The read model takes the offer as the database has it now, with what chains hold of it (gone if withdrawn). */
+    private void mirror(OfferId offer) {
+        store.offer(offer.value()).filter(o -> !o.withdrawn).ifPresentOrElse(o -> {
+            market.putOffer(Json.read(o.offerJson, VnfOffer.class), o.reservedMbps, o.reservedChains, o.version);
+            health.cleared(SubjectKind.INSTANCE, o.id, WITHDRAWN);
+        }, () -> market.removeOffer(offer));
     }
 
     /** A provider left: its offers and the links of its domain (inside it and to others) are drained. */

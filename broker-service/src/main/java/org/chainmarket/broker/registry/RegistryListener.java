@@ -16,11 +16,12 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 
 /**
- * Reads providers' advertisements from the compacted domain and offer topics. Invalid records (a key that is not the
- * body's id among them, checked by {@code CloudEvents.decode}) go to the DLQ;
- * database failures are retried. Offsets are committed asynchronously after each batch; a record seen again after a crash is skipped by its event id.
+ * Reads providers' advertisements from the compacted domain and offer topics: every replica reads all of them, from
+ * the beginning at each start (a group of its own, no offsets kept), since each replica's read model must hold the
+ * whole market; the database stores each event once (its event id, {@link Registry}). Invalid records (a key that is
+ * not the body's id among them, checked by {@code CloudEvents.decode}) go to the DLQ; database failures are retried.
  */
-@KafkaListener(groupId = "broker-registry", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
+@KafkaListener(groupId = "broker-registry", uniqueGroupId = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.DISABLED,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class RegistryListener {
     private final InboundEvents inbound;

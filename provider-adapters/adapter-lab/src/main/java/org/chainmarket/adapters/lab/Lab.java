@@ -378,6 +378,25 @@ public final class Lab implements AutoCloseable {
                 .lines().filter(l -> l.contains("cookie=")).toList();
     }
 
+    /**
+     * Runs {@code ovs-ofctl -O OpenFlow13 <command> <bridge> [args]} on a bridge, as an operator would by hand
+     * ({@code del-flows}, {@code add-flow "cookie=..., in_port=..., actions=..."}), independently of the adapter.
+     */
+    public String ofctl(String switchId, String command, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ovs-ofctl", "-O", "OpenFlow13", command, "unix:" + dir.resolve("br-" + switchId + ".mgmt")));
+        cmd.addAll(List.of(args));
+        return Shell.run(cmd, null);
+    }
+
+    /**
+     * Removes from a namespace, by hand and independently of the adapter, every route (all tables) and rule with the
+     * SRv6 adapter's protocol 199, as a router restarted empty would be.
+     */
+    public void flushSrv6(String namespace) {
+        Shell.quietly("ip", "-n", namespace, "-6", "route", "flush", "table", "all", "proto", "199"); // "nothing to flush" is fine
+        Shell.quietly("ip", "-n", namespace, "-6", "rule", "flush", "protocol", "199");
+    }
+
     // ------------------------------------------------------------------------------------------------- clean-up
 
     /** Stops Open vSwitch, deletes every namespace and the lab directory. Never throws; safe to call twice. */

@@ -7,6 +7,8 @@ import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFMetadata;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -14,13 +16,15 @@ import org.projectfloodlight.openflow.types.OFVlanVidMatch;
 import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U64;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
 /**
  * Writes {@link Rule}s as OpenFlow 1.3 flow-mods for one switch connection: logical ports become the bridge's port
- * numbers through {@link OpenFlowConfig.SwitchBinding}, everything goes to table 0 with the chain's cookie.
+ * numbers through {@link OpenFlowConfig.SwitchBinding}, everything goes to table 0 with the cookie it is given; the
+ * chain's name flows ({@link ChainCookies}) go to the name table.
  */
 final class FlowMods {
     private static final OFFactory OF = SwitchConnection.OF;
@@ -43,9 +47,32 @@ final class FlowMods {
                 .setMatch(match).setInstructions(List.of(OF.instructions().applyActions(actions))).build();
     }
 
-    /** A delete of every rule with {@code cookie}, on every table. */
-    static OFMessage deleteByCookie(int xid, long cookie) {
-        return OF.buildFlowDelete().setXid(xid).setCookie(U64.of(cookie)).setCookieMask(U64.NO_MASK).setTableId(TableId.ALL)
+    /**
+     * The name flows of a chain ({@link ChainCookies}): one inert flow per chunk of its id in the name table, removed by
+     * the switch after {@code idleTimeoutSeconds} (0: kept until deleted), each built for the xid it is given.
+     */
+    static List<IntFunction<OFMessage>> names(org.chainmarket.schemas.model.ChainId chain, long chainCookie, int idleTimeoutSeconds) {
+        List<IntFunction<OFMessage>> out = new ArrayList<>();
+        List<byte[]> chunks = ChainCookies.nameChunks(chain);
+        for (int i = 0; i < chunks.size(); i++) {
+            ByteBuffer b = ByteBuffer.wrap(chunks.get(i));
+            long metadata = b.getLong();
+            byte[] dst = new byte[6];
+            byte[] src = new byte[6];
+            b.get(dst).get(src);
+            Match match = OF.buildMatch().setExact(MatchField.METADATA, OFMetadata.of(U64.of(metadata)))
+                    .setExact(MatchField.ETH_DST, MacAddress.of(dst)).setExact(MatchField.ETH_SRC, MacAddress.of(src)).build();
+            int priority = i;
+            out.add(xid -> OF.buildFlowAdd().setXid(xid).setCookie(U64.of(ChainCookies.name(chainCookie))).setPriority(priority)
+                    .setTableId(TableId.of(ChainCookies.NAME_TABLE)).setBufferId(OFBufferId.NO_BUFFER)
+                    .setIdleTimeout(idleTimeoutSeconds).setMatch(match).setInstructions(List.of()).build());
+        }
+        return out;
+    }
+
+    /** A delete of every flow whose cookie equals {@code cookie} under {@code mask}, on every table. */
+    static OFMessage deleteByCookie(int xid, long cookie, long mask) {
+        return OF.buildFlowDelete().setXid(xid).setCookie(U64.of(cookie)).setCookieMask(U64.of(mask)).setTableId(TableId.ALL)
                 .setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).setMatch(OF.buildMatch().build()).build();
     }
 

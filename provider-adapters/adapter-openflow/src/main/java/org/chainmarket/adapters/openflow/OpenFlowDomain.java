@@ -12,11 +12,9 @@ import org.chainmarket.schemas.model.DomainCommand;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 
 import java.net.UnixDomainSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -25,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +37,9 @@ import static org.chainmarket.adapters.openflow.SwitchConnection.call;
  * prototype of paper 003): the bridges connect to {@link OpenFlowConfig#listen()}; a SETUP is planned by the shared
  * {@link FlowPlanner} (the same {@code (switch, stage, in_port)} entries as the emulated domain) and each entry becomes
  * one rule ({@link OpenFlowRules}: the stage travels in a VLAN tag on the domain's own links), every rule of a chain
- * carrying the chain's cookie; a TEARDOWN deletes by cookie.
+ * carrying the chain's cookie; a TEARDOWN deletes by cookie. Every switch the chain crosses also holds its name
+ * ({@link ChainCookies}), so the switches alone say which chain holds what: {@link #list} reads them back
+ * ({@link FlowReadBack}) and reports a full snapshot, and the adapter adopts it, also before its first command.
  *
  * <p>A SETUP for a chain that already has rules replaces them make-before-break, one atomic ONF bundle per switch,
  * switches taken from the exit back to the entry: the bundle adds the new rules, overwrites the changed ones, and
@@ -56,8 +57,25 @@ public final class OpenFlowDomain extends QueuedPathProvider {
     private final Switches switches;
     private final Map<ChainId, Installed> chains = new ConcurrentHashMap<>();
 
-    /** What one chain has in the domain: the planner's entries and the rules that realise them, in path order. */
+    /** Whether the switches were read back since the adapter started (before the first command, at every report). */
+    private boolean readOnce;
+
+    /**
+     * What one chain has in the domain: the planner's entries and the rules that realise them, index by index (the
+     * rule of {@code entries.get(i)} is {@code rules.get(i)}), in path order.
+     */
     private record Installed(List<FlowEntry> entries, List<Rule> rules) {
+        List<Placed> placed() {
+            List<Placed> out = new ArrayList<>();
+            for (int i = 0; i < rules.size(); i++) {
+                out.add(new Placed(rules.get(i), entries.get(i).stage()));
+            }
+            return out;
+        }
+    }
+
+    /** A rule and the stage its cookie carries. */
+    private record Placed(Rule rule, int stage) {
     }
 
     /**
@@ -98,19 +116,16 @@ public final class OpenFlowDomain extends QueuedPathProvider {
         return Set.copyOf(chains.keySet());
     }
 
-    /** The OpenFlow cookie that tags every rule of {@code chain}. */
+    /**
+     * The OpenFlow cookie of {@code chain}: every flow of the chain carries it under {@link #CHAIN_COOKIE_MASK} (the
+     * low 16 bits say which flow: a rule's stage, or a name flow).
+     */
     public static long cookieOf(ChainId chain) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(chain.value().getBytes(StandardCharsets.UTF_8));
-            long c = 0;
-            for (int i = 0; i < 8; i++) {
-                c = (c << 8) | (d[i] & 0xff);
-            }
-            return c == 0 || c == -1 ? 1 : c;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ChainCookies.chain(chain);
     }
+
+    /** The mask under which every flow of a chain carries {@link #cookieOf} the chain. */
+    public static final long CHAIN_COOKIE_MASK = ChainCookies.CHAIN_MASK;
 
     /**
      * The rules of {@code chain} as the switches report them now (every switch is asked), including rules of an
@@ -119,7 +134,7 @@ public final class OpenFlowDomain extends QueuedPathProvider {
     public List<FlowStat> flowStats(ChainId chain) {
         List<FlowStat> out = new ArrayList<>();
         for (String sw : config.switches().keySet().stream().sorted().toList()) {
-            out.addAll(SwitchStats.flows(switches.connection(sw), sw, cookieOf(chain), -1L));
+            out.addAll(SwitchStats.flows(switches.connection(sw), sw, cookieOf(chain), CHAIN_COOKIE_MASK));
         }
         return out;
     }
@@ -146,64 +161,114 @@ public final class OpenFlowDomain extends QueuedPathProvider {
     }
 
     /**
-     * The chains this adapter installed since it started, with their entries: a partial list ({@code full} false),
-     * since it is the adapter's own record and what an earlier run installed is not read back from the data plane.
+     * What the switches hold now, read back from them ({@link FlowReadBack}): a full list, whatever this run of the
+     * adapter installed. The adapter adopts it as its own record, so the next command starts from what is really there.
+     *
+     * @throws IllegalStateException when a switch is not connected or does not answer (nothing is reported then)
      */
     @Override
     protected HeldState list() {
+        Instant at = Instant.now();
+        readBack();
         Map<ChainId, List<FlowEntry>> held = new LinkedHashMap<>();
         chains.forEach((chain, i) -> held.put(chain, i.entries()));
-        return new HeldState(java.time.Instant.now(), false, held);
+        return new HeldState(at, true, held);
+    }
+
+    private void readBack() {
+        Map<ChainId, FlowReadBack.Held> read = FlowReadBack.read(config, switches);
+        chains.clear();
+        read.forEach((chain, h) -> chains.put(chain, new Installed(h.entries(), h.rules())));
+        readOnce = true;
     }
 
     @Override
     protected DomainAck carryOut(DomainCommand command) {
+        if (!readOnce) {
+            readBack(); // what an earlier run installed; when a switch cannot be read the answer is not cached
+        }
         try {
+            ChainId chain = command.chainId();
             if (command.operation() == DomainCommand.Operation.TEARDOWN) {
-                teardown(command.chainId());
+                teardown(chain);
                 return success(command, List.of());
             }
-            List<FlowEntry> entries = planner.plan(command.chainId(), command.segments());
-            List<Rule> rules = OpenFlowRules.of(command.chainId(), entries);
+            if (ChainCookies.unnamedCookie(chain).isPresent()) {
+                return failure(command, "chain ids starting with '" + ChainCookies.UNNAMED + "' name rules found without a"
+                        + " name; they cannot be set up");
+            }
+            long cookie = cookieOf(chain);
+            for (ChainId other : chains.keySet()) {
+                if (!other.equals(chain) && !unnamed(other) && cookieOf(other) == cookie) {
+                    return failure(command, "chain " + chain + " has the same OpenFlow cookie as chain " + other);
+                }
+            }
+            List<FlowEntry> entries = planner.plan(chain, command.segments());
+            List<Rule> rules = OpenFlowRules.of(chain, entries);
             Map<ChainId, List<Rule>> installed = new LinkedHashMap<>();
-            chains.forEach((chain, i) -> installed.put(chain, i.rules()));
-            String conflict = OpenFlowRules.conflict(command.chainId(), rules, installed);
+            chains.forEach((c, i) -> {
+                if (!unnamed(c)) {
+                    installed.put(c, i.rules());
+                }
+            });
+            String conflict = OpenFlowRules.conflict(chain, rules, installed);
             if (conflict != null) {
                 return failure(command, conflict);
             }
-            replace(command.chainId(), rules);
-            chains.put(command.chainId(), new Installed(entries, rules));
+            Installed before = chains.get(chain);
+            boolean named = before != null;
+            if (before == null) {
+                before = chains.get(ChainCookies.unnamed(cookie)); // its own rules, found without their name
+            }
+            Installed next = new Installed(entries, rules);
+            replace(chain, before, named, next);
+            chains.remove(ChainCookies.unnamed(cookie));
+            chains.put(chain, next);
             return success(command, entries);
         } catch (PlanException | IllegalStateException e) {
             return failure(command, e.getMessage());
         }
     }
 
-    /** Make-before-break in one bundle per switch, as described on the class. */
-    private void replace(ChainId chain, List<Rule> next) {
+    /**
+     * Make-before-break in one bundle per switch, as described on the class. {@code before} is what the chain holds
+     * now; when it was found without its name ({@code named} false) every rule is written again, with the name.
+     */
+    private void replace(ChainId chain, Installed before, boolean named, Installed next) {
         long cookie = cookieOf(chain);
-        Installed before = chains.get(chain);
-        List<Rule> old = before == null ? List.of() : before.rules();
-        Set<Rule> unchanged = new HashSet<>(old);
+        List<Placed> old = before == null ? List.of() : before.placed();
+        Set<Placed> unchanged = named ? new HashSet<>(old) : Set.of();
         Set<OpenFlowRules.Key> kept = new HashSet<>();
-        next.forEach(r -> kept.add(r.key()));
+        next.rules().forEach(r -> kept.add(r.key()));
         Map<String, List<IntFunction<? extends OFMessage>>> bundles = new LinkedHashMap<>();
-        for (Rule r : next) {
-            if (!unchanged.contains(r)) {
-                bundles.computeIfAbsent(r.switchId(), k -> new ArrayList<>()).add(mods.add(switches.connection(r.switchId()), r, cookie, 0));
+        for (Placed p : next.placed()) {
+            if (!unchanged.contains(p)) {
+                Rule r = p.rule();
+                bundles.computeIfAbsent(r.switchId(), k -> new ArrayList<>())
+                        .add(mods.add(switches.connection(r.switchId()), r, ChainCookies.rule(cookie, p.stage()), 0));
             }
         }
-        for (Rule r : old) {
+        Set<String> path = new LinkedHashSet<>(next.rules().stream().map(Rule::switchId).toList());
+        bundles.forEach((sw, bundle) -> bundle.addAll(FlowMods.names(chain, cookie, 0)));
+        for (Placed p : old) {
+            Rule r = p.rule();
             if (!kept.contains(r.key())) {
-                bundles.computeIfAbsent(r.switchId(), k -> new ArrayList<>())
-                        .add(mods.add(switches.connection(r.switchId()), r, cookie, drainSeconds()));
+                List<IntFunction<? extends OFMessage>> bundle = bundles.get(r.switchId());
+                if (bundle == null) {
+                    bundle = new ArrayList<>();
+                    bundles.put(r.switchId(), bundle);
+                    if (!path.contains(r.switchId())) {
+                        bundle.addAll(FlowMods.names(chain, cookie, drainSeconds())); // the name drains with the rules
+                    }
+                }
+                bundle.add(mods.add(switches.connection(r.switchId()), r, ChainCookies.rule(cookie, p.stage()), drainSeconds()));
             }
         }
         // Downstream first, so that upstream rules never point into a gap; then switches only the old path crossed.
         Set<String> order = new LinkedHashSet<>();
-        List<String> path = new ArrayList<>(next.stream().map(Rule::switchId).distinct().toList());
-        Collections.reverse(path);
-        order.addAll(path);
+        List<String> reversed = new ArrayList<>(path);
+        Collections.reverse(reversed);
+        order.addAll(reversed);
         order.addAll(bundles.keySet());
         for (String sw : order) {
             List<IntFunction<? extends OFMessage>> bundle = bundles.get(sw);
@@ -218,16 +283,30 @@ public final class OpenFlowDomain extends QueuedPathProvider {
         return (int) Math.min(0xffff, Math.max(1, (config.drain().toMillis() + 999) / 1000));
     }
 
+    /**
+     * Deletes every flow with the chain's cookie (rules, draining rules, name flows). The rules of an unnamed id are
+     * kept when a chain with that cookie was set up since: they are that chain's now.
+     */
     private void teardown(ChainId chain) {
-        long cookie = cookieOf(chain);
+        OptionalLong unnamed = ChainCookies.unnamedCookie(chain);
+        long cookie = unnamed.orElseGet(() -> cookieOf(chain));
+        if (unnamed.isPresent() && chains.keySet().stream().anyMatch(c -> !unnamed(c) && cookieOf(c) == cookie)) {
+            chains.remove(chain);
+            return;
+        }
         List<CompletableFuture<?>> done = new ArrayList<>();
         for (String sw : config.switches().keySet()) {
             SwitchConnection c = switches.connection(sw);
-            done.add(call(() -> c.sendWithBarrier(List.of(FlowMods.deleteByCookie(c.nextXid(), cookie)))));
+            done.add(call(() -> c.sendWithBarrier(List.of(FlowMods.deleteByCookie(c.nextXid(), cookie, CHAIN_COOKIE_MASK)))));
         }
         for (CompletableFuture<?> f : done) {
             await(f, "remove the rules of chain " + chain);
         }
         chains.remove(chain);
+        chains.remove(ChainCookies.unnamed(cookie));
+    }
+
+    private static boolean unnamed(ChainId chain) {
+        return ChainCookies.unnamedCookie(chain).isPresent();
     }
 }

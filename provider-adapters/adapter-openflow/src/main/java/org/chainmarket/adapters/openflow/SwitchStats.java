@@ -28,30 +28,40 @@ final class SwitchStats {
     private SwitchStats() {
     }
 
-    /** The rules of {@code switchId} whose cookie matches {@code cookie} under {@code mask} (mask 0: every rule). */
-    static List<FlowStat> flows(SwitchConnection c, String switchId, long cookie, long mask) {
+    /**
+     * The flows of {@code switchId} in {@code table} (or {@link TableId#ALL}) whose cookie matches {@code cookie} under
+     * {@code mask} (mask 0: every flow), as the switch reports them.
+     */
+    static List<OFFlowStatsEntry> entries(SwitchConnection c, String switchId, TableId table, long cookie, long mask) {
         List<OFMessage> replies = await(call(() -> c.request(OF.buildFlowStatsRequest().setXid(c.nextXid())
-                .setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).setCookie(U64.of(cookie))
+                .setTableId(table).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY).setCookie(U64.of(cookie))
                 .setCookieMask(U64.of(mask)).setMatch(OF.buildMatch().build()).build())), "read the flow statistics of " + switchId);
-        List<FlowStat> out = new ArrayList<>();
+        List<OFFlowStatsEntry> out = new ArrayList<>();
         for (OFMessage m : replies) {
-            for (OFFlowStatsEntry e : ((OFFlowStatsReply) m).getEntries()) {
-                OFPort in = e.getMatch().get(MatchField.IN_PORT);
-                OFVlanVidMatch vlan = e.getMatch().get(MatchField.VLAN_VID);
-                String outPort = null;
-                for (OFInstruction i : e.getInstructions()) {
-                    if (i instanceof OFInstructionApplyActions apply) {
-                        for (OFAction a : apply.getActions()) {
-                            if (a instanceof OFActionOutput o) {
-                                outPort = label(c, o.getPort());
-                            }
+            out.addAll(((OFFlowStatsReply) m).getEntries());
+        }
+        return out;
+    }
+
+    /** The rules (table 0) of {@code switchId} whose cookie matches {@code cookie} under {@code mask} (mask 0: every rule). */
+    static List<FlowStat> flows(SwitchConnection c, String switchId, long cookie, long mask) {
+        List<FlowStat> out = new ArrayList<>();
+        for (OFFlowStatsEntry e : entries(c, switchId, TableId.of(0), cookie, mask)) {
+            OFPort in = e.getMatch().get(MatchField.IN_PORT);
+            OFVlanVidMatch vlan = e.getMatch().get(MatchField.VLAN_VID);
+            String outPort = null;
+            for (OFInstruction i : e.getInstructions()) {
+                if (i instanceof OFInstructionApplyActions apply) {
+                    for (OFAction a : apply.getActions()) {
+                        if (a instanceof OFActionOutput o) {
+                            outPort = label(c, o.getPort());
                         }
                     }
                 }
-                out.add(new FlowStat(switchId, in == null ? null : label(c, in), vlan == null ? null : (int) vlan.getVlan(),
-                        outPort, e.getCookie().getValue(), e.getPriority(), e.getPacketCount().getValue(),
-                        e.getByteCount().getValue()));
             }
+            out.add(new FlowStat(switchId, in == null ? null : label(c, in), vlan == null ? null : (int) vlan.getVlan(),
+                    outPort, e.getCookie().getValue(), e.getPriority(), e.getPacketCount().getValue(),
+                    e.getByteCount().getValue()));
         }
         return out;
     }
@@ -72,7 +82,7 @@ final class SwitchStats {
         return out;
     }
 
-    private static String label(SwitchConnection c, OFPort port) {
+    static String label(SwitchConnection c, OFPort port) {
         if (port.equals(OFPort.IN_PORT)) {
             return "in_port";
         }

@@ -10,7 +10,10 @@ import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.DomainSegment;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,7 +55,10 @@ public final class Srv6Domain extends QueuedPathProvider {
     /** The priority of the classification rules. */
     public static final int RULE_PREF = 1000;
     private static final int PRIORITY = FlowPlanner.PRIORITY;
-    private static final long TABLE_BASE = 0x10000;
+    /** Chain {@code c}'s tables are {@code TABLE_BASE + 64 c + k}; chain numbers start at 1. */
+    static final long TABLE_BASE = 0x10000;
+    /** The table of the chains' names (chain number 0's place, which no chain has): inert routes no rule looks up. */
+    static final long NAME_TABLE = TABLE_BASE;
     private static final Pattern COUNTED = Pattern.compile(
             "^(\\S+)\\s+encap seg6local action (\\S+).*?packets (\\d+) bytes (\\d+)", Pattern.MULTILINE);
 
@@ -60,6 +66,8 @@ public final class Srv6Domain extends QueuedPathProvider {
     private final FlowPlanner checks;
     private final List<String> vnfOrder;
     private final Map<ChainId, Installed> chains = new ConcurrentHashMap<>();
+    /** Whether the kernel was read back since the adapter started (before the first command, at every report). */
+    private boolean readOnce;
 
     public Srv6Domain(Srv6Config config) {
         super(Objects.requireNonNull(config, "config").domain(), "SRv6");
@@ -72,15 +80,15 @@ public final class Srv6Domain extends QueuedPathProvider {
     }
 
     /** What one chain has in the domain: its number (in every SID and table id) and the kernel objects. */
-    private record Installed(int number, List<Res> resources, List<FlowEntry> entries) {
+    record Installed(int number, List<Res> resources, List<FlowEntry> entries) {
     }
 
     /** One kernel object: where, its identity, how to add it (replace for routes) and how to remove it. */
-    private record Res(Stage stage, String namespace, String key, String add, String del) {
+    record Res(Stage stage, String namespace, String key, String add, String del) {
     }
 
-    /** Install order; removal goes the other way. */
-    private enum Stage { SID, INNER_TABLE, INNER_RULE, INGRESS_TABLE, INGRESS_RULE }
+    /** Install order; removal goes the other way (so a chain's name is written first and removed last). */
+    enum Stage { NAME, SID, INNER_TABLE, INNER_RULE, INGRESS_TABLE, INGRESS_RULE }
 
     /** The entries (ingress lists and SIDs) the chain has in this domain; empty when none. */
     public List<FlowEntry> entriesOf(ChainId chain) {
@@ -99,7 +107,7 @@ public final class Srv6Domain extends QueuedPathProvider {
         Installed i = chains.get(chain);
         if (i != null) {
             i.resources().stream().filter(r -> r.stage() == Stage.SID)
-                    .forEach(r -> out.computeIfAbsent(r.namespace(), k -> new ArrayList<>()).add(r.key().substring("sid ".length())));
+                    .forEach(r -> out.computeIfAbsent(r.namespace(), k -> new ArrayList<>()).add(r.key().split(" ")[1]));
         }
         return out;
     }
@@ -153,18 +161,33 @@ public final class Srv6Domain extends QueuedPathProvider {
     }
 
     /**
-     * The chains this adapter installed since it started, with their entries: a partial list ({@code full} false),
-     * since it is the adapter's own record and what an earlier run installed is not read back from the data plane.
+     * What the kernel holds now, read back from every namespace of the domain ({@link KernelReadBack}): a full list,
+     * whatever this run of the adapter installed. The adapter adopts it as its own record, so the next command starts
+     * from what is really there.
+     *
+     * @throws IllegalStateException when a namespace cannot be read (nothing is reported then)
      */
     @Override
     protected HeldState list() {
+        Instant at = Instant.now();
+        readBack();
         Map<ChainId, List<FlowEntry>> held = new LinkedHashMap<>();
         chains.forEach((chain, i) -> held.put(chain, i.entries()));
-        return new HeldState(java.time.Instant.now(), false, held);
+        return new HeldState(at, true, held);
+    }
+
+    private void readBack() {
+        Map<ChainId, Installed> read = KernelReadBack.read(config, vnfOrder, namespaces());
+        chains.clear();
+        chains.putAll(read);
+        readOnce = true;
     }
 
     @Override
     protected DomainAck carryOut(DomainCommand command) {
+        if (!readOnce && command.operation() == DomainCommand.Operation.TEARDOWN) {
+            readBack(); // what an earlier run installed; when the kernel cannot be read the answer is not cached
+        }
         try {
             if (command.operation() == DomainCommand.Operation.TEARDOWN) {
                 Installed old = chains.remove(command.chainId());
@@ -173,12 +196,23 @@ public final class Srv6Domain extends QueuedPathProvider {
                 }
                 return success(command, List.of());
             }
+            if (KernelReadBack.unnamed(command.chainId())) {
+                return failure(command, "chain ids starting with '" + KernelReadBack.UNNAMED + "' name SRv6 state found"
+                        + " without a name; they cannot be set up");
+            }
+            plan(command.chainId(), 1, command.segments()); // refuse what cannot be carried out before reading the kernel
+            if (!readOnce) {
+                readBack();
+            }
             Installed old = chains.get(command.chainId());
             int number = old != null ? old.number() : freeNumber();
             Installed next = plan(command.chainId(), number, command.segments());
-            String conflict = conflict(command.chainId(), next);
-            if (conflict != null) {
-                return failure(command, conflict);
+            ChainId other;
+            while ((other = conflicting(command.chainId(), next)) != null && KernelReadBack.unnamed(other)) {
+                remove(chains.remove(other).resources()); // state without a name never blocks a chain
+            }
+            if (other != null) {
+                return failure(command, conflict(command.chainId(), next));
             }
             replace(old == null ? List.of() : old.resources(), next.resources());
             chains.put(command.chainId(), next);
@@ -197,6 +231,24 @@ public final class Srv6Domain extends QueuedPathProvider {
             }
         }
         throw new IllegalStateException("SRv6 domain " + domain().providerId() + " has no free chain number");
+    }
+
+    /** The chain that already classifies traffic {@code next} needs, or null. */
+    private ChainId conflicting(ChainId chain, Installed next) {
+        Set<String> claims = claims(next);
+        for (Map.Entry<ChainId, Installed> other : chains.entrySet()) {
+            if (!other.getKey().equals(chain) && claims(other.getValue()).stream().anyMatch(claims::contains)) {
+                return other.getKey();
+            }
+        }
+        return null;
+    }
+
+    private static Set<String> claims(Installed i) {
+        Set<String> out = new HashSet<>();
+        i.resources().stream().filter(r -> r.stage() == Stage.INGRESS_RULE || r.stage() == Stage.INNER_RULE)
+                .forEach(r -> out.add(r.namespace() + "|" + r.key().substring(0, r.key().indexOf(" lookup"))));
+        return out;
     }
 
     private String conflict(ChainId chain, Installed next) {
@@ -255,8 +307,8 @@ public final class Srv6Domain extends QueuedPathProvider {
                 }
                 int index = vnfOrder.indexOf(w.offerId().value());
                 if (v.srAware()) {
-                    String sid = v.locator() + ":" + Integer.toHexString(c) + "::1";
-                    res.add(sid(v.namespace(), sid, "End count dev " + v.device()));
+                    String sid = sidText(v.locator(), c, 1);
+                    res.add(sid(v.namespace(), sid, "End count dev " + v.device(), stage));
                     entries.add(new FlowEntry(w.switchId(), tag, stage, PRIORITY, "sid:" + sid,
                             List.of("seg6local End", "vnf:" + w.offerId().value())));
                     leg.add(sid);
@@ -267,8 +319,8 @@ public final class Srv6Domain extends QueuedPathProvider {
                         addRoute(res, entries, tag, legStage, ingress, legNs, legTable, legDev, legSwitch, legPort,
                                 "via " + v.address() + " dev " + v.toDevice(), "output:vnf:" + w.offerId().value());
                     } else {
-                        String sid = r.locator() + ":" + Integer.toHexString(c) + "::" + Integer.toHexString(0x100 + index);
-                        res.add(sid(r.namespace(), sid, "End.DX6 nh6 " + v.address() + " count dev " + v.toDevice()));
+                        String sid = sidText(r.locator(), c, 0x100 + index);
+                        res.add(sid(r.namespace(), sid, "End.DX6 nh6 " + v.address() + " count dev " + v.toDevice(), stage));
                         entries.add(new FlowEntry(w.switchId(), tag, stage, PRIORITY, "sid:" + sid,
                                 List.of("seg6local End.DX6 nh6 " + v.address(), "output:vnf:" + w.offerId().value())));
                         leg.add(sid);
@@ -290,9 +342,8 @@ public final class Srv6Domain extends QueuedPathProvider {
                 addRoute(res, entries, tag, legStage, ingress, legNs, legTable, legDev, legSwitch, legPort,
                         "via " + exit.neighbour() + " dev " + exit.device(), "output:" + segment.exit().port());
             } else {
-                String egress = exitRouter.locator() + ":" + Integer.toHexString(c) + "::"
-                        + Integer.toHexString(0xd600 + (segment.sequence() & 0xff));
-                res.add(sid(exitRouter.namespace(), egress, "End.DX6 nh6 " + exit.neighbour() + " count dev " + exit.device()));
+                String egress = sidText(exitRouter.locator(), c, 0xd600 + (segment.sequence() & 0xff));
+                res.add(sid(exitRouter.namespace(), egress, "End.DX6 nh6 " + exit.neighbour() + " count dev " + exit.device(), stage));
                 entries.add(new FlowEntry(segment.exit().switchId(), tag, stage, PRIORITY, "sid:" + egress,
                         List.of("seg6local End.DX6 nh6 " + exit.neighbour(), "output:" + segment.exit().port())));
                 leg.add(egress);
@@ -300,6 +351,10 @@ public final class Srv6Domain extends QueuedPathProvider {
             }
         }
         Set<String> keys = new HashSet<>();
+        List<Res> named = new ArrayList<>();
+        res.stream().map(Res::namespace).distinct().forEach(ns -> named.addAll(names(ns, c, chain)));
+        named.addAll(res);
+        res = named;
         for (Res r : res) {
             if (!keys.add(r.namespace() + "|" + r.key())) {
                 throw new PlanException("chain " + chain + " would need " + r.key() + " in " + r.namespace()
@@ -320,22 +375,68 @@ public final class Srv6Domain extends QueuedPathProvider {
     private void addRoute(List<Res> res, List<FlowEntry> entries, String tag, int stage, boolean ingress, String ns, long table,
                           String dev, String switchId, String inPort, String route, String action) {
         Stage tableStage = ingress ? Stage.INGRESS_TABLE : Stage.INNER_TABLE;
-        res.add(new Res(tableStage, ns, "table " + table + " throw",
-                "route replace throw " + config.sidSpace() + " table " + table + " proto " + PROTO,
-                "route del throw " + config.sidSpace() + " table " + table));
-        res.add(new Res(tableStage, ns, "table " + table + " default",
-                "route replace default " + route + " table " + table + " proto " + PROTO,
-                "route del default table " + table));
-        String rule = "iif " + dev + " lookup " + table + " pref " + RULE_PREF;
-        res.add(new Res(ingress ? Stage.INGRESS_RULE : Stage.INNER_RULE, ns, "rule iif " + dev + " lookup " + table,
-                "rule add " + rule + " protocol " + PROTO, "rule del " + rule));
+        res.add(throwRoute(tableStage, ns, table, config.sidSpace()));
+        res.add(defaultRoute(tableStage, ns, table, route, stage));
+        res.add(rule(ingress ? Stage.INGRESS_RULE : Stage.INNER_RULE, ns, dev, table));
         entries.add(new FlowEntry(switchId, tag, stage, PRIORITY, inPort, List.of(action)));
     }
 
-    private static Res sid(String ns, String sid, String behaviour) {
-        return new Res(Stage.SID, ns, "sid " + sid,
-                "route replace " + sid + "/128 encap seg6local action " + behaviour + " proto " + PROTO,
-                "route del " + sid + "/128");
+    /**
+     * The text of chain {@code c}'s SID with {@code suffix} under {@code locator} ({@code fcbb:0:1}, 7, 0x101 gives
+     * {@code fcbb:0:1:7::101}).
+     */
+    static String sidText(String locator, int c, int suffix) {
+        return locator + ":" + Integer.toHexString(c) + "::" + Integer.toHexString(suffix);
+    }
+
+    /** The metric that carries a route's stage (IPv6 treats metric 0 as the default, so it starts at 1). */
+    static long metric(int stage) {
+        return 1L + stage;
+    }
+
+    /** A SID route; its metric carries the stage of the entry it realises. */
+    static Res sid(String ns, String sid, String behaviour, int stage) {
+        long m = metric(stage);
+        return new Res(Stage.SID, ns, "sid " + sid + " metric " + m,
+                "route replace " + sid + "/128 encap seg6local action " + behaviour + " metric " + m + " proto " + PROTO,
+                "route del " + sid + "/128 metric " + m);
+    }
+
+    static Res throwRoute(Stage stage, String ns, long table, String sidSpace) {
+        return new Res(stage, ns, "table " + table + " throw",
+                "route replace throw " + sidSpace + " table " + table + " proto " + PROTO,
+                "route del throw " + sidSpace + " table " + table);
+    }
+
+    /** A classification table's default route; its metric carries the stage of the entry it realises. */
+    static Res defaultRoute(Stage stage, String ns, long table, String route, int entryStage) {
+        long m = metric(entryStage);
+        return new Res(stage, ns, "table " + table + " default metric " + m,
+                "route replace default " + route + " table " + table + " metric " + m + " proto " + PROTO,
+                "route del default table " + table + " metric " + m);
+    }
+
+    static Res rule(Stage stage, String ns, String dev, long table) {
+        String rule = "iif " + dev + " lookup " + table + " pref " + RULE_PREF;
+        return new Res(stage, ns, "rule iif " + dev + " lookup " + table, "rule add " + rule + " protocol " + PROTO,
+                "rule del " + rule);
+    }
+
+    /**
+     * Chain {@code c}'s name in {@code ns}: blackhole routes in {@link #NAME_TABLE} whose destinations spell the chain
+     * id, 16 bytes each (the last padded with zeros), metric {@code 16 c + chunk}.
+     */
+    static List<Res> names(String ns, int c, ChainId chain) {
+        List<Res> out = new ArrayList<>();
+        byte[] id = chain.value().getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i * 16 < id.length; i++) {
+            String addr = KernelReadBack.address(Arrays.copyOfRange(id, i * 16, i * 16 + 16));
+            long m = ((long) c << 4) | i;
+            out.add(new Res(Stage.NAME, ns, "name " + c + "." + i,
+                    "route replace blackhole " + addr + "/128 table " + NAME_TABLE + " metric " + m + " proto " + PROTO,
+                    "route del blackhole " + addr + "/128 table " + NAME_TABLE + " metric " + m));
+        }
+        return out;
     }
 
     private Srv6Config.Router router(String role, String switchId) {
