@@ -135,6 +135,11 @@ public final class ChainSearch {
 
     /** The chain with the least cost within the bounds (see {@link Outcome}). */
     public Outcome best(Costs costs, double maxLatency, double maxPrice) {
+        return best(costs, maxLatency, maxPrice, labelBudget);
+    }
+
+    /** As {@link #best(Costs, double, double)}, with its own label budget. */
+    public Outcome best(Costs costs, double maxLatency, double maxPrice, long budget) {
         Relaxed relaxed = ingress < 0 || egress < 0 ? null : relaxed(costs);
         if (relaxed == null) {
             return new Outcome(null, Double.POSITIVE_INFINITY, true, 0); // some hop cannot be reached at all
@@ -145,7 +150,8 @@ public final class ChainSearch {
         if (feasible && chain.cost() <= relaxed.value() + EPS) {
             return new Outcome(chain, chain.cost(), true, 0);
         }
-        Outcome o = new LabelSearch(this, costs, new LabelSearch.Bounds(this, costs), maxLatency, maxPrice, feasible ? chain : null).run();
+        Outcome o = new LabelSearch(this, costs, new LabelSearch.Bounds(this, costs), maxLatency, maxPrice, feasible ? chain : null,
+                budget).run();
         if (o.complete()) {
             return o;
         }

@@ -107,16 +107,23 @@ final class LabelSearch {
     private final Bounds bounds;
     private final double maxLatency;
     private final double maxPrice;
+    /** Whether labels must compare latency and price besides cost: only where a bound limits them. */
+    private final boolean latencyBound;
+    private final boolean priceBound;
     private final List<Map<Integer, List<Label>>> fronts = new ArrayList<>();
+    private final long budget;
     private Found best;
     private long labels;
 
-    LabelSearch(ChainSearch s, Costs costs, Bounds bounds, double maxLatency, double maxPrice, Found start) {
+    LabelSearch(ChainSearch s, Costs costs, Bounds bounds, double maxLatency, double maxPrice, Found start, long budget) {
+        this.budget = budget;
         this.s = s;
         this.costs = costs;
         this.bounds = bounds;
         this.maxLatency = maxLatency + ChainSearch.EPS;
         this.maxPrice = maxPrice + ChainSearch.EPS;
+        this.latencyBound = maxLatency < Double.POSITIVE_INFINITY;
+        this.priceBound = maxPrice < Double.POSITIVE_INFINITY;
         this.best = start;
         for (int h = 0; h <= s.hops; h++) {
             fronts.add(new HashMap<>());
@@ -132,7 +139,7 @@ final class LabelSearch {
             if (best != null && l.f >= best.cost() - ChainSearch.EPS) {
                 return new Outcome(best, best.cost(), true, labels);
             }
-            if (labels > s.labelBudget) {
+            if (labels > budget) {
                 double bound = l.f;
                 if (best == null) {
                     dive(open);
@@ -309,7 +316,7 @@ final class LabelSearch {
         return out;
     }
 
-    private static boolean dominated(List<Label> front, Label label) {
+    private boolean dominated(List<Label> front, Label label) {
         for (Label l : front) {
             if (dominates(l, label)) {
                 return true;
@@ -318,9 +325,12 @@ final class LabelSearch {
         return false;
     }
 
-    /** Whether {@code a} is at least as good as {@code b} in everything the rest of the chain depends on. */
-    private static boolean dominates(Label a, Label b) {
-        if (a.latency > b.latency || a.price > b.price || a.cost > b.cost) {
+    /**
+     * Whether {@code a} is at least as good as {@code b} in everything the rest of the chain depends on: cost, latency
+     * and price (each only where a bound limits it), the tight links' crossings and the offers used.
+     */
+    private boolean dominates(Label a, Label b) {
+        if (a.cost > b.cost || latencyBound && a.latency > b.latency || priceBound && a.price > b.price) {
             return false;
         }
         for (int u : a.used) {

@@ -205,25 +205,42 @@ public final class LayeredParetoSelector implements ChainSelector {
         return new Answer(rejected, best.lowerBound(), Double.NaN, best.labels());
     }
 
+    /**
+     * Labels each of the two searches that explain a rejection may create (the fastest chain, the cheapest chain, both
+     * without bounds): past it the reason gives the proven bound ("at least").
+     */
+    static final long DIAGNOSIS_BUDGET = 5_000;
+
+    /** Which constraint no chain can meet: the fastest chain's latency, the cheapest chain's price, or both. */
     private static SelectionResult.Rejected diagnose(ChainOrder order, ChainSearch search) {
         double inf = Double.POSITIVE_INFINITY;
-        ChainSearch.Found fastest = search.best(ChainSearch.Costs.FASTEST, inf, inf).found();
-        if (fastest == null) {
+        ChainSearch.Outcome fastest = search.best(ChainSearch.Costs.FASTEST, inf, inf, DIAGNOSIS_BUDGET);
+        if (fastest.found() == null && fastest.complete()) {
             return new SelectionResult.Rejected(Constraint.LINK_BANDWIDTH, null, "No path from " + order.ingress()
                     + " through the offered sites to " + order.egress() + " has " + fmt(order.bandwidthMbps()) + " Mbit/s free.");
         }
-        ChainSearch.Found cheapest = search.best(ChainSearch.Costs.CHEAPEST, inf, inf).found();
-        if (fastest.latency() > order.maxLatencyMs()) {
+        // the least latency any chain has: exact when the search finished, else its proven lower bound
+        double leastLatency = fastest.complete() ? fastest.found().latency() : fastest.lowerBound();
+        if (leastLatency > order.maxLatencyMs() + ChainSearch.EPS) {
             return new SelectionResult.Rejected(Constraint.LATENCY, null, "The fastest possible chain takes "
-                    + fmt(fastest.latency()) + " ms end to end, above the limit of " + fmt(order.maxLatencyMs()) + " ms.");
+                    + (fastest.complete() ? "" : "at least ") + fmt(leastLatency) + " ms end to end, above the limit of "
+                    + fmt(order.maxLatencyMs()) + " ms.");
         }
-        if (cheapest.price() > order.maxPricePerHour()) {
+        ChainSearch.Outcome cheapest = search.best(ChainSearch.Costs.CHEAPEST, inf, inf, DIAGNOSIS_BUDGET);
+        double leastPrice = cheapest.complete() && cheapest.found() != null ? cheapest.found().price() : cheapest.lowerBound();
+        if (leastPrice > order.maxPricePerHour() + ChainSearch.EPS) {
             return new SelectionResult.Rejected(Constraint.BUDGET, null, "The cheapest possible chain costs "
-                    + fmt(cheapest.price()) + " EUR/h, above the budget of " + fmt(order.maxPricePerHour()) + " EUR/h.");
+                    + (cheapest.complete() ? "" : "at least ") + fmt(leastPrice) + " EUR/h, above the budget of "
+                    + fmt(order.maxPricePerHour()) + " EUR/h.");
         }
-        return new SelectionResult.Rejected(Constraint.LATENCY_AND_BUDGET, null, "No chain meets both limits: the fastest ("
-                + fmt(fastest.latency()) + " ms) costs " + fmt(fastest.price()) + " EUR/h and the cheapest ("
-                + fmt(cheapest.price()) + " EUR/h) takes " + fmt(cheapest.latency()) + " ms.");
+        if (fastest.complete() && cheapest.complete() && cheapest.found() != null) {
+            return new SelectionResult.Rejected(Constraint.LATENCY_AND_BUDGET, null, "No chain meets both limits: the fastest ("
+                    + fmt(fastest.found().latency()) + " ms) costs " + fmt(fastest.found().price()) + " EUR/h and the cheapest ("
+                    + fmt(cheapest.found().price()) + " EUR/h) takes " + fmt(cheapest.found().latency()) + " ms.");
+        }
+        return new SelectionResult.Rejected(Constraint.LATENCY_AND_BUDGET, null, "No chain meets both limits: a chain can take "
+                + fmt(leastLatency) + " ms or cost " + fmt(leastPrice) + " EUR/h at best, but none within "
+                + fmt(order.maxLatencyMs()) + " ms costs at most " + fmt(order.maxPricePerHour()) + " EUR/h.");
     }
 
     static String fmt(double v) {

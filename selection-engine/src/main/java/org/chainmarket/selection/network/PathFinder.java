@@ -191,7 +191,8 @@ public final class PathFinder {
         if (yen == null) {
             yen = new KShortestPaths(net, usable);
         }
-        return yen.paths(a, b, shortest, k);
+        Tree toB = tree(b); // undirected: the tree from b holds every switch's shortest path to b
+        return yen.paths(a, b, shortest, k, toB.dist, toB.predLink);
     }
 
     /** The path from switch {@code a} along {@code links} (indices, in order) to {@code b}. */

@@ -21,11 +21,15 @@ import java.util.Locale;
  * Selection on carrier-size generated problems ({@link CarrierProblems}: random geometric networks of 200-1,000
  * switches, tight links, repeated VNF types, scarce offers) against the MILP optimum ({@link MilpReference}, SCIP
  * through OR-Tools, time-limited; its limit, status and proven bounds are printed). Two tables: single chains (exact
- * selector and solver, p50/p99 time, the exact search's proven gap where its label budget stopped it, the solver's
- * gap to the exact optimum, greedy's excess) and batches (chains served by solver, greedy and the MILP with its bound,
- * objective gap to the MILP, time, overbooked capacity). Objective = price + 0.05 x latency (ms). Flags: {@code --quick}
- * (fewer runs), {@code --runs N} (single-chain problems per row), {@code --milp-seconds N} (time limit per MILP,
- * default 60).
+ * selector and solver, p50/p99 of wall-clock and of the measuring thread's CPU time, the exact search's budget hits,
+ * the solver's gap to the exact optimum, greedy's excess) and batches (chains served by solver, greedy and the MILP
+ * with its bound, objective gap to the MILP, wall and CPU time, overbooked capacity). Each table names the machine's
+ * load average. Objective = price + 0.05 x latency (ms).
+ * <p>
+ * Flags: {@code --quick} (30 single-chain problems per row, one batch per row), {@code --runs N} (single-chain problems
+ * per row), {@code --milp-seconds N} (SCIP's time limit per MILP, default 60), {@code --only singles|batches},
+ * {@code --hops 5,7} (single-chain rows), {@code --chains 500,2000} (batch rows by chain count: 10, 50, 200, 500, 2000),
+ * {@code --no-milp} (batch rows without the MILP).
  */
 public final class CarrierBenchmark {
     private static final Objective OBJECTIVE = Objective.DEFAULT;
@@ -34,48 +38,36 @@ public final class CarrierBenchmark {
     private final NearestInstanceSelector greedy = new NearestInstanceSelector(OBJECTIVE, Steering.NO_PROXIES);
     private final MilpReference milp = new MilpReference(OBJECTIVE, 3);
     private final long milpMillis;
+    private final boolean withMilp;
 
-    private CarrierBenchmark(long milpMillis) {
+    private CarrierBenchmark(long milpMillis, boolean withMilp) {
         this.milpMillis = milpMillis;
+        this.withMilp = withMilp;
     }
 
     public static void main(String[] args) {
         List<String> a = Arrays.asList(args);
         boolean quick = a.contains("--quick");
-        int i = a.indexOf("--milp-seconds");
-        long milpMillis = 1000L * (i >= 0 ? Long.parseLong(a.get(i + 1)) : 60);
-        int r = a.indexOf("--runs");
-        new CarrierBenchmark(milpMillis).run(quick, r >= 0 ? Integer.parseInt(a.get(r + 1)) : quick ? 30 : 100);
+        long milpMillis = 1000L * Long.parseLong(option(a, "--milp-seconds", "60"));
+        int runs = Integer.parseInt(option(a, "--runs", quick ? "30" : "100"));
+        String only = option(a, "--only", "all");
+        CarrierBenchmark b = new CarrierBenchmark(milpMillis, !a.contains("--no-milp"));
+        b.warmUp();
+        if (!only.equals("batches")) {
+            b.singles(ints(option(a, "--hops", "3,5,7")), runs);
+        }
+        if (!only.equals("singles")) {
+            b.batches(quick ? 1 : 3, ints(option(a, "--chains", "10,50,200,500,2000")));
+        }
     }
 
-    private void run(boolean quick, int runs) {
-        warmUp();
-        System.out.println("Single chains, 1,000 switches, 15 % tight links (" + runs + " problems per row; times in ms)");
-        String h = String.format(Locale.ROOT, "| %5s | %6s | %6s | %9s | %9s | %8s | %11s | %9s | %9s | %12s | %10s |",
-                "hops", "offers", "served", "exact p50", "exact p99", "exact max", "budget hits", "solver p50", "solver p99",
-                "solver gap %", "greedy +%");
-        System.out.println(h);
-        System.out.println(h.replaceAll("[^|]", "-"));
-        for (int hops : new int[]{3, 5, 7}) {
-            for (int offers : new int[]{20, 100, 200}) {
-                single(hops, offers, runs);
-            }
-        }
-        System.out.println();
-        System.out.println("Batches, 3-7 hops, 8 VNF types, scarce offers (0.8), 15 % tight links; MILP limit " + milpMillis / 1000 + " s");
-        h = String.format(Locale.ROOT, "| %8s | %6s | %6s | %4s | %14s | %9s | %14s | %10s | %9s | %9s | %9s | %10s |",
-                "switches", "offers", "chains", "runs", "served s/g/milp", "milp bound", "milp status", "served gap", "obj gap %",
-                "vs greedy", "p50 ms", "overbooked");
-        System.out.println(h);
-        System.out.println(h.replaceAll("[^|]", "-"));
-        int batchRuns = quick ? 1 : 3;
-        batch(200, 20, 10, batchRuns, true);
-        batch(200, 20, 50, batchRuns, true);
-        batch(200, 50, 200, batchRuns, true);
-        batch(1000, 50, 50, batchRuns, true);
-        batch(1000, 100, 200, batchRuns, !quick);
-        batch(1000, 100, 500, batchRuns, false);
-        batch(1000, 200, 2000, batchRuns, false);
+    private static String option(List<String> args, String name, String otherwise) {
+        int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : otherwise;
+    }
+
+    private static int[] ints(String list) {
+        return Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
     private void warmUp() {
@@ -88,9 +80,26 @@ public final class CarrierBenchmark {
         solver.selectBatch(p.market(), p.requests());
     }
 
+    private void singles(int[] hopCounts, int runs) {
+        System.out.println("Single chains, 1,000 switches, 15 % tight links (" + runs + " problems per row; times in ms: wall = elapsed,"
+                + " cpu = the measuring thread's CPU time; load = 1-min load average after the row on " + Clock.cores()
+                + " cores, " + Clock.load() + " before the table)");
+        String h = String.format(Locale.ROOT, "| %5s | %6s | %6s | %9s | %9s | %8s | %8s | %8s | %6s | %10s | %10s | %8s | %8s | %12s | %9s | %5s |",
+                "hops", "offers", "served", "exact p50", "exact p99", "cpu p50", "cpu p99", "cpu max", "budget",
+                "solver p50", "solver p99", "cpu p50", "cpu p99", "solver gap %", "greedy +%", "load");
+        System.out.println(h);
+        System.out.println(h.replaceAll("[^|]", "-"));
+        for (int hops : hopCounts) {
+            for (int offers : new int[]{20, 100, 200}) {
+                single(hops, offers, runs);
+            }
+        }
+        System.out.println();
+    }
+
     private void single(int hops, int offers, int runs) {
-        double[] exactMs = new double[runs];
-        double[] solverMs = new double[runs];
+        Clock.Times exactTimes = new Clock.Times(runs);
+        Clock.Times solverTimes = new Clock.Times(runs);
         int served = 0;
         int budgetHits = 0;
         double maxSolverGap = 0;
@@ -99,13 +108,8 @@ public final class CarrierBenchmark {
         for (int r = 0; r < runs; r++) {
             GeneratedProblem p = CarrierProblems.generate(CarrierProblems.Spec.single(1000, hops, offers, 100L * hops + offers + 7919L * r));
             ChainRequest req = p.requests().get(0);
-            long t0 = System.nanoTime();
-            LayeredParetoSelector.Answer e = exact.search(p.market(), req);
-            long t1 = System.nanoTime();
-            SelectionResult s = solver.select(p.market(), req);
-            long t2 = System.nanoTime();
-            exactMs[r] = (t1 - t0) / 1e6;
-            solverMs[r] = (t2 - t1) / 1e6;
+            LayeredParetoSelector.Answer e = exactTimes.time(() -> exact.search(p.market(), req));
+            SelectionResult s = solverTimes.time(() -> solver.select(p.market(), req));
             SelectionResult g = greedy.select(p.market(), req);
             if (e.result() instanceof SelectionResult.Selected es) {
                 served++;
@@ -118,24 +122,51 @@ public final class CarrierBenchmark {
                 }
             }
         }
-        Arrays.sort(exactMs);
-        Arrays.sort(solverMs);
-        System.out.println(String.format(Locale.ROOT, "| %5d | %6d | %6s | %9.2f | %9.2f | %8.1f | %11d | %9.2f | %9.2f | %12.3f | %10.1f |",
-                hops, offers, served + "/" + runs, pct(exactMs, 50), pct(exactMs, 99), exactMs[runs - 1], budgetHits, pct(solverMs, 50),
-                pct(solverMs, 99), maxSolverGap, greedyServed == 0 ? Double.NaN : greedyExcess / greedyServed));
+        System.out.println(String.format(Locale.ROOT,
+                "| %5d | %6d | %6s | %9.2f | %9.2f | %8.2f | %8.2f | %8.1f | %6d | %10.2f | %10.2f | %8.2f | %8.2f | %12.3f | %9.1f | %5s |",
+                hops, offers, served + "/" + runs, exactTimes.wall(50), exactTimes.wall(99), exactTimes.cpu(50), exactTimes.cpu(99),
+                exactTimes.cpuMax(), budgetHits, solverTimes.wall(50), solverTimes.wall(99), solverTimes.cpu(50), solverTimes.cpu(99),
+                maxSolverGap, greedyServed == 0 ? Double.NaN : greedyExcess / greedyServed, Clock.load()));
     }
 
-    private void batch(int switches, int offers, int chains, int runs, boolean withMilp) {
-        double[] ms = new double[runs];
+    private void batches(int runs, int[] chainCounts) {
+        System.out.println("Batches, 3-7 hops, 8 VNF types, scarce offers (0.8), 15 % tight links; " + (withMilp ? "MILP limit "
+                + milpMillis / 1000 + " s of SCIP's time (building the model comes on top)" : "no MILP") + "; solver times in ms,"
+                + " wall and the measuring thread's CPU; load = 1-min load average after the row on " + Clock.cores() + " cores, "
+                + Clock.load() + " before the table");
+        String h = String.format(Locale.ROOT, "| %8s | %6s | %6s | %4s | %15s | %10s | %14s | %10s | %9s | %9s | %9s | %9s | %10s | %5s |",
+                "switches", "offers", "chains", "runs", "served s/g/milp", "milp bound", "milp status", "served gap", "obj gap %",
+                "vs greedy", "wall p50", "cpu p50", "overbooked", "load");
+        System.out.println(h);
+        System.out.println(h.replaceAll("[^|]", "-"));
+        for (int chains : chainCounts) {
+            switch (chains) {
+                case 10 -> batch(200, 20, 10, runs, withMilp);
+                case 50 -> {
+                    batch(200, 20, 50, runs, withMilp);
+                    batch(1000, 50, 50, runs, withMilp);
+                }
+                case 200 -> {
+                    batch(200, 50, 200, runs, withMilp);
+                    batch(1000, 100, 200, runs, withMilp);
+                }
+                case 500 -> batch(1000, 100, 500, runs, false);
+                case 2000 -> batch(1000, 200, 2000, runs, false);
+                default -> throw new IllegalArgumentException("no batch row with " + chains + " chains (10, 50, 200, 500, 2000)");
+            }
+        }
+        System.out.println();
+    }
+
+    private void batch(int switches, int offers, int chains, int runs, boolean milpRow) {
+        Clock.Times times = new Clock.Times(runs);
         int servedS = 0, servedG = 0, servedM = 0, boundM = 0, overbooked = 0;
         double objS = 0, objM = 0, objG = 0, objSg = 0;
         boolean comparable = true;
-        String status = withMilp ? "" : "-";
+        StringBuilder status = new StringBuilder(milpRow ? "" : "-");
         for (int r = 0; r < runs; r++) {
             GeneratedProblem p = CarrierProblems.generate(CarrierProblems.Spec.batch(switches, offers, chains, 31L * chains + r));
-            long t0 = System.nanoTime();
-            List<SelectionResult> s = solver.selectBatch(p.market(), p.requests());
-            ms[r] = (System.nanoTime() - t0) / 1e6;
+            List<SelectionResult> s = times.time(() -> solver.selectBatch(p.market(), p.requests()));
             List<SelectionResult> g = greedy.selectBatch(p.market(), p.requests());
             overbooked += CapacityCheck.violations(p.market(), p.requests(), s).size();
             int sCount = count(s);
@@ -148,24 +179,25 @@ public final class CarrierBenchmark {
                     objG += gs.objective();
                 }
             }
-            if (withMilp) {
+            if (milpRow) {
                 MilpReference.Result m = milp.solve(p.market(), p.requests(), milpMillis);
                 servedM += m.served();
                 boundM += m.servedBound();
                 objM += m.objective();
                 comparable &= m.served() == sCount;
-                status += (status.isEmpty() ? "" : ",") + (m.optimal() ? "opt" : m.status().toLowerCase(Locale.ROOT)) + " " + m.millis() / 1000 + "s";
+                status.append(status.isEmpty() ? "" : ",").append(m.optimal() ? "opt" : m.status().toLowerCase(Locale.ROOT))
+                        .append(' ').append(m.millis() / 1000).append('s');
             }
         }
-        Arrays.sort(ms);
-        String served = servedS + "/" + servedG + "/" + (withMilp ? String.valueOf(servedM) : "-");
-        String servedGap = withMilp ? String.format(Locale.ROOT, "%.1f%%", 100.0 * (boundM - servedS) / Math.max(boundM, 1)) : "-";
-        String objGap = withMilp && comparable ? String.format(Locale.ROOT, "%.2f", 100 * (objS - objM) / objM) : "-";
-        System.out.println(String.format(Locale.ROOT, "| %8d | %6d | %6d | %4d | %14s | %9s | %14s | %10s | %9s | %8.1f%% | %9.0f | %10d |",
-                switches, offers, chains, runs, served, withMilp ? String.valueOf(boundM) : "-", status.length() > 14 ? status.substring(0, 14) : status,
-                servedGap, objGap, 100 * (objG - objSg) / objG, pct(ms, 50), overbooked));
-        if (withMilp && status.length() > 14) {
-            System.out.println("    milp: " + status);
+        String served = servedS + "/" + servedG + "/" + (milpRow ? String.valueOf(servedM) : "-");
+        String servedGap = milpRow ? String.format(Locale.ROOT, "%.1f%%", 100.0 * (boundM - servedS) / Math.max(boundM, 1)) : "-";
+        String objGap = milpRow && comparable ? String.format(Locale.ROOT, "%.2f", 100 * (objS - objM) / objM) : "-";
+        String st = status.toString();
+        System.out.println(String.format(Locale.ROOT, "| %8d | %6d | %6d | %4d | %15s | %10s | %14s | %10s | %9s | %8.1f%% | %9.0f | %9.0f | %10d | %5s |",
+                switches, offers, chains, runs, served, milpRow ? String.valueOf(boundM) : "-", st.length() > 14 ? st.substring(0, 14) : st,
+                servedGap, objGap, 100 * (objG - objSg) / objG, times.wall(50), times.cpu(50), overbooked, Clock.load()));
+        if (milpRow && st.length() > 14) {
+            System.out.println("    milp: " + st);
         }
     }
 
@@ -175,10 +207,5 @@ public final class CarrierBenchmark {
 
     private static double sum(List<SelectionResult> results) {
         return results.stream().filter(r -> r instanceof SelectionResult.Selected).mapToDouble(r -> ((SelectionResult.Selected) r).objective()).sum();
-    }
-
-    private static double pct(double[] sorted, int p) {
-        int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
     }
 }
