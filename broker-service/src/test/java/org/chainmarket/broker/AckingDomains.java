@@ -1,6 +1,8 @@
 package org.chainmarket.broker;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,6 +24,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Collection;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.HashMap;
@@ -65,10 +70,30 @@ final class AckingDomains implements AutoCloseable {
         settings.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 200);
         this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = KafkaClients.producer(bootstrapServers, "acking-domains", Infra.admin());
-        consumer.subscribe(Pattern.compile(Pattern.quote(Topics.DOMAIN_COMMANDS + "." + this.prefix) + ".*"));
+        CountDownLatch joined = new CountDownLatch(1);
+        consumer.subscribe(Pattern.compile(Pattern.quote(Topics.DOMAIN_COMMANDS + "." + this.prefix) + ".*"), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                joined.countDown();
+            }
+        });
         this.thread = new Thread(this::run, "acking-domains");
         this.thread.setDaemon(true);
         this.thread.start();
+        // answer from the first command on: a domain that joins its group only after the broker's delivery clock
+        // started would look silent to it
+        try {
+            if (!joined.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test's domains did not join their consumer group within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void run() {

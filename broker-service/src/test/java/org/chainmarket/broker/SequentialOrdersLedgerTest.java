@@ -67,7 +67,7 @@ class SequentialOrdersLedgerTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> p = new HashMap<>(Callers.properties());
         p.put("micronaut.http.client.read-timeout", "60s");
-        p.put("chainmarket.delivery-timeout", "2s");
+        p.put("chainmarket.delivery-timeout", "4s");
         // the test runs the ledger check itself
         p.put("chainmarket.ledger-check-interval", "1h");
         return p;
