@@ -178,7 +178,11 @@ final class Floor {
     /** Command out on one topic, acknowledgement back on another (a thread answers each as it reads it). */
     private static long[] kafka(Marketplace market, Sizes sizes, int n) throws Exception {
         String servers = market.bootstrapServers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+        // the marketplace's Kafka requires SCRAM logins: the floor's clients log in as its super user
+        Map<String, Object> login = market.kafka().admin();
+        Map<String, Object> adminSettings = new java.util.HashMap<>(login);
+        adminSettings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        try (Admin admin = Admin.create(adminSettings)) {
             admin.createTopics(List.of(new NewTopic(PING, 1, (short) 1), new NewTopic(PONG, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
@@ -187,9 +191,10 @@ final class Floor {
         }
         byte[] command = new byte[sizes.command()];
         byte[] ack = new byte[sizes.ack()];
-        Map<String, Object> consumerSettings = Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        try (KafkaProducer<String, byte[]> broker = KafkaClients.producer(servers, "floor-broker", Map.of());
-             KafkaProducer<String, byte[]> domain = KafkaClients.producer(servers, "floor-domain", Map.of());
+        Map<String, Object> consumerSettings = new java.util.HashMap<>(login);
+        consumerSettings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        try (KafkaProducer<String, byte[]> broker = KafkaClients.producer(servers, "floor-broker", login);
+             KafkaProducer<String, byte[]> domain = KafkaClients.producer(servers, "floor-domain", login);
              KafkaConsumer<String, byte[]> domainReads = consumer(servers, PING, consumerSettings);
              KafkaConsumer<String, byte[]> brokerReads = consumer(servers, PONG, consumerSettings)) {
             Thread responder = new Thread(() -> {
