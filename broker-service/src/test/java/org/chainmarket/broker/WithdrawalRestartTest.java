@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.chainmarket.schemas.model.DomainCommand;
@@ -32,8 +33,14 @@ class WithdrawalRestartTest {
     private static EmbeddedServer broker() {
         Map<String, Object> p = new HashMap<>(Callers.properties());
         p.put("chainmarket.delivery-timeout", "60s");
-        p.put("micronaut.http.client.read-timeout", "60s");
         return ApplicationContext.run(EmbeddedServer.class, p);
+    }
+
+    /** A client of {@code broker} patient enough for a loaded machine (an order may wait for the broker to hear its domains). */
+    private static HttpClient client(EmbeddedServer broker) {
+        DefaultHttpClientConfiguration patient = new DefaultHttpClientConfiguration();
+        patient.setReadTimeout(Duration.ofSeconds(120));
+        return HttpClient.create(broker.getURL(), patient);
     }
 
     @Test
@@ -47,7 +54,7 @@ class WithdrawalRestartTest {
             String id;
             String firewall = P + "-fw-0";
             EmbeddedServer first = broker();
-            try (HttpClient http = HttpClient.create(first.getURL())) {
+            try (HttpClient http = client(first)) {
                 TwoDomains.register(http, P, 10_000, 2, 1000);
                 HttpResponse<Map> ordered = TwoDomains.exchange(http, HttpRequest.POST("/api/v1/chains", TwoDomains.order(P, 100))
                         .contentType(MediaType.APPLICATION_JSON));
@@ -67,7 +74,7 @@ class WithdrawalRestartTest {
             }
 
             EmbeddedServer second = broker();
-            try (HttpClient http = HttpClient.create(second.getURL())) {
+            try (HttpClient http = client(second)) {
                 domains.release();
                 Map<String, Object> moved = await().atMost(Duration.ofSeconds(60)).until(() -> chain(http, id),
                         c -> "ACTIVE".equals(c.get("state")) && !firewall.equals(offerOfHop(c, 0)));
