@@ -34,7 +34,7 @@ import java.util.HashMap;
 /**
  * Domains that carry out every command addressed to providers named {@code <prefix>-…} and answer it, as an honest
  * adapter that installs nothing would: enough for the broker's saga to run to its end without a data plane. A
- * {@link Reply} rule can make them refuse a command or never answer it.
+ * {@link Reply} rule can make them refuse a command, never answer it, or answer it only when {@link #release()}d.
  */
 final class AckingDomains implements AutoCloseable {
     /** What a domain does with a command. */
@@ -44,7 +44,9 @@ final class AckingDomains implements AutoCloseable {
         /** Answers that it could not. */
         REFUSE,
         /** Never answers. */
-        SILENT
+        SILENT,
+        /** Carries it out and says so only once {@link #release()} is called (a domain slow to answer). */
+        HOLD
     }
 
     private final String prefix;
@@ -53,6 +55,8 @@ final class AckingDomains implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Thread thread;
     private volatile boolean running = true;
+    private final List<DomainCommand> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean released;
 
     AckingDomains(String bootstrapServers, String prefix) {
         this(bootstrapServers, prefix, c -> Reply.ACK);
@@ -101,16 +105,35 @@ final class AckingDomains implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                 DomainCommand c = CloudEvents.decode(r).payload(DomainCommand.class);
                 Reply reply = c.providerId().value().startsWith(prefix) ? rule.apply(c) : Reply.SILENT;
-                if (reply != Reply.SILENT) {
-                    boolean done = reply == Reply.ACK;
-                    DomainAck ack = new DomainAck(c.commandId(), c.chainId(), c.providerId(), c.operation(), done,
-                            done ? null : "no room on the data plane", List.of(), Instant.now());
-                    producer.send(CloudEvents.toProvider(CloudEvents.encode("ack:" + c.providerId() + ":" + c.commandId(),
-                            EventType.DOMAIN_ACKNOWLEDGED, c.chainId().value(), Json.bytes(ack), "/test/" + c.providerId()), c.providerId()));
+                if (reply == Reply.HOLD && !released) {
+                    held.add(c);
+                } else if (reply != Reply.SILENT) {
+                    answer(c, reply != Reply.REFUSE);
                 }
+            }
+            if (released) {
+                held.forEach(c -> answer(c, true));
+                held.clear();
             }
         }
         consumer.close();
+    }
+
+    private void answer(DomainCommand c, boolean done) {
+        DomainAck ack = new DomainAck(c.commandId(), c.chainId(), c.providerId(), c.operation(), done,
+                done ? null : "no room on the data plane", List.of(), Instant.now());
+        producer.send(CloudEvents.toProvider(CloudEvents.encode("ack:" + c.providerId() + ":" + c.commandId(),
+                EventType.DOMAIN_ACKNOWLEDGED, c.chainId().value(), Json.bytes(ack), "/test/" + c.providerId()), c.providerId()));
+    }
+
+    /** How many commands wait for {@link #release()}. */
+    int held() {
+        return held.size();
+    }
+
+    /** Answers the held commands (carried out) and every later {@link Reply#HOLD} one at once. */
+    void release() {
+        released = true;
     }
 
     @Override

@@ -25,7 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * SLA records over the real embedded Kafka and PostgreSQL: monitoring's link context pushes a chain's measured
- * latency over its bound, a violation is recorded, and it is closed with its duration when the latency recovers.
+ * latency over its bound, a violation is recorded, and it is closed with its duration when the latency recovers. A
+ * chain that stays over its bound is substituted off its slowest part onto a chain within the bound, or, when none
+ * exists, runs on as it is with the reason recorded once.
  */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,6 +42,7 @@ class ChainSlaTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> p = new HashMap<>(Callers.properties());
         p.put("chainmarket.sla.interval", "200ms");
+        p.put("chainmarket.sla.substitute-after", "1s");
         return p;
     }
 
@@ -107,5 +110,99 @@ class ChainSlaTest implements TestPropertyProvider {
 
         // another buyer cannot read it
         assertThat(TwoDomainsAs.get(http, Callers.OTHER_BUYER, "/api/v1/chains/" + id + "/sla").get("status")).isEqualTo(404);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aChainOverItsBoundIsMovedOffItsSlowestPartOntoAChainWithinTheBound() throws Exception {
+        TwoDomains.register(http, "sl-2", 10_000, 2, 1000);
+        String id = activeChain("sl-2");
+        assertThat(offerOfHop(chain(id), 0)).as("the cheaper firewall").isEqualTo("sl-2-fw-0");
+
+        // the firewall now takes 150 ms per packet: the chain's 100 ms bound is broken, and stays broken
+        monitoring.processing("sl-2-fw-0", "sl-2-west", 150);
+        Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> chain(id),
+                c -> "ACTIVE".equals(c.get("state")) && "sl-2-fw-1".equals(offerOfHop(c, 0)));
+        assertThat(offerOfHop(moved, 1)).as("the DPI, not slow, is kept").isEqualTo("sl-2-dpi-0");
+
+        List<Map<String, Object>> subs = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + id + "&trigger=SLA"))
+                .getBody(List.class).orElseThrow();
+        assertThat(subs).singleElement().satisfies(sub -> {
+            assertThat(sub.get("status")).isEqualTo("COMPLETED");
+            Map<String, Object> trigger = (Map<String, Object>) sub.get("trigger");
+            assertThat(trigger.get("kind")).isEqualTo("SLA");
+            assertThat(trigger.get("subjectId")).isEqualTo("instance sl-2-fw-0");
+            assertThat(((Number) trigger.get("value")).doubleValue()).as("the measured latency").isGreaterThan(150);
+            assertThat(((Number) trigger.get("threshold")).doubleValue()).as("the bound").isEqualTo(100);
+            assertThat(sub.get("changedHops")).isEqualTo(List.of(0));
+        });
+
+        // on the new firewall the chain is within its bound again: the period closes, and says what was done
+        await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.FALSE.equals(sla(id).get("inViolation")));
+        Map<?, ?> record = sla(id);
+        assertThat(((Number) record.get("measuredLatencyMs")).doubleValue()).isLessThan(100);
+        assertThat((List<?>) record.get("violations")).singleElement().satisfies(v -> {
+            Map<?, ?> period = (Map<?, ?>) v;
+            assertThat(period.get("endedAt")).isNotNull();
+            assertThat(period.get("substitutionId")).isEqualTo(subs.get(0).get("substitutionId"));
+            assertThat((String) period.get("action")).startsWith("Moving off instance sl-2-fw-0").contains("sl-2-fw-0 -> sl-2-fw-1");
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aChainNothingBringsWithinItsBoundRunsOnWithTheReasonRecordedOnce() throws Exception {
+        TwoDomains.register(http, "sl-3", 10_000, 1, 1000);
+        String id = activeChain("sl-3");
+
+        // every path crosses the one border link, which slows to 150 ms
+        linkDelay("sl-3w2", "sl-3e1", 150);
+        String border = "link " + LinkContext.key("sl-3w2", "sl-3e1");
+        List<Map<String, Object>> subs = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.exchange(http,
+                HttpRequest.GET("/api/v1/substitutions?chain=" + id)).getBody(List.class).orElseThrow(), l -> !l.isEmpty());
+        assertThat(subs).singleElement().satisfies(sub -> {
+            assertThat(sub.get("status")).isEqualTo("NO_ALTERNATIVE");
+            assertThat(((Map<String, Object>) sub.get("trigger")).get("kind")).isEqualTo("SLA");
+            assertThat(((Map<String, Object>) sub.get("trigger")).get("subjectId")).isEqualTo(border);
+            assertThat((String) sub.get("outcome")).startsWith("no chain that avoids " + border + " fits the order");
+        });
+        Map<?, ?> record = sla(id);
+        assertThat(record.get("inViolation")).isEqualTo(true);
+        assertThat((List<?>) record.get("violations")).singleElement().satisfies(v -> {
+            Map<?, ?> period = (Map<?, ?>) v;
+            assertThat(period.get("substitutionId")).isEqualTo(subs.get(0).get("substitutionId"));
+            assertThat((String) period.get("action")).startsWith("Not moved").contains("avoids " + border);
+        });
+
+        // many sweeps later the chain still runs as it was, and nothing more was tried in this period
+        Thread.sleep(3000);
+        Map<String, Object> now = chain(id);
+        assertThat(now.get("state")).isEqualTo("ACTIVE");
+        assertThat(offerOfHop(now, 0)).isEqualTo("sl-3-fw-0");
+        assertThat(TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + id)).getBody(List.class).orElseThrow())
+                .hasSize(1);
+
+        linkDelay("sl-3w2", "sl-3e1", 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.FALSE.equals(sla(id).get("inViolation")));
+    }
+
+    private String activeChain(String p) {
+        HttpResponse<Map> ordered = TwoDomains.exchange(http, HttpRequest.POST("/api/v1/chains", TwoDomains.order(p, 10))
+                .contentType(MediaType.APPLICATION_JSON));
+        assertThat(ordered.code()).as("answer %s", ordered.body()).isEqualTo(201);
+        String id = (String) ordered.body().get("chainId");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "ACTIVE".equals(chain(id).get("state")));
+        return id;
+    }
+
+    private Map<String, Object> chain(String id) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/chains/" + id)).getBody(Map.class).orElseThrow();
+        return c;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String offerOfHop(Map<?, ?> chain, int hop) {
+        return (String) ((List<Map<String, Object>>) chain.get("hops")).get(hop).get("offerId");
     }
 }

@@ -356,6 +356,37 @@ public class ChainEntity {
         install(s, after, timeout, now, fx);
     }
 
+    /**
+     * The chain's measured latency stayed over its order's bound ({@code t}, kind SLA): an AUTOMATIC chain is switched
+     * to {@code after} make-before-break from ACTIVE; an APPROVAL one turns DEGRADED with a proposal for an operator.
+     */
+    SubstitutionEntity substituteOverBound(Substitution.Trigger t, ConcreteChain after, Substitution.Policy policy, Duration timeout,
+                                           Instant now, Effects fx) {
+        require(state == ACTIVE, "cannot be moved for its latency now");
+        if (policy == Substitution.Policy.APPROVAL) {
+            state = DEGRADED;
+            reason = Prose.trigger(t);
+            updatedAt = now;
+            announce(fx);
+            propose(t, after, now, fx);
+            return substitution;
+        }
+        SubstitutionEntity s = SubstitutionEntity.of(id, buyerId, t, policy, Substitution.Status.APPLYING, concrete(), after, null, now);
+        fx.created.add(s);
+        install(s, after, timeout, now, fx);
+        return s;
+    }
+
+    /** Nothing that avoids the slow part meets the bound: recorded as NO_ALTERNATIVE with why; the chain runs on ACTIVE. */
+    SubstitutionEntity noneMeetsBound(Substitution.Trigger t, Substitution.Policy policy, String why, Instant now, Effects fx) {
+        require(state == ACTIVE, "cannot be moved for its latency now");
+        SubstitutionEntity s = SubstitutionEntity.of(id, buyerId, t, policy, Substitution.Status.NO_ALTERNATIVE, concrete(), null, null, now);
+        s.ended(Substitution.Status.NO_ALTERNATIVE, why, now);
+        fx.created.add(s);
+        fx.announce(s.toRecord());
+        return s;
+    }
+
     /** Ends the pending or applying substitution, giving back what an applying one reserved. */
     private void endSubstitution(Substitution.Status end, String why, Instant now, Effects fx) {
         if (substitution == null) {

@@ -233,6 +233,27 @@ public class ChainTransactions {
         alsoInTransaction.run();
     }
 
+    /**
+     * A chain over its latency bound (trigger kind SLA), as it was re-selected from {@code expected}: switched to
+     * {@code after} (or proposed, by its policy), or, {@code after} null, recorded as having no substitute ({@code why}).
+     * {@code alsoInTransaction} then records it on the SLA period (it throws to undo everything when the period was acted
+     * on already). {@link OperationConflictException} when the chain moved on; {@link CapacityTakenException} when a
+     * new hop's capacity was taken first.
+     */
+    @Transactional
+    public Substitution overBound(String chainId, ConcreteChain expected, Substitution.Trigger trigger, ConcreteChain after,
+                                  Substitution.Policy policy, String why, Duration timeout, java.util.function.Consumer<Substitution> alsoInTransaction) {
+        ChainEntity c = chains.lock(chainId).orElseThrow(() -> new NotFoundException("chain", chainId));
+        unchanged(c, expected);
+        Effects fx = new Effects();
+        SubstitutionEntity s = after == null ? c.noneMeetsBound(trigger, policy, why, Instant.now(), fx)
+                : c.substituteOverBound(trigger, after, policy, timeout, Instant.now(), fx);
+        Substitution record = s.toRecord();
+        store(fx);
+        alsoInTransaction.accept(record);
+        return record;
+    }
+
     private static void unchanged(ChainEntity c, ConcreteChain expected) {
         if (c.state() != ChainState.ACTIVE || !c.concrete().hops().equals(expected.hops()) || !c.concrete().path().equals(expected.path())) {
             throw new OperationConflictException("Chain " + c.id() + " is " + c.state() + " and changed while the change was worked out; "

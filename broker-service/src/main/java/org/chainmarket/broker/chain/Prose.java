@@ -36,6 +36,10 @@ final class Prose {
         if (t.kind() == SubjectKind.BUYER) {
             return "The buyer's change of chain " + t.subjectId() + ", which its hops could not meet";
         }
+        if (t.kind() == SubjectKind.SLA) {
+            return String.format(Locale.ROOT, "The chain measured %.2f ms end to end, over its %.2f ms bound; slowest part %s",
+                    t.value(), t.threshold(), t.subjectId());
+        }
         if (t.kind() == SubjectKind.PLACEMENT) {
             return "Instance " + t.subjectId() + " drained by the placement service (it is stopped or moved)";
         }

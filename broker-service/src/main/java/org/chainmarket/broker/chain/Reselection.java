@@ -4,6 +4,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.schemas.model.ConcreteChain;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.selection.ChainRequest;
 import org.chainmarket.selection.ChainSelector;
 import org.chainmarket.selection.Encapsulation;
@@ -11,7 +12,9 @@ import org.chainmarket.selection.MarketSnapshot;
 import org.chainmarket.selection.SelectionResult;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Re-selects chains hit by a degradation, together, on a snapshot where their own holds are given back and hot
@@ -29,7 +32,28 @@ class Reselection {
     }
 
     List<SelectionResult> reselect(List<Affected> affected) {
-        MarketSnapshot snapshot = market.reselectionSnapshot();
+        return reselect(affected, market.reselectionSnapshot());
+    }
+
+    /**
+     * Re-selects one chain with one more part left out: an offer ({@code kind} INSTANCE, its id) or a link (LINK, its
+     * {@code NetLink.key}); a chain over its latency bound avoids the part that makes it slow.
+     */
+    SelectionResult reselectAvoiding(Affected affected, SubjectKind kind, String part) {
+        MarketSnapshot s = market.reselectionSnapshot();
+        if (kind == SubjectKind.INSTANCE) {
+            s = new MarketSnapshot(s.network(), s.offers().stream().filter(o -> !o.offer().offerId().value().equals(part)).toList(),
+                    s.linkUsageMbps());
+        } else {
+            Map<String, Double> usage = new HashMap<>(s.linkUsageMbps());
+            usage.put(part, Double.POSITIVE_INFINITY);
+            s = new MarketSnapshot(s.network(), s.offers(), usage);
+        }
+        return reselect(List.of(affected), s).get(0);
+    }
+
+    private List<SelectionResult> reselect(List<Affected> affected, MarketSnapshot base) {
+        MarketSnapshot snapshot = base;
         List<ChainRequest> requests = new ArrayList<>();
         for (Affected a : affected) {
             snapshot = snapshot.withoutChain(a.chain(), a.order().bandwidthMbps());

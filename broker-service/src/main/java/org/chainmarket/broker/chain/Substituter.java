@@ -119,7 +119,8 @@ class Substituter {
         }
     }
 
-    private Substitution.Policy policy(Affected a) {
+    /** The chain's approval mode: its order's substitution policy, else its buyer's. */
+    Substitution.Policy policy(Affected a) {
         if (a.order().substitutionPolicy() != null) {
             return a.order().substitutionPolicy();
         }

@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Keeps bought chains good. Monitoring's degradations go to the {@link HealthBook} (which selection reads); a
@@ -41,9 +43,12 @@ public class SubstitutionService {
     private final Proposals proposals;
     private final double relieveTo;
     private final double latencyWeight;
+    private final AckReadiness acks;
+    /** Withdrawals announced before the domains' answers could be heard (at start): drained once they can. */
+    private final Queue<Degraded> unheard = new ConcurrentLinkedQueue<>();
 
     SubstitutionService(ChainTransactions tx, ChainQueries queries, MarketReadModel market, HealthBook health, Reselection reselection,
-                        Substituter substituter, Proposals proposals,
+                        Substituter substituter, Proposals proposals, AckReadiness acks,
                         @Value("${chainmarket.substitution.relieve-to}") double relieveTo,
                         @Value("${chainmarket.latency-weight}") double latencyWeight) {
         this.tx = tx;
@@ -55,6 +60,7 @@ public class SubstitutionService {
         this.proposals = proposals;
         this.relieveTo = relieveTo;
         this.latencyWeight = latencyWeight;
+        this.acks = acks;
     }
 
     /**
@@ -100,12 +106,20 @@ public class SubstitutionService {
     /**
      * An offer or link left the market: it is tracked as degraded ({@code withdrawn}, which moving chains does not
      * cure) until advertised again, and every chain on it is moved make-before-break; chains nothing fits stay
-     * DEGRADED on it until something does.
+     * DEGRADED on it until something does. Announced while the acknowledgement consumers hold no partition yet (at
+     * start, {@link AckReadiness}), it is left out of selection at once and drained by the reconcile loop as soon as
+     * they do: a substitution whose answers could not be heard would fail its chain.
      */
     @EventListener
     void withdrawn(Withdrawn w) {
-        degraded(List.of(new Degraded(UUID.randomUUID().toString(), new Substitution.Trigger(w.kind(), w.subjectId(), w.providerId(),
-                null, null, null, true, Instant.now(), List.of()), 0)));
+        Degraded d = new Degraded(UUID.randomUUID().toString(), new Substitution.Trigger(w.kind(), w.subjectId(), w.providerId(),
+                null, null, null, true, Instant.now(), List.of()), 0);
+        if (acks.ready()) {
+            degraded(List.of(d));
+        } else {
+            health.degraded(d.trigger());
+            unheard.add(d);
+        }
     }
 
     /** Moves the fewest chains off a hot subject that bring the load expected on it under its clear threshold. */
@@ -130,10 +144,21 @@ public class SubstitutionService {
 
     /**
      * Re-checks ACTIVE chains against the subjects left out now: a chain that was being set up or substituted when
-     * its instance or link went down (for example onto another instance of a failing site) is substituted too.
+     * its instance or link went down (for example onto another instance of a failing site) is substituted too. Drains
+     * withdrawals announced before the domains could be heard first; nothing is substituted while they cannot be.
      */
     @Scheduled(fixedDelay = "${chainmarket.substitution.reconcile-interval}", initialDelay = "2s")
     void reconcile() {
+        if (!acks.ready()) {
+            return;
+        }
+        List<Degraded> withdrawals = new ArrayList<>();
+        for (Degraded d = unheard.poll(); d != null; d = unheard.poll()) {
+            withdrawals.add(d);
+        }
+        if (!withdrawals.isEmpty()) {
+            degraded(withdrawals);
+        }
         for (Substitution.Trigger trigger : health.leftOut()) {
             if (substituter.stopped()) {
                 return;

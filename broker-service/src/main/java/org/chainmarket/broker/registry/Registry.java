@@ -70,6 +70,19 @@ public class Registry {
         store.ensureLinks();
         store.linkLedger().forEach(l -> market.setLinkReservation(l.subjectId(), l.mbps(), l.version()));
         usage.repriceAll();
+        resumeDrains();
+    }
+
+    /**
+     * A drain lives in memory while its chains move; when the broker stopped before every chain had moved, the
+     * database still says what withdrawn offers and links hold: each is announced again, as at its withdrawal.
+     */
+    private void resumeDrains() {
+        for (Withdrawn w : store.heldAfterWithdrawal()) {
+            LOG.info("{} {} of provider {} was withdrawn and still holds chains: draining it again",
+                    w.kind() == SubjectKind.INSTANCE ? "offer" : "link", w.subjectId(), w.providerId());
+            withdrawals.publishEvent(w);
+        }
     }
 
     /**

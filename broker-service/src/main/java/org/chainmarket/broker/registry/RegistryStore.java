@@ -13,14 +13,19 @@ import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.selection.network.MultiDomainNetwork;
 import org.chainmarket.selection.network.NetLink;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The registry's transactions. Each applies one advertisement once: {@code eventId} is recorded for the
@@ -176,6 +181,41 @@ public class RegistryStore {
             outbox.append(eventId, EventType.OFFER_ADVERTISED, "offer", offer.value(), null);
         }
         return changed > 0;
+    }
+
+    /**
+     * What chains still hold after a withdrawal, as the database has it: offers that hold a chain and are withdrawn or
+     * belong to a withdrawn provider, then links of withdrawn providers' domains (inside them and to others) that are
+     * no longer in the advertised network and on which chains hold bandwidth. Each is announced again at start, so
+     * a drain that the broker's stop interrupted is carried on.
+     */
+    @Transactional
+    public List<Withdrawn> heldAfterWithdrawal() {
+        List<Withdrawn> out = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> offers = em.createNativeQuery("SELECT o.id, o.provider_id FROM offer o LEFT JOIN provider p ON p.id = o.provider_id "
+                + "WHERE o.reserved_chains > 0 AND (o.withdrawn OR p.withdrawn IS TRUE) ORDER BY o.id").getResultList();
+        offers.forEach(r -> out.add(new Withdrawn(SubjectKind.INSTANCE, (String) r[0], (String) r[1])));
+        List<ProviderEntity> gone = em.createQuery("SELECT p FROM ProviderEntity p WHERE p.withdrawn = true ORDER BY p.id", ProviderEntity.class)
+                .getResultList();
+        if (gone.isEmpty()) {
+            return out;
+        }
+        @SuppressWarnings("unchecked")
+        List<String> held = em.createNativeQuery("SELECT link_key FROM link WHERE reserved_mbps > 0").getResultList();
+        Set<String> live = new HashSet<>();
+        MultiDomainNetwork.of(providers().stream().map(p -> Json.read(p.domainJson, ProviderDomain.class)).toList()).links()
+                .forEach(l -> live.add(l.key()));
+        Set<String> announced = new HashSet<>();
+        for (ProviderEntity p : gone) {
+            ProviderDomain d = Json.read(p.domainJson, ProviderDomain.class);
+            Set<String> keys = new LinkedHashSet<>();
+            d.links().forEach(l -> keys.add(NetLink.key(l.from(), l.to())));
+            d.borderLinks().forEach(b -> keys.add(NetLink.key(b.localSwitch(), b.remoteSwitch())));
+            keys.stream().filter(held::contains).filter(k -> !live.contains(k)).filter(announced::add)
+                    .forEach(k -> out.add(new Withdrawn(SubjectKind.LINK, k, p.id)));
+        }
+        return out;
     }
 
     @Transactional

@@ -10,8 +10,12 @@ import java.util.List;
 public record SlaReport(String chainId, double boundMs, Double predictedLatencyMs, Double measuredLatencyMs, String worstPart,
                         boolean inViolation, double violatedSeconds, List<Violation> violations) {
 
-    /** A period over the bound; {@code endedAt} null while it lasts (its duration then counts until now). */
+    /**
+     * A period over the bound; {@code endedAt} null while it lasts (its duration then counts until now). {@code action}
+     * says in words what the broker did about it (moved the chain, proposed a move, or why it could not), with the
+     * substitution's id; both null until it acted.
+     */
     public record Violation(Instant startedAt, Instant endedAt, double durationSeconds, double worstLatencyMs, double lastLatencyMs,
-                            String worstPart) {
+                            String worstPart, String action, String substitutionId) {
     }
 }

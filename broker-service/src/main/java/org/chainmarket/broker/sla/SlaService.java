@@ -32,7 +32,7 @@ public class SlaService {
     public SlaReport report(ChainView chain) {
         Instant now = monitor.now();
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT started_at, ended_at, worst_latency_ms, last_latency_ms, worst_part FROM sla_violation "
+        List<Object[]> rows = em.createNativeQuery("SELECT started_at, ended_at, worst_latency_ms, last_latency_ms, worst_part, action, substitution_id FROM sla_violation "
                 + "WHERE chain_id = ?1 ORDER BY started_at").setParameter(1, chain.chainId()).getResultList();
         List<SlaReport.Violation> violations = new ArrayList<>();
         double seconds = 0;
@@ -43,7 +43,8 @@ public class SlaService {
             double s = Duration.between(start, end == null ? now : end).toMillis() / 1000.0;
             seconds += s;
             open |= end == null;
-            violations.add(new SlaReport.Violation(start, end, s, ((Number) r[2]).doubleValue(), ((Number) r[3]).doubleValue(), (String) r[4]));
+            violations.add(new SlaReport.Violation(start, end, s, ((Number) r[2]).doubleValue(), ((Number) r[3]).doubleValue(), (String) r[4],
+                    (String) r[5], (String) r[6]));
         }
         Optional<MeasuredLatency.Result> measured = RUNNING.contains(chain.state()) && chain.hops() != null && !chain.hops().isEmpty()
                 ? monitor.measure(new ConcreteChain(chain.hops(), chain.path(), List.of(), chain.predictedLatencyMs(), chain.pricePerHour()))

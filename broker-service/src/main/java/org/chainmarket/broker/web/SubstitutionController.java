@@ -36,7 +36,7 @@ import java.util.function.Supplier;
 @Secured("OPERATOR")
 public class SubstitutionController {
     /** The trigger kinds a filter may name. */
-    enum TriggerKind { INSTANCE, LINK, OPERATOR, BUYER, PLACEMENT }
+    enum TriggerKind { INSTANCE, LINK, OPERATOR, BUYER, PLACEMENT, SLA }
 
     private final SubstitutionService substitutions;
     private final OperatorActions actions;

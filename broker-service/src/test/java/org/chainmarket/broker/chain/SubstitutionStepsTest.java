@@ -150,4 +150,55 @@ class SubstitutionStepsTest {
         assertThat(Reselection.changesNothing(now, new SelectionResult.Selected(now, 1, null))).isTrue();
         assertThat(Reselection.changesNothing(now, new SelectionResult.Selected(moved, 1, null))).isFalse();
     }
+
+    /** A chain over its 20 ms bound, measured at 35 ms, its DPI the slowest part. */
+    private static Substitution.Trigger overBound() {
+        return new Substitution.Trigger(SubjectKind.SLA, "instance e-dpi", "east", null, 35.0, 20.0, false, T0.plusSeconds(1), List.of());
+    }
+
+    @Test
+    void aChainOverItsBoundIsSwitchedFromActiveMakeBeforeBreakAndStaysRunning() {
+        Effects fx = new Effects();
+        ChainEntity c = SagaFixtures.active(fx);
+        Effects sub = new Effects();
+        SubstitutionEntity s = c.substituteOverBound(overBound(), moved, Substitution.Policy.AUTOMATIC, TIMEOUT, T0.plusSeconds(1), sub);
+        assertThat(c.state()).as("switched from ACTIVE, never DEGRADED").isEqualTo(ChainState.SUBSTITUTING);
+        assertThat(s.toRecord().trigger().kind()).isEqualTo(SubjectKind.SLA);
+        assertThat(sub.reserved).extracting(Effects.Hop::offerId).containsExactly("e-dpi2");
+        c.acknowledge(ack(lastTo(sub, EAST), true), T0.plusSeconds(2), sub);
+        assertThat(c.state()).isEqualTo(ChainState.ACTIVE);
+        assertThat(c.concrete().hops().get(1).offerId()).isEqualTo(OfferId.of("e-dpi2"));
+        assertThat(s.status()).isEqualTo(Substitution.Status.COMPLETED);
+        assertThat(sub.released).extracting(Effects.Hop::offerId).containsExactly("e-dpi");
+    }
+
+    @Test
+    void aChainOverItsBoundNeedingApprovalIsDegradedWithAProposal() {
+        Effects fx = new Effects();
+        ChainEntity c = SagaFixtures.active(fx);
+        Effects sub = new Effects();
+        SubstitutionEntity s = c.substituteOverBound(overBound(), moved, Substitution.Policy.APPROVAL, TIMEOUT, T0.plusSeconds(1), sub);
+        assertThat(c.state()).isEqualTo(ChainState.DEGRADED);
+        assertThat(c.reason()).isEqualTo("The chain measured 35.00 ms end to end, over its 20.00 ms bound; slowest part instance e-dpi");
+        assertThat(s.status()).isEqualTo(Substitution.Status.PROPOSED);
+        assertThat(sub.reserved).as("nothing reserved before approval").isEmpty();
+    }
+
+    @Test
+    void aChainNothingBringsWithinItsBoundIsRecordedAndRunsOnActive() {
+        Effects fx = new Effects();
+        ChainEntity c = SagaFixtures.active(fx);
+        Effects none = new Effects();
+        SubstitutionEntity s = c.noneMeetsBound(overBound(), Substitution.Policy.AUTOMATIC, "no chain that avoids instance e-dpi fits", T0.plusSeconds(1), none);
+        assertThat(c.state()).isEqualTo(ChainState.ACTIVE);
+        assertThat(c.reason()).isNull();
+        assertThat(s.toRecord().status()).isEqualTo(Substitution.Status.NO_ALTERNATIVE);
+        assertThat(s.toRecord().outcome()).isEqualTo("no chain that avoids instance e-dpi fits");
+        assertThat(none.commands()).isEmpty();
+        assertThat(none.reserved).isEmpty();
+        assertThat(none.released).isEmpty();
+        c.degrade(SagaFixtures.down("e-dpi"), T0.plusSeconds(2), new Effects());
+        assertThatThrownBy(() -> c.noneMeetsBound(overBound(), Substitution.Policy.AUTOMATIC, "x", T0.plusSeconds(3), new Effects()))
+                .as("only a running ACTIVE chain").isInstanceOf(OperationConflictException.class);
+    }
 }
