@@ -94,6 +94,10 @@ class LabPlacementTest {
         assertThat(lab.hasNamespace(fw)).isTrue();
         List<String> ports = List.of(lab.ovsPorts(fw).toward(), lab.ovsPorts(fw).from());
         assertThat(lab.bridgePorts("a2")).containsAll(ports);
+        placement.start(command("s-1b", InstanceCommand.Operation.START, fw, "lab-ovs-a2"), FIREWALL);
+        InstanceAck again = next();
+        assertThat(again.success()).isTrue();
+        assertThat(again.reason()).as("a start of a running instance builds nothing more").isEqualTo("instance " + fw + " runs already");
 
         ChainId chain = ChainId.of("placed-chain");
         DomainAck set = fixture.run(fixture.ovs(), setup(chain, Lab.OVS, segment(Lab.OVS, "a1", null, "a2", null, fw + "@a2")));
@@ -133,6 +137,15 @@ class LabPlacementTest {
         assertThat(refused.success()).isFalse();
         assertThat(refused.reason()).isEqualTo("the catalogue entry lab-ovs:firewall does not allow site lab-ovs-a1 (allowed: [lab-ovs-a2])");
         assertThat(lab.hasNamespace("a-fw-nowhere")).isFalse();
+
+        CatalogueEntry huge = new CatalogueEntry(Lab.OVS, "firewall", 8, 4, 1000, 1, 0, 1.0, 0.0001, 0.1, false, false,
+                List.of("lab-ovs-a2"));
+        placement.start(command("r-1b", InstanceCommand.Operation.START, "a-fw-huge", "lab-ovs-a2"), huge);
+        InstanceAck full = next();
+        assertThat(full.success()).isFalse();
+        assertThat(full.reason()).as("the configured firewall a-fw2 takes 2 of the site's 8 vCPU")
+                .startsWith("site lab-ovs-a2 has 6.0 of 8 vCPU");
+        assertThat(lab.hasNamespace("a-fw-huge")).isFalse();
 
         placement.stop(command("r-2", InstanceCommand.Operation.STOP, "a-fw1", "lab-ovs-a1"));
         InstanceAck kept = next();
