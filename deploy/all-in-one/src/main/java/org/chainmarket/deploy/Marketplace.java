@@ -78,6 +78,8 @@ public final class Marketplace implements AutoCloseable {
     public static final String PLACEMENT_REJECTION_THRESHOLD = "chainmarket.placement.rejection-threshold";
     /** Property: providers (comma-separated) whose placement decisions wait for an operator's approval. */
     public static final String PLACEMENT_APPROVAL = "chainmarket.placement.approval";
+    /** Property: an instance is stopped only after carrying no chain (nor starting) this long (default {@code 120s}). */
+    public static final String PLACEMENT_IDLE_GRACE = "chainmarket.placement.idle-grace";
 
     /**
      * Property that turns the demo accounts off ({@code false}); on by default. The demo accounts are an admin
@@ -261,7 +263,9 @@ public final class Marketplace implements AutoCloseable {
                 approval.add(ProviderId.of(p.trim()));
             }
         }
+        Duration idleGrace = StartUp.duration(PLACEMENT_IDLE_GRACE, properties.getOrDefault(PLACEMENT_IDLE_GRACE, "120s"));
         return PlacementService.Config.defaults(bootstrapServers).with(period, minGap, threshold, approval, 0)
+                .withDemandHorizonAndIdleGrace(null, idleGrace)
                 .withClientOverrides(kafkaAccess.placement());
     }
 

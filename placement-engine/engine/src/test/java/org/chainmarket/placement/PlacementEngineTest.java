@@ -132,4 +132,36 @@ class PlacementEngineTest {
         assertThat(o.plan().decisions()).isNotEmpty().allSatisfy(d -> assertThat(d.approval()).isEqualTo(PlacementPlan.Approval.AWAITING_APPROVAL));
         assertThat(o.plan().trigger()).isEqualTo(PlacementPlan.Trigger.CAPACITY_REJECTIONS);
     }
+
+    @Test
+    void anIdleInstanceIsStoppedOnlyOnceItsGracePeriodIsOver() {
+        // fw-1 at a-dc carries nothing: in its grace period (it just emptied, or just started) it stays, after it stops
+        PlacementProblem inGrace = Fixture.problem(List.of(instance("fw-1", P1, "a-dc", "firewall").withIdleGrace(true)), List.of());
+        for (PlacementEngine.Outcome o : List.of(solve(inGrace), greedy(inGrace))) {
+            assertThat(o.score().feasible()).isTrue();
+            assertThat(o.plan().decisions()).as("nothing stops within the grace period").isEmpty();
+        }
+        PlacementProblem past = Fixture.problem(List.of(instance("fw-1", P1, "a-dc", "firewall")), List.of());
+        for (PlacementEngine.Outcome o : List.of(solve(past), greedy(past))) {
+            assertThat(o.plan().decisions()).singleElement().satisfies(d -> {
+                assertThat(d.action()).isEqualTo(Action.STOP);
+                assertThat(d.offerId()).isEqualTo(OfferId.of("fw-1"));
+                assertThat(d.reason()).contains("it carries no chains");
+            });
+        }
+    }
+
+    @Test
+    void anInstanceInItsGraceTakesNewDemandAndALongIdleOneIsTheOneStopped() {
+        // two idle firewalls at a-dc, fw-new in its grace period; 300 Mbit/s of new demand at a fits one instance
+        PlacementProblem p = Fixture.problem(List.of(instance("fw-old", P1, "a-dc", "firewall"),
+                instance("fw-new", P1, "a-dc", "firewall").withIdleGrace(true)), List.of(Demand.unmet("firewall", "a", 300, 3, 20)));
+        PlacementEngine.Outcome o = solve(p);
+        assertThat(o.score().feasible()).isTrue();
+        assertThat(o.plan().unserved()).isEmpty();
+        assertThat(o.plan().decisions()).singleElement().satisfies(d -> {
+            assertThat(d.action()).isEqualTo(Action.STOP);
+            assertThat(d.offerId()).isEqualTo(OfferId.of("fw-old"));
+        });
+    }
 }

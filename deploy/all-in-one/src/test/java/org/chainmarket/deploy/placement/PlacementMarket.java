@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Abilene among three providers with VNF clouds at Seattle (west), Kansas City (central), Washington and New York
  * (east), each offering a firewall; every provider's catalogue lets it run a firewall and a DPI at each of its clouds.
  * The placement service runs beside the broker: plans at least every 5 minutes, after 3 capacity rejections, no two
- * closer than 1 s; the broker reports demand every second and retries drains every second.
+ * closer than 1 s, idle instances stopped after 1 s of grace; the broker reports demand every second and retries
+ * drains every second.
  */
 final class PlacementMarket {
     static final String NEW_YORK = "new-york";
@@ -51,6 +52,7 @@ final class PlacementMarket {
                 Marketplace.PLACEMENT_REJECTION_THRESHOLD, "3",
                 Marketplace.PLACEMENT_MIN_GAP, "1s",
                 Marketplace.PLACEMENT_APPROVAL, approval,
+                Marketplace.PLACEMENT_IDLE_GRACE, "1s",
                 "chainmarket.placement.demand-interval", "1s",
                 "chainmarket.placement.drain-retry", "1s"));
     }

@@ -33,6 +33,7 @@ public class CellAllocation {
     private boolean allowed;
     private List<RunningInstance> running;
     private int maxCount;
+    private int graceCount;
     private PlacementWeights weights;
 
     @PlanningVariable(valueRangeProviderRefs = "countRange")
@@ -61,6 +62,8 @@ public class CellAllocation {
             fits = (int) Math.min(fits, mem == 0 ? fits : site.memoryMb() / mem);
         }
         this.maxCount = Math.max(fits, this.running.size());
+        this.graceCount = this.allowed && site.cpuCores() > 0
+                ? (int) this.running.stream().filter(RunningInstance::idleGrace).count() : 0;
     }
 
     @ValueRangeProvider(id = "countRange")
@@ -99,6 +102,14 @@ public class CellAllocation {
 
     public int getInitialCount() {
         return running.size();
+    }
+
+    /**
+     * Running instances in their idle grace period, which the cell keeps (0 where the catalogue no longer allows the
+     * type or the site failed: those instances go whatever their idleness).
+     */
+    public int getGraceCount() {
+        return graceCount;
     }
 
     public int getMaxCount() {

@@ -18,7 +18,8 @@ import java.util.Map;
  * The first-fit baseline. Every running instance that carries demand and may stay (allowed cell, room on its site)
  * keeps it. Then each unit in turn (demand whose instance may not stay first, then new demand in the order given) goes
  * to the first open instance of its type with room, nearest cell first; if none has room, a new instance opens at the
- * nearest allowed cell whose site has room; otherwise it stays unserved. Instances left empty stop. No look-ahead,
+ * nearest allowed cell whose site has room; otherwise it stays unserved. Instances left empty stop, except those in
+ * their idle grace period, which stay open to new demand. No look-ahead,
  * no consolidation: what a provider scaling out on rejections would do.
  */
 public final class FirstFitPlanner implements Planner {
@@ -70,6 +71,11 @@ public final class FirstFitPlanner implements Planner {
                         pending.add(j);
                     }
                 }
+            }
+        }
+        for (CellAllocation c : cells) {
+            while (open.get(index.get(c)).size() < c.getGraceCount()) {
+                openInstance(c, index.get(c), open, cpu, mem); // in its idle grace period: kept, open to new demand
             }
         }
         for (int j = 0; j < unitCell.length; j++) {

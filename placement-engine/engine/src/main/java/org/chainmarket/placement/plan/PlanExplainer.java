@@ -63,7 +63,8 @@ public final class PlanExplainer {
                     }
                 } else {
                     List<RunningInstance> running = new ArrayList<>(c.getRunning());
-                    running.sort(Comparator.comparingLong((RunningInstance r) -> kbpsStayingAt(c, carried.get(r.offerId())))
+                    running.sort(Comparator.comparing(RunningInstance::idleGrace)
+                            .thenComparingLong((RunningInstance r) -> kbpsStayingAt(c, carried.get(r.offerId())))
                             .thenComparingLong(r -> kbps(carried.get(r.offerId())))
                             .thenComparing(r -> r.offerId().value()));
                     for (int k = 0; k < -delta; k++) {

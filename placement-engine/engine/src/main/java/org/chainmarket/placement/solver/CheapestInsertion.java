@@ -68,6 +68,15 @@ public final class CheapestInsertion {
                 pending.addAll(e.getValue());
             }
         }
+        for (int i = 0; i < cells.size(); i++) {
+            CellAllocation c = cells.get(i);
+            int more = c.getGraceCount() - counts[i]; // instances in their idle grace period stay, open to new demand
+            if (more > 0) {
+                counts[i] += more;
+                cpu[c.getSite().index()] += more * c.vcpu();
+                mem[c.getSite().index()] += more * c.memoryMb();
+            }
+        }
         pending.sort(Comparator.comparingLong((Integer j) -> s.getUnits().get(j).getKbps()).reversed().thenComparingInt(j -> j));
         for (int j : pending) {
             DemandAssignment u = s.getUnits().get(j);

@@ -24,6 +24,7 @@ public class PlacementConstraintProvider implements ConstraintProvider {
     public static final String INSTANCE_BANDWIDTH = "Instance bandwidth";
     public static final String INSTANCE_CHAINS = "Instance chain slots";
     public static final String CARRIED_CHAINS_KEPT = "Carried chains keep an instance";
+    public static final String IDLE_GRACE = "Idle instances keep their grace period";
     public static final String UNSERVED = "Unserved demand";
     public static final String LATENCY = "Latency to demand";
     public static final String INSTANCE_COST = "Instance cost";
@@ -34,7 +35,7 @@ public class PlacementConstraintProvider implements ConstraintProvider {
 
     /** The hard constraints in declaration order. */
     public static final List<String> HARD = List.of(SITE_CPU, SITE_MEMORY, CATALOGUE, INSTANCE_BANDWIDTH, INSTANCE_CHAINS,
-            CARRIED_CHAINS_KEPT);
+            CARRIED_CHAINS_KEPT, IDLE_GRACE);
     /** The soft constraints in declaration order. */
     public static final List<String> SOFT = List.of(UNSERVED, LATENCY, INSTANCE_COST, STABILITY, CHAIN_MOVES, SITE_BALANCE,
             CONSOLIDATION);
@@ -43,7 +44,7 @@ public class PlacementConstraintProvider implements ConstraintProvider {
     public Constraint[] defineConstraints(ConstraintFactory f) {
         return new Constraint[]{
                 siteCpu(f), siteMemory(f), catalogue(f), instanceBandwidth(f), instanceChains(f), carriedChainsKept(f),
-                unserved(f), latency(f), instanceCost(f), stability(f), chainMoves(f), siteBalance(f), consolidation(f)
+                idleGrace(f), unserved(f), latency(f), instanceCost(f), stability(f), chainMoves(f), siteBalance(f), consolidation(f)
         };
     }
 
@@ -94,6 +95,17 @@ public class PlacementConstraintProvider implements ConstraintProvider {
                 .filter(u -> u.isCarried() && u.getCell() == null)
                 .penalizeLong(HardSoftLongScore.ONE_HARD, u -> Math.max(1, u.getChains()))
                 .asConstraint(CARRIED_CHAINS_KEPT);
+    }
+
+    /**
+     * An instance that emptied (or started) less than the idle grace ago is not stopped yet: its cell keeps at least
+     * its instances in grace (it may still take demand).
+     */
+    Constraint idleGrace(ConstraintFactory f) {
+        return f.forEach(CellAllocation.class)
+                .filter(c -> c.count() < c.getGraceCount())
+                .penalizeLong(HardSoftLongScore.ONE_HARD, c -> c.getGraceCount() - c.count())
+                .asConstraint(IDLE_GRACE);
     }
 
     // ---- soft

@@ -5,6 +5,8 @@ import org.chainmarket.placement.domain.CellAllocation;
 import org.chainmarket.placement.domain.DemandAssignment;
 import org.chainmarket.placement.domain.PlacementSolution;
 import org.chainmarket.placement.model.Demand;
+import org.chainmarket.placement.model.PlacementProblem;
+import org.chainmarket.placement.model.SiteSpec;
 import org.chainmarket.schemas.model.OfferId;
 import org.junit.jupiter.api.Test;
 import org.optaplanner.core.api.score.stream.ConstraintStreamImplType;
@@ -109,6 +111,35 @@ class PlacementConstraintProviderTest {
         b.setCount(1);
         assign(s, s.getUnits(), b); // stopped after its chains moved to b-dc
         verifier.verifyThat(PlacementConstraintProvider::carriedChainsKept).given(all(s)).penalizesBy(0);
+    }
+
+    @Test
+    void idleGrace() {
+        // p1 runs two idle firewalls at a-dc; fw-new started moments ago (in its grace period), fw-old has been idle long
+        PlacementSolution s = Fixture.build(Fixture.problem(List.of(instance("fw-new", P1, "a-dc", "firewall").withIdleGrace(true),
+                instance("fw-old", P1, "a-dc", "firewall")), List.of()), W);
+        Fixture.zero(s);
+        CellAllocation a = cell(s, P1, "a-dc", "firewall");
+        a.setCount(0); // both stopped: one within its grace
+        verifier.verifyThat(PlacementConstraintProvider::idleGrace).given(all(s)).penalizesBy(1);
+        a.setCount(1); // the long-idle one stopped, the one in grace kept
+        verifier.verifyThat(PlacementConstraintProvider::idleGrace).given(all(s)).penalizesBy(0);
+    }
+
+    @Test
+    void idleGraceDoesNotHoldAnInstanceWhereItMayNotStay() {
+        // a firewall in its grace period at d-dc, where p2's catalogue does not allow firewalls: it goes anyway
+        PlacementSolution s = Fixture.build(Fixture.problem(List.of(instance("fw-d", P2, "d-dc", "firewall").withIdleGrace(true)),
+                List.of()), W);
+        Fixture.zero(s);
+        verifier.verifyThat(PlacementConstraintProvider::idleGrace).given(all(s)).penalizesBy(0);
+
+        // a firewall in its grace period at a-dc, which failed: it moves anyway
+        List<SiteSpec> sites = Fixture.sites().stream().map(x -> x.siteId().equals("a-dc") ? x.failed() : x).toList();
+        PlacementSolution failed = Fixture.build(new PlacementProblem(sites, Fixture.catalogue(),
+                List.of(instance("fw-a", P1, "a-dc", "firewall").withIdleGrace(true)), List.of(), Fixture.LINE), W);
+        Fixture.zero(failed);
+        verifier.verifyThat(PlacementConstraintProvider::idleGrace).given(all(failed)).penalizesBy(0);
     }
 
     @Test

@@ -14,7 +14,12 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfDemand;
 import org.chainmarket.schemas.model.VnfOffer;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,10 +29,28 @@ import java.util.Set;
 
 /**
  * What the service knows of the market, from Kafka: providers' domains (sites, links), catalogues, running instances
- * (offers), their status (instance contexts) and the last demand report per VNF type. Not thread-safe: the service's
- * loop owns it. {@link #problem(double)} turns it into a placement problem.
+ * (offers), their status (instance contexts), the last demand report per VNF type (what instances carry) and the
+ * backlog of rejected demand: every report's rejections, kept until a published plan was built from them
+ * ({@link #planned()}) or they are older than the demand horizon. It also knows when each instance last carried a chain
+ * (or started, or was first seen), so an instance idle for less than the idle grace is marked
+ * {@link RunningInstance#idleGrace()}. Not thread-safe: the service's loop owns it. {@link #problem(double)} turns it
+ * into a placement problem.
  */
 public final class MarketView {
+    /** Rejections kept when the view is built without a horizon. */
+    public static final Duration DEFAULT_DEMAND_HORIZON = Duration.ofMinutes(15);
+
+    /** One report's rejections at one switch, received at {@code at}; {@code seq} orders them. */
+    private record Rejected(long seq, Instant at, String vnfType, VnfDemand.Point point) {
+    }
+
+    private final InstantSource time;
+    private final Duration demandHorizon;
+    private final Duration idleGrace;
+    private final List<Rejected> backlog = new ArrayList<>();
+    private final Map<OfferId, Instant> lastBusy = new HashMap<>();
+    private long rejectedSeq;
+    private long usedUpTo;
     private final Map<ProviderId, ProviderDomain> domains = new LinkedHashMap<>();
     private final Map<String, CatalogueEntry> catalogue = new LinkedHashMap<>();
     private final Map<OfferId, VnfOffer> offers = new LinkedHashMap<>();
@@ -36,6 +59,25 @@ public final class MarketView {
     private final Map<String, Integer> reports = new LinkedHashMap<>();
     private final Map<OfferId, RunningInstance> starting = new LinkedHashMap<>();
     private final Set<OfferId> draining = new LinkedHashSet<>();
+
+    /** System time, the default horizon, no idle grace. */
+    public MarketView() {
+        this(Clock.systemUTC(), DEFAULT_DEMAND_HORIZON, Duration.ZERO);
+    }
+
+    /**
+     * @param time          the clock of rejections' age and instances' idleness
+     * @param demandHorizon rejections older than this are dropped even if no plan used them
+     * @param idleGrace     an instance that carried a chain (or started) less than this ago is not stopped
+     */
+    public MarketView(InstantSource time, Duration demandHorizon, Duration idleGrace) {
+        this.time = time;
+        this.demandHorizon = demandHorizon;
+        this.idleGrace = idleGrace;
+        if (demandHorizon.isNegative() || idleGrace.isNegative()) {
+            throw new IllegalArgumentException("demandHorizon and idleGrace must be >= 0, got " + demandHorizon + ", " + idleGrace);
+        }
+    }
 
     public void domain(ProviderDomain d) {
         domains.put(d.providerId(), d);
@@ -56,21 +98,27 @@ public final class MarketView {
     public void offer(VnfOffer o) {
         offers.put(o.offerId(), o);
         starting.remove(o.offerId());
+        lastBusy.putIfAbsent(o.offerId(), time.instant());
     }
 
     public void offerWithdrawn(OfferId id) {
         offers.remove(id);
         status.remove(id);
         draining.remove(id);
+        lastBusy.remove(id);
     }
 
     /** An instance asked to start: counted as running until its offer appears or its start fails. */
     public void starting(RunningInstance i) {
         starting.put(i.offerId(), i);
+        lastBusy.put(i.offerId(), time.instant());
     }
 
     public void startFailed(OfferId id) {
         starting.remove(id);
+        if (!offers.containsKey(id)) {
+            lastBusy.remove(id);
+        }
     }
 
     /** An instance asked to drain: no longer counted as running; its chains count as demand to place. */
@@ -87,9 +135,46 @@ public final class MarketView {
         status.put(c.offerId(), c.status());
     }
 
+    /**
+     * A demand report: its instance loads replace the type's last ones; its rejections join the backlog, which the
+     * next report does not replace.
+     */
     public void demand(VnfDemand d) {
+        Instant now = time.instant();
+        for (VnfDemand.InstanceLoad l : d.instances()) {
+            if (l.chains() > 0 || chainsOn(l.offerId()) > 0) {
+                lastBusy.put(l.offerId(), now); // carries chains, or emptied since the last report: idle from now on
+            }
+        }
         demand.put(d.vnfType(), d);
         reports.merge(d.vnfType(), 1, Integer::sum);
+        for (VnfDemand.Point p : d.points()) {
+            if (p.rejectedMbps() > 0) {
+                backlog.add(new Rejected(++rejectedSeq, now, d.vnfType(), p));
+            }
+        }
+    }
+
+    /**
+     * A plan built from the last {@link #problem} was published: the rejections it counted are used up (those that
+     * came after it wait for the next plan).
+     */
+    public void planned() {
+        backlog.removeIf(r -> r.seq() <= usedUpTo);
+    }
+
+    private void expire(Instant now) {
+        Instant oldest = now.minus(demandHorizon);
+        backlog.removeIf(r -> r.at().isBefore(oldest));
+    }
+
+    /**
+     * Whether {@code id} carries no chains and was last seen carrying one (or emptying, starting, or first seen) less
+     * than the grace ago.
+     */
+    private boolean inIdleGrace(OfferId id, Instant now) {
+        Instant busy = lastBusy.get(id);
+        return busy != null && chainsOn(id) == 0 && now.isBefore(busy.plus(idleGrace));
     }
 
     public boolean knowsOffer(OfferId id) {
@@ -130,13 +215,16 @@ public final class MarketView {
 
     /**
      * The placement problem of the market now: every advertised site (a failed one with nothing to run on), the
-     * catalogue, every offer as a running instance (at a known site), carried demand from the last reports' instance
-     * loads and new demand from their rejected Mbit/s; demand without a latency bound gets {@code defaultMaxLatencyMs}.
+     * catalogue, every offer as a running instance (at a known site; idle for less than the grace: marked so), carried
+     * demand from the last reports' instance loads and new demand from the backlog of rejections (within the horizon),
+     * summed per type and switch with the tightest bound; demand without a latency bound gets {@code defaultMaxLatencyMs}.
      * Instances asked to start count as running; instances draining do not, and the chains they still carry count as
      * demand to place.
      * Demand or instances at switches or sites no domain advertises are left out.
      */
     public PlacementProblem problem(double defaultMaxLatencyMs) {
+        Instant now = time.instant();
+        expire(now);
         Set<String> failed = failedSites();
         List<SiteSpec> sites = new ArrayList<>();
         Set<String> switches = new LinkedHashSet<>();
@@ -163,24 +251,34 @@ public final class MarketView {
         Set<OfferId> runningIds = new HashSet<>();
         for (VnfOffer o : offers.values()) {
             if (siteIds.contains(o.siteId()) && !draining.contains(o.offerId())) {
-                running.add(new RunningInstance(o.offerId(), o.providerId(), o.siteId(), o.vnfType()));
+                running.add(new RunningInstance(o.offerId(), o.providerId(), o.siteId(), o.vnfType(), inIdleGrace(o.offerId(), now)));
                 runningIds.add(o.offerId());
             }
         }
         for (RunningInstance i : starting.values()) {
             if (siteIds.contains(i.siteId())) {
-                running.add(i);
+                running.add(i.withIdleGrace(inIdleGrace(i.offerId(), now)));
             }
         }
         List<Demand> demands = new ArrayList<>();
+        Map<String, Demand> unmet = new LinkedHashMap<>();
+        usedUpTo = 0;
+        for (Rejected r : backlog) {
+            usedUpTo = Math.max(usedUpTo, r.seq());
+            VnfDemand.Point p = r.point();
+            if (!switches.contains(p.switchId())) {
+                continue;
+            }
+            double max = p.maxLatencyMs() == null ? defaultMaxLatencyMs : p.maxLatencyMs();
+            unmet.merge(r.vnfType() + "|" + p.switchId(), Demand.unmet(r.vnfType(), p.switchId(), p.rejectedMbps(), p.rejected(), max),
+                    (a, b) -> Demand.unmet(a.vnfType(), a.switchId(), a.mbps() + b.mbps(), a.rejectedOrders() + b.rejectedOrders(),
+                            Math.min(a.maxLatencyMs(), b.maxLatencyMs())));
+        }
+        demands.addAll(unmet.values());
         for (VnfDemand d : demand.values()) {
             Map<String, Double> bound = new LinkedHashMap<>();
             for (VnfDemand.Point p : d.points()) {
-                double max = p.maxLatencyMs() == null ? defaultMaxLatencyMs : p.maxLatencyMs();
-                bound.put(p.switchId(), max);
-                if (p.rejectedMbps() > 0 && switches.contains(p.switchId())) {
-                    demands.add(Demand.unmet(d.vnfType(), p.switchId(), p.rejectedMbps(), p.rejected(), max));
-                }
+                bound.put(p.switchId(), p.maxLatencyMs() == null ? defaultMaxLatencyMs : p.maxLatencyMs());
             }
             for (VnfDemand.InstanceLoad l : d.instances()) {
                 boolean stays = runningIds.contains(l.offerId());

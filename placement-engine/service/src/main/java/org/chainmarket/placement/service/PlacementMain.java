@@ -37,6 +37,12 @@ public final class PlacementMain implements Callable<Integer> {
     @CommandLine.Option(names = "--approval", split = ",", description = "providers whose decisions wait for approval")
     List<String> approval = new ArrayList<>();
 
+    @CommandLine.Option(names = "--demand-horizon-seconds", description = "rejected demand no plan used is dropped when older (default: ${DEFAULT-VALUE})", defaultValue = "900")
+    long demandHorizonSeconds;
+
+    @CommandLine.Option(names = "--idle-grace-seconds", description = "an instance is stopped only after carrying no chain this long (default: ${DEFAULT-VALUE})", defaultValue = "120")
+    long idleGraceSeconds;
+
     @CommandLine.Option(names = "--http-port", description = "approval API port, -1 for none (default: ${DEFAULT-VALUE})", defaultValue = "8090")
     int httpPort;
 
@@ -51,6 +57,7 @@ public final class PlacementMain implements Callable<Integer> {
         approval.forEach(p -> needs.add(ProviderId.of(p)));
         PlacementService placement = new PlacementService(PlacementService.Config.defaults(service.bootstrapServers())
                 .with(Duration.ofSeconds(periodSeconds), Duration.ofSeconds(minGapSeconds), rejectionThreshold, needs, httpPort)
+                .withDemandHorizonAndIdleGrace(Duration.ofSeconds(demandHorizonSeconds), Duration.ofSeconds(idleGraceSeconds))
                 .withClientOverrides(service.clientOverrides()));
         try {
             placement.start();

@@ -69,6 +69,8 @@ public final class PlacementService implements AutoCloseable {
     public static final String GROUP_ID = "placement-engine";
     private static final Logger LOG = LoggerFactory.getLogger(PlacementService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** How long an instance carries no chain before a plan may stop it, unless configured. */
+    public static final Duration DEFAULT_IDLE_GRACE = Duration.ofMinutes(2);
 
     /**
      * How the service runs.
@@ -80,12 +82,16 @@ public final class PlacementService implements AutoCloseable {
      * @param defaultMaxLatencyMs latency bound of demand that states none
      * @param httpPort            port of the approval API (0: any free port; negative: none)
      * @param clientOverrides     applied last to every Kafka client (a real cluster's security settings)
+     * @param demandHorizon       rejected demand no plan has used yet is dropped when older than this
+     * @param idleGrace           an instance is stopped only once it has carried no chain (nor started) for this long
      */
     public record Config(String bootstrapServers, Duration period, Duration minGap, int rejectionThreshold,
                          Set<ProviderId> needsApproval, double defaultMaxLatencyMs, PlacementEngine engine, int httpPort,
-                         Map<String, ?> clientOverrides, Clock clock) {
+                         Map<String, ?> clientOverrides, Clock clock, Duration demandHorizon, Duration idleGrace) {
         public Config {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            demandHorizon = demandHorizon == null ? MarketView.DEFAULT_DEMAND_HORIZON : demandHorizon;
+            idleGrace = idleGrace == null ? DEFAULT_IDLE_GRACE : idleGrace;
             needsApproval = Set.copyOf(needsApproval);
             clientOverrides = clientOverrides == null ? Map.of() : Map.copyOf(clientOverrides);
             clock = clock == null ? Clock.systemUTC() : clock;
@@ -94,20 +100,29 @@ public final class PlacementService implements AutoCloseable {
             }
         }
 
-        /** Every 5 minutes, at most every 5 s, 10 rejections, everybody automatic, 20 ms, API on port 8090. */
+        /**
+         * Every 5 minutes, at most every 5 s, 10 rejections, everybody automatic, 20 ms, API on port 8090, rejections
+         * kept 15 minutes, idle grace 2 minutes.
+         */
         public static Config defaults(String bootstrapServers) {
             return new Config(bootstrapServers, Duration.ofMinutes(5), Duration.ofSeconds(5), 10, Set.of(), 20,
-                    PlacementEngine.defaults(), 8090, Map.of(), null);
+                    PlacementEngine.defaults(), 8090, Map.of(), null, null, null);
         }
 
         public Config with(Duration period, Duration minGap, int rejectionThreshold, Set<ProviderId> needsApproval, int httpPort) {
             return new Config(bootstrapServers, period, minGap, rejectionThreshold, needsApproval, defaultMaxLatencyMs, engine,
-                    httpPort, clientOverrides, clock);
+                    httpPort, clientOverrides, clock, demandHorizon, idleGrace);
         }
 
         public Config withClientOverrides(Map<String, ?> clientOverrides) {
             return new Config(bootstrapServers, period, minGap, rejectionThreshold, needsApproval, defaultMaxLatencyMs, engine,
-                    httpPort, clientOverrides, clock);
+                    httpPort, clientOverrides, clock, demandHorizon, idleGrace);
+        }
+
+        /** The same with this demand horizon and idle grace. */
+        public Config withDemandHorizonAndIdleGrace(Duration demandHorizon, Duration idleGrace) {
+            return new Config(bootstrapServers, period, minGap, rejectionThreshold, needsApproval, defaultMaxLatencyMs, engine,
+                    httpPort, clientOverrides, clock, demandHorizon, idleGrace);
         }
     }
 
@@ -126,7 +141,7 @@ public final class PlacementService implements AutoCloseable {
     private volatile boolean running;
     private ApprovalApi api;
     // owned by the planning thread
-    private final MarketView view = new MarketView();
+    private final MarketView view;
     private final InstanceCommands commands;
     private final Map<String, Pending> awaiting = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private int rejections;
@@ -137,6 +152,7 @@ public final class PlacementService implements AutoCloseable {
     public PlacementService(Config config) {
         this.config = Objects.requireNonNull(config, "config");
         String kafka = config.bootstrapServers();
+        view = new MarketView(config.clock(), config.demandHorizon(), config.idleGrace());
         producer = KafkaClients.producer(kafka, "placement-engine-out", config.clientOverrides());
         commands = new InstanceCommands(view, this::send);
         othersTables = consumer(ConsumerSettings.table("placement-engine-market", kafka, List.of(Topics.PROVIDER_DOMAINS,
@@ -377,6 +393,7 @@ public final class PlacementService implements AutoCloseable {
         }
         PlacementPlan plan = out.plan();
         send(EventType.PLACEMENT_PLANNED, planId, plan);
+        view.planned();
         plans.incrementAndGet();
         synchronized (recent) {
             recent.addFirst(plan);

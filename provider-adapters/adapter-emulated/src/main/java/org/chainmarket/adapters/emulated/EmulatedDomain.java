@@ -12,6 +12,7 @@ import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.InstanceAck;
 import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
@@ -122,7 +123,27 @@ public final class EmulatedDomain extends QueuedPathProvider implements Telemetr
 
     @Override
     public void activatePlacement(PlacementProviderService service) {
-        placement.activate(service);
+        Objects.requireNonNull(service, "service");
+        // instances started at run time report telemetry like the configured ones: from their advertisement to their
+        // withdrawal
+        placement.activate(new PlacementProviderService() {
+            @Override
+            public void advertise(VnfOffer offer) {
+                service.advertise(offer);
+                telemetry.add(offer);
+            }
+
+            @Override
+            public void withdraw(OfferId offerId) {
+                telemetry.remove(offerId);
+                service.withdraw(offerId);
+            }
+
+            @Override
+            public void completed(InstanceAck ack) {
+                service.completed(ack);
+            }
+        });
     }
 
     @Override
@@ -241,7 +262,8 @@ public final class EmulatedDomain extends QueuedPathProvider implements Telemetr
     }
 
     /**
-     * The domain's operational data at {@code now}: one sample per offer given at construction and one per link
+     * The domain's operational data at {@code now}: one sample per offer given at construction or started since (from
+     * its advertisement until it is withdrawn) and one per link
      * (intra-domain links, and border links whose local switch id sorts before the remote one, so that each border
      * link is reported once). An offer's throughput is the bandwidth of the chains whose entries output to it, its
      * load that over its capacity plus any {@link #makeHot extra load} (at most 1), CPU {@code 0.05 + load}, memory

@@ -39,7 +39,7 @@ final class TelemetryModel {
     static final double MAX_QUEUE_LOAD = 0.95;
 
     private final ProviderDomain domain;
-    private final Map<OfferId, VnfOffer> offers;
+    private volatile Map<OfferId, VnfOffer> offers;
     private final Map<String, MeasuredLink> links;
     private final ConcurrentMap<OfferId, Double> hotOffers = new ConcurrentHashMap<>();
     private final Set<OfferId> killed = ConcurrentHashMap.newKeySet();
@@ -83,6 +83,23 @@ final class TelemetryModel {
 
     Map<OfferId, VnfOffer> offers() {
         return offers;
+    }
+
+    /** An instance started at run time: reported from the next sample on, like the offers given at construction. */
+    synchronized void add(VnfOffer offer) {
+        Map<OfferId, VnfOffer> next = new LinkedHashMap<>(offers);
+        next.put(offer.offerId(), offer);
+        offers = java.util.Collections.unmodifiableMap(next);
+    }
+
+    /** An instance stopped: no longer reported; its faults and heartbeat counter are forgotten. */
+    synchronized void remove(OfferId offer) {
+        Map<OfferId, VnfOffer> next = new LinkedHashMap<>(offers);
+        next.remove(offer);
+        offers = java.util.Collections.unmodifiableMap(next);
+        hotOffers.remove(offer);
+        killed.remove(offer);
+        heartbeats.remove(offer);
     }
 
     void makeHot(OfferId offer, double extraLoad) {

@@ -1,6 +1,10 @@
 package org.chainmarket.adapters.emulated;
 
+import org.chainmarket.adapters.api.PlacementProviderService;
+import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.ChainId;
+import org.chainmarket.schemas.model.InstanceAck;
+import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.InstanceStatus;
 import org.chainmarket.schemas.model.OfferId;
@@ -13,6 +17,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -98,6 +105,55 @@ class EmulatedTelemetryTest {
         domain.apply(teardown("c-3", "ch-2"));
         assertThat(service.next().success()).isTrue();
         assertThat(sample(domain.sample(T0), FW).throughputInMbps()).isEqualTo(100);
+    }
+
+    @Test
+    void anInstanceStartedAtRunTimeReportsItsLoadFromItsAdvertisementUntilItStops() throws Exception {
+        CatalogueEntry fw = new CatalogueEntry(EAST, "firewall", 2, 4, 1000, 10, 0, 1.0, 0.001, 0.5, false, false, List.of("site-c"));
+        EmulatedDomain placing = new EmulatedDomain(DOMAIN, List.of(), List.of(fw));
+        BlockingQueue<InstanceAck> acks = new LinkedBlockingQueue<>();
+        placing.activate(service);
+        placing.activatePlacement(new PlacementProviderService() {
+            @Override
+            public void advertise(VnfOffer offer) {
+                assertThat(placing.sample(T0).vnfSamples()).as("reported only once advertised").isEmpty();
+            }
+
+            @Override
+            public void withdraw(OfferId offerId) {
+                assertThat(placing.sample(T0).vnfSamples()).as("no longer reported once withdrawn").isEmpty();
+            }
+
+            @Override
+            public void completed(InstanceAck ack) {
+                acks.add(ack);
+            }
+        });
+        try {
+            OfferId started = OfferId.of("fw-c-new");
+            placing.start(new InstanceCommand("s-1", "plan-1", "d-1", EAST, InstanceCommand.Operation.START, started, "firewall",
+                    "site-c", "test", null), fw);
+            assertThat(acks.poll(5, TimeUnit.SECONDS)).isNotNull().satisfies(a -> assertThat(a.success()).isTrue());
+            placing.apply(new DomainCommand("c-1", ChainId.of("ch-1"), EAST, DomainCommand.Operation.SETUP, 250,
+                    List.of(segment(host("a"), List.of(vnf(0, "fw-c-new", "c")), host("e"))), null));
+            assertThat(service.next().success()).isTrue();
+
+            placing.sample(T0);
+            TelemetryBatch.VnfSample s = sample(placing.sample(T0), started);
+            assertThat(s.status()).isEqualTo(InstanceStatus.UP);
+            assertThat(s.throughputInMbps()).isEqualTo(250);
+            assertThat(s.cpu()).isCloseTo(0.05 + 0.25, within(1e-9));
+            assertThat(s.heartbeatSeq()).isEqualTo(2);
+
+            placing.apply(teardown("c-2", "ch-1"));
+            assertThat(service.next().success()).isTrue();
+            placing.stop(new InstanceCommand("s-2", "plan-1", "d-2", EAST, InstanceCommand.Operation.STOP, started, "firewall",
+                    "site-c", "test", null));
+            assertThat(acks.poll(5, TimeUnit.SECONDS)).isNotNull().satisfies(a -> assertThat(a.success()).isTrue());
+            assertThat(placing.sample(T0).vnfSamples()).isEmpty();
+        } finally {
+            placing.close();
+        }
     }
 
     @Test

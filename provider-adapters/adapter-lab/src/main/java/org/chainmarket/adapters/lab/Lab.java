@@ -62,6 +62,8 @@ public final class Lab implements AutoCloseable {
     public static final String H_B1 = "h-b1";
     public static final String H_B2 = "h-b2";
     public static final String SID_SPACE = "fcbb::/16";
+    /** VNFs the lab can hold at once (each stamps its own DSCP value, 1..60). */
+    public static final int MAX_VNFS = 60;
     static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "chainmarket-lab");
     static final String PREFIX = "cmlab-";
     static final String OVS_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema";
@@ -78,6 +80,8 @@ public final class Lab implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Integer> stamps = new LinkedHashMap<>();
     private final Map<String, LabSpec.Vnf> vnfs = new LinkedHashMap<>();
+    private final java.util.Set<String> added = new java.util.LinkedHashSet<>();
+    private LabBuilder builder;
     private volatile boolean closed;
 
     private Lab(LabSpec spec) {
@@ -130,7 +134,8 @@ public final class Lab implements AutoCloseable {
         LabJanitor.cleanStale();
         Lab lab = new Lab(spec);
         try {
-            new LabBuilder(lab, lab.spec, lab.dir, lab.vnfs, lab.namespaces, lab.processes).build();
+            lab.builder = new LabBuilder(lab, lab.spec, lab.dir, lab.vnfs, lab.namespaces, lab.processes);
+            lab.builder.build();
             return lab;
         } catch (RuntimeException e) {
             lab.close();
@@ -153,7 +158,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The DSCP stamp of a VNF. */
-    public int stamp(String offerId) {
+    public synchronized int stamp(String offerId) {
         Integer s = stamps.get(offerId);
         if (s == null) {
             throw new IllegalArgumentException("no VNF '" + offerId + "' in the lab");
@@ -171,7 +176,7 @@ public final class Lab implements AutoCloseable {
      * SR-aware VNF sees the outer header, which the kernel fills from the inner one at each encapsulation and the
      * previous SR-aware VNF of the same list stamped.
      */
-    public List<Arrival> expectedArrivals(List<String> offers, String destination) {
+    public synchronized List<Arrival> expectedArrivals(List<String> offers, String destination) {
         List<Arrival> out = new ArrayList<>();
         int inner = 0;
         Integer outer = null;
@@ -191,6 +196,83 @@ public final class Lab implements AutoCloseable {
         }
         out.add(new Arrival(destination, inner));
         return out;
+    }
+
+    // ------------------------------------------------------------------------------------ VNFs added while it runs
+
+    /**
+     * Adds an Open vSwitch VNF while the lab runs, built as the configured ones are (its namespace, veths {@code in}
+     * and {@code out} to the switch's bridge as ports {@code v<stamp>-i} and {@code v<stamp>-o}, an nftables bump in
+     * the wire that counts, stamps and, when {@code filter}, drops UDP to port 9), with the lowest stamp free. Its
+     * ports are {@link #ovsPorts}; the OpenFlow adapter steers chains into it once they are bound.
+     *
+     * @throws IllegalArgumentException for a known offer id or a switch other than {@code a1}, {@code a2}
+     * @throws LabException             when the lab holds {@value #MAX_VNFS} VNFs already or a tool fails
+     */
+    public synchronized LabSpec.Vnf addOvsVnf(String offerId, String vnfType, String switchId, boolean filter) {
+        if (vnfs.containsKey(offerId)) {
+            throw new IllegalArgumentException("the lab has a VNF '" + offerId + "' already");
+        }
+        if (!switchId.equals("a1") && !switchId.equals("a2")) {
+            throw new IllegalArgumentException("switch '" + switchId + "' is not an Open vSwitch bridge of the lab (a1, a2)");
+        }
+        int k = 1;
+        while (stamps.containsValue(k)) {
+            k++;
+        }
+        if (k > MAX_VNFS) {
+            throw new LabException("the lab holds " + MAX_VNFS + " VNFs already");
+        }
+        LabSpec.Vnf v = new LabSpec.Vnf(offerId, vnfType, switchId, false, 1.0, filter);
+        stamps.put(offerId, k);
+        vnfs.put(offerId, v);
+        try {
+            builder.attachOvsVnf(v);
+        } catch (RuntimeException e) {
+            stamps.remove(offerId);
+            vnfs.remove(offerId);
+            throw e;
+        }
+        added.add(offerId);
+        LOG.info("lab {}: VNF {} ({}) added at {} with stamp {}", id, offerId, vnfType, switchId, k);
+        return v;
+    }
+
+    /**
+     * Removes a VNF {@link #addOvsVnf} added: its bridge ports and its namespace. Configured VNFs stay.
+     *
+     * @throws IllegalArgumentException for a VNF that was not added while the lab runs
+     */
+    public synchronized void removeVnf(String offerId) {
+        if (!added.contains(offerId)) {
+            throw new IllegalArgumentException("VNF '" + offerId + "' was not added while the lab runs");
+        }
+        builder.detachOvsVnf(vnfs.get(offerId));
+        added.remove(offerId);
+        vnfs.remove(offerId);
+        stamps.remove(offerId);
+        LOG.info("lab {}: VNF {} removed", id, offerId);
+    }
+
+    /** The bridge ports of an Open vSwitch VNF: traffic goes out on {@code v<stamp>-i} and comes back on {@code v<stamp>-o}. */
+    public OpenFlowConfig.PortBinding ovsPorts(String offerId) {
+        int k = stamp(offerId);
+        return new OpenFlowConfig.PortBinding("v" + k + "-i", "v" + k + "-o");
+    }
+
+    /** Whether the network namespace of a node ({@link #ns}) exists now. */
+    public boolean hasNamespace(String node) {
+        return Shell.run("ip", "netns", "list").lines().anyMatch(l -> l.split(" ")[0].equals(ns(node)));
+    }
+
+    /** The ports of a switch's bridge, as Open vSwitch lists them (independent of the adapter). */
+    public List<String> bridgePorts(String switchId) {
+        Shell.Result r = Shell.exec(List.of("ovs-vsctl", "--db=unix:" + dir.resolve("db.sock"), "--timeout=20", "list-ports",
+                "br-" + switchId), null, Map.of("OVS_RUNDIR", dir.toString()));
+        if (r.exit() != 0) {
+            throw new LabException("ovs-vsctl list-ports br-" + switchId + " failed: " + r.err().strip());
+        }
+        return r.out().lines().filter(l -> !l.isBlank()).toList();
     }
 
     /** The IPv6 address of a host. */
@@ -242,8 +324,7 @@ public final class Lab implements AutoCloseable {
         a2.put("to:a1", OpenFlowConfig.PortBinding.of("a2-to-a1"));
         a2.put("border:b1", OpenFlowConfig.PortBinding.of("a2-b1"));
         for (LabSpec.Vnf v : spec.ovsVnfs()) {
-            int k = stamp(v.offerId());
-            (v.switchId().equals("a1") ? a1 : a2).put("vnf:" + v.offerId(), new OpenFlowConfig.PortBinding("v" + k + "-i", "v" + k + "-o"));
+            (v.switchId().equals("a1") ? a1 : a2).put("vnf:" + v.offerId(), ovsPorts(v.offerId()));
         }
         return new OpenFlowConfig(ovsDomain(), OpenFlowDomain.unixSocket(dir.resolve("of.sock")),
                 Map.of("a1", new OpenFlowConfig.SwitchBinding(0xa1, a1), "a2", new OpenFlowConfig.SwitchBinding(0xa2, a2)),
@@ -367,7 +448,11 @@ public final class Lab implements AutoCloseable {
 
     /** Zeroes every counter of every host and VNF. */
     public void resetCounters() {
-        for (String node : Stream.concat(HOST_ADDRESS.keySet().stream(), vnfs.keySet().stream()).toList()) {
+        List<String> nodes;
+        synchronized (this) {
+            nodes = Stream.concat(HOST_ADDRESS.keySet().stream(), vnfs.keySet().stream()).toList();
+        }
+        for (String node : nodes) {
             Shell.in(ns(node), "nft", "reset", "counters");
         }
     }

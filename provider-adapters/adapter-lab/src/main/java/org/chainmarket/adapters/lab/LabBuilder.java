@@ -65,12 +65,7 @@ final class LabBuilder {
         List<String> nodes = new ArrayList<>(List.of("ovs", H_A1, H_A2, H_B1, H_B2, "b1", "b2"));
         nodes.addAll(vnfs.keySet());
         for (String n : nodes) {
-            Shell.run("ip", "netns", "add", ns(n));
-            namespaces.add(ns(n));
-            Shell.in(ns(n), "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.default.accept_dad=0",
-                    "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_ra=0", "net.ipv6.conf.default.router_solicitations=0",
-                    "net.ipv6.conf.all.seg6_enabled=1", "net.ipv6.conf.default.seg6_enabled=1",
-                    "net.ipv6.conf.all.keep_addr_on_down=1");
+            namespace(n);
         }
         links();
         Map<String, List<String>> batch = new LinkedHashMap<>();
@@ -84,6 +79,51 @@ final class LabBuilder {
         LOG.info("lab {} is up: {} namespaces, {} VNFs", lab.id(), namespaces.size(), vnfs.size());
     }
 
+    /** Adds the namespace of a node (IPv6 forwarding and SRv6 on, no DAD, no router solicitations). */
+    private void namespace(String n) {
+        Shell.run("ip", "netns", "add", ns(n));
+        namespaces.add(ns(n));
+        Shell.in(ns(n), "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.default.accept_dad=0",
+                "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_ra=0", "net.ipv6.conf.default.router_solicitations=0",
+                "net.ipv6.conf.all.seg6_enabled=1", "net.ipv6.conf.default.seg6_enabled=1",
+                "net.ipv6.conf.all.keep_addr_on_down=1");
+    }
+
+    /**
+     * Adds one Open vSwitch VNF to the running lab, as {@link #build} adds the configured ones: its namespace, its in
+     * and out veths to the OVS namespace (TX offload off), its nftables bump in the wire, and its two ports on the
+     * switch's bridge. On failure what was made is removed and the failure rethrown.
+     */
+    void attachOvsVnf(LabSpec.Vnf v) {
+        try {
+            namespace(v.offerId());
+            List<String> lines = new ArrayList<>();
+            ovsVnfLinks(lines, v);
+            Shell.run(List.of("ip", "-batch", "-"), String.join("\n", lines) + "\n");
+            txOffloadOff();
+            Shell.run(List.of("ip", "-n", ns(v.offerId()), "-batch", "-"), "link set lo up\nlink set in up\nlink set out up\n");
+            Shell.run(List.of("ip", "netns", "exec", ns(v.offerId()), "nft", "-f", "-"), vnfTable(v, true));
+            int k = stamp(v.offerId());
+            List<String> cmd = new ArrayList<>();
+            ovsVnfPorts(cmd, v);
+            vsctl(cmd.toArray(String[]::new));
+            Shell.in(ns("ovs"), "bash", "-c", "ip link set v" + k + "-i up && ip link set v" + k + "-o up");
+        } catch (RuntimeException e) {
+            detachOvsVnf(v);
+            throw e;
+        }
+    }
+
+    /** Removes a VNF {@link #attachOvsVnf} added: its bridge ports and its namespace (which takes its veths along). */
+    void detachOvsVnf(LabSpec.Vnf v) {
+        int k = stamp(v.offerId());
+        List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + dir.resolve("db.sock"), "--timeout=20",
+                "--if-exists", "del-port", "br-" + v.switchId(), "v" + k + "-i", "--", "--if-exists", "del-port", "br-" + v.switchId(), "v" + k + "-o"));
+        Shell.exec(cmd, null, Map.of("OVS_RUNDIR", dir.toString()));
+        Shell.quietly("ip", "netns", "del", ns(v.offerId()));
+        namespaces.remove(ns(v.offerId()));
+    }
+
     private final List<String[]> ovsVeths = new ArrayList<>();
 
     private void links() {
@@ -95,9 +135,7 @@ final class LabBuilder {
         veth(lines, "b2", "host", H_B2, "eth0", null);
         veth(lines, "b1", "b2", "b2", "b1", null);
         for (LabSpec.Vnf v : spec.ovsVnfs()) {
-            int k = stamp(v.offerId());
-            veth(lines, "ovs", "v" + k + "-i", v.offerId(), "in", null);
-            veth(lines, "ovs", "v" + k + "-o", v.offerId(), "out", null);
+            ovsVnfLinks(lines, v);
         }
         for (LabSpec.Vnf v : spec.srv6Vnfs()) {
             int k = stamp(v.offerId());
@@ -109,11 +147,26 @@ final class LabBuilder {
             }
         }
         Shell.run(List.of("ip", "-batch", "-"), String.join("\n", lines) + "\n");
-        // the userspace datapath does not fill in checksums that veths leave to "hardware": turn TX offload off
+        txOffloadOff();
+    }
+
+    /** An OVS VNF's two veths: {@code v<stamp>-i} / {@code v<stamp>-o} in the OVS namespace, {@code in} / {@code out} in its own. */
+    private void ovsVnfLinks(List<String> lines, LabSpec.Vnf v) {
+        int k = stamp(v.offerId());
+        veth(lines, "ovs", "v" + k + "-i", v.offerId(), "in", null);
+        veth(lines, "ovs", "v" + k + "-o", v.offerId(), "out", null);
+    }
+
+    /**
+     * The userspace datapath does not fill in checksums that veths leave to "hardware": turns TX offload off on the
+     * veth ends made since the last call.
+     */
+    private void txOffloadOff() {
         Map<String, List<String>> byNs = new LinkedHashMap<>();
         for (String[] end : ovsVeths) {
             byNs.computeIfAbsent(end[0], k -> new ArrayList<>()).add(end[1]);
         }
+        ovsVeths.clear();
         byNs.forEach((node, ifs) -> Shell.in(ns(node), "bash", "-c",
                 "for i in " + String.join(" ", ifs) + "; do ethtool -K $i tx off >/dev/null || exit 1; done"));
     }
@@ -180,9 +233,13 @@ final class LabBuilder {
         }
     }
 
+    /** Every stamp a packet can carry: 0 (no VNF) and each VNF's, also of VNFs added while the lab runs. */
+    private static List<Integer> allStamps() {
+        return java.util.stream.IntStream.rangeClosed(0, Lab.MAX_VNFS).boxed().toList();
+    }
+
     private void nftables() {
-        List<Integer> all = new ArrayList<>(List.of(0));
-        vnfs.keySet().forEach(v -> all.add(stamp(v)));
+        List<Integer> all = allStamps();
         for (String host : HOST_ADDRESS.keySet()) {
             StringBuilder t = new StringBuilder("table ip6 lab {\n");
             counters(t, all);
@@ -192,40 +249,48 @@ final class LabBuilder {
             Shell.run(List.of("ip", "netns", "exec", ns(host), "nft", "-f", "-"), t.toString());
         }
         for (LabSpec.Vnf v : vnfs.values()) {
-            int k = stamp(v.offerId());
-            StringBuilder t = new StringBuilder();
-            boolean ovs = spec.ovsVnfs().contains(v);
-            if (ovs) {
-                t.append("table netdev lab {\n");
-                counters(t, all);
-                t.append("  counter dropped { }\n  chain ingress {\n    type filter hook ingress device \"in\" priority 0;\n");
-                all.forEach(s -> t.append("    meta protocol ip6 icmpv6 type echo-request ip6 dscp ").append(s)
-                        .append(" counter name \"from_").append(s).append("\"\n"));
-                if (v.filter()) {
-                    t.append("    meta protocol ip6 meta l4proto udp udp dport 9 counter name \"dropped\" drop\n");
-                }
-                t.append("    meta protocol ip6 ip6 dscp set ").append(k).append("\n    fwd to \"out\"\n  }\n}\n");
-            } else if (v.srAware()) {
-                String loc = locator(k) + "::/48";
-                t.append("table ip6 lab {\n");
-                counters(t, all);
-                t.append("  counter dropped { }\n  chain pre {\n    type filter hook prerouting priority 0;\n");
-                all.forEach(s -> t.append("    ip6 daddr ").append(loc).append(" ip6 dscp ").append(s)
-                        .append(" counter name \"from_").append(s).append("\"\n"));
-                t.append("    ip6 daddr ").append(loc).append(" ip6 dscp set ").append(k).append("\n  }\n}\n");
-            } else {
-                t.append("table ip6 lab {\n");
-                counters(t, all);
-                t.append("  counter dropped { }\n  chain forward {\n    type filter hook forward priority 0;\n");
-                all.forEach(s -> t.append("    icmpv6 type echo-request ip6 dscp ").append(s)
-                        .append(" counter name \"from_").append(s).append("\"\n"));
-                if (v.filter()) {
-                    t.append("    udp dport 9 counter name \"dropped\" drop\n");
-                }
-                t.append("    ip6 dscp set ").append(k).append("\n  }\n}\n");
-            }
-            Shell.run(List.of("ip", "netns", "exec", ns(v.offerId()), "nft", "-f", "-"), t.toString());
+            Shell.run(List.of("ip", "netns", "exec", ns(v.offerId()), "nft", "-f", "-"), vnfTable(v, spec.ovsVnfs().contains(v)));
         }
+    }
+
+    /**
+     * A VNF's nftables table: it counts echo requests by incoming stamp, drops UDP to port 9 when it filters, and
+     * stamps what it forwards; on OVS a netdev ingress bump in the wire ({@code in} to {@code out}).
+     */
+    private String vnfTable(LabSpec.Vnf v, boolean ovs) {
+        List<Integer> all = allStamps();
+        int k = stamp(v.offerId());
+        StringBuilder t = new StringBuilder();
+        if (ovs) {
+            t.append("table netdev lab {\n");
+            counters(t, all);
+            t.append("  counter dropped { }\n  chain ingress {\n    type filter hook ingress device \"in\" priority 0;\n");
+            all.forEach(s -> t.append("    meta protocol ip6 icmpv6 type echo-request ip6 dscp ").append(s)
+                    .append(" counter name \"from_").append(s).append("\"\n"));
+            if (v.filter()) {
+                t.append("    meta protocol ip6 meta l4proto udp udp dport 9 counter name \"dropped\" drop\n");
+            }
+            t.append("    meta protocol ip6 ip6 dscp set ").append(k).append("\n    fwd to \"out\"\n  }\n}\n");
+        } else if (v.srAware()) {
+            String loc = locator(k) + "::/48";
+            t.append("table ip6 lab {\n");
+            counters(t, all);
+            t.append("  counter dropped { }\n  chain pre {\n    type filter hook prerouting priority 0;\n");
+            all.forEach(s -> t.append("    ip6 daddr ").append(loc).append(" ip6 dscp ").append(s)
+                    .append(" counter name \"from_").append(s).append("\"\n"));
+            t.append("    ip6 daddr ").append(loc).append(" ip6 dscp set ").append(k).append("\n  }\n}\n");
+        } else {
+            t.append("table ip6 lab {\n");
+            counters(t, all);
+            t.append("  counter dropped { }\n  chain forward {\n    type filter hook forward priority 0;\n");
+            all.forEach(s -> t.append("    icmpv6 type echo-request ip6 dscp ").append(s)
+                    .append(" counter name \"from_").append(s).append("\"\n"));
+            if (v.filter()) {
+                t.append("    udp dport 9 counter name \"dropped\" drop\n");
+            }
+            t.append("    ip6 dscp set ").append(k).append("\n  }\n}\n");
+        }
+        return t.toString();
     }
 
     private static void counters(StringBuilder t, List<Integer> stamps) {
@@ -256,8 +321,7 @@ final class LabBuilder {
                     "type=patch", "options:peer=" + peer + "-to-" + sw));
             for (LabSpec.Vnf v : spec.ovsVnfs()) {
                 if (v.switchId().equals(sw)) {
-                    int k = stamp(v.offerId());
-                    cmd.addAll(List.of("--", "add-port", br, "v" + k + "-i", "--", "add-port", br, "v" + k + "-o"));
+                    ovsVnfPorts(cmd, v);
                 }
             }
             cmd.addAll(List.of("--", "--id=@c" + sw, "create", "controller", "target=\"unix:" + dir.resolve("of.sock") + "\"",
@@ -267,6 +331,13 @@ final class LabBuilder {
         vsctl(cmd.toArray(String[]::new));
         String ovsNs = ns("ovs");
         Shell.in(ovsNs, "bash", "-c", "for i in $(ls /sys/class/net); do ip link set $i up; done");
+    }
+
+    /** An OVS VNF's two ports on its switch's bridge. */
+    private void ovsVnfPorts(List<String> cmd, LabSpec.Vnf v) {
+        int k = stamp(v.offerId());
+        String br = "br-" + v.switchId();
+        cmd.addAll(List.of("--", "add-port", br, "v" + k + "-i", "--", "add-port", br, "v" + k + "-o"));
     }
 
     private void vsctl(String... args) {

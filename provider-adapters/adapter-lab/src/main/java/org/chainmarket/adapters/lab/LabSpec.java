@@ -11,7 +11,7 @@ public record LabSpec(List<Vnf> ovsVnfs, List<Vnf> srv6Vnfs) {
     public LabSpec {
         ovsVnfs = List.copyOf(ovsVnfs);
         srv6Vnfs = List.copyOf(srv6Vnfs);
-        if (ovsVnfs.size() + srv6Vnfs.size() > 60) {
+        if (ovsVnfs.size() + srv6Vnfs.size() > Lab.MAX_VNFS) {
             throw new IllegalArgumentException("the lab holds at most 60 VNFs (each stamps its own DSCP value)");
         }
     }

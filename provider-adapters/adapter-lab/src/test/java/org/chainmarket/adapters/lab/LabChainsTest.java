@@ -10,7 +10,6 @@ import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,46 +27,29 @@ import static org.chainmarket.adapters.lab.Drive.teardown;
  * requests cross the VNFs, and nftables stamps, OpenFlow flow statistics and per-SID counters show where they went.
  */
 class LabChainsTest {
+    static LabFixture fixture;
     static Lab lab;
     static OpenFlowDomain ovs;
     static Srv6Domain srv6;
-    static final Drive drive = new Drive();
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(Lab.unavailable().isEmpty(), () -> "skipped: " + Lab.unavailable().orElse(""));
-        lab = Lab.start(LabSpec.standard());
-        ovs = new OpenFlowDomain(lab.openFlowConfig());
-        srv6 = new Srv6Domain(lab.srv6Config());
-        drive.activate(ovs, srv6);
-        ovs.awaitSwitches(Duration.ofSeconds(15));
+        fixture = LabFixture.start();
+        lab = fixture.lab;
+        ovs = fixture.ovs();
+        srv6 = fixture.srv6();
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (ovs != null) {
-                ovs.close();
-            }
-            if (srv6 != null) {
-                srv6.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @AfterEach
     void removeChainsAndResetCounters() {
-        for (ChainId c : ovs.chains()) {
-            run(ovs, teardown(c, Lab.OVS));
-        }
-        for (ChainId c : srv6.chains()) {
-            run(srv6, teardown(c, Lab.SRV6));
-        }
-        lab.resetCounters();
+        fixture.removeChainsAndResetCounters();
     }
 
     @Test
@@ -209,7 +191,7 @@ class LabChainsTest {
 
     /** Applies a command and returns the adapter's answer (a refusal throws, with its reason). */
     private static DomainAck run(PathProvider adapter, DomainCommand command) {
-        return drive.run(adapter, command).ack();
+        return fixture.run(adapter, command);
     }
 
     private static void sleep(long ms) {

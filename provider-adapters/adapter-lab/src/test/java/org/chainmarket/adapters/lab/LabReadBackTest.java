@@ -10,11 +10,9 @@ import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,46 +33,29 @@ class LabReadBackTest {
     static final ChainId OF_A = ChainId.of("3f2b8c1e-5a7d-4e9b-9c0d-1a2b3c4d5e6f");
     static final ChainId OF_B = ChainId.of("of-readback-second-chain-with-a-long-id.0123456789:abcdefghijklmnop");
     static final ChainId SR_A = ChainId.of("9d1c7a52-0e3b-4f6a-8b2d-7c6e5f4a3b21");
+    static LabFixture fixture;
     static Lab lab;
     static OpenFlowDomain ovs;
     static Srv6Domain srv6;
-    static final Drive drive = new Drive();
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(Lab.unavailable().isEmpty(), () -> "skipped: " + Lab.unavailable().orElse(""));
-        lab = Lab.start(LabSpec.standard());
-        ovs = new OpenFlowDomain(lab.openFlowConfig());
-        srv6 = new Srv6Domain(lab.srv6Config());
-        drive.activate(ovs, srv6);
-        ovs.awaitSwitches(Duration.ofSeconds(15));
+        fixture = LabFixture.start();
+        lab = fixture.lab;
+        ovs = fixture.ovs();
+        srv6 = fixture.srv6();
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (ovs != null) {
-                ovs.close();
-            }
-            if (srv6 != null) {
-                srv6.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @AfterEach
     void removeChainsAndResetCounters() {
-        for (ChainId c : ovs.chains()) {
-            run(ovs, teardown(c, Lab.OVS));
-        }
-        for (ChainId c : srv6.chains()) {
-            run(srv6, teardown(c, Lab.SRV6));
-        }
-        lab.resetCounters();
+        fixture.removeChainsAndResetCounters();
     }
 
     static DomainCommand ofA() {
@@ -215,16 +196,11 @@ class LabReadBackTest {
     }
 
     private static void restartOpenFlow() {
-        ovs.close(); // disconnects; fail_mode=secure keeps the rules on the switches
-        ovs = new OpenFlowDomain(lab.openFlowConfig());
-        drive.activate(ovs);
-        ovs.awaitSwitches(Duration.ofSeconds(30));
+        ovs = fixture.restartOpenFlow(); // disconnects; fail_mode=secure keeps the rules on the switches
     }
 
     private static void restartSrv6() {
-        srv6.close();
-        srv6 = new Srv6Domain(lab.srv6Config());
-        drive.activate(srv6);
+        srv6 = fixture.restartSrv6();
     }
 
     private static Map<String, List<String>> kernel() {
@@ -252,6 +228,6 @@ class LabReadBackTest {
     }
 
     private static DomainAck run(PathProvider adapter, DomainCommand command) {
-        return drive.run(adapter, command).ack();
+        return fixture.run(adapter, command);
     }
 }

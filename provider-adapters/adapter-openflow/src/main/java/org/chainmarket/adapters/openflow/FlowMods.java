@@ -29,10 +29,11 @@ import java.util.function.IntFunction;
 final class FlowMods {
     private static final OFFactory OF = SwitchConnection.OF;
 
-    private final OpenFlowConfig config;
+    private final java.util.function.Supplier<OpenFlowConfig> wiring;
 
-    FlowMods(OpenFlowConfig config) {
-        this.config = config;
+    /** {@code wiring}: the domain's current wiring (ports may be bound at run time). */
+    FlowMods(java.util.function.Supplier<OpenFlowConfig> wiring) {
+        this.wiring = wiring;
     }
 
     /**
@@ -100,6 +101,7 @@ final class FlowMods {
     }
 
     private int physical(SwitchConnection c, Rule rule, String logical, boolean toward) {
+        OpenFlowConfig config = wiring.get();
         OpenFlowConfig.PortBinding b = config.switches().get(rule.switchId()).ports().get(logical);
         if (b == null) {
             throw new IllegalStateException("switch '" + rule.switchId() + "' of domain " + config.domain().providerId()

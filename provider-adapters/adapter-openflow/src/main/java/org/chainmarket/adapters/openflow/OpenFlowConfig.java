@@ -32,6 +32,28 @@ public record OpenFlowConfig(ProviderDomain domain, SocketAddress listen, Map<St
         }
     }
 
+    /**
+     * The same wiring with one more logical port on {@code switchId} (a VNF instance attached at run time), or with
+     * {@code binding} null, without it.
+     *
+     * @throws IllegalArgumentException for a switch the domain does not have
+     */
+    public OpenFlowConfig withPort(String switchId, String logicalPort, PortBinding binding) {
+        SwitchBinding b = switches.get(switchId);
+        if (b == null) {
+            throw new IllegalArgumentException("switch '" + switchId + "' of domain " + domain.providerId() + " has no binding");
+        }
+        Map<String, PortBinding> ports = new java.util.HashMap<>(b.ports());
+        if (binding == null) {
+            ports.remove(logicalPort);
+        } else {
+            ports.put(logicalPort, binding);
+        }
+        Map<String, SwitchBinding> all = new java.util.HashMap<>(switches);
+        all.put(switchId, new SwitchBinding(b.datapathId(), ports));
+        return new OpenFlowConfig(domain, listen, all, drain);
+    }
+
     /** One bridge: its datapath id and its logical ports. */
     public record SwitchBinding(long datapathId, Map<String, PortBinding> ports) {
         public SwitchBinding {

@@ -9,6 +9,7 @@ import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.OfferId;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 
 import java.net.UnixDomainSocketAddress;
@@ -51,7 +52,7 @@ import static org.chainmarket.adapters.openflow.SwitchConnection.call;
  * ({@link QueuedPathProvider}). {@link #flowStats} and {@link #portStats} read the switches' counters back.
  */
 public final class OpenFlowDomain extends QueuedPathProvider {
-    private final OpenFlowConfig config;
+    private volatile OpenFlowConfig config;
     private final FlowPlanner planner;
     private final FlowMods mods;
     private final Switches switches;
@@ -87,7 +88,7 @@ public final class OpenFlowDomain extends QueuedPathProvider {
         super(Objects.requireNonNull(config, "config").domain(), "OpenFlow");
         this.config = config;
         this.planner = new FlowPlanner(domain());
-        this.mods = new FlowMods(config);
+        this.mods = new FlowMods(() -> this.config);
         this.switches = new Switches(config);
     }
 
@@ -98,6 +99,46 @@ public final class OpenFlowDomain extends QueuedPathProvider {
      */
     public void awaitSwitches(Duration timeout) {
         switches.await(timeout);
+    }
+
+    /**
+     * Binds logical port {@code vnf:<offerId>} of {@code switchId} to the bridge's ports {@code binding} (a VNF
+     * instance attached at run time), once the switch has announced both ports (within {@code timeout}); chains may use
+     * the instance from then on.
+     *
+     * @throws IllegalStateException when the switch has not announced the ports within {@code timeout}
+     */
+    public void bindVnf(String switchId, OfferId offerId, OpenFlowConfig.PortBinding binding, Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        SwitchConnection c = switches.connection(switchId);
+        while (c.portNumber(binding.toward()) == null || c.portNumber(binding.from()) == null) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("switch '" + switchId + "' did not announce ports " + binding.toward() + " and "
+                        + binding.from() + " within " + timeout.toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the ports of " + offerId, e);
+            }
+        }
+        synchronized (this) {
+            config = config.withPort(switchId, "vnf:" + offerId.value(), binding);
+        }
+    }
+
+    /** Removes the binding of {@code vnf:<offerId>} from {@code switchId} (the instance was stopped). */
+    public void unbindVnf(String switchId, OfferId offerId) {
+        synchronized (this) {
+            config = config.withPort(switchId, "vnf:" + offerId.value(), null);
+        }
+    }
+
+    /** How many chains have a rule that sends traffic into the instance {@code offerId}. */
+    public int chainsOn(OfferId offerId) {
+        String out = "output:vnf:" + offerId.value();
+        return (int) chains.values().stream().filter(i -> i.entries().stream().anyMatch(e -> e.actions().contains(out))).count();
     }
 
     /** Whether {@code switchId} is connected. */

@@ -17,6 +17,8 @@ import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.InstanceAck;
 import org.chainmarket.schemas.model.InstanceCommand;
+import org.chainmarket.schemas.model.InstanceStatus;
+import org.chainmarket.schemas.model.TelemetryBatch;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
@@ -35,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The runner's placement half against a real Kafka broker: it publishes its domain's catalogue; a start of a catalogue
  * type boots an instance whose offer is advertised before the answer; a type the catalogue lacks is refused; another
- * provider's command is left alone; a stop withdraws the offer with a tombstone, then answers.
+ * provider's command is left alone; a stop withdraws the offer with a tombstone, then answers. An instance started at
+ * run time reports telemetry on the provider's telemetry topic until it stops.
  */
 class PlacementRunnerKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -101,6 +104,43 @@ class PlacementRunnerKafkaTest {
                     .as("another provider's command is not this domain's").doesNotContain("s1");
             assertThat(acks.records()).allSatisfy(r -> assertThat(r.key()).isEqualTo(p.value()));
         }
+    }
+
+    @Test
+    void anInstanceStartedAtRunTimeReportsTelemetryUntilItStops() throws Exception {
+        ProviderId p = ProviderId.of("pltel");
+        String site = p + "-site-b";
+        CatalogueEntry dpi = new CatalogueEntry(p, "dpi", 2, 4, 1000, 20, 0.2, 1.0, 0.001, 0.3, true, false, List.of(site));
+        EmulatedDomain domain = new EmulatedDomain(AdapterRunnerKafkaTest.domainOf(p), List.of(), List.of(dpi));
+        Map<String, Object> credentials = access.adapter(p);
+        try (TopicTail telemetry = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.TELEMETRY, p));
+             TopicTail acks = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PLACEMENT_ACKS);
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), credentials, Duration.ofMillis(100))) {
+            runner.start();
+            send(command("t1", p, InstanceCommand.Operation.START, "pltel-dpi-1", "dpi", site));
+            assertThat(awaitAck(acks, "t1").success()).isTrue();
+            OfferId started = OfferId.of("pltel-dpi-1");
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(batches(telemetry, p)).anySatisfy(b ->
+                    assertThat(b.vnfSamples()).anySatisfy(s -> {
+                        assertThat(s.offerId()).isEqualTo(started);
+                        assertThat(s.status()).isEqualTo(InstanceStatus.UP);
+                        assertThat(s.heartbeatSeq()).as("a live heartbeat").isGreaterThan(1);
+                    })));
+
+            send(command("t2", p, InstanceCommand.Operation.STOP, "pltel-dpi-1", "dpi", site));
+            assertThat(awaitAck(acks, "t2").success()).isTrue();
+            int afterStop = batches(telemetry, p).size();
+            await().atMost(WAIT).until(() -> batches(telemetry, p).size() > afterStop + 2);
+            List<TelemetryBatch> later = batches(telemetry, p);
+            assertThat(later.get(later.size() - 1).vnfSamples()).as("a stopped instance reports nothing")
+                    .noneSatisfy(s -> assertThat(s.offerId()).isEqualTo(started));
+        }
+    }
+
+    private static List<TelemetryBatch> batches(TopicTail telemetry, ProviderId p) {
+        return telemetry.records().stream().filter(r -> r.key().equals(p.value()))
+                .map(r -> CloudEvents.decode(r).payload(TelemetryBatch.class)).toList();
     }
 
     private static InstanceCommand command(String id, ProviderId p, InstanceCommand.Operation op, String offer, String type, String site) {
