@@ -1,17 +1,9 @@
 package org.chainmarket.adapters.lab;
 
-import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.openflow.FlowStat;
-import org.chainmarket.adapters.openflow.OpenFlowDomain;
 import org.chainmarket.adapters.srv6.SidCounter;
-import org.chainmarket.adapters.srv6.Srv6Domain;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
-import org.chainmarket.schemas.model.DomainCommand;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,49 +19,7 @@ import static org.chainmarket.adapters.lab.Drive.teardown;
  * Both real adapters on the namespace lab, driven with domain commands as the adapter runner would: real echo
  * requests cross the VNFs, and nftables stamps, OpenFlow flow statistics and per-SID counters show where they went.
  */
-class LabChainsTest {
-    static Lab lab;
-    static OpenFlowDomain ovs;
-    static Srv6Domain srv6;
-    static final Drive drive = new Drive();
-
-    @BeforeAll
-    static void start() {
-        Assumptions.assumeTrue(Lab.unavailable().isEmpty(), () -> "skipped: " + Lab.unavailable().orElse(""));
-        lab = Lab.start(LabSpec.standard());
-        ovs = new OpenFlowDomain(lab.openFlowConfig());
-        srv6 = new Srv6Domain(lab.srv6Config());
-        drive.activate(ovs, srv6);
-        ovs.awaitSwitches(Duration.ofSeconds(15));
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (ovs != null) {
-                ovs.close();
-            }
-            if (srv6 != null) {
-                srv6.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
-    }
-
-    @AfterEach
-    void removeChainsAndResetCounters() {
-        for (ChainId c : ovs.chains()) {
-            run(ovs, teardown(c, Lab.OVS));
-        }
-        for (ChainId c : srv6.chains()) {
-            run(srv6, teardown(c, Lab.SRV6));
-        }
-        lab.resetCounters();
-    }
-
+class LabChainsTest extends LabFixture {
     @Test
     void anOpenFlowChainSteersEveryPacketThroughItsVnfsInOrderAndTheFilterFilters() {
         ChainId chain = ChainId.of("of-single");
@@ -205,11 +155,6 @@ class LabChainsTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ovs.flowStats(chain)).extracting(FlowStat::inPort)
                 .doesNotContain("v" + lab.stamp("a-fw1") + "-o"));
         assertThat(run(ovs, teardown(chain, Lab.OVS)).success()).isTrue();
-    }
-
-    /** Applies a command and returns the adapter's answer (a refusal throws, with its reason). */
-    private static DomainAck run(PathProvider adapter, DomainCommand command) {
-        return drive.run(adapter, command).ack();
     }
 
     private static void sleep(long ms) {

@@ -1,17 +1,12 @@
 package org.chainmarket.adapters.lab;
 
 import org.chainmarket.adapters.api.HeldState;
-import org.chainmarket.adapters.api.PathProvider;
 import org.chainmarket.adapters.openflow.OpenFlowDomain;
 import org.chainmarket.adapters.srv6.Srv6Domain;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,51 +26,10 @@ import static org.chainmarket.adapters.lab.Drive.teardown;
  * broker's reconciliation sends) makes traffic flow again; a chain nobody asked this run for is reported, and a
  * TEARDOWN of it leaves nothing.
  */
-class LabReadBackTest {
+class LabReadBackTest extends LabFixture {
     static final ChainId OF_A = ChainId.of("3f2b8c1e-5a7d-4e9b-9c0d-1a2b3c4d5e6f");
     static final ChainId OF_B = ChainId.of("of-readback-second-chain-with-a-long-id.0123456789:abcdefghijklmnop");
     static final ChainId SR_A = ChainId.of("9d1c7a52-0e3b-4f6a-8b2d-7c6e5f4a3b21");
-    static Lab lab;
-    static OpenFlowDomain ovs;
-    static Srv6Domain srv6;
-    static final Drive drive = new Drive();
-
-    @BeforeAll
-    static void start() {
-        Assumptions.assumeTrue(Lab.unavailable().isEmpty(), () -> "skipped: " + Lab.unavailable().orElse(""));
-        lab = Lab.start(LabSpec.standard());
-        ovs = new OpenFlowDomain(lab.openFlowConfig());
-        srv6 = new Srv6Domain(lab.srv6Config());
-        drive.activate(ovs, srv6);
-        ovs.awaitSwitches(Duration.ofSeconds(15));
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (ovs != null) {
-                ovs.close();
-            }
-            if (srv6 != null) {
-                srv6.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
-    }
-
-    @AfterEach
-    void removeChainsAndResetCounters() {
-        for (ChainId c : ovs.chains()) {
-            run(ovs, teardown(c, Lab.OVS));
-        }
-        for (ChainId c : srv6.chains()) {
-            run(srv6, teardown(c, Lab.SRV6));
-        }
-        lab.resetCounters();
-    }
 
     static DomainCommand ofA() {
         return setup(OF_A, Lab.OVS, segment(Lab.OVS, "a1", null, "a2", null, "a-fw1@a1", "a-mon@a2"));
@@ -249,9 +203,5 @@ class LabReadBackTest {
             assertThat(lab.received(a.node(), a.fromStamp())).as("echo requests at %s last stamped by %s", a.node(), a.fromStamp())
                     .isEqualTo(count);
         }
-    }
-
-    private static DomainAck run(PathProvider adapter, DomainCommand command) {
-        return drive.run(adapter, command).ack();
     }
 }
