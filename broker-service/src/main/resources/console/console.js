@@ -178,16 +178,6 @@
     }
   }
 
-  // ---------- views in their own scripts (placement.js): started with the API helpers once signed in ----------
-
-  const views = [];
-  window.chainmarketConsole = {
-    register(view) {
-      views.push(view);
-      if (state.started) view.start({request, problemText});
-    }
-  };
-
   // ---------- signing in ----------
 
   function signedIn(username) {
@@ -197,7 +187,6 @@
     el.signedInAs.textContent = username;
     if (!state.started) {
       state.started = true;
-      views.forEach((v) => v.start({request, problemText}));
       loadProviders();
       poll();
     } else {

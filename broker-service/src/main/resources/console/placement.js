@@ -1,42 +1,20 @@
 /*
- * The console's placement view: the placement service's last plans (GET /api/v1/placement/plans, through the
- * broker, every 5 s), each decision with its action, provider, VNF type, site, cost and reason, every demand left
- * unserved with why, and an Approve button for decisions waiting for approval
- * (POST /api/v1/placement/decisions/{id}/approve). Registers itself with console.js.
+ * ChainMarket operator console, placement view: the placement service's last plans (GET /api/v1/placement/plans,
+ * through the broker, every 5 s while the view is shown), each decision with its action, provider, VNF type, site,
+ * cost and reason, every demand left unserved with why, and an Approve button for decisions waiting for approval
+ * (POST /api/v1/placement/decisions/{id}/approve).
  */
 (function () {
   'use strict';
 
+  const C = window.ChainMarketConsole;
+  const {h, request, problemText} = C;
   const POLL_MS = 5000;
-  let api = null;
-  let section = null;
-  let lastSig = null;
-
-  function h(tag, attrs, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === 'dataset') Object.assign(e.dataset, v); else if (v !== undefined && v !== null) e.setAttribute(k, v);
-    }
-    for (const c of children.flat()) {
-      if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
-    }
-    return e;
-  }
-
-  function build() {
-    section = h('section', {id: 'placement', class: 'placement', 'aria-labelledby': 'placement-heading'},
-      h('h2', {id: 'placement-heading'}, 'Placement plans'),
-      h('p', {id: 'placement-message', class: 'message', role: 'status', hidden: ''}),
-      h('div', {id: 'placement-plans'}, h('p', {class: 'empty'}, 'Loading placement plans…')));
-    document.getElementById('app').append(section);
-    section.addEventListener('click', (e) => {
-      const b = e.target.closest('button[data-decision-id]');
-      if (b) approve(b.dataset.decisionId, b);
-    });
-  }
+  const $ = (id) => document.getElementById(id);
+  const state = {shown: false, timer: null, inFlight: false, again: false, sig: null};
 
   function message(kind, text) {
-    const m = document.getElementById('placement-message');
+    const m = $('placement-message');
     m.className = 'message ' + kind;
     m.textContent = text;
     m.hidden = !text;
@@ -48,10 +26,10 @@
 
   function render(data) {
     const sig = JSON.stringify(data);
-    if (sig === lastSig) return;
-    lastSig = sig;
+    if (sig === state.sig) return;
+    state.sig = sig;
     const awaiting = new Set(data.awaiting || []);
-    const box = document.getElementById('placement-plans');
+    const box = $('placement-plans');
     box.replaceChildren();
     if (!data.plans || !data.plans.length) {
       box.append(h('p', {class: 'empty'}, 'No placement plan yet.'));
@@ -84,45 +62,63 @@
   }
 
   async function poll() {
-    try {
-      const r = await api.request('GET', '/placement/plans');
-      if (r.ok) {
-        render(r.body);
-      } else if (r.status !== 401) {
-        lastSig = null;
-        document.getElementById('placement-plans').replaceChildren(h('p', {class: 'empty'}, api.problemText(r)));
-      }
-    } catch (e) {
-      message('error', `Cannot read placement plans (${e.message || e}).`);
-    } finally {
-      setTimeout(poll, POLL_MS);
+    clearTimeout(state.timer);
+    if (state.inFlight) {
+      state.again = true;
+      return;
     }
+    state.inFlight = true;
+    if (C.views.active('placement')) {
+      try {
+        const r = await request('GET', '/placement/plans');
+        if (r.ok) {
+          render(r.body);
+        } else if (r.status !== 401) {
+          state.sig = null;
+          $('placement-plans').replaceChildren(h('p', {class: 'empty'}, problemText(r)));
+        }
+      } catch (e) {
+        message('error', `Cannot read placement plans (${e.message || e}).`);
+      }
+    }
+    state.inFlight = false;
+    const again = state.again;
+    state.again = false;
+    if (state.shown) state.timer = setTimeout(poll, again ? 0 : POLL_MS);
   }
 
   async function approve(decisionId, button) {
     button.disabled = true;
     message('pending', `Approving ${decisionId}…`);
     try {
-      const r = await api.request('POST', `/placement/decisions/${encodeURIComponent(decisionId)}/approve`);
+      const r = await request('POST', `/placement/decisions/${encodeURIComponent(decisionId)}/approve`);
       if (r.ok) {
         message('ok', `Approved ${decisionId}: its commands are sent to the provider's domain.`);
       } else {
-        message('error', `Approving failed — ${api.problemText(r)}`);
+        message('error', `Approving failed — ${problemText(r)}`);
       }
     } catch (e) {
       message('error', `Approving failed — ${e.message || e}`);
     } finally {
-      lastSig = null;
-      const r = await api.request('GET', '/placement/plans').catch(() => null);
-      if (r && r.ok) render(r.body);
+      state.sig = null;
+      poll();
     }
   }
 
-  window.chainmarketConsole.register({
-    start(helpers) {
-      api = helpers;
-      build();
+  $('placement').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-decision-id]');
+    if (b) approve(b.dataset.decisionId, b);
+  });
+
+  C.views.register({
+    id: 'placement',
+    show() {
+      state.shown = true;
       poll();
+    },
+    hide() {
+      state.shown = false;
+      clearTimeout(state.timer);
     }
   });
 })();

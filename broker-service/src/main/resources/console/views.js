@@ -1,7 +1,7 @@
 /*
- * ChainMarket operator console: the tabs that show one view at a time (substitutions, chains, usage). A view in its
- * own file registers itself with ChainMarketConsole.views.register({id, show, hide}); show() is called when its tab
- * is chosen, hide() when another is. The substitutions view is console.js's own and always runs.
+ * ChainMarket operator console: the tabs that show one view at a time (substitutions, chains, usage, placement). A
+ * view in its own file registers itself with ChainMarketConsole.views.register({id, show, hide}); show() is called
+ * when its tab is chosen, hide() when another is. The substitutions view is console.js's own and always runs.
  */
 (function () {
   'use strict';

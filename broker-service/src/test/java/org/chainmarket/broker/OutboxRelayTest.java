@@ -39,6 +39,8 @@ class OutboxRelayTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> p = new java.util.HashMap<>(Callers.properties());
+        // 600 registrations at once: on a busy machine one may wait for its commit longer than the client's default 10 s
+        p.put("micronaut.http.client.read-timeout", "60s");
         p.put("chainmarket.security.accounts.relay.password", Callers.PASSWORD);
         p.put("chainmarket.security.accounts.relay.role", "PROVIDER");
         p.put("chainmarket.security.accounts.relay.party", "relay");

@@ -40,7 +40,10 @@ class ReplicaReadModelTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return Callers.properties();
+        Map<String, String> p = new java.util.HashMap<>(Callers.properties());
+        // two brokers in one JVM: on a busy machine a registration may take longer than the client's default 10 s
+        p.put("micronaut.http.client.read-timeout", "60s");
+        return p;
     }
 
     @BeforeAll

@@ -26,10 +26,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.chromium.ChromiumDriverLogLevel;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -42,13 +38,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,81 +54,44 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * lines as the API computes them. Skipped when the browser or its driver is not installed.
  */
 class ConsoleBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration PATIENCE = Duration.ofSeconds(30);
     static final String MARKER = "console-page-never-reloaded";
-    static final List<Logger> QUIET = List.of(Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
-            Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
 
     static Marketplace market;
     static Api api;
     static KafkaProducer<String, byte[]> producer;
-    static Path profile;
-    static ChromeDriverService service;
+    static HeadlessBrowser browser;
     static WebDriver driver;
-
-    /** Why the browser tests cannot run here, or null when Chromium and its driver are installed. */
-    static String missingBrowser() {
-        if (!Files.isExecutable(CHROMIUM)) {
-            return CHROMIUM + " is missing: install Debian's 'chromium' package to run the console's browser tests";
-        }
-        if (!Files.isExecutable(CHROMEDRIVER)) {
-            return CHROMEDRIVER + " is missing: install Debian's 'chromium-driver' package to run the console's browser tests";
-        }
-        return null;
-    }
 
     @BeforeAll
     static void start() throws IOException {
-        if (missingBrowser() != null) {
+        if (HeadlessBrowser.missing() != null) {
             return; // each test is skipped with the reason (a class-level skip would be reported without it)
         }
         market = Marketplace.start(DemoMarket.abilene(), Map.of("micronaut.server.port", "-1"));
         api = new Api(market.url());
         producer = KafkaClients.producer(market.bootstrapServers(), "test", market.kafka().admin());
-
-        // The tests use WebDriver only, not the DevTools protocol: Selenium's warning that it has no CDP binding for
-        // this Chromium version is noise.
-        QUIET.forEach(l -> l.setLevel(Level.SEVERE));
-        profile = Files.createTempDirectory("console-chromium-");
-        Files.createDirectories(Path.of("target"));
-        // The driver is given explicitly, so Selenium Manager never runs (nothing is downloaded).
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .withLogLevel(ChromiumDriverLogLevel.WARNING).withLogFile(Path.of("target", "chromedriver.log").toFile()).build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=1600,1500");
-        driver = new ChromeDriver(service, options);
+        browser = HeadlessBrowser.start("console");
+        driver = browser.driver();
     }
 
     @BeforeEach
     void browserInstalled() {
-        assumeTrue(missingBrowser() == null, ConsoleBrowserTest::missingBrowser);
+        assumeTrue(HeadlessBrowser.missing() == null, HeadlessBrowser::missing);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (service != null) {
-            service.stop();
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        if (market != null) {
-            market.close();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (producer != null) {
+                producer.close();
+            }
+            if (market != null) {
+                market.close();
             }
         }
     }
@@ -254,11 +209,11 @@ class ConsoleBrowserTest {
         }
         waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
         assertThat(driver.findElement(By.id("app")).isDisplayed()).as("nothing is shown before signing in").isFalse();
-        signIn(Api.BUYER, Marketplace.DEFAULT_DEMO_PASSWORD);
+        browser.signIn(Api.BUYER, Marketplace.DEFAULT_DEMO_PASSWORD);
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "for operators"));
-        signIn(Api.OPERATOR, "not-the-password");
+        browser.signIn(Api.OPERATOR, "not-the-password");
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "wrong password"));
-        signIn(Api.OPERATOR, Marketplace.DEFAULT_DEMO_PASSWORD);
+        browser.signIn(Api.OPERATOR, Marketplace.DEFAULT_DEMO_PASSWORD);
         waitFor().until(ExpectedConditions.textToBe(By.id("signed-in-as"), Api.OPERATOR));
         waitFor().until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
         assertThat(driver.findElement(By.id("login")).isDisplayed()).isFalse();
@@ -344,16 +299,6 @@ class ConsoleBrowserTest {
         assertThat(script("return window.consoleMarker")).as("the page was updated in place, not reloaded").isEqualTo(MARKER);
     }
 
-    static void signIn(String username, String password) {
-        WebElement name = driver.findElement(By.id("login-username"));
-        name.clear();
-        name.sendKeys(username);
-        WebElement secret = driver.findElement(By.id("login-password"));
-        secret.clear();
-        secret.sendKeys(password);
-        driver.findElement(By.id("login-submit")).click();
-    }
-
     /**
      * Opens the console (signing in as the demo operator when the tab has no token yet), waits for its first poll
      * and marks the page, so a reload would be noticed.
@@ -362,7 +307,7 @@ class ConsoleBrowserTest {
         driver.get(api.base() + "/console");
         waitFor().until(d -> driver.findElement(By.id("login")).isDisplayed() || script("return document.body.dataset.polls") != null);
         if (driver.findElement(By.id("login")).isDisplayed()) {
-            signIn(Api.OPERATOR, Marketplace.DEFAULT_DEMO_PASSWORD);
+            browser.signIn(Api.OPERATOR, Marketplace.DEFAULT_DEMO_PASSWORD);
         }
         waitFor().until(d -> script("return document.body.dataset.polls") != null);
         assertThat(driver.findElement(By.id("live-status")).getAttribute("data-state")).isEqualTo("live");

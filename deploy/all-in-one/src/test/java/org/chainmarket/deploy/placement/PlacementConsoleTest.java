@@ -3,23 +3,18 @@ package org.chainmarket.deploy.placement;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.chainmarket.deploy.Api;
 import org.chainmarket.deploy.Marketplace;
+import org.chainmarket.deploy.console.HeadlessBrowser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,61 +22,40 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console's placement view in headless Chromium (Debian's {@code chromium} and {@code chromium-driver}; skipped
- * without them): an operator sees the plan that would start a DPI at New York, with its reason, waiting for approval,
- * clicks Approve, and the DPI starts.
+ * without them): an operator opens the Placement tab, sees the plan that would start a DPI at New York, with its
+ * reason, waiting for approval, clicks Approve, and the DPI starts.
  */
 class PlacementConsoleTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static Marketplace market;
     static Api api;
-    static ChromeDriverService service;
-    static ChromeDriver driver;
-    static Path profile;
-
-    static String missingBrowser() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER) ? null
-                : CHROMIUM + " or " + CHROMEDRIVER + " is missing: install Debian's 'chromium' and 'chromium-driver' to run it";
-    }
+    static HeadlessBrowser browser;
+    static WebDriver driver;
 
     @BeforeAll
     static void start() throws IOException {
-        if (missingBrowser() != null) {
-            return;
+        if (HeadlessBrowser.missing() != null) {
+            return; // each test is skipped with the reason
         }
         market = PlacementMarket.start(false, "east");
         api = new Api(market.url());
-        profile = Files.createTempDirectory("placement-chromium-");
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=1600,1500");
-        driver = new ChromeDriver(service, options);
+        browser = HeadlessBrowser.start("placement");
+        driver = browser.driver();
     }
 
     @BeforeEach
     void browserInstalled() {
-        assumeTrue(missingBrowser() == null, PlacementConsoleTest::missingBrowser);
+        assumeTrue(HeadlessBrowser.missing() == null, HeadlessBrowser::missing);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (service != null) {
-            service.stop();
-        }
-        if (market != null) {
-            market.close();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (market != null) {
+                market.close();
             }
         }
     }
@@ -94,9 +68,10 @@ class PlacementConsoleTest {
         driver.get(api.base() + "/console");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(200));
         wait.until(d -> d.findElement(By.id("login")).isDisplayed());
-        d("login-username").sendKeys(Api.OPERATOR);
-        d("login-password").sendKeys(Marketplace.DEFAULT_DEMO_PASSWORD);
-        d("login-submit").click();
+        browser.signIn(Api.OPERATOR, Marketplace.DEFAULT_DEMO_PASSWORD);
+        wait.until(d -> d.findElement(By.id("app")).isDisplayed());
+        driver.findElement(By.cssSelector("#views [data-view='placement']")).click();
+        assertThat(driver.findElement(By.id("view-substitutions")).isDisplayed()).as("one view at a time").isFalse();
 
         WebElement approve = wait.until(d -> d.findElements(By.cssSelector("#placement button[data-decision-id]")).stream()
                 .filter(b -> b.findElement(By.xpath("./ancestor::tr")).getText().contains("dpi")).findFirst().orElse(null));
@@ -121,9 +96,5 @@ class PlacementConsoleTest {
         wait.until(d -> d.findElement(By.id("placement-message")).getText().startsWith("Approved " + decisionId));
         await().atMost(Duration.ofSeconds(30)).until(() -> PlacementMarket.advertised(api, offerId));
         wait.until(d -> d.findElements(By.cssSelector("#placement button[data-decision-id='" + decisionId + "']")).isEmpty());
-    }
-
-    private static WebElement d(String id) {
-        return driver.findElement(By.id(id));
     }
 }
