@@ -121,7 +121,7 @@ class ComposeFileTest {
         Map<String, String> principalOf = new HashMap<>(Map.of("broker-1", KafkaAccess.BROKER, "broker-2", KafkaAccess.BROKER,
                 "monitoring-ingest", KafkaAccess.MONITORING));
         Manifests.DEMO_PROVIDERS.forEach(p -> principalOf.put("adapter-" + p, KafkaAccess.adapterPrincipal(ProviderId.of(p))));
-        Pattern login = Pattern.compile("ScramLoginModule required username=\"([^\"]+)\" password=\"\\$\\{([A-Z0-9_]+):\\?[^}]*}\";");
+        Pattern login = Pattern.compile("org\\.apache\\.kafka\\.common\\.security\\.scram\\.ScramLoginModule required username=\"([^\"]+)\" password=\"\\$\\{([A-Z0-9_]+):\\?[^}]*}\";");
         Map<String, String> passwordVariable = new HashMap<>();
         for (Map.Entry<String, String> e : principalOf.entrySet()) {
             Map<String, String> env = env(e.getKey());
