@@ -31,13 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The placement half of one provider's adapter: publishes the domain's catalogue on {@link Topics#CATALOGUE} (key
- * {@code providerId:vnfType}), reads {@link Topics#PLACEMENT_COMMANDS} in consumer group
- * {@code adapter-<providerId>-placement} (validated by the shared {@link EventConsumer}; an invalid record goes to the
- * DLQ), skips other providers' commands and hands the provider's own to its {@link PlacementProvider} with the
- * catalogue entry of the type (a type the catalogue lacks is refused here). The provider's callback advertises or
- * withdraws the offer on {@link Topics#OFFERS}, waiting for Kafka, and then the answer goes out as
- * {@code InstanceCommandAcknowledged} on {@link Topics#PLACEMENT_ACKS} (key provider id).
+ * The placement half of one provider's adapter, on the provider's own topics ({@link Topics#forProvider}): publishes
+ * the domain's catalogue on its {@link Topics#CATALOGUE} topic (key {@code providerId:vnfType}), reads its
+ * {@link Topics#PLACEMENT_COMMANDS} topic in consumer group {@code adapter-<providerId>-placement} (validated by the
+ * shared {@link EventConsumer}: an invalid record, or a command there for another provider, goes to the DLQ) and hands
+ * each command to its {@link PlacementProvider} with the catalogue entry of the type (a type the catalogue lacks is
+ * refused here). The provider's callback advertises or withdraws the offer on its {@link Topics#OFFERS} topic, waiting
+ * for Kafka, and then the answer goes out as {@code InstanceCommandAcknowledged} on its {@link Topics#PLACEMENT_ACKS}
+ * topic (key provider id).
  */
 final class PlacementRunner implements PlacementProviderService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementRunner.class);
@@ -93,9 +94,6 @@ final class PlacementRunner implements PlacementProviderService, AutoCloseable {
 
     private void handle(CloudEvents.Event event, ConsumerRecord<String, byte[]> record) {
         InstanceCommand c = event.payload(InstanceCommand.class);
-        if (!c.providerId().equals(providerId)) {
-            return;
-        }
         handedOff.incrementAndGet();
         LOG.info("adapter {}: {} {} ({} at {}): {}", providerId, c.operation(), c.offerId(), c.vnfType(), c.siteId(), c.reason());
         try {
