@@ -54,7 +54,9 @@ class OutboxRelayTest implements TestPropertyProvider {
                  "sites": [{"siteId": "relay-site", "switchId": "relay-a", "cpuCores": 8, "memoryGb": 16}], "links": []}""";
         String token = Callers.token(http, "relay");
         http.toBlocking().exchange(HttpRequest.POST("/api/v1/providers", domain).contentType(MediaType.APPLICATION_JSON).bearerAuth(token));
-        try (TopicTail offers = new TopicTail(Infra.bootstrapServers(), Infra.admin(), Topics.OFFERS)) {
+        // a provider's offers registered over REST go to its own offers topic
+        try (TopicTail offers = new TopicTail(Infra.bootstrapServers(), Infra.admin(),
+                Topics.forProvider(Topics.OFFERS, org.chainmarket.schemas.model.ProviderId.of("relay")))) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
             List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < EVENTS; i++) {

@@ -64,6 +64,33 @@ class CloudEventsTest {
     }
 
     @Test
+    void anAdvertisementOnAProvidersTopicSpeaksOnlyForThatProvider() {
+        ProviderId east = ProviderId.of("east");
+        ProviderId west = ProviderId.of("west");
+        ProducerRecord<String, byte[]> own = CloudEvents.toProvider(CloudEvents.encode(EventType.OFFER_ADVERTISED, "o-1", OFFER,
+                "/providers/east"), east);
+        assertThat(own.topic()).isEqualTo("chainmarket.offers.v1.east");
+        assertThat(CloudEvents.decode(asConsumed(own)).payload(VnfOffer.class)).isEqualTo(OFFER);
+
+        ProducerRecord<String, byte[]> forged = CloudEvents.toProvider(CloudEvents.encode(EventType.OFFER_ADVERTISED, "o-1", OFFER,
+                "/providers/west"), west);
+        assertThatThrownBy(() -> CloudEvents.decode(asConsumed(forged)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors()).singleElement().satisfies(f -> {
+                    assertThat(f.field()).isEqualTo("$.providerId");
+                    assertThat(f.message()).contains("'east' on chainmarket.offers.v1.west");
+                }));
+
+        String westDomains = Topics.forProvider(Topics.PROVIDER_DOMAINS, west);
+        assertThat(CloudEvents.decode(new ConsumerRecord<>(westDomains, 0, 3L, "west", null)).isTombstone()).isTrue();
+        assertThatThrownBy(() -> CloudEvents.decode(new ConsumerRecord<>(westDomains, 0, 4L, "east", null)))
+                .as("west's domain topic cannot withdraw east")
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
+                        .containsExactly("key"));
+        assertThat(CloudEvents.decode(new ConsumerRecord<>(Topics.forProvider(Topics.OFFERS, west), 0, 5L, "o-1", null))
+                .isTombstone()).as("an offer's key names no provider: its consumers check whose offer it is").isTrue();
+    }
+
+    @Test
     void rejectsABodyThatBreaksTheSchema() {
         ProducerRecord<String, byte[]> sent = CloudEvents.encode(EventType.OFFER_ADVERTISED, "o-1", OFFER, "/providers/east");
         ProducerRecord<String, byte[]> broken = new ProducerRecord<>(sent.topic(), null, sent.key(),

@@ -37,18 +37,26 @@ class PlacementContractsTest {
 
     @Test
     void theCatalogueIsCompactedKeyedByProviderAndTypeAndATombstoneRemovesAType() {
-        assertThat(Topics.ALL).contains(new Topics.TopicSpec(Topics.CATALOGUE, true),
+        assertThat(Topics.ALL).contains(new Topics.TopicSpec(Topics.CATALOGUE, true, true),
                 new Topics.TopicSpec(Topics.PLACEMENT_DEMAND, false), new Topics.TopicSpec(Topics.PLACEMENT_PLANS, false),
-                new Topics.TopicSpec(Topics.PLACEMENT_COMMANDS, false), new Topics.TopicSpec(Topics.PLACEMENT_ACKS, false));
+                new Topics.TopicSpec(Topics.PLACEMENT_COMMANDS, false, true), new Topics.TopicSpec(Topics.PLACEMENT_ACKS, false, true));
         ProducerRecord<String, byte[]> sent = CloudEvents.encode(EventType.CATALOGUE_ENTRY_ADVERTISED, DPI.key(), DPI, "/providers/west");
         assertThat(sent.key()).isEqualTo("west:dpi");
         CloudEvents.Event event = CloudEvents.decode(CloudEventsTest.asConsumed(sent));
         assertThat(event.payload(CatalogueEntry.class)).isEqualTo(DPI);
         assertThat(event.payload(CatalogueEntry.class).allows("west-sea-1")).isTrue();
         assertThat(event.payload(CatalogueEntry.class).allows("east-nyc-1")).isFalse();
-        ConsumerRecord<String, byte[]> tombstone = new ConsumerRecord<>(Topics.CATALOGUE, 0, 3L, 0L, TimestampType.CREATE_TIME,
-                0, 0, "west:dpi", null, new org.apache.kafka.common.header.internals.RecordHeaders(), Optional.empty());
-        assertThat(CloudEvents.decode(tombstone).isTombstone()).isTrue();
+        String westCatalogue = Topics.forProvider(Topics.CATALOGUE, ProviderId.of("west"));
+        assertThat(CloudEvents.decode(tombstone(westCatalogue, "west:dpi")).isTombstone()).isTrue();
+        assertThatThrownBy(() -> CloudEvents.decode(tombstone(westCatalogue, "east:dpi")))
+                .as("west's catalogue topic cannot remove east's entry")
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors()).singleElement()
+                        .satisfies(f -> assertThat(f.field()).isEqualTo("key")));
+    }
+
+    private static ConsumerRecord<String, byte[]> tombstone(String topic, String key) {
+        return new ConsumerRecord<>(topic, 0, 3L, 0L, TimestampType.CREATE_TIME, 0, 0, key, null,
+                new org.apache.kafka.common.header.internals.RecordHeaders(), Optional.empty());
     }
 
     @Test

@@ -6,6 +6,10 @@ import jakarta.persistence.EntityManager;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 
+import org.chainmarket.schemas.events.CloudEvents;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.model.ProviderId;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -35,7 +39,21 @@ public class Outbox {
      * on a compacted topic. Must run inside a transaction.
      */
     public void append(String eventId, EventType type, String aggregateType, String aggregateId, Object payload) {
+        append(eventId, type, aggregateType, aggregateId, payload, null);
+    }
+
+    /**
+     * As {@link #append(String, EventType, String, String, Object)}; an event of a per-provider family goes to
+     * {@code provider}'s topic, or (when null) to the topic of the provider its payload names. A tombstone of a
+     * per-provider family must name its provider.
+     */
+    public void append(String eventId, EventType type, String aggregateType, String aggregateId, Object payload, ProviderId provider) {
+        ProviderId to = provider != null ? provider : CloudEvents.providerOf(payload).orElse(null);
+        if (Topics.PER_PROVIDER.contains(type.topic()) && to == null) {
+            throw new IllegalArgumentException(type + " travels on a provider's own topic: name the provider of " + aggregateId);
+        }
         OutboxEntity e = new OutboxEntity();
+        e.providerId = Topics.PER_PROVIDER.contains(type.topic()) ? to.value() : null;
         e.id = eventId;
         e.aggregateType = aggregateType;
         e.aggregateId = aggregateId;

@@ -24,6 +24,9 @@ public class OutboxEntity {
     public String aggregateId;
     public String type;
     public String payload;
+    /** The provider whose own topic the event goes to (a per-provider family); null for a shared topic. */
+    @Column(name = "provider_id")
+    public String providerId;
     @Column(name = "created_at")
     public Instant createdAt;
 }

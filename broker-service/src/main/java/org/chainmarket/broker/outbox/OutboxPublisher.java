@@ -11,7 +11,6 @@ import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.Topics;
-import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.ProviderId;
 
 import java.nio.charset.StandardCharsets;
@@ -58,9 +57,13 @@ public class OutboxPublisher {
             EventType type = EventType.valueOf(row.type);
             ProducerRecord<String, byte[]> record = CloudEvents.encode(row.id, type, row.aggregateId,
                     row.payload == null ? null : row.payload.getBytes(StandardCharsets.UTF_8), "/broker");
-            if (type.topic().equals(Topics.DOMAIN_COMMANDS)) {
-                // a command goes to its provider's own topic, which only that provider's principal may read
-                ProviderId to = Json.read(row.payload, DomainCommand.class).providerId();
+            if (Topics.PER_PROVIDER.contains(type.topic())) {
+                // a command goes to its provider's own topic, which only that provider's principal may read; a
+                // provider's advertisement registered over REST to the topic only that provider (and the broker) writes
+                // (a row written before rows named their provider: the payload's, or a domain tombstone's key)
+                ProviderId to = row.providerId != null ? ProviderId.of(row.providerId)
+                        : row.payload != null ? CloudEvents.providerOf(Json.read(row.payload, type.payloadType())).orElseThrow()
+                        : ProviderId.of(row.aggregateId);
                 events.ensureProviderTopics(to);
                 record = CloudEvents.toProvider(record, to);
             }

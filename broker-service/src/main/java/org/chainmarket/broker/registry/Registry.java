@@ -10,6 +10,8 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.chainmarket.schemas.events.FieldError;
+import org.chainmarket.schemas.events.InvalidInputException;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderDomain;
@@ -188,6 +190,19 @@ public class Registry {
         } catch (RuntimeException e) {
             LOG.warn("offer {} stored, but its running chains could not be repriced yet (done at the next start): {}", offer.offerId().value(), e.toString());
         }
+    }
+
+    /**
+     * Refuses an advertisement or withdrawal read from {@code provider}'s topic of an offer id another provider holds:
+     * an offer id does not move between providers.
+     *
+     * @throws InvalidInputException naming {@code field}
+     */
+    public void checkOwner(OfferId offer, ProviderId provider, String field) {
+        store.offer(offer.value()).filter(o -> !o.providerId.equals(provider.value())).ifPresent(o -> {
+            throw new InvalidInputException("offer " + offer.value(), List.of(new FieldError(field, "offer '" + offer.value()
+                    + "' belongs to provider '" + o.providerId + "', not '" + provider.value() + "'")));
+        });
     }
 
     public void withdrawn(String eventId, OfferId offer) {

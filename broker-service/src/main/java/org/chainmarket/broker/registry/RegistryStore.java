@@ -128,7 +128,7 @@ public class RegistryStore {
         int changed = em.createNativeQuery("UPDATE provider SET withdrawn = TRUE, updated_at = ?2 WHERE id = ?1 AND NOT withdrawn")
                 .setParameter(1, provider.value()).setParameter(2, Instant.now()).executeUpdate();
         if (publish && changed > 0) {
-            outbox.append(eventId, EventType.PROVIDER_DOMAIN_ADVERTISED, "provider", provider.value(), null);
+            outbox.append(eventId, EventType.PROVIDER_DOMAIN_ADVERTISED, "provider", provider.value(), null, provider);
         }
         return changed > 0;
     }
@@ -178,7 +178,9 @@ public class RegistryStore {
         int changed = em.createNativeQuery("UPDATE offer SET withdrawn = TRUE, updated_at = ?2 WHERE id = ?1 AND NOT withdrawn")
                 .setParameter(1, offer.value()).setParameter(2, Instant.now()).executeUpdate();
         if (publish && changed > 0) {
-            outbox.append(eventId, EventType.OFFER_ADVERTISED, "offer", offer.value(), null);
+            // the tombstone goes to the offer's provider's topic
+            ProviderId provider = ProviderId.of(em.find(OfferEntity.class, offer.value()).providerId);
+            outbox.append(eventId, EventType.OFFER_ADVERTISED, "offer", offer.value(), null, provider);
         }
         return changed > 0;
     }

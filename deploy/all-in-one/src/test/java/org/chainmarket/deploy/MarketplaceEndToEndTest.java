@@ -151,10 +151,11 @@ class MarketplaceEndToEndTest {
                 1000, 10, 0.3, 1, 0.001, 0.999, true, false, null, null);
         try (var producer = producer()) {
             ProducerRecord<String, byte[]> valid = CloudEvents.encode(EventType.OFFER_ADVERTISED, "east-bad", good, "/test");
-            ProducerRecord<String, byte[]> broken = new ProducerRecord<>(Topics.OFFERS, null, "east-bad",
+            ProducerRecord<String, byte[]> broken = new ProducerRecord<>(Topics.forProvider(Topics.OFFERS, good.providerId()), null, "east-bad",
                     "{\"offerId\": \"east-bad\", \"capacityMbps\": -3}".getBytes(StandardCharsets.UTF_8), valid.headers());
             producer.send(broken).get();
-            producer.send(CloudEvents.encode(EventType.OFFER_ADVERTISED, good.offerId().value(), good, "/test")).get();
+            producer.send(CloudEvents.toProvider(CloudEvents.encode(EventType.OFFER_ADVERTISED, good.offerId().value(), good, "/test"),
+                    good.providerId())).get();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/offers/east-extra-fw").status() == 200);
         List<ConsumerRecord<String, byte[]>> dead = readAll(market, Topics.dlq(Topics.OFFERS));
@@ -173,14 +174,16 @@ class MarketplaceEndToEndTest {
         VnfOffer changed = new VnfOffer(first.offerId(), first.providerId(), "nat", "west-denver",
                 900, 5, 0.3, 1, 0.001, 0.999, true, false, null, null);
         try (var producer = producer()) {
-            ProducerRecord<String, byte[]> original = CloudEvents.encode(EventType.OFFER_ADVERTISED, "west-dup-nat", first, "/test");
+            ProducerRecord<String, byte[]> original = CloudEvents.toProvider(CloudEvents.encode(EventType.OFFER_ADVERTISED,
+                    "west-dup-nat", first, "/test"), first.providerId());
             producer.send(original).get();
             await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/offers/west-dup-nat").status() == 200);
             String eventId = new String(original.headers().lastHeader(CloudEvents.ID).value(), StandardCharsets.UTF_8);
-            producer.send(CloudEvents.encode(eventId, EventType.OFFER_ADVERTISED, "west-dup-nat",
-                    org.chainmarket.schemas.events.Json.bytes(changed), "/test")).get();
-            producer.send(CloudEvents.encode(EventType.OFFER_ADVERTISED, "west-dup-marker", new VnfOffer(OfferId.of("west-dup-marker"),
-                    first.providerId(), "nat", "west-denver", 100, 1, 0.3, 1, 0.001, 0.999, true, false, null, null), "/test")).get();
+            producer.send(CloudEvents.toProvider(CloudEvents.encode(eventId, EventType.OFFER_ADVERTISED, "west-dup-nat",
+                    org.chainmarket.schemas.events.Json.bytes(changed), "/test"), first.providerId())).get();
+            producer.send(CloudEvents.toProvider(CloudEvents.encode(EventType.OFFER_ADVERTISED, "west-dup-marker",
+                    new VnfOffer(OfferId.of("west-dup-marker"), first.providerId(), "nat", "west-denver", 100, 1, 0.3, 1, 0.001, 0.999,
+                            true, false, null, null), "/test"), first.providerId())).get();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/offers/west-dup-marker").status() == 200);
         assertThat(api.get("/api/v1/offers/west-dup-nat").body().get("offer").get("capacityMbps").asDouble())

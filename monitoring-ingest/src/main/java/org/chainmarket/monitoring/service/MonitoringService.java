@@ -168,15 +168,28 @@ public final class MonitoringService implements AutoCloseable {
                 config.groupId(), config.consumers(), knownOffers.size(), config.maxRecordAge(), config.policy());
     }
 
-    /** On the offers reader's thread: the table is updated and every engine told (a new engine starts from the table). */
+    /**
+     * On the offers reader's thread: the table is updated and every engine told (a new engine starts from the table).
+     * Every provider's offers topic is read; a provider's topic advertises and withdraws only offer ids that are not
+     * another provider's.
+     */
     private void offer(CloudEvents.Event event, ConsumerRecord<String, byte[]> record) {
+        String owner = Topics.providerOf(record.topic()).orElse(null);
         synchronized (knownOffers) {
             if (event.isTombstone()) {
                 OfferId id = OfferId.of(event.key());
+                VnfOffer held = knownOffers.get(id);
+                if (held != null && owner != null && !held.providerId().value().equals(owner)) {
+                    return;
+                }
                 knownOffers.remove(id);
                 workers.forEach(w -> w.offerWithdrawn(id));
             } else {
                 VnfOffer offer = event.payload(VnfOffer.class);
+                VnfOffer held = knownOffers.get(offer.offerId());
+                if (held != null && !held.providerId().equals(offer.providerId())) {
+                    return;
+                }
                 knownOffers.put(offer.offerId(), offer);
                 workers.forEach(w -> w.offer(offer));
             }

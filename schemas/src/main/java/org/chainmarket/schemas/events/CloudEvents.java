@@ -5,16 +5,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.DomainStateReport;
+import org.chainmarket.schemas.model.InstanceAck;
+import org.chainmarket.schemas.model.InstanceCommand;
+import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.TelemetryBatch;
+import org.chainmarket.schemas.model.VnfOffer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -41,7 +47,7 @@ public final class CloudEvents {
 
     /**
      * {@code record} addressed to {@code provider}'s topic of its family ({@link Topics#forProvider}): how commands
-     * reach a provider and how a provider's acknowledgements, state reports and telemetry leave it.
+     * reach a provider and how a provider's acknowledgements, state reports, telemetry and advertisements leave it.
      */
     public static ProducerRecord<String, byte[]> toProvider(ProducerRecord<String, byte[]> record, ProviderId provider) {
         return new ProducerRecord<>(Topics.forProvider(record.topic(), provider), record.partition(), record.key(),
@@ -70,9 +76,10 @@ public final class CloudEvents {
             errors.add(new FieldError("key", "missing: records are keyed by aggregate id"));
         }
         if (record.value() == null) {
-            boolean compacted = Topics.ALL.stream().anyMatch(t -> t.name().equals(record.topic()) && t.compacted());
-            if (!compacted) {
+            if (!Topics.compacted(record.topic())) {
                 errors.add(new FieldError("value", "null value (tombstone) on a topic that is not compacted"));
+            } else if (record.key() != null) {
+                tombstoneOrigin(record).ifPresent(errors::add);
             }
             if (!errors.isEmpty()) {
                 throw new InvalidInputException("record", errors);
@@ -109,13 +116,39 @@ public final class CloudEvents {
         return new Event(id, type, record.key(), payload);
     }
 
-    /** The provider a record of a per-provider family speaks for (commands, acks, state reports, telemetry). */
-    private static java.util.Optional<String> providerIn(Object payload) {
+    /** The provider a record of a per-provider family speaks for (its payload's {@code providerId}); empty for other payloads. */
+    public static Optional<ProviderId> providerOf(Object payload) {
         ProviderId p = payload instanceof DomainCommand c ? c.providerId()
                 : payload instanceof DomainAck a ? a.providerId()
                 : payload instanceof DomainStateReport r ? r.providerId()
-                : payload instanceof TelemetryBatch t ? t.providerId() : null;
-        return java.util.Optional.ofNullable(p).map(ProviderId::value);
+                : payload instanceof TelemetryBatch t ? t.providerId()
+                : payload instanceof ProviderDomain d ? d.providerId()
+                : payload instanceof VnfOffer o ? o.providerId()
+                : payload instanceof CatalogueEntry e ? e.providerId()
+                : payload instanceof InstanceCommand ic ? ic.providerId()
+                : payload instanceof InstanceAck ia ? ia.providerId() : null;
+        return Optional.ofNullable(p);
+    }
+
+    private static Optional<String> providerIn(Object payload) {
+        return providerOf(payload).map(ProviderId::value);
+    }
+
+    /**
+     * A tombstone on a provider's topic may withdraw only what is that provider's, where the key says whose it is: a
+     * domain (keyed by provider id) and a catalogue entry ({@code providerId:vnfType}). An offer's key does not name its
+     * provider: its consumers check the offer they hold against {@link Topics#providerOf} of the record's topic.
+     */
+    private static Optional<FieldError> tombstoneOrigin(ConsumerRecord<String, byte[]> record) {
+        Optional<String> owner = Topics.providerOf(record.topic());
+        if (owner.isEmpty()) {
+            return Optional.empty();
+        }
+        String family = Topics.familyOf(record.topic());
+        boolean own = family.equals(Topics.PROVIDER_DOMAINS) ? record.key().equals(owner.get())
+                : !family.equals(Topics.CATALOGUE) || record.key().startsWith(owner.get() + ":");
+        return own ? Optional.empty() : Optional.of(new FieldError("key", "'" + record.key() + "' on " + record.topic()
+                + ": a provider's topic withdraws only its own " + (family.equals(Topics.CATALOGUE) ? "catalogue entries" : "domain")));
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name, List<FieldError> errors) {

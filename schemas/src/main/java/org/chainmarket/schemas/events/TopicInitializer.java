@@ -54,7 +54,7 @@ public final class TopicInitializer {
         }
     }
 
-    /** Creates {@code provider}'s topics of every per-provider family where they are missing. */
+    /** Creates {@code provider}'s topics of every per-provider family where they are missing (compacted where the family is). */
     public static void ensureProviderTopics(String bootstrapServers, ProviderId provider, int partitions, short replication,
                                             Map<String, ?> clientOverrides) {
         Map<String, Object> settings = new HashMap<>(clientOverrides);
@@ -69,10 +69,14 @@ public final class TopicInitializer {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String family : Topics.PER_PROVIDER) {
-                String name = Topics.forProvider(family, provider);
+            for (Topics.TopicSpec family : Topics.ALL) {
+                if (!family.perProvider()) {
+                    continue;
+                }
+                String name = Topics.forProvider(family.name(), provider);
                 if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, partitions, replication));
+                    missing.add(new NewTopic(name, partitions, replication).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                            family.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE)));
                 }
             }
             create(admin, missing);

@@ -11,16 +11,18 @@ import java.util.stream.Collectors;
 /**
  * The marketplace's Kafka topics: {@code chainmarket.<aggregate>.<kind>.v<N>}, each with a {@code .dlq} twin.
  *
- * <p>A provider's own channel is a family of topics, one per provider ({@link #PER_PROVIDER}): its domain commands
- * ({@code chainmarket.domain-commands.v1.<providerId>}), and its acknowledgements, domain-state reports and telemetry.
- * Kafka's ACLs then let each provider's principal read only its own commands and write only its own answers, and the
- * topic names the provider a record comes from ({@link #providerOf}). The family shares one dead-letter topic
- * ({@code <family>.dlq}), written by the family's consumer only.
+ * <p>Everything a provider writes or is addressed by is a family of topics, one per provider ({@link #PER_PROVIDER}):
+ * what goes to it ({@link #TO_PROVIDER}: domain commands {@code chainmarket.domain-commands.v1.<providerId>}, placement
+ * commands) and what comes from it ({@link #FROM_PROVIDER}: acknowledgements, domain-state reports, telemetry, its
+ * domain, offers and catalogue advertisements, placement acknowledgements). Kafka's ACLs then let each provider's
+ * principal read only its own commands and write only its own topics, and the topic names the provider a record comes
+ * from ({@link #providerOf}). The family shares one dead-letter topic ({@code <family>.dlq}), written by the family's
+ * consumers only.
  */
 public final class Topics {
-    /** Provider domain advertisements, compacted, keyed by provider id; a tombstone withdraws the provider. */
+    /** Provider domain advertisements, compacted, keyed by provider id; a tombstone withdraws the provider; a topic per provider. */
     public static final String PROVIDER_DOMAINS = "chainmarket.provider-domains.v1";
-    /** VNF offers, compacted, keyed by offer id; a tombstone withdraws the offer. */
+    /** VNF offers, compacted, keyed by offer id; a tombstone withdraws the offer; a topic per provider. */
     public static final String OFFERS = "chainmarket.offers.v1";
     /** Chain lifecycle events, keyed by chain id. */
     public static final String CHAIN_EVENTS = "chainmarket.chains.events.v1";
@@ -38,15 +40,18 @@ public final class Topics {
     public static final String LINK_CONTEXT = "chainmarket.context.links.v1";
     /** Degradations detected and cleared, keyed by subject id (offer id or link key). */
     public static final String DEGRADATIONS = "chainmarket.degradations.v1";
-    /** Providers' catalogues (what each can run of a VNF type, and where), compacted, keyed by {@code providerId:vnfType}. */
+    /**
+     * Providers' catalogues (what each can run of a VNF type, and where), compacted, keyed by {@code providerId:vnfType};
+     * a topic per provider.
+     */
     public static final String CATALOGUE = "chainmarket.catalogue.v1";
     /** Demand per VNF type seen by the broker over a window, keyed by VNF type. */
     public static final String PLACEMENT_DEMAND = "chainmarket.placement.demand.v1";
     /** Placement plans (decisions with reasons, unserved demand with why), keyed by plan id. */
     public static final String PLACEMENT_PLANS = "chainmarket.placement.plans.v1";
-    /** Instance start, drain and stop commands to provider domains, keyed by provider id. */
+    /** Instance start, drain and stop commands to provider domains, keyed by provider id; a topic per provider. */
     public static final String PLACEMENT_COMMANDS = "chainmarket.placement.commands.v1";
-    /** Domains' acknowledgements of placement commands, keyed by provider id. */
+    /** Domains' acknowledgements of placement commands, keyed by provider id; a topic per provider. */
     public static final String PLACEMENT_ACKS = "chainmarket.placement.acks.v1";
     /** Chains' usage segments (opened, closed with their amount), keyed by chain id. */
     public static final String USAGE = "chainmarket.usage.v1";
@@ -66,17 +71,26 @@ public final class Topics {
     public static final String DOMAIN_ACKS_PATTERN = "chainmarket\\.domain-acks\\.v1" + PROVIDER_SUFFIX_PATTERN;
     /** Every provider's state-report topic, as a subscription pattern. */
     public static final String DOMAIN_STATES_PATTERN = "chainmarket\\.domain-states\\.v1" + PROVIDER_SUFFIX_PATTERN;
+    /** Every provider's domain and offer topics (the broker's registry reads both), as one subscription pattern. */
+    public static final String ADVERTISEMENTS_PATTERN = "chainmarket\\.(?:provider-domains|offers)\\.v1" + PROVIDER_SUFFIX_PATTERN;
+    /** Every provider's placement-command topic, as a subscription pattern. */
+    public static final String PLACEMENT_COMMANDS_PATTERN = "chainmarket\\.placement\\.commands\\.v1" + PROVIDER_SUFFIX_PATTERN;
 
+    /** The per-provider families addressed to a provider: only its principal reads its topic of each. */
+    public static final List<String> TO_PROVIDER = List.of(DOMAIN_COMMANDS, PLACEMENT_COMMANDS);
+    /** The per-provider families a provider writes: only its principal (and the broker, for what is registered over REST) writes its topic of each. */
+    public static final List<String> FROM_PROVIDER = List.of(DOMAIN_ACKS, DOMAIN_STATES, TELEMETRY, PROVIDER_DOMAINS, OFFERS,
+            CATALOGUE, PLACEMENT_ACKS);
     /** The families of per-provider topics: {@code <family>.<providerId>}, one topic per provider. */
-    public static final List<String> PER_PROVIDER = List.of(DOMAIN_COMMANDS, DOMAIN_ACKS, DOMAIN_STATES, TELEMETRY);
+    public static final List<String> PER_PROVIDER = java.util.stream.Stream.concat(TO_PROVIDER.stream(), FROM_PROVIDER.stream()).toList();
 
     /**
      * Every topic with whether it is compacted; for a per-provider family ({@link TopicSpec#perProvider}) only its
      * dead-letter topic exists as such, its members are created per provider ({@code TopicInitializer.ensureProviderTopics}).
      */
     public static final List<TopicSpec> ALL = List.of(
-            new TopicSpec(PROVIDER_DOMAINS, true),
-            new TopicSpec(OFFERS, true),
+            new TopicSpec(PROVIDER_DOMAINS, true, true),
+            new TopicSpec(OFFERS, true, true),
             new TopicSpec(CHAIN_EVENTS, false),
             new TopicSpec(DOMAIN_COMMANDS, false, true),
             new TopicSpec(DOMAIN_ACKS, false, true),
@@ -86,11 +100,11 @@ public final class Topics {
             new TopicSpec(INSTANCE_CONTEXT, true),
             new TopicSpec(LINK_CONTEXT, true),
             new TopicSpec(DEGRADATIONS, false),
-            new TopicSpec(CATALOGUE, true),
+            new TopicSpec(CATALOGUE, true, true),
             new TopicSpec(PLACEMENT_DEMAND, false),
             new TopicSpec(PLACEMENT_PLANS, false),
-            new TopicSpec(PLACEMENT_COMMANDS, false),
-            new TopicSpec(PLACEMENT_ACKS, false),
+            new TopicSpec(PLACEMENT_COMMANDS, false, true),
+            new TopicSpec(PLACEMENT_ACKS, false, true),
             new TopicSpec(USAGE, false));
 
     private Topics() {
@@ -134,6 +148,12 @@ public final class Topics {
     /** The family of a provider's topic ({@code chainmarket.domain-acks.v1.west}: {@code chainmarket.domain-acks.v1}); any other topic itself. */
     public static String familyOf(String topic) {
         return providerOf(topic).map(p -> topic.substring(0, topic.length() - p.length() - 1)).orElse(topic);
+    }
+
+    /** Whether {@code topic} is compacted; a provider's topic as its family is. */
+    public static boolean compacted(String topic) {
+        String family = familyOf(topic);
+        return ALL.stream().anyMatch(t -> t.name().equals(family) && t.compacted());
     }
 
     /** Whether {@code topics} name a per-provider family, so that a consumer must subscribe by {@link #subscription}. */

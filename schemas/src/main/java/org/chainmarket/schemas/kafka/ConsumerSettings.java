@@ -39,9 +39,6 @@ public record ConsumerSettings(String name, String bootstrapServers, String grou
         if (maxRecordAge != null && (maxRecordAge.isNegative() || maxRecordAge.isZero())) {
             throw new IllegalArgumentException("maxRecordAge must be positive but was " + maxRecordAge);
         }
-        if (groupId == null && org.chainmarket.schemas.events.Topics.needsPattern(topics)) {
-            throw new IllegalArgumentException("a per-provider family " + topics + " is read in a group (by pattern)");
-        }
         if (groupId != null && !deadLetters) {
             throw new IllegalArgumentException("a consumer in a group dead-letters what breaks its contract");
         }

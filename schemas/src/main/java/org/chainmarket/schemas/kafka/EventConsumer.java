@@ -51,6 +51,8 @@ import java.util.function.Supplier;
  * <p>Without a group ({@link ConsumerSettings#table}) it reads every partition of its topics from the beginning and
  * commits nothing (a compacted table held in memory); invalid records are then skipped and counted, since the group
  * that owns the topic dead-letters them, unless the reader owns its topics ({@link ConsumerSettings#deadLetters()}).
+ * A table of a per-provider family reads every provider's topic there is at its start, and each one made later from
+ * its beginning (looked for every second).
  */
 public final class EventConsumer implements AutoCloseable {
     /** How long one poll waits; records are returned as soon as they arrive. */
@@ -203,6 +205,7 @@ public final class EventConsumer implements AutoCloseable {
         final Map<TopicPartition, Long> resumeAt = new HashMap<>();
         final Map<TopicPartition, Integer> failures = new HashMap<>();
         Map<TopicPartition, Long> endAtStart;
+        long nextTopicScan;
         boolean isReady;
         volatile long lag;
 
@@ -230,15 +233,14 @@ public final class EventConsumer implements AutoCloseable {
                 } else if (settings.groupId() != null) {
                     consumer.subscribe(settings.topics(), this);
                 } else {
-                    List<TopicPartition> all = new ArrayList<>();
-                    settings.topics().forEach(t -> consumer.partitionsFor(t)
-                            .forEach(p -> all.add(new TopicPartition(t, p.partition()))));
+                    List<TopicPartition> all = tablePartitions();
                     consumer.assign(all);
                     consumer.seekToBeginning(all);
                     endAtStart = consumer.endOffsets(all);
                 }
                 while (running) {
                     resumeDue();
+                    findNewProviderTopics();
                     ConsumerRecords<String, byte[]> records;
                     try {
                         records = consumer.poll(POLL);
@@ -268,6 +270,43 @@ public final class EventConsumer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.warn("{}: closing the consumer failed: {}", thread.getName(), e.toString());
                 }
+            }
+        }
+
+        /**
+         * Every partition of a table's topics; for a per-provider family, of every provider's topic there is now (the
+         * topics this principal may describe).
+         */
+        private List<TopicPartition> tablePartitions() {
+            List<TopicPartition> all = new ArrayList<>();
+            if (Topics.needsPattern(settings.topics())) {
+                java.util.regex.Pattern pattern = Topics.subscription(settings.topics());
+                consumer.listTopics(Duration.ofSeconds(30)).forEach((t, parts) -> {
+                    if (pattern.matcher(t).matches()) {
+                        parts.forEach(p -> all.add(new TopicPartition(t, p.partition())));
+                    }
+                });
+            } else {
+                settings.topics().forEach(t -> consumer.partitionsFor(t)
+                        .forEach(p -> all.add(new TopicPartition(t, p.partition()))));
+            }
+            return all;
+        }
+
+        /** A table of a per-provider family reads a new provider's topic from its beginning, looked for every second. */
+        private void findNewProviderTopics() {
+            if (settings.groupId() != null || !Topics.needsPattern(settings.topics())
+                    || System.currentTimeMillis() < nextTopicScan) {
+                return;
+            }
+            nextTopicScan = System.currentTimeMillis() + KafkaClients.PATTERN_METADATA_MAX_AGE_MS;
+            List<TopicPartition> found = tablePartitions().stream().filter(tp -> !consumer.assignment().contains(tp)).toList();
+            if (!found.isEmpty()) {
+                List<TopicPartition> all = new ArrayList<>(consumer.assignment());
+                all.addAll(found);
+                consumer.assign(all);
+                consumer.seekToBeginning(found);
+                LOG.debug("{} reads new topics {}", thread.getName(), found);
             }
         }
 

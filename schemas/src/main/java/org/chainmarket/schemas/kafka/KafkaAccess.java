@@ -52,13 +52,14 @@ import java.util.concurrent.TimeUnit;
  *   <tr><th>principal</th><th>reads</th><th>writes</th></tr>
  *   <tr><td>{@value #BROKER}</td><td>every {@code chainmarket.} topic</td><td>every {@code chainmarket.} topic but
  *   contexts and degradations (denied); creates topics</td></tr>
- *   <tr><td>{@value #MONITORING}</td><td>every provider's telemetry, offers</td><td>instance and link contexts,
+ *   <tr><td>{@value #MONITORING}</td><td>every provider's telemetry and offers</td><td>instance and link contexts,
  *   degradations (only it), the telemetry and offers DLQs</td></tr>
- *   <tr><td>{@value #PLACEMENT}</td><td>domains, offers, instance contexts, catalogue, demand, chain events,
- *   placement acks</td><td>placement plans and commands, the DLQs of what it reads</td></tr>
- *   <tr><td>{@code adapter-<providerId>}</td><td>its own domain commands only</td><td>its own acks, state reports
- *   and telemetry; the shared advertisement topics (domains, offers, catalogue) and placement acks; the commands
- *   DLQ</td></tr>
+ *   <tr><td>{@value #PLACEMENT}</td><td>every provider's domain, offers, catalogue and placement acks; instance
+ *   contexts, demand, chain events</td><td>placement plans, every provider's placement commands, the DLQs of what it
+ *   reads</td></tr>
+ *   <tr><td>{@code adapter-<providerId>}</td><td>its own domain and placement commands only</td><td>its own topics
+ *   of {@link Topics#FROM_PROVIDER}: acks, state reports, telemetry, domain, offers, catalogue, placement acks; the
+ *   command families' DLQs</td></tr>
  * </table>
  *
  * <p>An instance provisions principals on one cluster with its admin's settings (a super user): each principal is
@@ -215,8 +216,9 @@ public final class KafkaAccess {
     /** The ACLs of monitoring-ingest: the only writer of contexts and degradations. */
     public static List<AclBinding> monitoringAcls() {
         List<AclBinding> acls = new ArrayList<>();
-        acls.add(allow(MONITORING, ResourceType.TOPIC, Topics.TELEMETRY + ".", PatternType.PREFIXED, AclOperation.READ));
-        acls.add(allow(MONITORING, ResourceType.TOPIC, Topics.OFFERS, PatternType.LITERAL, AclOperation.READ));
+        for (String family : List.of(Topics.TELEMETRY, Topics.OFFERS)) {
+            acls.add(everyProvider(MONITORING, family, AclOperation.READ));
+        }
         for (String t : List.of(Topics.INSTANCE_CONTEXT, Topics.LINK_CONTEXT, Topics.DEGRADATIONS,
                 Topics.dlq(Topics.TELEMETRY), Topics.dlq(Topics.OFFERS))) {
             acls.add(allow(MONITORING, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE));
@@ -225,43 +227,48 @@ public final class KafkaAccess {
         return acls;
     }
 
-    /** The ACLs of the placement service. */
+    /**
+     * The ACLs of the placement service: it reads every provider's domain, offers, catalogue and placement acks, and
+     * writes every provider's placement commands.
+     */
     public static List<AclBinding> placementAcls() {
         List<AclBinding> acls = new ArrayList<>();
         for (String t : List.of(Topics.PROVIDER_DOMAINS, Topics.OFFERS, Topics.INSTANCE_CONTEXT, Topics.CATALOGUE,
                 Topics.PLACEMENT_DEMAND, Topics.CHAIN_EVENTS, Topics.PLACEMENT_ACKS)) {
-            acls.add(allow(PLACEMENT, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ));
+            acls.add(Topics.PER_PROVIDER.contains(t) ? everyProvider(PLACEMENT, t, AclOperation.READ)
+                    : allow(PLACEMENT, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ));
             acls.add(allow(PLACEMENT, ResourceType.TOPIC, Topics.dlq(t), PatternType.LITERAL, AclOperation.WRITE));
         }
-        for (String t : List.of(Topics.PLACEMENT_PLANS, Topics.PLACEMENT_COMMANDS)) {
-            acls.add(allow(PLACEMENT, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE));
-        }
+        acls.add(allow(PLACEMENT, ResourceType.TOPIC, Topics.PLACEMENT_PLANS, PatternType.LITERAL, AclOperation.WRITE));
+        acls.add(everyProvider(PLACEMENT, Topics.PLACEMENT_COMMANDS, AclOperation.WRITE));
         acls.add(allow(PLACEMENT, ResourceType.GROUP, "placement-engine", PatternType.PREFIXED, AclOperation.READ));
         return acls;
     }
 
     /**
-     * The ACLs of {@code provider}'s adapter: read its own commands (in its own group), write its own acks, state
-     * reports and telemetry (literal topic names: a prefix would also match a provider whose id extends this one's),
-     * the shared advertisement topics and placement acks, and the commands DLQs; read the shared placement commands
-     * (in its own group; a command for another provider is skipped, but the ACL cannot hide it).
+     * The ACLs of {@code provider}'s adapter: read its own topic of each family addressed to providers (domain and
+     * placement commands, each in a group of its own) and write its own topic of each family providers write
+     * (acknowledgements, state reports, telemetry, its domain, offers and catalogue, placement acks), all by literal
+     * name (a prefix would also match a provider whose id extends this one's), and the command families' DLQs.
      */
     public static List<AclBinding> adapterAcls(ProviderId provider) {
         String user = adapterPrincipal(provider);
         List<AclBinding> acls = new ArrayList<>();
-        acls.add(allow(user, ResourceType.TOPIC, Topics.forProvider(Topics.DOMAIN_COMMANDS, provider), PatternType.LITERAL, AclOperation.READ));
+        for (String family : Topics.TO_PROVIDER) {
+            acls.add(allow(user, ResourceType.TOPIC, Topics.forProvider(family, provider), PatternType.LITERAL, AclOperation.READ));
+            acls.add(allow(user, ResourceType.TOPIC, Topics.dlq(family), PatternType.LITERAL, AclOperation.WRITE));
+        }
         acls.add(allow(user, ResourceType.GROUP, user, PatternType.LITERAL, AclOperation.READ));
-        for (String family : List.of(Topics.DOMAIN_ACKS, Topics.DOMAIN_STATES, Topics.TELEMETRY)) {
+        acls.add(allow(user, ResourceType.GROUP, user + "-placement", PatternType.LITERAL, AclOperation.READ));
+        for (String family : Topics.FROM_PROVIDER) {
             acls.add(allow(user, ResourceType.TOPIC, Topics.forProvider(family, provider), PatternType.LITERAL, AclOperation.WRITE));
         }
-        for (String t : List.of(Topics.PROVIDER_DOMAINS, Topics.OFFERS, Topics.CATALOGUE, Topics.PLACEMENT_ACKS,
-                Topics.dlq(Topics.DOMAIN_COMMANDS), Topics.dlq(Topics.PLACEMENT_COMMANDS))) {
-            acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE));
-        }
-        // placement commands share one topic keyed by provider: the runner reads it and skips other providers' commands
-        acls.add(allow(user, ResourceType.TOPIC, Topics.PLACEMENT_COMMANDS, PatternType.LITERAL, AclOperation.READ));
-        acls.add(allow(user, ResourceType.GROUP, user + "-placement", PatternType.LITERAL, AclOperation.READ));
         return acls;
+    }
+
+    /** {@code op} on every provider's topic of {@code family} (a prefix {@code <family>.}, which the family's DLQ also matches). */
+    private static AclBinding everyProvider(String user, String family, AclOperation op) {
+        return allow(user, ResourceType.TOPIC, family + ".", PatternType.PREFIXED, op);
     }
 
     private Map<String, Object> principal(String user, java.util.function.Supplier<List<AclBinding>> acls) {

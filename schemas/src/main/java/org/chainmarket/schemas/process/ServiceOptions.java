@@ -51,12 +51,33 @@ public final class ServiceOptions {
     }
 
     /**
-     * The settings of {@code --kafka-properties}, for every Kafka client of the service (empty without the option).
+     * Environment variables that are Kafka client settings (a principal's credentials handed over by a container
+     * platform, such as a Kubernetes Secret's {@code sasl.jaas.config}), and the setting each is.
+     */
+    public static final Map<String, String> ENVIRONMENT_SETTINGS = Map.of(
+            "KAFKA_SECURITY_PROTOCOL", "security.protocol",
+            "KAFKA_SASL_MECHANISM", "sasl.mechanism",
+            "KAFKA_SASL_JAAS_CONFIG", "sasl.jaas.config");
+
+    /**
+     * The client settings for every Kafka client of the service: those of {@link #ENVIRONMENT_SETTINGS} set in the
+     * environment, then (overriding them) those of {@code --kafka-properties}; empty without either.
      *
      * @throws IllegalArgumentException when the file cannot be read
      */
     public Map<String, Object> clientOverrides() {
+        return clientOverrides(System.getenv());
+    }
+
+    /** As {@link #clientOverrides()} with {@code environment} as the environment. */
+    public Map<String, Object> clientOverrides(Map<String, String> environment) {
         Map<String, Object> out = new LinkedHashMap<>();
+        ENVIRONMENT_SETTINGS.forEach((variable, setting) -> {
+            String value = environment.get(variable);
+            if (value != null && !value.isBlank()) {
+                out.put(setting, value);
+            }
+        });
         if (kafkaProperties == null) {
             return out;
         }

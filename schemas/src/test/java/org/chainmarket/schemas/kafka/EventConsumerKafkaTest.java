@@ -20,9 +20,12 @@ import org.chainmarket.schemas.events.InvalidInputException;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.ProviderId;
+import org.chainmarket.schemas.model.Degradation;
 import org.chainmarket.schemas.model.InstanceAck;
 import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.SubjectKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,10 +47,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The shared consumer on a real Kafka broker (one for the class), reading the placement acks topic (3 partitions). Every
- * test uses its own consumer group and its own provider ids (record keys), and looks only at those.
+ * The shared consumer on a real Kafka broker (one for the class), reading a shared topic, the degradations (3
+ * partitions). Every test uses its own consumer group and its own subject ids (record keys), and looks only at those.
  */
 class EventConsumerKafkaTest {
+    private static final String TOPIC = Topics.DEGRADATIONS;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static EmbeddedKafka kafka;
     private static KafkaProducer<String, byte[]> producer;
@@ -115,12 +119,12 @@ class EventConsumerKafkaTest {
     void aRecordThatBreaksItsContractGoesToTheDlqWithTheReasonAndTheConsumerGoesOn() throws Exception {
         String k = "dlq-p1";
         Recording h = new Recording("dlq-");
-        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), kafka.adminSettings(), Topics.dlq(Topics.PLACEMENT_ACKS));
+        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), kafka.adminSettings(), Topics.dlq(TOPIC));
              EventConsumer consumer = consumer("dlq", 1, h)) {
             ProducerRecord<String, byte[]> good = telemetry(k);
-            send(new ProducerRecord<>(Topics.PLACEMENT_ACKS, null, k, "{not json".getBytes(StandardCharsets.UTF_8), good.headers()));
-            send(CloudEvents.encode(EventType.INSTANCE_COMMAND_ACKNOWLEDGED, k, batch("dlq-someone-else"), "/test"));
-            send(CloudEvents.encode(EventType.INSTANCE_COMMAND_ACKNOWLEDGED, "dlq-p1-refused", batch("dlq-p1-refused"), "/test"));
+            send(new ProducerRecord<>(TOPIC, null, k, "{not json".getBytes(StandardCharsets.UTF_8), good.headers()));
+            send(CloudEvents.encode(EventType.DEGRADATION_DETECTED, k, batch("dlq-someone-else"), "/test"));
+            send(CloudEvents.encode(EventType.DEGRADATION_DETECTED, "dlq-p1-refused", batch("dlq-p1-refused"), "/test"));
             long goodOffset = send(good).offset();
 
             await().atMost(WAIT).until(() -> h.handled.contains(k + "@" + goodOffset));
@@ -129,10 +133,10 @@ class EventConsumerKafkaTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.records().stream().filter(r -> r.key().startsWith("dlq-"))
                     .map(r -> header(r, DeadLetters.REASON)).toList()).satisfiesExactlyInAnyOrder(
                     r -> assertThat(r).contains("malformed JSON"),
-                    r -> assertThat(r).contains("key: 'dlq-p1' is not the body's $.providerId 'dlq-someone-else'"),
+                    r -> assertThat(r).contains("key: 'dlq-p1' is not the body's $.subjectId 'dlq-someone-else'"),
                     r -> assertThat(r).contains("refused by the handler")));
             assertThat(dlq.records().stream().filter(r -> r.key().startsWith("dlq-")).map(r -> header(r, DeadLetters.ORIGIN)))
-                    .allSatisfy(o -> assertThat(o).startsWith(Topics.PLACEMENT_ACKS + "/"));
+                    .allSatisfy(o -> assertThat(o).startsWith(TOPIC + "/"));
             assertThat(consumer.invalid()).isGreaterThanOrEqualTo(3);
         }
     }
@@ -147,7 +151,7 @@ class EventConsumerKafkaTest {
             RecordMetadata first = send(telemetry(failing));
             RecordMetadata second = send(telemetry(failing));
             send(telemetry(other));
-            TopicPartition tp = new TopicPartition(Topics.PLACEMENT_ACKS, first.partition());
+            TopicPartition tp = new TopicPartition(TOPIC, first.partition());
 
             await().atMost(WAIT).until(() -> h.keys().contains(other) && consumer.retries() >= 2);
             assertThat(h.keys()).doesNotContain(failing);
@@ -167,18 +171,18 @@ class EventConsumerKafkaTest {
         String stuck = "nodlq-p1";
         String other = keyOnAnotherPartition("nodlq-p2", stuck);
         Recording h = new Recording("nodlq-");
-        String dlqTopic = Topics.dlq(Topics.PLACEMENT_ACKS);
+        String dlqTopic = Topics.dlq(TOPIC);
         // a broker of its own: the records left here must not reach the other tests' groups
         try (EmbeddedKafka own = EmbeddedKafka.start();
              KafkaProducer<String, byte[]> out = KafkaClients.producer(own.bootstrapServers(), "nodlq",
                      with(own, ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000));
              Admin ownAdmin = Admin.create(with(own, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, own.bootstrapServers()))) {
-            ownAdmin.createTopics(List.of(new NewTopic(Topics.PLACEMENT_ACKS, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            ownAdmin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
             try (EventConsumer consumer = new EventConsumer(ConsumerSettings.group("nodlq", own.bootstrapServers(), "nodlq",
-                    List.of(Topics.PLACEMENT_ACKS)).withRetryBackoff(Duration.ofMillis(100)).withClientOverrides(own.adminSettings()), out, () -> h)) {
+                    List.of(TOPIC)).withRetryBackoff(Duration.ofMillis(100)).withClientOverrides(own.adminSettings()), out, () -> h)) {
                 consumer.start(WAIT);
                 ProducerRecord<String, byte[]> good = telemetry(stuck);
-                out.send(new ProducerRecord<>(Topics.PLACEMENT_ACKS, null, stuck, "{not json".getBytes(StandardCharsets.UTF_8),
+                out.send(new ProducerRecord<>(TOPIC, null, stuck, "{not json".getBytes(StandardCharsets.UTF_8),
                         good.headers())).get(10, TimeUnit.SECONDS);
                 long afterBad = out.send(good).get(10, TimeUnit.SECONDS).offset();
                 out.send(telemetry(other)).get(10, TimeUnit.SECONDS);
@@ -231,7 +235,7 @@ class EventConsumerKafkaTest {
         }
         Recording h = new Recording("tab-");
         try (EventConsumer table = new EventConsumer(ConsumerSettings.table("table", kafka.bootstrapServers(),
-                List.of(Topics.PLACEMENT_ACKS)).withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
+                List.of(TOPIC)).withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
             table.start();
             assertThat(table.awaitReady(WAIT)).isTrue();
             assertThat(h.keys()).containsAll(List.of("tab-0", "tab-1", "tab-2", "tab-3", "tab-4", "tab-5", "tab-6",
@@ -240,15 +244,35 @@ class EventConsumerKafkaTest {
     }
 
     @Test
+    void aTableOfAPerProviderFamilyReadsEveryProvidersTopicAndOneMadeAfterItStarted() throws Exception {
+        ProviderId early = ProviderId.of("tabfam-early");
+        ProviderId late = ProviderId.of("tabfam-late");
+        TopicInitializer.ensureProviderTopics(kafka.bootstrapServers(), early, 3, (short) 1, kafka.adminSettings());
+        send(CloudEvents.toProvider(instanceAck(early), early));
+        Recording h = new Recording("tabfam-");
+        try (EventConsumer table = new EventConsumer(ConsumerSettings.table("tabfam", kafka.bootstrapServers(),
+                List.of(Topics.PLACEMENT_ACKS)).withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
+            table.start();
+            assertThat(table.awaitReady(WAIT)).isTrue();
+            assertThat(h.keys()).containsExactly(early.value());
+
+            TopicInitializer.ensureProviderTopics(kafka.bootstrapServers(), late, 3, (short) 1, kafka.adminSettings());
+            send(CloudEvents.toProvider(instanceAck(late), late));
+            await().atMost(WAIT).until(() -> h.keys().contains(late.value()));
+            assertThat(h.keys()).containsExactly(early.value(), late.value());
+        }
+    }
+
+    @Test
     void aTableReaderThatOwnsItsTopicDeadLettersWhatBreaksItsContract() throws Exception {
         String k = "owned-p1";
         ProducerRecord<String, byte[]> good = telemetry(k);
-        send(new ProducerRecord<>(Topics.PLACEMENT_ACKS, null, k, "{not json".getBytes(StandardCharsets.UTF_8), good.headers()));
+        send(new ProducerRecord<>(TOPIC, null, k, "{not json".getBytes(StandardCharsets.UTF_8), good.headers()));
         send(good);
         Recording h = new Recording("owned-");
-        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), kafka.adminSettings(), Topics.dlq(Topics.PLACEMENT_ACKS));
+        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), kafka.adminSettings(), Topics.dlq(TOPIC));
              EventConsumer table = new EventConsumer(ConsumerSettings.table("owned", kafka.bootstrapServers(),
-                     List.of(Topics.PLACEMENT_ACKS)).withDeadLetters().withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
+                     List.of(TOPIC)).withDeadLetters().withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
             table.start(WAIT);
             assertThat(h.keys()).containsExactly(k);
             await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.records().stream().filter(r -> r.key().equals(k))
@@ -262,7 +286,7 @@ class EventConsumerKafkaTest {
         send(telemetry("late-before"));
         Recording h = new Recording("late-");
         try (EventConsumer consumer = new EventConsumer(ConsumerSettings.group("late", kafka.bootstrapServers(), "late",
-                List.of(Topics.PLACEMENT_ACKS)).withNewGroupAtEnd().withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
+                List.of(TOPIC)).withNewGroupAtEnd().withClientOverrides(kafka.adminSettings()), producer, () -> h)) {
             consumer.start(WAIT);
             send(telemetry("late-after"));
             await().atMost(WAIT).until(() -> h.keys().contains("late-after"));
@@ -272,7 +296,7 @@ class EventConsumerKafkaTest {
 
     private EventConsumer consumer(String group, int threads, EventConsumer.Handler handler) {
         EventConsumer c = new EventConsumer(ConsumerSettings.group(group, kafka.bootstrapServers(), group,
-                List.of(Topics.PLACEMENT_ACKS)).withThreads(threads).withRetryBackoff(Duration.ofMillis(100))
+                List.of(TOPIC)).withThreads(threads).withRetryBackoff(Duration.ofMillis(100))
                 .withClientOverrides(kafka.adminSettings()), producer, () -> handler);
         c.start(WAIT);
         return c;
@@ -286,12 +310,17 @@ class EventConsumerKafkaTest {
     }
 
     private static ProducerRecord<String, byte[]> telemetry(String provider) {
-        return CloudEvents.encode(EventType.INSTANCE_COMMAND_ACKNOWLEDGED, provider, batch(provider), "/test");
+        return CloudEvents.encode(EventType.DEGRADATION_DETECTED, provider, batch(provider), "/test");
     }
 
-    private static InstanceAck batch(String provider) {
-        return new InstanceAck("c-" + provider, ProviderId.of(provider), InstanceCommand.Operation.START,
-                OfferId.of(provider + "-o"), true, null, Instant.now());
+    private static Degradation batch(String subject) {
+        return new Degradation(SubjectKind.INSTANCE, subject, ProviderId.of("p"), Metric.LOAD, 0.9, 0.8, 0.7, 10,
+                Instant.now(), List.of());
+    }
+
+    private static ProducerRecord<String, byte[]> instanceAck(ProviderId provider) {
+        return CloudEvents.encode(EventType.INSTANCE_COMMAND_ACKNOWLEDGED, provider.value(), new InstanceAck("c-" + provider,
+                provider, InstanceCommand.Operation.START, OfferId.of(provider + "-o"), true, null, Instant.now()), "/test");
     }
 
     private static RecordMetadata send(ProducerRecord<String, byte[]> record) throws Exception {

@@ -19,11 +19,17 @@ import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.TopicInitializer;
 import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.model.CatalogueEntry;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck;
 import org.chainmarket.schemas.model.DomainCommand;
+import org.chainmarket.schemas.model.InstanceAck;
+import org.chainmarket.schemas.model.InstanceCommand;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.TelemetryBatch;
+import org.chainmarket.schemas.model.VnfOffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,8 +50,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The marketplace's principals on a real embedded broker (SCRAM, StandardAuthorizer): a provider's adapter reads only
- * its own commands and writes only its own answers, only monitoring-ingest writes contexts and degradations, and a
- * record on a provider's topic that speaks for another provider is dead-lettered by the family's consumer.
+ * its own commands and writes only its own answers and advertisements, only monitoring-ingest writes contexts and
+ * degradations, and a record on a provider's topic that speaks for another provider is dead-lettered by the family's
+ * consumer.
  */
 class KafkaAccessTest {
     private static final ProviderId WEST = ProviderId.of("west");
@@ -134,6 +141,64 @@ class KafkaAccessTest {
     }
 
     @Test
+    void anAdapterAdvertisesOnItsOwnTopicsButCannotWriteAnotherProvidersAdvertisements() throws Exception {
+        Map<String, Object> west = access.adapter(WEST);
+        access.adapter(EAST);
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka.bootstrapServers(), "adapter-west", west)) {
+            producer.send(CloudEvents.toProvider(domain(WEST), WEST)).get(30, TimeUnit.SECONDS);
+            producer.send(CloudEvents.toProvider(offer("west-fw", WEST), WEST)).get(30, TimeUnit.SECONDS);
+            producer.send(CloudEvents.toProvider(catalogue(WEST), WEST)).get(30, TimeUnit.SECONDS);
+            producer.send(CloudEvents.toProvider(instanceAck(WEST), WEST)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(Topics.forProvider(Topics.OFFERS, WEST), "west-fw", null)).get(30, TimeUnit.SECONDS);
+
+            assertDenied(producer, CloudEvents.toProvider(domain(EAST), EAST), "east's domain");
+            assertDenied(producer, CloudEvents.toProvider(offer("east-fw", EAST), EAST), "east's offers");
+            assertDenied(producer, new ProducerRecord<>(Topics.forProvider(Topics.OFFERS, EAST), "east-fw", null),
+                    "a withdrawal on east's offers");
+            assertDenied(producer, CloudEvents.toProvider(catalogue(EAST), EAST), "east's catalogue");
+            assertDenied(producer, CloudEvents.toProvider(instanceAck(EAST), EAST), "east's placement acks");
+            assertDenied(producer, new ProducerRecord<>(Topics.forProvider(Topics.PLACEMENT_COMMANDS, EAST), "east", new byte[0]),
+                    "east's placement commands");
+            ProducerRecord<String, byte[]> own = offer("west-fw", WEST);
+            assertDenied(producer, new ProducerRecord<>(Topics.OFFERS, null, own.key(), own.value(), own.headers()),
+                    "the family's name as a shared topic");
+        }
+        try (KafkaConsumer<String, byte[]> other = consumer(west, KafkaAccessTest.placementGroup(WEST))) {
+            other.subscribe(List.of(Topics.forProvider(Topics.PLACEMENT_COMMANDS, EAST)));
+            assertThatThrownBy(() -> other.poll(Duration.ofSeconds(10))).as("west reading east's placement commands")
+                    .isInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    void aForgedAdvertisementIsDeadLetteredByItsFamilysReaderAndTheHonestOneRead() throws Exception {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        ProviderId north = ProviderId.of("north");
+        access.adapter(north);
+        try (TopicTail dlq = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.dlq(Topics.OFFERS));
+             KafkaProducer<String, byte[]> out = KafkaClients.producer(kafka.bootstrapServers(), "monitoring-out", access.monitoring());
+             EventConsumer offers = new EventConsumer(ConsumerSettings.group("monitoring-ingest-offers-test", kafka.bootstrapServers(),
+                     "monitoring-ingest-offers-test", List.of(Topics.OFFERS)).withClientOverrides(access.monitoring()), out,
+                     () -> (event, record) -> handled.add(record.key()))) {
+            offers.start(Duration.ofSeconds(30));
+            try (KafkaProducer<String, byte[]> admin = KafkaClients.producer(kafka.bootstrapServers(), "superuser", access.admin())) {
+                // only a super user can write north's topic for another provider; the body still speaks for east
+                admin.send(CloudEvents.toProvider(offer("north-forged", EAST), north)).get(30, TimeUnit.SECONDS);
+                admin.send(CloudEvents.toProvider(offer("north-honest", north), north)).get(30, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("north-honest"));
+            assertThat(handled).doesNotContain("north-forged");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dlq.records().stream()
+                    .filter(r -> r.key().equals("north-forged"))).singleElement().satisfies(r -> {
+                assertThat(new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                        .contains("$.providerId").contains("'east' on chainmarket.offers.v1.north");
+                assertThat(new String(r.headers().lastHeader(DeadLetters.ORIGIN).value(), StandardCharsets.UTF_8))
+                        .startsWith("chainmarket.offers.v1.north/");
+            }));
+        }
+    }
+
+    @Test
     void aClientWithoutCredentialsIsRefused() {
         Map<String, Object> anonymous = Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000);
         try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka.bootstrapServers(), "anonymous", anonymous)) {
@@ -210,6 +275,33 @@ class KafkaAccessTest {
                 List.of(), Instant.now());
         return CloudEvents.encode(DomainAck.eventId(provider, ack.commandId()), EventType.DOMAIN_ACKNOWLEDGED, chain,
                 Json.bytes(ack), "/providers/" + provider);
+    }
+
+    private static String placementGroup(ProviderId provider) {
+        return KafkaAccess.adapterPrincipal(provider) + "-placement";
+    }
+
+    private static ProducerRecord<String, byte[]> domain(ProviderId provider) {
+        String sw = provider + "-sw";
+        return CloudEvents.encode(EventType.PROVIDER_DOMAIN_ADVERTISED, provider.value(), new ProviderDomain(provider, "Domain " + provider,
+                List.of(new ProviderDomain.Switch(sw, sw, null, null)), List.of(new ProviderDomain.Site(provider + "-site", sw, 8, 16)),
+                List.of(), List.of()), "/providers/" + provider);
+    }
+
+    private static ProducerRecord<String, byte[]> offer(String id, ProviderId provider) {
+        return CloudEvents.encode(EventType.OFFER_ADVERTISED, id, new VnfOffer(OfferId.of(id), provider, "firewall",
+                provider + "-site", 1000, 10, 0.5, 1.0, 0.001, 0.999, true, false, null, null), "/providers/" + provider);
+    }
+
+    private static ProducerRecord<String, byte[]> catalogue(ProviderId provider) {
+        CatalogueEntry e = new CatalogueEntry(provider, "dpi", 4, 8, 1000, 20, 30, 2.0, 0.003, 1.5, false, false,
+                List.of(provider + "-site"));
+        return CloudEvents.encode(EventType.CATALOGUE_ENTRY_ADVERTISED, e.key(), e, "/providers/" + provider);
+    }
+
+    private static ProducerRecord<String, byte[]> instanceAck(ProviderId provider) {
+        return CloudEvents.encode(EventType.INSTANCE_COMMAND_ACKNOWLEDGED, provider.value(), new InstanceAck("c-" + provider,
+                provider, InstanceCommand.Operation.START, OfferId.of(provider + "-o"), true, null, Instant.now()), "/providers/" + provider);
     }
 
     private static ProducerRecord<String, byte[]> telemetry(ProviderId provider) {

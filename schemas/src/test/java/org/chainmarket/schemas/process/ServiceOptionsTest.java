@@ -35,7 +35,7 @@ class ServiceOptionsTest {
     void eachServiceKeepsItsOwnHealthPortUnlessConfigured() {
         SomeService defaults = parse();
         assertThat(defaults.service.healthPort()).isEqualTo(8099);
-        assertThat(defaults.service.clientOverrides()).isEmpty();
+        assertThat(defaults.service.clientOverrides(Map.of())).isEmpty();
         assertThat(new CommandLine(new SomeService()).getUsageMessage()).contains("default: 8099");
         assertThat(parse("--health-port", "-1").service.healthPort()).isEqualTo(-1);
     }
@@ -51,7 +51,21 @@ class ServiceOptionsTest {
 
         assertThat(s.service.bootstrapServers()).isEqualTo("kafka-1:9093");
         assertThat(s.service.healthPort()).as("the command line before the file").isEqualTo(9000);
-        assertThat(s.service.clientOverrides()).isEqualTo(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"));
+        assertThat(s.service.clientOverrides(Map.of())).isEqualTo(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"));
+    }
+
+    @Test
+    void aPrincipalsCredentialsComeFromTheEnvironmentAndTheKafkaPropertiesFileOverridesThem(@TempDir Path dir) throws Exception {
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"adapter-west\" password=\"s3cret\";";
+        Map<String, String> environment = Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT", "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "KAFKA_SASL_JAAS_CONFIG", jaas, "KAFKA_UNRELATED", "x");
+        assertThat(parse().service.clientOverrides(environment)).isEqualTo(Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", jaas));
+
+        Path kafka = dir.resolve("kafka.properties");
+        Files.writeString(kafka, "security.protocol=SASL_SSL\n");
+        assertThat(parse("--kafka-properties", kafka.toString()).service.clientOverrides(environment))
+                .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.jaas.config", jaas);
     }
 
     @Test

@@ -95,7 +95,8 @@ class PlacementMoveTest {
         // the east provider's adapter advertises its catalogue: its principal may
         try (var producer = org.chainmarket.schemas.kafka.KafkaClients.producer(market.bootstrapServers(), "east-catalogue",
                 market.kafka().adapter(EAST))) {
-            producer.send(CloudEvents.encode(EventType.CATALOGUE_ENTRY_ADVERTISED, notAtNewYork.key(), notAtNewYork, "/providers/east")).get();
+            producer.send(CloudEvents.toProvider(CloudEvents.encode(EventType.CATALOGUE_ENTRY_ADVERTISED, notAtNewYork.key(), notAtNewYork,
+                    "/providers/east"), EAST)).get();
         }
         PlacementPlan.Decision move = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
             market.placement().orElseThrow().requestPlan();

@@ -1,6 +1,8 @@
 package org.chainmarket.deploy.kubernetes;
 
 import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaAccess;
+import org.chainmarket.schemas.model.ProviderId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -56,7 +58,7 @@ class ComposeFileTest {
         for (String n : nodes) {
             Map<String, String> env = env(n);
             assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS")).contains(env.get("KAFKA_NODE_ID") + "@" + n + ":9093");
-            assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("PLAINTEXT://" + n + ":9092");
+            assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("SASL://" + n + ":9092");
             assertThat(env).containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3").containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2")
                     .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
         }
@@ -80,7 +82,8 @@ class ComposeFileTest {
             if (spec.perProvider()) {
                 // a topic per demo provider
                 for (String provider : List.of("west", "central", "east")) {
-                    expected.put(Topics.forProvider(spec.name(), org.chainmarket.schemas.model.ProviderId.of(provider)), "delete");
+                    expected.put(Topics.forProvider(spec.name(), org.chainmarket.schemas.model.ProviderId.of(provider)),
+                            spec.compacted() ? "compact" : "delete");
                 }
             } else {
                 expected.put(spec.name(), spec.compacted() ? "compact" : "delete");
@@ -88,6 +91,66 @@ class ComposeFileTest {
             expected.put(Topics.dlq(spec.name()), "delete");
         }
         assertThat(created).isEqualTo(expected);
+    }
+
+    @Test
+    void kafkaRequiresSaslOnEveryListenerAndAuthorizesByAcl() throws Exception {
+        for (String n : List.of("kafka-1", "kafka-2", "kafka-3")) {
+            Map<String, String> env = env(n);
+            Map<String, String> protocols = Pattern.compile(",").splitAsStream(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"))
+                    .map(e -> e.split(":")).collect(Collectors.toMap(e -> e[0], e -> e[1]));
+            assertThat(protocols.values()).as("%s's listeners", n).containsOnly("SASL_PLAINTEXT");
+            assertThat(env.get("KAFKA_LISTENERS").split(",")).as("%s: no listener outside the map", n)
+                    .allSatisfy(l -> assertThat(protocols).containsKey(l.substring(0, l.indexOf(':'))));
+            assertThat(env.get("KAFKA_SASL_ENABLED_MECHANISMS").split(",")).contains(org.chainmarket.schemas.kafka.KafkaAccess.MECHANISM);
+            assertThat(env).containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                    .containsEntry("KAFKA_SUPER_USERS", "User:" + org.chainmarket.schemas.kafka.KafkaAccess.ADMIN)
+                    .containsEntry("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false");
+        }
+        Matcher passwords = Pattern.compile("password=(\\S+?)[\\s,\\]]").matcher(Files.readString(DIR.resolve("compose.yaml")));
+        int found = 0;
+        while (passwords.find()) {
+            found++;
+            assertThat(passwords.group(1)).as("a password in compose.yaml comes from the environment").matches("\"?\\$\\$?\\{?[A-Z0-9_]+.*");
+        }
+        assertThat(found).isGreaterThan(5);
+    }
+
+    @Test
+    void everyServiceConnectsAsItsOwnPrincipalAndTheTopicsServiceGivesEachTheAclsOfKafkaAccess() {
+        Map<String, String> principalOf = new HashMap<>(Map.of("broker-1", KafkaAccess.BROKER, "broker-2", KafkaAccess.BROKER,
+                "monitoring-ingest", KafkaAccess.MONITORING));
+        Manifests.DEMO_PROVIDERS.forEach(p -> principalOf.put("adapter-" + p, KafkaAccess.adapterPrincipal(ProviderId.of(p))));
+        Pattern login = Pattern.compile("org\\.apache\\.kafka\\.common\\.security\\.scram\\.ScramLoginModule required username=\"([^\"]+)\" password=\"\\$\\{([A-Z0-9_]+):\\?[^}]*}\";");
+        Map<String, String> passwordVariable = new HashMap<>();
+        for (Map.Entry<String, String> e : principalOf.entrySet()) {
+            Map<String, String> env = env(e.getKey());
+            assertThat(env).as("%s's Kafka client", e.getKey()).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                    .containsEntry("KAFKA_SASL_MECHANISM", KafkaAccess.MECHANISM);
+            Matcher m = login.matcher(env.get("KAFKA_SASL_JAAS_CONFIG"));
+            assertThat(m.matches()).as("%s logs in with a password from the environment: %s", e.getKey(), env.get("KAFKA_SASL_JAAS_CONFIG")).isTrue();
+            assertThat(m.group(1)).as("%s's principal", e.getKey()).isEqualTo(e.getValue());
+            assertThat(passwordVariable.putIfAbsent(m.group(1), m.group(2))).as("one password per principal").isIn(null, m.group(2));
+        }
+        assertThat(new java.util.HashSet<>(passwordVariable.values())).as("each principal its own password").hasSize(passwordVariable.size());
+
+        String script = services.get("topics").get("command").toString();
+        Map<String, String> users = new HashMap<>();
+        Matcher u = Pattern.compile("(?m)^\\s*user (\\S+) \"\\$\\$([A-Z0-9_]+)\"\\s*$").matcher(script);
+        while (u.find()) {
+            users.put(u.group(1), u.group(2));
+        }
+        assertThat(users).as("the topics service makes each principal with the password its service logs in with").isEqualTo(passwordVariable);
+        Map<String, String> topicsEnv = env("topics");
+        users.values().forEach(v -> assertThat(topicsEnv.get(v)).as("%s handed to the topics service", v).startsWith("${" + v + ":?"));
+
+        Map<String, Set<String>> acls = new java.util.TreeMap<>();
+        Matcher a = Pattern.compile("(?m)^\\s*acl (\\S+) (allow|deny) (\\S+) (topic|group|cluster) (literal|prefixed) (\\S+)\\s*$").matcher(script);
+        while (a.find()) {
+            acls.computeIfAbsent(a.group(1), k -> new java.util.TreeSet<>()).add(Manifests.acl(a.group(2), a.group(3), a.group(4), a.group(5),
+                    a.group(4).equals("cluster") ? "" : a.group(6)));
+        }
+        assertThat(acls).as("each principal's ACLs as KafkaAccess gives them").isEqualTo(Manifests.principals());
     }
 
     @Test

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import org.apache.kafka.common.acl.AclBinding;
+import org.chainmarket.schemas.kafka.KafkaAccess;
+import org.chainmarket.schemas.model.ProviderId;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,9 +20,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +56,7 @@ final class Manifests {
         serialization.registerKubernetesResource(STRIMZI, "Kafka", Kafka.class);
         serialization.registerKubernetesResource(STRIMZI, "KafkaNodePool", KafkaNodePool.class);
         serialization.registerKubernetesResource(STRIMZI, "KafkaTopic", KafkaTopic.class);
+        serialization.registerKubernetesResource(STRIMZI, "KafkaUser", io.strimzi.api.kafka.model.user.KafkaUser.class);
         List<Document> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(DIR)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
@@ -70,6 +76,42 @@ final class Manifests {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /** The demo providers the manifests and the compose file run an adapter for. */
+    static final List<String> DEMO_PROVIDERS = List.of("west", "central", "east");
+
+    /**
+     * The Kafka principals of the services the manifests and the compose file run (the placement service is not among
+     * them), each with its ACLs as schemas' {@link KafkaAccess} gives them, each ACL written by {@link #acl}.
+     */
+    static Map<String, Set<String>> principals() {
+        Map<String, Set<String>> out = new java.util.TreeMap<>();
+        out.put(KafkaAccess.BROKER, acls(KafkaAccess.brokerAcls()));
+        out.put(KafkaAccess.MONITORING, acls(KafkaAccess.monitoringAcls()));
+        for (String p : DEMO_PROVIDERS) {
+            ProviderId provider = ProviderId.of(p);
+            out.put(KafkaAccess.adapterPrincipal(provider), acls(KafkaAccess.adapterAcls(provider)));
+        }
+        return out;
+    }
+
+    private static Set<String> acls(List<AclBinding> bindings) {
+        return bindings.stream().map(b -> acl(b.entry().permissionType().name(), b.entry().operation().name(),
+                b.pattern().resourceType().name(), b.pattern().patternType().name(),
+                b.pattern().resourceType() == org.apache.kafka.common.resource.ResourceType.CLUSTER ? "" : b.pattern().name()))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /**
+     * One ACL in one spelling whatever wrote it: {@code allow read topic literal chainmarket.offers.v1.west}; operations
+     * without their underscores ({@code DESCRIBE_CONFIGS}, {@code DescribeConfigs}: {@code describeconfigs}), a
+     * prefix pattern as {@code prefixed}, the cluster without a name.
+     */
+    static String acl(String permission, String operation, String resourceType, String patternType, String name) {
+        String pattern = patternType.toLowerCase(Locale.ROOT).startsWith("prefix") ? "prefixed" : "literal";
+        return String.join(" ", permission.toLowerCase(Locale.ROOT), operation.replace("_", "").toLowerCase(Locale.ROOT),
+                resourceType.toLowerCase(Locale.ROOT), pattern, name == null ? "" : name).strip();
     }
 
     static <T extends HasMetadata> List<T> all(List<Document> documents, Class<T> type) {

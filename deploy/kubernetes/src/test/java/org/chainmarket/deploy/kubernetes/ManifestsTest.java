@@ -16,6 +16,18 @@ import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
+import io.strimzi.api.kafka.model.user.acl.AclOperation;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleClusterResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import org.chainmarket.schemas.kafka.KafkaAccess;
+import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.deploy.kubernetes.Manifests.Document;
 import org.chainmarket.schemas.events.Topics;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,7 +109,8 @@ class ManifestsTest {
             if (spec.perProvider()) {
                 // a topic per demo provider
                 for (String provider : List.of("west", "central", "east")) {
-                    expected.put(Topics.forProvider(spec.name(), org.chainmarket.schemas.model.ProviderId.of(provider)), "delete");
+                    expected.put(Topics.forProvider(spec.name(), org.chainmarket.schemas.model.ProviderId.of(provider)),
+                            spec.compacted() ? "compact" : "delete");
                 }
             } else {
                 expected.put(spec.name(), spec.compacted() ? "compact" : "delete");
@@ -143,6 +156,60 @@ class ManifestsTest {
                 .contains("DATASOURCES_DEFAULT_URL", "DATASOURCES_DEFAULT_USERNAME", "DATASOURCES_DEFAULT_PASSWORD");
         assertThat(db.getAdditionalProperties()).extractingByKey("spec").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("instances", 3).containsKeys("storage", "bootstrap");
+    }
+
+    @Test
+    void kafkaRequiresScramAndEveryServiceConnectsAsItsOwnPrincipalWithTheAclsOfKafkaAccess() {
+        Kafka kafka = Manifests.all(documents, Kafka.class).get(0);
+        assertThat(kafka.getSpec().getKafka().getListeners()).as("every listener authenticates its clients")
+                .allSatisfy(l -> assertThat(l.getAuth()).isInstanceOf(KafkaListenerAuthenticationScramSha512.class));
+        assertThat(kafka.getSpec().getKafka().getAuthorization()).as("ACLs decide").isInstanceOf(KafkaAuthorizationSimple.class);
+        assertThat(kafka.getSpec().getEntityOperator().getUserOperator()).as("KafkaUser resources need the user operator").isNotNull();
+
+        Map<String, Set<String>> expected = Manifests.principals();
+        Map<String, Set<String>> declared = new java.util.TreeMap<>();
+        for (KafkaUser u : Manifests.all(documents, KafkaUser.class)) {
+            assertThat(u.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", kafka.getMetadata().getName());
+            assertThat(u.getSpec().getAuthentication()).as("%s's login", name(u)).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
+            assertThat(u.getSpec().getAuthorization()).as("%s's ACLs", name(u)).isInstanceOf(KafkaUserAuthorizationSimple.class);
+            Set<String> acls = new java.util.TreeSet<>();
+            for (AclRule r : ((KafkaUserAuthorizationSimple) u.getSpec().getAuthorization()).getAcls()) {
+                for (AclOperation op : r.getOperations()) {
+                    acls.add(acl(r, op));
+                }
+            }
+            declared.put(u.getMetadata().getName(), acls);
+        }
+        assertThat(declared).as("one KafkaUser per principal, with the ACLs of KafkaAccess").isEqualTo(expected);
+
+        Map<String, String> principalOf = new HashMap<>(Map.of("broker", KafkaAccess.BROKER, "monitoring-ingest", KafkaAccess.MONITORING));
+        Manifests.DEMO_PROVIDERS.forEach(p -> principalOf.put("adapter-" + p, KafkaAccess.adapterPrincipal(ProviderId.of(p))));
+        List<Deployment> deployments = Manifests.all(documents, Deployment.class);
+        assertThat(deployments).extracting(d -> d.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(principalOf.keySet());
+        for (Deployment d : deployments) {
+            Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+            Map<String, EnvVar> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+            assertThat(env.get("KAFKA_SECURITY_PROTOCOL").getValue()).as("%s's protocol", name(d)).isEqualTo("SASL_PLAINTEXT");
+            assertThat(env.get("KAFKA_SASL_MECHANISM").getValue()).as("%s's mechanism", name(d)).isEqualTo(KafkaAccess.MECHANISM);
+            EnvVar jaas = env.get("KAFKA_SASL_JAAS_CONFIG");
+            assertThat(jaas.getValue()).as("%s's credentials are not written in the manifest", name(d)).isNull();
+            assertThat(jaas.getValueFrom().getSecretKeyRef().getName()).as("%s's own principal's secret", name(d))
+                    .isEqualTo(principalOf.get(d.getMetadata().getName()));
+            assertThat(jaas.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("sasl.jaas.config");
+        }
+    }
+
+    /** A Strimzi ACL rule's operation in {@link Manifests#acl}'s spelling. */
+    private static String acl(AclRule r, AclOperation op) {
+        String permission = r.getType() == null ? "allow" : r.getType().toValue();
+        if (r.getResource() instanceof AclRuleTopicResource t) {
+            return Manifests.acl(permission, op.toValue(), "topic", t.getPatternType() == null ? "literal" : t.getPatternType().toValue(), t.getName());
+        } else if (r.getResource() instanceof AclRuleGroupResource g) {
+            return Manifests.acl(permission, op.toValue(), "group", g.getPatternType() == null ? "literal" : g.getPatternType().toValue(), g.getName());
+        } else if (r.getResource() instanceof AclRuleClusterResource) {
+            return Manifests.acl(permission, op.toValue(), "cluster", "literal", "");
+        }
+        throw new AssertionError("an ACL on a resource KafkaAccess does not use: " + r.getResource());
     }
 
     @Test

@@ -95,10 +95,23 @@ public final class MarketView {
         catalogue.remove(key);
     }
 
+    /** An offer advertised; an offer id another provider holds does not move to this one (it is ignored). */
     public void offer(VnfOffer o) {
+        VnfOffer held = offers.get(o.offerId());
+        if (held != null && !held.providerId().equals(o.providerId())) {
+            return;
+        }
         offers.put(o.offerId(), o);
         starting.remove(o.offerId());
         lastBusy.putIfAbsent(o.offerId(), time.instant());
+    }
+
+    /** A withdrawal read from provider {@code by}'s topic: it withdraws only that provider's offer. */
+    public void offerWithdrawn(OfferId id, ProviderId by) {
+        VnfOffer held = offers.get(id);
+        if (held == null || held.providerId().equals(by)) {
+            offerWithdrawn(id);
+        }
     }
 
     public void offerWithdrawn(OfferId id) {

@@ -1,6 +1,7 @@
 package org.chainmarket.placement.service;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.chainmarket.placement.PlacementEngine;
 import org.chainmarket.placement.model.PlacementProblem;
@@ -279,12 +280,12 @@ public final class PlacementService implements AutoCloseable {
 
     /** On a consumer thread: decodes the event and hands its effect to the planning thread. */
     private void receive(CloudEvents.Event e, ConsumerRecord<String, byte[]> r) {
-        switch (r.topic()) {
+        switch (Topics.familyOf(r.topic())) {
             case Topics.PROVIDER_DOMAINS -> inbox.add(e.isTombstone() ? withdrawn(r, ProviderId::of, view::domainWithdrawn)
                     : effect(e.payload(ProviderDomain.class), view::domain));
             case Topics.CATALOGUE -> inbox.add(e.isTombstone() ? withdrawn(r, key -> key, view::catalogueEntryRemoved)
                     : effect(e.payload(CatalogueEntry.class), view::catalogueEntry));
-            case Topics.OFFERS -> inbox.add(e.isTombstone() ? withdrawn(r, OfferId::of, view::offerWithdrawn)
+            case Topics.OFFERS -> inbox.add(e.isTombstone() ? withdrawn(r, OfferId::of, id -> view.offerWithdrawn(id, topicOwner(r)))
                     : effect(e.payload(VnfOffer.class), view::offer));
             case Topics.INSTANCE_CONTEXT -> {
                 if (!e.isTombstone()) {
@@ -300,6 +301,11 @@ public final class PlacementService implements AutoCloseable {
             case Topics.PLACEMENT_ACKS -> inbox.add(effect(e.payload(InstanceAck.class), this::acknowledged));
             default -> LOG.debug("placement-engine ignores a record of {}", r.topic());
         }
+    }
+
+    /** The provider whose own topic carried {@code r}. */
+    private static ProviderId topicOwner(ConsumerRecord<String, byte[]> r) {
+        return ProviderId.of(Topics.providerOf(r.topic()).orElseThrow(() -> new IllegalStateException(r.topic() + " is no provider's topic")));
     }
 
     private static <T> Runnable effect(T payload, Consumer<T> effect) {
@@ -413,7 +419,12 @@ public final class PlacementService implements AutoCloseable {
     }
 
     private void send(EventType type, String key, Object payload) {
-        producer.send(CloudEvents.encode(type, key, payload, SOURCE), (m, ex) -> {
+        ProducerRecord<String, byte[]> record = CloudEvents.encode(type, key, payload, SOURCE);
+        if (Topics.PER_PROVIDER.contains(type.topic())) {
+            // an instance command goes to its provider's own topic, which only that provider's adapter reads
+            record = CloudEvents.toProvider(record, CloudEvents.providerOf(payload).orElseThrow());
+        }
+        producer.send(record, (m, ex) -> {
             if (ex != null) {
                 LOG.error("placement-engine could not publish {} {}: {}", type.ceType(), key, ex.toString());
             }

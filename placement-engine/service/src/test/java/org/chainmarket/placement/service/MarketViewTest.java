@@ -16,7 +16,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the view turns into a placement problem: rejected demand kept until a plan uses it, idle instances' grace. */
+/**
+ * What the view turns into a placement problem: rejected demand kept until a plan uses it, idle instances' grace; an offer id
+ * stays with the provider that advertised it first.
+ */
 class MarketViewTest {
     private static final ProviderId P = ProviderId.of("east");
     private static final Duration HORIZON = Duration.ofMinutes(15);
@@ -146,5 +149,29 @@ class MarketViewTest {
 
     private RunningInstance running(OfferId id) {
         return view.problem(20).instances().stream().filter(i -> i.offerId().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void anotherProvidersTopicCannotTakeOverOrWithdrawAnOffer() {
+        ProviderId west = ProviderId.of("west");
+        ProviderId east = ProviderId.of("east");
+        OfferId id = OfferId.of("west-nat");
+        view.offer(offerOf(id, west, 1000));
+
+        view.offer(offerOf(id, east, 5));
+        assertThat(view.offer(id).providerId()).as("east's advertisement of west's offer id").isEqualTo(west);
+        assertThat(view.offer(id).capacityMbps()).isEqualTo(1000);
+
+        view.offerWithdrawn(id, east);
+        assertThat(view.knowsOffer(id)).as("east's withdrawal of west's offer").isTrue();
+
+        view.offer(offerOf(id, west, 800));
+        assertThat(view.offer(id).capacityMbps()).as("west changes its own offer").isEqualTo(800);
+        view.offerWithdrawn(id, west);
+        assertThat(view.knowsOffer(id)).as("west withdraws its own offer").isFalse();
+    }
+
+    private static VnfOffer offerOf(OfferId id, ProviderId provider, double mbps) {
+        return new VnfOffer(id, provider, "nat", provider + "-1", mbps, 10, 0.4, 1.0, 0.001, 0.999, true, false, null, null);
     }
 }

@@ -69,6 +69,9 @@ class PlacementServiceKafkaTest {
         TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
         // the providers' and the broker's records are injected by the super user; the service runs as its own principal
         producer = KafkaClients.producer(kafka.bootstrapServers(), "test", access.admin());
+        // each provider's own topics, made when it is admitted
+        access.adapter(WEST);
+        access.adapter(EAST);
         send(EventType.PROVIDER_DOMAIN_ADVERTISED, "west", new ProviderDomain(WEST, "West",
                 List.of(new ProviderDomain.Switch("w1", "W1", 47.6, -122.3), new ProviderDomain.Switch("w2", "W2", 45.5, -122.7)),
                 List.of(new ProviderDomain.Site("west-1", "w1", 8, 32), new ProviderDomain.Site("west-2", "w2", 8, 32)),
@@ -83,7 +86,8 @@ class PlacementServiceKafkaTest {
         CatalogueEntry dpi = new CatalogueEntry(EAST, "dpi", 2, 4, 1000, 10, 20, 2.0, 0.002, 1.5, false, false, List.of("east-1"));
         send(EventType.CATALOGUE_ENTRY_ADVERTISED, dpi.key(), dpi);
         plans = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PLACEMENT_PLANS);
-        commands = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PLACEMENT_COMMANDS);
+        commands = new TopicTail(kafka.bootstrapServers(), access.admin(), List.of(Topics.forProvider(Topics.PLACEMENT_COMMANDS, WEST),
+                Topics.forProvider(Topics.PLACEMENT_COMMANDS, EAST)), TopicTail.From.BEGINNING, null);
         dlq = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.dlq(Topics.PLACEMENT_DEMAND));
         PlacementService.Config config = PlacementService.Config.defaults(kafka.bootstrapServers())
                 .with(Duration.ofHours(1), Duration.ZERO, 3, Set.of(EAST), 0).withClientOverrides(access.placement());
@@ -101,7 +105,9 @@ class PlacementServiceKafkaTest {
     }
 
     private static void send(EventType type, String key, Object payload) throws Exception {
-        producer.send(CloudEvents.encode(type, key, payload, "/test")).get();
+        ProducerRecord<String, byte[]> record = CloudEvents.encode(type, key, payload, "/test");
+        // a provider's advertisement goes to its own topic
+        producer.send(CloudEvents.providerOf(payload).map(p -> CloudEvents.toProvider(record, p)).orElse(record)).get();
     }
 
     private static VnfDemand demand(String type, List<VnfDemand.Point> points, List<VnfDemand.InstanceLoad> loads) {

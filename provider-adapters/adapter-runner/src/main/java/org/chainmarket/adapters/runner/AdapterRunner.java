@@ -180,8 +180,8 @@ public final class AdapterRunner implements AutoCloseable {
             throw new IllegalStateException("adapter " + providerId + " is already started");
         }
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        sent.add(producer.send(CloudEvents.encode(EventType.PROVIDER_DOMAIN_ADVERTISED, providerId.value(),
-                provider.domain(), source)));
+        sent.add(producer.send(CloudEvents.toProvider(CloudEvents.encode(EventType.PROVIDER_DOMAIN_ADVERTISED, providerId.value(),
+                provider.domain(), source), providerId)));
         offers.forEach(o -> sent.add(producer.send(offerEvent(o))));
         for (Future<RecordMetadata> f : sent) {
             await(f, "advertise domain and offers of " + providerId);
@@ -244,7 +244,8 @@ public final class AdapterRunner implements AutoCloseable {
     /** Withdraws an offer with a tombstone on the compacted offers topic and waits for Kafka to acknowledge it. */
     public void withdrawOffer(OfferId offerId) {
         Objects.requireNonNull(offerId, "offerId");
-        await(producer.send(new ProducerRecord<>(Topics.OFFERS, offerId.value(), null)), "withdraw offer " + offerId);
+        await(producer.send(new ProducerRecord<>(Topics.forProvider(Topics.OFFERS, providerId), offerId.value(), null)),
+                "withdraw offer " + offerId);
         LOG.info("adapter {} withdrew offer {}", providerId, offerId);
     }
 
@@ -437,7 +438,7 @@ public final class AdapterRunner implements AutoCloseable {
     }
 
     private ProducerRecord<String, byte[]> offerEvent(VnfOffer offer) {
-        return CloudEvents.encode(EventType.OFFER_ADVERTISED, offer.offerId().value(), offer, source);
+        return CloudEvents.toProvider(CloudEvents.encode(EventType.OFFER_ADVERTISED, offer.offerId().value(), offer, source), providerId);
     }
 
     private void checkOwn(VnfOffer offer) {

@@ -31,13 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The placement half of one provider's adapter: publishes the domain's catalogue on {@link Topics#CATALOGUE} (key
- * {@code providerId:vnfType}), reads {@link Topics#PLACEMENT_COMMANDS} in consumer group
- * {@code adapter-<providerId>-placement} (validated by the shared {@link EventConsumer}; an invalid record goes to the
- * DLQ), skips other providers' commands and hands the provider's own to its {@link PlacementProvider} with the
- * catalogue entry of the type (a type the catalogue lacks is refused here). The provider's callback advertises or
- * withdraws the offer on {@link Topics#OFFERS}, waiting for Kafka, and then the answer goes out as
- * {@code InstanceCommandAcknowledged} on {@link Topics#PLACEMENT_ACKS} (key provider id).
+ * The placement half of one provider's adapter, on the provider's own topics ({@link Topics#forProvider}): publishes
+ * the domain's catalogue on its {@link Topics#CATALOGUE} topic (key {@code providerId:vnfType}), reads its
+ * {@link Topics#PLACEMENT_COMMANDS} topic in consumer group {@code adapter-<providerId>-placement} (validated by the
+ * shared {@link EventConsumer}: an invalid record, or a command there for another provider, goes to the DLQ) and hands
+ * each command to its {@link PlacementProvider} with the catalogue entry of the type (a type the catalogue lacks is
+ * refused here). The provider's callback advertises or withdraws the offer on its {@link Topics#OFFERS} topic, waiting
+ * for Kafka, and then the answer goes out as {@code InstanceCommandAcknowledged} on its {@link Topics#PLACEMENT_ACKS}
+ * topic (key provider id).
  */
 final class PlacementRunner implements PlacementProviderService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementRunner.class);
@@ -60,18 +61,21 @@ final class PlacementRunner implements PlacementProviderService, AutoCloseable {
         String group = "adapter-" + providerId + "-placement";
         Map<String, Object> overrides = new HashMap<>(clientOverrides);
         overrides.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, group);
-        this.commands = new EventConsumer(ConsumerSettings.group(group, bootstrapServers, group, List.of(Topics.PLACEMENT_COMMANDS))
+        this.commands = new EventConsumer(ConsumerSettings.group(group, bootstrapServers, group,
+                        List.of(Topics.forProvider(Topics.PLACEMENT_COMMANDS, providerId)))
                 .withClientOverrides(overrides), producer, () -> this::handle);
     }
 
     /** Publishes the catalogue (waiting for Kafka), activates the provider and starts reading its commands. */
     void start(java.time.Duration timeout) {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        catalogue.values().forEach(e -> sent.add(producer.send(CloudEvents.encode(EventType.CATALOGUE_ENTRY_ADVERTISED, e.key(), e, source))));
+        catalogue.values().forEach(e -> sent.add(producer.send(CloudEvents.toProvider(
+                CloudEvents.encode(EventType.CATALOGUE_ENTRY_ADVERTISED, e.key(), e, source), providerId))));
         sent.forEach(f -> await(f, "advertise the catalogue"));
         provider.activatePlacement(this);
         commands.start(timeout);
-        LOG.info("adapter {}: {} catalogue entries advertised, reading {}", providerId, catalogue.size(), Topics.PLACEMENT_COMMANDS);
+        LOG.info("adapter {}: {} catalogue entries advertised, reading {}", providerId, catalogue.size(),
+                Topics.forProvider(Topics.PLACEMENT_COMMANDS, providerId));
     }
 
     /** Placement commands for this provider handed to it so far. */
@@ -90,9 +94,6 @@ final class PlacementRunner implements PlacementProviderService, AutoCloseable {
 
     private void handle(CloudEvents.Event event, ConsumerRecord<String, byte[]> record) {
         InstanceCommand c = event.payload(InstanceCommand.class);
-        if (!c.providerId().equals(providerId)) {
-            return;
-        }
         handedOff.incrementAndGet();
         LOG.info("adapter {}: {} {} ({} at {}): {}", providerId, c.operation(), c.offerId(), c.vnfType(), c.siteId(), c.reason());
         try {
@@ -112,21 +113,24 @@ final class PlacementRunner implements PlacementProviderService, AutoCloseable {
 
     @Override
     public void advertise(VnfOffer offer) {
-        await(producer.send(CloudEvents.encode(EventType.OFFER_ADVERTISED, offer.offerId().value(), offer, source)),
+        await(producer.send(CloudEvents.toProvider(CloudEvents.encode(EventType.OFFER_ADVERTISED, offer.offerId().value(), offer, source),
+                        providerId)),
                 "advertise offer " + offer.offerId());
         LOG.info("adapter {} advertised started instance {}", providerId, offer.offerId());
     }
 
     @Override
     public void withdraw(OfferId offerId) {
-        await(producer.send(new ProducerRecord<>(Topics.OFFERS, offerId.value(), null)), "withdraw offer " + offerId);
+        await(producer.send(new ProducerRecord<>(Topics.forProvider(Topics.OFFERS, providerId), offerId.value(), null)),
+                "withdraw offer " + offerId);
         LOG.info("adapter {} withdrew stopped instance {}", providerId, offerId);
     }
 
     @Override
     public void completed(InstanceAck ack) {
-        producer.send(CloudEvents.encode("instance-ack:" + providerId + ":" + ack.commandId(), EventType.INSTANCE_COMMAND_ACKNOWLEDGED,
-                providerId.value(), org.chainmarket.schemas.events.Json.bytes(ack), source), (m, e) -> {
+        producer.send(CloudEvents.toProvider(CloudEvents.encode("instance-ack:" + providerId + ":" + ack.commandId(),
+                EventType.INSTANCE_COMMAND_ACKNOWLEDGED, providerId.value(), org.chainmarket.schemas.events.Json.bytes(ack), source),
+                providerId), (m, e) -> {
                     if (e != null) {
                         LOG.error("adapter {}: cannot publish the answer to {}: {}", providerId, ack.commandId(), e.toString());
                     }

@@ -51,7 +51,7 @@ class AdapterProcessTest {
             TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
             // the provider's own principal, handed to its program as a client properties file
             Path credentials = KafkaAccess.writeProperties(access.adapter(p), dir.resolve("kafka.properties"));
-            try (TopicTail domains = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PROVIDER_DOMAINS);
+            try (TopicTail domains = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.PROVIDER_DOMAINS, p));
                  TopicTail acks = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.DOMAIN_ACKS, p));
                  // options from the command line, the environment (over the file's health-port) and the file
                  JvmProcess adapter = JvmProcess.start(AdapterMain.class.getName(),

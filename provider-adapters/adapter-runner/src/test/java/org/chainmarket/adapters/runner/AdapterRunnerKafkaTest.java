@@ -73,7 +73,7 @@ class AdapterRunnerKafkaTest {
     void advertisesItsDomainAndOffersAndWithdrawsAnOfferWithATombstone() throws Exception {
         ProviderId p = provider("adv");
         EmulatedDomain domain = new EmulatedDomain(domainOf(p));
-        try (TopicTail domains = tail(Topics.PROVIDER_DOMAINS); TopicTail offers = tail(Topics.OFFERS);
+        try (TopicTail domains = tail(Topics.PROVIDER_DOMAINS, p); TopicTail offers = tail(Topics.OFFERS, p);
              AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(offer(p, "fw"), offer(p, "dpi")), credentials(domain))) {
             runner.start();
             runner.advertise(offer(p, "wan"));

@@ -37,8 +37,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The runner's placement half against a real Kafka broker: it publishes its domain's catalogue; a start of a catalogue
  * type boots an instance whose offer is advertised before the answer; a type the catalogue lacks is refused; another
- * provider's command is left alone; a stop withdraws the offer with a tombstone, then answers. An instance started at
- * run time reports telemetry on the provider's telemetry topic until it stops.
+ * provider's command goes to that provider's own topic and never reaches this one; a stop withdraws the offer with a
+ * tombstone, then answers. Everything travels on the provider's own topics. An instance started at run time
+ * reports telemetry on the provider's telemetry topic until it stops.
  */
 class PlacementRunnerKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -71,16 +72,21 @@ class PlacementRunnerKafkaTest {
         String site = p + "-site-b";
         CatalogueEntry dpi = new CatalogueEntry(p, "dpi", 2, 4, 1000, 20, 0.2, 1.0, 0.001, 0.3, true, false, List.of(site));
         EmulatedDomain domain = new EmulatedDomain(AdapterRunnerKafkaTest.domainOf(p), List.of(), List.of(dpi));
-        try (TopicTail catalogue = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.CATALOGUE);
-             TopicTail offers = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.OFFERS);
-             TopicTail acks = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PLACEMENT_ACKS);
-             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), access.adapter(p))) {
+        Map<String, Object> credentials = access.adapter(p);
+        // another provider's placement commands go to its own topic, which this runner may not even read
+        ProviderId other = ProviderId.of("someone-else");
+        access.adapter(other);
+        try (TopicTail catalogue = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.CATALOGUE, p));
+             TopicTail offers = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.OFFERS, p));
+             TopicTail acks = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.PLACEMENT_ACKS, p));
+             TopicTail otherAcks = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.PLACEMENT_ACKS, other));
+             AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), credentials)) {
             runner.start();
             await().atMost(WAIT).until(() -> catalogue.records().stream().anyMatch(r -> r.key().equals(dpi.key())));
             assertThat(CloudEvents.decode(catalogue.records().stream().filter(r -> r.key().equals(dpi.key())).findFirst().orElseThrow())
                     .payload(CatalogueEntry.class)).isEqualTo(dpi);
 
-            send(command("s1", ProviderId.of("someone-else"), InstanceCommand.Operation.START, "other-dpi", "dpi", site));
+            send(command("s1", other, InstanceCommand.Operation.START, "other-dpi", "dpi", site));
             send(command("s2", p, InstanceCommand.Operation.START, "pl-nat-1", "nat", site));
             send(command("s3", p, InstanceCommand.Operation.START, "pl-dpi-1", "dpi", site));
 
@@ -102,6 +108,7 @@ class PlacementRunnerKafkaTest {
             assertThat(offerHistory(offers, "pl-dpi-1")).containsExactly("advertised", "withdrawn");
             assertThat(acks.records().stream().map(r -> CloudEvents.decode(r).payload(InstanceAck.class).commandId()))
                     .as("another provider's command is not this domain's").doesNotContain("s1");
+            assertThat(otherAcks.records()).as("nobody answered for the other provider").isEmpty();
             assertThat(acks.records()).allSatisfy(r -> assertThat(r.key()).isEqualTo(p.value()));
         }
     }
@@ -153,7 +160,7 @@ class PlacementRunnerKafkaTest {
             case DRAIN -> EventType.INSTANCE_DRAIN_REQUESTED;
             case STOP -> EventType.INSTANCE_STOP_REQUESTED;
         };
-        placement.send(CloudEvents.encode(type, c.providerId().value(), c, "/placement-engine")).get();
+        placement.send(CloudEvents.toProvider(CloudEvents.encode(type, c.providerId().value(), c, "/placement-engine"), c.providerId())).get();
     }
 
     private static InstanceAck awaitAck(TopicTail acks, String commandId) {
