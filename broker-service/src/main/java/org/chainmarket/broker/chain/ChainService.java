@@ -72,8 +72,7 @@ public class ChainService {
                 rejection = r;
             } else if (result instanceof SelectionResult.Selected s) {
                 try {
-                    tx.start(id, order, s.chain(), timeout, idempotencyKey);
-                    return new Ordered(view(id.value()).orElseThrow(), Optional.empty());
+                    return new Ordered(tx.start(id, order, s.chain(), timeout, idempotencyKey), Optional.empty());
                 } catch (CapacityTakenException e) {
                     ledger.refresh(e);
                     taken = e;
@@ -102,7 +101,7 @@ public class ChainService {
 
     /** Starts tearing a chain down; empty when unknown. Chains that hold nothing are returned as they are. */
     public Optional<ChainView> delete(String id) {
-        return tx.requestTeardown(ChainId.of(id), timeout) ? view(id) : Optional.empty();
+        return tx.requestTeardown(ChainId.of(id), timeout);
     }
 
     /**

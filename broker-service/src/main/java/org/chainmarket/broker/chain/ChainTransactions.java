@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import org.chainmarket.broker.outbox.Outbox;
 import org.chainmarket.broker.outbox.ProcessedMessages;
+import org.chainmarket.broker.reconcile.ReportedFlows;
 import org.chainmarket.broker.usage.UsageLedger;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
@@ -16,9 +17,11 @@ import org.chainmarket.schemas.model.Substitution;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -40,9 +43,11 @@ public class ChainTransactions {
     private final CommandDelivery delivery;
     private final DomainOutcomes outcomes;
     private final UsageLedger usage;
+    private final ReportedFlows reported;
 
     ChainTransactions(Chains chains, Outbox outbox, ReservationLedger ledger, ProcessedMessages processed, CommandDelivery delivery,
-                      DomainOutcomes outcomes, UsageLedger usage) {
+                      DomainOutcomes outcomes, UsageLedger usage, ReportedFlows reported) {
+        this.reported = reported;
         this.chains = chains;
         this.outbox = outbox;
         this.ledger = ledger;
@@ -67,12 +72,19 @@ public class ChainTransactions {
         store(fx);
     }
 
-    /** Reserves, stores the chain SETTING_UP and commands its domains; {@link CapacityTakenException} when a concurrent order was first. */
+    /**
+     * Reserves, stores the chain SETTING_UP and commands its domains; {@link CapacityTakenException} when a concurrent
+     * order was first. Returns the chain as buyers read it once this commits, built from what the transaction holds (no
+     * read after the write): none of its commands is published yet and no domain has reported it.
+     */
     @Transactional
-    public void start(ChainId id, ChainOrder order, ConcreteChain chain, Duration timeout, String idempotencyKey) {
+    public ChainView start(ChainId id, ChainOrder order, ConcreteChain chain, Duration timeout, String idempotencyKey) {
+        Instant now = stored(Instant.now());
         Effects fx = new Effects();
-        ChainEntity.settingUp(id, order, chain, timeout, Instant.now(), fx).keyedBy(idempotencyKey);
+        ChainEntity c = ChainEntity.settingUp(id, order, chain, timeout, now, fx);
+        c.keyedBy(idempotencyKey);
         store(fx);
+        return ChainQueries.view(c, delivery.waiting(c, now), Map.of());
     }
 
     /** Applies acknowledgements, each once; the caller orders them by chain, so chains are locked in id order. */
@@ -90,15 +102,24 @@ public class ChainTransactions {
         }
     }
 
-    /** The buyer ends a chain; false when it is unknown. */
+    /** The buyer ends a chain; returns it as buyers read it once this commits (built in the transaction), empty when it is unknown. */
     @Transactional
-    public boolean requestTeardown(ChainId id, Duration timeout) {
+    public Optional<ChainView> requestTeardown(ChainId id, Duration timeout) {
+        Instant now = stored(Instant.now());
         return chains.lock(id.value()).map(c -> {
             Effects fx = new Effects();
-            c.requestTeardown(timeout, Instant.now(), fx);
+            c.requestTeardown(timeout, now, fx);
             store(fx);
-            return true;
-        }).orElse(false);
+            return ChainQueries.view(c, delivery.waiting(c, now), reported.load(c.id()));
+        });
+    }
+
+    /**
+     * {@code now} at the precision PostgreSQL stores (microseconds), for a chain whose view is built from the
+     * transaction: it then shows the times a later read shows.
+     */
+    private static Instant stored(Instant now) {
+        return now.truncatedTo(ChronoUnit.MICROS);
     }
 
     /**

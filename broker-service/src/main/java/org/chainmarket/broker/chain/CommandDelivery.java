@@ -71,9 +71,12 @@ class CommandDelivery implements PublishListener {
             return Optional.empty();
         }
         List<ChainDomainEntity> on = c.domains().stream().filter(d -> d.is(waiting)).toList();
-        Delivery d = now(on.stream().map(ChainDomainEntity::commandId).toList(), now);
-        List<String> unsent = on.stream().filter(x -> !d.sent(x.commandId()))
-                .filter(x -> !d.kafkaReachable() || Duration.between(x.commandedAt(), now).compareTo(SLOW) > 0)
+        boolean reachable = publishing.kafkaReachable(now, SLOW);
+        // only a command sent over SLOW ago, or any while Kafka is unreachable, can make the chain wait: only those are looked up
+        List<ChainDomainEntity> suspect = on.stream()
+                .filter(x -> !reachable || Duration.between(x.commandedAt(), now).compareTo(SLOW) > 0).toList();
+        Delivery d = now(suspect.stream().map(ChainDomainEntity::commandId).toList(), now);
+        List<String> unsent = suspect.stream().filter(x -> !d.sent(x.commandId()))
                 .map(ChainDomainEntity::providerId).toList();
         if (!unsent.isEmpty()) {
             return Optional.of("Waiting for Kafka: the commands to " + String.join(", ", unsent) + " are still in the outbox"

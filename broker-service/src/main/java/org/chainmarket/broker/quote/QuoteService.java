@@ -6,7 +6,6 @@ import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.chainmarket.broker.chain.CapacityTakenException;
-import org.chainmarket.broker.chain.ChainService;
 import org.chainmarket.broker.chain.ChainTransactions;
 import org.chainmarket.broker.chain.ChainView;
 import org.chainmarket.broker.registry.MarketReadModel;
@@ -42,14 +41,13 @@ public class QuoteService {
     private final EntityManager em;
     private final MarketReadModel market;
     private final ChainTransactions tx;
-    private final ChainService chains;
     private final LayeredParetoSelector selector;
     private final Objective objective;
     private final Duration ttl;
     private final int maxPoints;
     private final Duration timeout;
 
-    public QuoteService(EntityManager em, MarketReadModel market, ChainTransactions tx, ChainService chains,
+    public QuoteService(EntityManager em, MarketReadModel market, ChainTransactions tx,
                         @Value("${chainmarket.latency-weight}") double latencyWeight,
                         @Value("${chainmarket.quote.ttl:5m}") Duration ttl,
                         @Value("${chainmarket.quote.max-points:5}") int maxPoints,
@@ -57,7 +55,6 @@ public class QuoteService {
         this.em = em;
         this.market = market;
         this.tx = tx;
-        this.chains = chains;
         this.objective = new Objective(latencyWeight);
         this.selector = new LayeredParetoSelector(objective);
         this.ttl = ttl;
@@ -163,12 +160,11 @@ public class QuoteService {
         }
         ChainId id = ChainId.of(UUID.randomUUID().toString());
         try {
-            tx.start(id, order, chain, timeout, idempotencyKey);
+            return tx.start(id, order, chain, timeout, idempotencyKey);
         } catch (CapacityTakenException e) {
             throw new QuoteException(409, "quote-stale", "Point " + point + " of quote " + quoteId + " can no longer be honoured: "
                     + e.getMessage() + ".");
         }
-        return chains.view(id.value()).orElseThrow();
     }
 
     private static List<ConcreteChain> readChains(String json) {

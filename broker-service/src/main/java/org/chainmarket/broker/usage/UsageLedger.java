@@ -9,6 +9,7 @@ import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
+import org.chainmarket.schemas.model.ChainState;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
@@ -61,6 +62,10 @@ public class UsageLedger {
     }
 
     private void apply(Carriage c, Instant now) {
+        if (c.state() == ChainState.SETTING_UP || c.state() == ChainState.REJECTED) {
+            // only an order enters these states, and a chain has no segment before it is first ACTIVE: nothing to look up
+            return;
+        }
         List<UsageSegment> open = open(c.chainId());
         Map<Integer, ConcreteChain.Hop> wanted = new LinkedHashMap<>();
         if (c.billable()) {

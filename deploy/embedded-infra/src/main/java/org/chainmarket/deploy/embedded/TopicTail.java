@@ -55,7 +55,8 @@ public final class TopicTail implements AutoCloseable {
         this.onRecord = onRecord == null ? records::add : onRecord;
         Map<String, Object> config = new java.util.HashMap<>(clientSettings);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        // a fetch returns as soon as a record arrives; the wait bounds only idle fetches (Kafka's default)
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {

@@ -69,10 +69,13 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             List<String[]> ratios = new ArrayList<>();
             List<String[]> parts = new ArrayList<>();
+            List<String[]> cpu = new ArrayList<>();
             for (int h : hops) {
                 run(http, url, switches, random, h, warmup);
                 recordSizes.clear();
+                long cpu0 = ProcessCpu.nanos();
                 Times t = run(http, url, switches, random, h, orders);
+                cpu.add(new String[]{String.valueOf(h), String.valueOf(orders), ProcessCpu.msPer(cpu0, ProcessCpu.nanos(), orders)});
                 rows.add(row(h, "POST -> ACTIVE", t.active));
                 rows.add(row(h, "POST -> 201", t.posted));
                 rows.add(row(h, "stored -> ACTIVE", t.broker));
@@ -93,6 +96,10 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
             System.out.printf("%-5s %-17s %7s %8s %8s %8s %8s %8s%n", "hops", "span", "orders", "p50", "p95", "p99", "max", "mean");
             rows.forEach(r -> System.out.printf("%-5s %-17s %7s %8s %8s %8s %8s %8s%n", (Object[]) r));
             System.out.println("paper 003 (network set-up alone, Floodlight): 36.32 ms for 3 VNFs, 50.14 ms for 5 VNFs");
+            System.out.println();
+            System.out.println("CPU per order (order, ACTIVE, read, end; this JVM and the PostgreSQL it started), ms");
+            System.out.printf("%-5s %7s %8s%n", "hops", "orders", "cpu/order");
+            cpu.forEach(r -> System.out.printf("%-5s %7s %8s%n", (Object[]) r));
             if (!parts.isEmpty()) {
                 System.out.println();
                 System.out.println("floor, same run, p50 ms: HTTP round trip (order body, no work), order transaction, activation transaction,"

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * set-up event; the activation: the chain's state, the acknowledgement recorded, the activated event) with the sizes
  * the real ones had, on the broker's database through one open connection, and a Kafka produce → consume round trip
  * (command out, acknowledgement back, each at the size the real ones had) with the marketplace's client settings
- * ({@link KafkaClients}: acks=all, idempotent, no linger; read_committed; the broker's fetch.max.wait.ms 50).
+ * ({@link KafkaClients}: acks=all, idempotent, no linger; read_committed; the broker's fetch.max.wait.ms 500).
  *
  * <p>POST → 201 needs at least one HTTP round trip and the order's transaction; POST → ACTIVE adds the command to the
  * domain and its acknowledgement back (one Kafka round trip), the activation transaction and the activated event's
@@ -192,7 +192,7 @@ final class Floor {
         byte[] command = new byte[sizes.command()];
         byte[] ack = new byte[sizes.ack()];
         Map<String, Object> consumerSettings = new java.util.HashMap<>(login);
-        consumerSettings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        consumerSettings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         try (KafkaProducer<String, byte[]> broker = KafkaClients.producer(servers, "floor-broker", login);
              KafkaProducer<String, byte[]> domain = KafkaClients.producer(servers, "floor-domain", login);
              KafkaConsumer<String, byte[]> domainReads = consumer(servers, PING, consumerSettings);

@@ -68,7 +68,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     }
 
     /** One step's outcome: cycles completed in the window and the spans of the orders placed in it. */
-    private record Step(int clients, double seconds, int cycles, long[] active, long[] posted, int refused, int failed) {
+    private record Step(int clients, double seconds, int cycles, long[] active, long[] posted, int refused, int failed, String cpuPerChain) {
     }
 
     @Override
@@ -108,6 +108,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     private Step step(HttpClient http, URI chains, List<String> switches, int n, int seconds, AtomicInteger ordered) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         long start = System.nanoTime();
+        long cpu0 = ProcessCpu.nanos();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         List<Future<long[][]>> results = new ArrayList<>();
         AtomicInteger refused = new AtomicInteger();
@@ -128,9 +129,10 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             }
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        String cpu = ProcessCpu.msPer(cpu0, ProcessCpu.nanos(), active.size());
         pool.shutdown();
         return new Step(n, elapsed, active.size(), active.stream().mapToLong(Long::longValue).toArray(),
-                posted.stream().mapToLong(Long::longValue).toArray(), refused.get(), failed.get());
+                posted.stream().mapToLong(Long::longValue).toArray(), refused.get(), failed.get(), cpu);
     }
 
     /** One client: order, wait until ACTIVE, end; again until {@code end}. Returns [POST→ACTIVE spans, POST→201 spans]. */
@@ -194,8 +196,8 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     private void print(String name, DemoMarket demo, List<Step> steps, int ordered, int ended, List<String> report) {
         report.add(String.format(Locale.ROOT, "%s demo (%d switches, 3 emulated providers, %d offers), %d-VNF chains of 10 Mbit/s, closed-loop clients, %d s per step",
                 name, demo.providers().stream().mapToInt(p -> p.domain().switches().size()).sum(), demo.offers().size(), hops, seconds));
-        report.add(String.format(Locale.ROOT, "%8s %10s %8s %10s %10s %10s %10s %8s %7s", "clients", "chains/s", "chains",
-                "ACT p50", "ACT p95", "ACT p99", "201 p50", "refused", "failed"));
+        report.add(String.format(Locale.ROOT, "%8s %10s %8s %10s %10s %10s %10s %8s %7s %10s", "clients", "chains/s", "chains",
+                "ACT p50", "ACT p95", "ACT p99", "201 p50", "refused", "failed", "cpu/chain"));
         long baseline = steps.get(0).active().length == 0 ? 0 : new LatencySummary(steps.get(0).active()).percentile(50);
         String knee = "none up to " + steps.get(steps.size() - 1).clients() + " clients";
         double best = 0;
@@ -203,15 +205,15 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         for (Step s : steps) {
             double rate = s.cycles() / s.seconds();
             if (s.active().length == 0) {
-                report.add(String.format(Locale.ROOT, "%8d %10.1f %8d %10s %10s %10s %10s %8d %7d", s.clients(), rate, s.cycles(), "-", "-", "-", "-",
-                        s.refused(), s.failed()));
+                report.add(String.format(Locale.ROOT, "%8d %10.1f %8d %10s %10s %10s %10s %8d %7d %10s", s.clients(), rate, s.cycles(), "-", "-", "-", "-",
+                        s.refused(), s.failed(), s.cpuPerChain()));
                 continue;
             }
             LatencySummary a = new LatencySummary(s.active());
             LatencySummary p = new LatencySummary(s.posted());
             report.add(String.format(Locale.ROOT, "%8d %10.1f %8d %10s %10s %10s %10s %8d %7d", s.clients(), rate, s.cycles(),
                     LatencySummary.ms(a.percentile(50)), LatencySummary.ms(a.percentile(95)), LatencySummary.ms(a.percentile(99)),
-                    LatencySummary.ms(p.percentile(50)), s.refused(), s.failed()));
+                    LatencySummary.ms(p.percentile(50)), s.refused(), s.failed(), s.cpuPerChain()));
             if (rate > best) {
                 best = rate;
                 bestClients = s.clients();
