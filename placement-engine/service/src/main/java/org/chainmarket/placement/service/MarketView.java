@@ -32,8 +32,9 @@ import java.util.Set;
  * (offers), their status (instance contexts), the last demand report per VNF type (what instances carry) and the
  * backlog of rejected demand: every report's rejections, kept until a published plan was built from them
  * ({@link #planned()}) or they are older than the demand horizon. It also knows when each instance last carried a chain
- * (or started, or was first seen), so an instance idle for less than the idle grace is marked
- * {@link RunningInstance#idleGrace()}. Not thread-safe: the service's loop owns it. {@link #problem(double)} turns it
+ * (or became ready after its start, or was first seen), so an instance idle for less than the idle grace is marked
+ * {@link RunningInstance#idleGrace()}; an instance still booting is always in its grace (it cannot yet have served
+ * the demand it was started for, and stopping it then is the churn the grace prevents). Not thread-safe: the service's loop owns it. {@link #problem(double)} turns it
  * into a placement problem.
  */
 public final class MarketView {
@@ -102,8 +103,11 @@ public final class MarketView {
             return;
         }
         offers.put(o.offerId(), o);
-        starting.remove(o.offerId());
-        lastBusy.putIfAbsent(o.offerId(), time.instant());
+        if (starting.remove(o.offerId()) != null) {
+            lastBusy.put(o.offerId(), time.instant()); // ready now: its grace runs from here
+        } else {
+            lastBusy.putIfAbsent(o.offerId(), time.instant());
+        }
     }
 
     /** A withdrawal read from provider {@code by}'s topic: it withdraws only that provider's offer. */
@@ -270,7 +274,7 @@ public final class MarketView {
         }
         for (RunningInstance i : starting.values()) {
             if (siteIds.contains(i.siteId())) {
-                running.add(i.withIdleGrace(inIdleGrace(i.offerId(), now)));
+                running.add(i.withIdleGrace(true)); // still booting
             }
         }
         List<Demand> demands = new ArrayList<>();

@@ -135,16 +135,18 @@ class MarketViewTest {
     }
 
     @Test
-    void anInstanceJustAskedToStartIsInItsGraceFromItsStart() {
+    void anInstanceStillBootingIsInItsGraceAndItsGraceRunsFromWhenItIsReady() {
         OfferId dpi = OfferId.of("dpi-new");
         now = T0.plus(Duration.ofHours(1));
         view.starting(new RunningInstance(dpi, P, "b-dc", "dpi"));
         assertThat(running(dpi).idleGrace()).isTrue();
-        now = now.plusSeconds(10);
-        view.offer(offer(dpi, "dpi")); // advertised once booted: its grace still runs from the start
+        now = now.plus(GRACE).plusSeconds(10);
+        assertThat(running(dpi).idleGrace()).as("booting for longer than the grace: still not to be stopped").isTrue();
+        view.offer(offer(dpi, "dpi")); // advertised once booted: its grace runs from now
+        now = now.plus(GRACE).minusSeconds(1);
         assertThat(running(dpi).idleGrace()).isTrue();
-        now = now.plus(GRACE).minusSeconds(10);
-        assertThat(running(dpi).idleGrace()).isFalse();
+        now = now.plusSeconds(1);
+        assertThat(running(dpi).idleGrace()).as("ready and idle for the whole grace").isFalse();
     }
 
     private RunningInstance running(OfferId id) {

@@ -121,7 +121,7 @@ class PlacementRunnerKafkaTest {
         EmulatedDomain domain = new EmulatedDomain(AdapterRunnerKafkaTest.domainOf(p), List.of(), List.of(dpi));
         Map<String, Object> credentials = access.adapter(p);
         try (TopicTail telemetry = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.TELEMETRY, p));
-             TopicTail acks = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.PLACEMENT_ACKS);
+             TopicTail acks = new TopicTail(kafka.bootstrapServers(), access.admin(), Topics.forProvider(Topics.PLACEMENT_ACKS, p));
              AdapterRunner runner = new AdapterRunner(kafka.bootstrapServers(), domain, List.of(), credentials, Duration.ofMillis(100))) {
             runner.start();
             send(command("t1", p, InstanceCommand.Operation.START, "pltel-dpi-1", "dpi", site));
