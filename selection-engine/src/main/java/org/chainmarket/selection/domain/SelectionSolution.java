@@ -23,6 +23,7 @@ public class SelectionSolution {
     @PlanningScore
     private HardMediumSoftLongScore score;
     private PathTable paths;
+    private ServableAlone servableAlone = new ServableAlone();
 
     public SelectionSolution() {
     }
@@ -56,5 +57,10 @@ public class SelectionSolution {
 
     public PathTable getPaths() {
         return paths;
+    }
+
+    /** The chains that fit on the snapshot's capacity alone, filled in by the construction. */
+    public ServableAlone getServableAlone() {
+        return servableAlone;
     }
 }

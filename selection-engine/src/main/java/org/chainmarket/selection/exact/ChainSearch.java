@@ -81,12 +81,17 @@ public final class ChainSearch {
     final int[] tightOrdinal;
     /** Per tight link, how many legs of the chain it holds. */
     final int[] tightCapacity;
+    /** Links the snapshot could use but that hold no leg of this chain (taken by other chains); null when none. */
+    final boolean[] blocked;
     final long labelBudget;
     /** Each candidate's offer, numbered across layers. */
     final int[][] offerNo;
     /** Per offer number, the last hop whose layer holds it: a label must remember using it until then. */
     final int[] lastLayer;
     private final Map<Long, LegOption[]> options = new HashMap<>();
+    private final Map<Long, LegOption> shortestOptions = new HashMap<>();
+    /** Whether this search is a batch's placement: see {@link #quick()}. */
+    boolean quick;
 
     /**
      * A search for one chain from switch {@code ingress} to {@code egress} (indices) through {@code layers}, whose
@@ -118,6 +123,7 @@ public final class ChainSearch {
         }
         int legs = hops + 1;
         int[] ordinal = new int[freeMbps.length];
+        boolean[] full = null;
         List<Integer> capacity = new ArrayList<>();
         for (int l = 0; l < freeMbps.length; l++) {
             ordinal[l] = -1;
@@ -127,10 +133,33 @@ public final class ChainSearch {
                     ordinal[l] = capacity.size();
                     capacity.add((int) Math.max(0, holds));
                 }
+                if (holds <= 0) {
+                    if (full == null) {
+                        full = new boolean[freeMbps.length];
+                    }
+                    full[l] = true;
+                }
             }
         }
+        blocked = full;
         tightOrdinal = capacity.isEmpty() ? null : ordinal;
         tightCapacity = capacity.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Makes this a quick search for placing one chain among many: a leg looks at its alternative routes only where its
+     * shortest would overbook a tight link for the label at hand (so Yen's algorithm runs far less often), and when the
+     * label budget runs out before any chain is found there is no depth-first dive: the chain is not placed. What it
+     * finds is feasible, and optimal when it finishes over the routes it looked at. Returns this search.
+     */
+    public ChainSearch quick() {
+        return quick(true);
+    }
+
+    /** Turns {@link #quick()} on or off for the searches that follow; returns this search. */
+    public ChainSearch quick(boolean on) {
+        quick = on;
+        return this;
     }
 
     /** The chain with the least cost within the bounds (see {@link Outcome}). */
@@ -171,7 +200,7 @@ public final class ChainSearch {
         int[][] origin = new int[hops + 1][n];
         int[][] pick = new int[hops][n];
         for (int h = 0; h < hops; h++) {
-            double[] reach = finder.spread(start, costs.latency(), costs.crossing(), origin[h]);
+            double[] reach = finder.spread(start, costs.latency(), costs.crossing(), origin[h], blocked);
             double[] next = new double[n];
             Arrays.fill(next, Double.POSITIVE_INFINITY);
             Arrays.fill(pick[h], -1);
@@ -189,7 +218,7 @@ public final class ChainSearch {
             }
             start = next;
         }
-        double[] reach = finder.spread(start, costs.latency(), costs.crossing(), origin[hops]);
+        double[] reach = finder.spread(start, costs.latency(), costs.crossing(), origin[hops], blocked);
         if (reach[egress] == Double.POSITIVE_INFINITY) {
             return null;
         }
@@ -310,6 +339,19 @@ public final class ChainSearch {
             }
         }
         Arrays.sort(out);
+        return out;
+    }
+
+    /** The shortest usable route from {@code a} to {@code b} and the tight links it crosses; null when there is none. */
+    LegOption shortestOption(int a, int b) {
+        long key = (long) a * finder.network().switchCount() + b;
+        LegOption out = shortestOptions.get(key);
+        if (out == null && !shortestOptions.containsKey(key)) {
+            Leg shortest = paths.leg(a, b);
+            out = !shortest.reachable() ? null
+                    : new LegOption(shortest, tightOrdinal == null ? LabelSearch.NONE : tightOf(shortest.linkIndices()));
+            shortestOptions.put(key, out);
+        }
         return out;
     }
 

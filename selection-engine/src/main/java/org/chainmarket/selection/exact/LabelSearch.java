@@ -58,14 +58,14 @@ final class LabelSearch {
             double[] start = new double[n];
             Arrays.fill(start, Double.POSITIVE_INFINITY);
             start[s.egress] = 0;
-            out[s.hops] = s.finder.spread(start, costs.latency(), costs.crossing(), null);
+            out[s.hops] = s.finder.spread(start, costs.latency(), costs.crossing(), null, s.blocked);
             for (int h = s.hops - 1; h >= 0; h--) {
                 double[] next = new double[n];
                 Arrays.fill(next, Double.POSITIVE_INFINITY);
                 for (Candidate c : s.layers.get(h)) {
                     next[c.sw()] = Math.min(next[c.sw()], out[h + 1][c.sw()] + costs.hop(c));
                 }
-                out[h] = s.finder.spread(next, costs.latency(), costs.crossing(), null);
+                out[h] = s.finder.spread(next, costs.latency(), costs.crossing(), null, s.blocked);
             }
             return out;
         }
@@ -141,7 +141,7 @@ final class LabelSearch {
             }
             if (labels > budget) {
                 double bound = l.f;
-                if (best == null) {
+                if (best == null && !s.quick) {
                     dive(open);
                 }
                 return new Outcome(best, best == null ? bound : Math.min(bound, best.cost()), false, labels);
@@ -191,7 +191,7 @@ final class LabelSearch {
     private List<Label> children(Label l) {
         List<Label> out = new ArrayList<>();
         if (l.layer == s.hops) {
-            for (LegOption leg : s.options(l.sw, s.egress)) {
+            for (LegOption leg : legOptions(l, s.egress)) {
                 double latency = l.latency + leg.leg().latencyMs();
                 double cost = l.cost + costs.leg(leg.leg());
                 if (latency <= maxLatency && (best == null || cost < best.cost()) && addTight(l.tight, leg.tight()) != OVERFLOW) {
@@ -235,7 +235,7 @@ final class LabelSearch {
         Candidate cand = s.layers.get(l.layer).get(stub.candidate);
         double latencyAfter = bounds.latency[stub.layer][cand.sw()];
         double costAfter = bounds.cost[stub.layer][cand.sw()];
-        for (LegOption leg : s.options(l.sw, cand.sw())) {
+        for (LegOption leg : legOptions(l, cand.sw())) {
             double latency = l.latency + leg.leg().latencyMs() + cand.processingMs();
             if (latency + latencyAfter > maxLatency) {
                 continue;
@@ -252,6 +252,22 @@ final class LabelSearch {
             }
         }
         return out;
+    }
+
+    private static final LegOption[] NO_OPTIONS = new LegOption[0];
+
+    /** The routes a label at {@code l} looks at to {@code to}: all worth taking, or in a quick search the shortest alone where it fits. */
+    private LegOption[] legOptions(Label l, int to) {
+        if (s.quick) {
+            LegOption shortest = s.shortestOption(l.sw, to);
+            if (shortest == null) {
+                return NO_OPTIONS;
+            }
+            if (addTight(l.tight, shortest.tight()) != OVERFLOW) {
+                return new LegOption[]{shortest};
+            }
+        }
+        return s.options(l.sw, to);
     }
 
     /** Depth-first from the most promising open labels, children best first, until some chain is found. */

@@ -116,6 +116,19 @@ public final class LayeredParetoSelector implements ChainSelector {
         return search(market, request.order(), candidates.fitting());
     }
 
+    /**
+     * The answer of {@link #select} for a request that a finished search over the same offers and routes found no chain
+     * for (as a batch's construction does for each chain alone), without searching again: the rejection that explains
+     * it (no path, the fastest chain too slow, the cheapest too dear, or both limits together).
+     */
+    public SelectionResult.Rejected explain(MarketSnapshot market, ChainRequest request) {
+        HopCandidates candidates = HopCandidates.of(market, request, steering);
+        if (candidates.rejection().isPresent()) {
+            return candidates.rejection().get();
+        }
+        return diagnose(request.order(), searchFor(market, request.order(), candidates.fitting(), labelBudget));
+    }
+
     /** Each hop held to its previous offer where that one still fits. */
     private static List<List<OfferState>> pinned(List<List<OfferState>> fitting, List<OfferId> pins) {
         List<List<OfferState>> out = new ArrayList<>();
@@ -169,29 +182,17 @@ public final class LayeredParetoSelector implements ChainSelector {
     private Answer search(MarketSnapshot market, ChainOrder order, List<List<OfferState>> fitting, ChainSearch.Costs costs,
                           double maxLatency) {
         MultiDomainNetwork network = market.network();
-        PathTable.Paths paths = new PathTable(network, market.linkUsageMbps(), kPaths).forBandwidth(order.bandwidthMbps());
-        List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
-        for (List<OfferState> hop : fitting) {
-            layers.add(hop.stream().map(o -> new ChainSearch.Candidate(o, network.switchIndex(o.switchId()),
-                    o.offer().priceFor(order.bandwidthMbps()), o.processingLatencyMs(), 0)).toList());
-        }
-        double[] free = new double[network.linkCount()];
-        for (int l = 0; l < free.length; l++) {
-            free[l] = market.freeMbps(network.link(l));
-        }
-        int ingress = network.switchIndex(order.ingress());
-        int egress = network.switchIndex(order.egress());
-        ChainSearch search = new ChainSearch(paths, ingress, egress, layers, free, order.bandwidthMbps(), labelBudget);
+        ChainSearch search = searchFor(market, order, fitting, labelBudget);
         ChainSearch.Outcome best = search.best(costs, maxLatency, order.maxPricePerHour());
         if (best.found() != null) {
             ChainSearch.Found f = best.found();
             List<OfferState> offers = new ArrayList<>();
             for (int h = 0; h < f.choice().length; h++) {
-                offers.add(layers.get(h).get(f.choice()[h]).offer());
+                offers.add(search.layers.get(h).get(f.choice()[h]).offer());
             }
             List<GraphPath<String, NetLink>> legs = new ArrayList<>();
             for (Leg leg : f.legs()) {
-                legs.add(paths.path(leg));
+                legs.add(search.paths.path(leg));
             }
             ConcreteChain chain = ChainAssembler.assemble(order, offers, network, legs);
             SelectionResult result = new SelectionResult.Selected(chain, objective.of(chain.latencyMs(), chain.pricePerHour()));
@@ -203,6 +204,23 @@ public final class LayeredParetoSelector implements ChainSelector {
                     + " No chain within the limits was found in " + best.labels() + " search steps.");
         }
         return new Answer(rejected, best.lowerBound(), Double.NaN, best.labels());
+    }
+
+    /** The search for {@code order} over the {@code fitting} offers on what {@code market} has free. */
+    private ChainSearch searchFor(MarketSnapshot market, ChainOrder order, List<List<OfferState>> fitting, long budget) {
+        MultiDomainNetwork network = market.network();
+        PathTable.Paths paths = new PathTable(network, market.linkUsageMbps(), kPaths).forBandwidth(order.bandwidthMbps());
+        List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
+        for (List<OfferState> hop : fitting) {
+            layers.add(hop.stream().map(o -> new ChainSearch.Candidate(o, network.switchIndex(o.switchId()),
+                    o.offer().priceFor(order.bandwidthMbps()), o.processingLatencyMs(), 0)).toList());
+        }
+        double[] free = new double[network.linkCount()];
+        for (int l = 0; l < free.length; l++) {
+            free[l] = market.freeMbps(network.link(l));
+        }
+        return new ChainSearch(paths, network.switchIndex(order.ingress()), network.switchIndex(order.egress()), layers, free,
+                order.bandwidthMbps(), budget);
     }
 
     /**

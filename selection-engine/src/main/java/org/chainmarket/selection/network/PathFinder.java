@@ -119,6 +119,15 @@ public final class PathFinder {
      * lowest-latency one, so this is what a layer of a chain costs at once, without a tree per switch.
      */
     public double[] spread(double[] start, double latencyWeight, double crossingWeight, int[] origin) {
+        return spread(start, latencyWeight, crossingWeight, origin, null);
+    }
+
+    /**
+     * As {@link #spread(double[], double, double, int[])}, also leaving out the links marked in {@code blocked} (by
+     * index; null = none): links the chain may not use although the snapshot has its bandwidth free, because other
+     * chains of a batch took it.
+     */
+    public double[] spread(double[] start, double latencyWeight, double crossingWeight, int[] origin, boolean[] blocked) {
         double[] dist = start.clone();
         int n = dist.length;
         int[] heapNode = new int[net.adjTarget.length + n + 1];
@@ -143,7 +152,7 @@ public final class PathFinder {
             done[u] = true;
             for (int e = net.adjStart[u]; e < net.adjStart[u + 1]; e++) {
                 int link = net.adjLink[e];
-                if (!usable[link]) {
+                if (!usable[link] || blocked != null && blocked[link]) {
                     continue;
                 }
                 int v = net.adjTarget[e];

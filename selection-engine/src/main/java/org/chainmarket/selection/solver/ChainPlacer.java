@@ -11,10 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Places one chain of a batch at its best given the capacity the others left ({@link Residual}): the exact
- * single-chain search ({@link ChainSearch}) over the hop's candidate offers that still fit, every leg on one of its k
- * routes within the links' residual bandwidth, minimizing the chain's soft cost (price, latency, border crossings,
- * changed hops). Batch-wide load balance is left to local search.
+ * Places one chain of a batch given the capacity the others left ({@link Residual}) with the single-chain search
+ * ({@link ChainSearch}) over the hop's candidate offers that still fit, every leg on one of its k routes within the
+ * links' residual bandwidth. Two kinds: the <b>best</b> plan, minimizing the chain's soft cost (price, latency, border
+ * crossings, changed hops), and the <b>fastest</b>, the plan with the least latency within the chain's bounds, which
+ * takes the fewest links and so leaves the most room for other chains. Batch-wide load balance is left to local
+ * search. Searches are {@link ChainSearch#quick() quick} and bounded by a label budget; the best-plan search that finds
+ * nothing within its budget falls back to the fastest.
  */
 final class ChainPlacer {
     /**
@@ -28,12 +31,38 @@ final class ChainPlacer {
     private ChainPlacer() {
     }
 
-    /** A chain's offers per hop, its legs (ingress to hop 1, ..., last hop to egress) and its soft cost in EUR/h-equivalents. */
+    /**
+     * A chain's offers per hop, its legs (ingress to hop 1, ..., last hop to egress) and its soft cost in
+     * EUR/h-equivalents (the chain's weights, whatever the search that found it minimized).
+     */
     record Plan(OfferFact[] offers, Leg[] legs, double cost) {
+    }
+
+    /**
+     * A placement attempt: the plan (null when none was found) and whether that is proven: the search finished over
+     * every route (then null means no plan exists).
+     */
+    record Attempt(Plan plan, boolean complete) {
     }
 
     /** The best plan, or null when no combination fits the residual capacity and the chain's bounds (or none was found within the budget). */
     static Plan best(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, int chainsInBatch) {
+        SelectionWeights w = chain.weights();
+        return attempt(chain, hops, table, residual, labelBudget(chainsInBatch),
+                new ChainSearch.Costs(w.price(), w.latencyPerMs(), w.interDomainCrossing()), true).plan();
+    }
+
+    /**
+     * The fastest plan within the chain's bounds. With {@code quick} false the search looks at every route, so an
+     * attempt that finishes without a plan proves there is none.
+     */
+    static Attempt fastest(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, int chainsInBatch,
+                           boolean quick) {
+        return attempt(chain, hops, table, residual, labelBudget(chainsInBatch), ChainSearch.Costs.FASTEST, quick);
+    }
+
+    private static Attempt attempt(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, long labelBudget,
+                                   ChainSearch.Costs costs, boolean quick) {
         SelectionWeights w = chain.weights();
         List<List<OfferFact>> facts = new ArrayList<>();
         List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
@@ -43,29 +72,52 @@ final class ChainPlacer {
             for (OfferFact o : h.getCandidates()) {
                 if (residual.offerFits(o, chain.bandwidthKbps())) {
                     fitting.add(o);
-                    boolean changed = h.getPreviousOffer() != null && !h.getPreviousOffer().equals(o.offerId());
                     candidates.add(new ChainSearch.Candidate(o.state(), table.index(o.switchId()),
                             o.state().offer().priceFor(chain.bandwidthMbps()), o.state().processingLatencyMs(),
-                            changed ? w.changedHop() : 0));
+                            changedCost(h, o)));
                 }
             }
             if (fitting.isEmpty()) {
-                return null;
+                return new Attempt(null, true);
             }
             facts.add(fitting);
             layers.add(candidates);
         }
         ChainSearch search = new ChainSearch(chain.paths(), table.index(chain.ingress()), table.index(chain.egress()), layers,
-                residual.freeMbps(), chain.bandwidthMbps(), labelBudget(chainsInBatch));
-        ChainSearch.Found found = search.best(new ChainSearch.Costs(w.price(), w.latencyPerMs(), w.interDomainCrossing()),
-                chain.order().maxLatencyMs(), chain.order().maxPricePerHour()).found();
+                residual.freeMbps(), chain.bandwidthMbps(), labelBudget).quick(quick);
+        double maxLatency = chain.order().maxLatencyMs();
+        double maxPrice = chain.order().maxPricePerHour();
+        ChainSearch.Outcome outcome = search.best(costs, maxLatency, maxPrice);
+        if (outcome.found() == null && costs != ChainSearch.Costs.FASTEST) {
+            // none found within the budget: any chain within the bounds will do, fastest first
+            outcome = search.best(ChainSearch.Costs.FASTEST, maxLatency, maxPrice);
+        }
+        ChainSearch.Found found = outcome.found();
         if (found == null) {
-            return null;
+            return new Attempt(null, outcome.complete() && !quick);
         }
         OfferFact[] offers = new OfferFact[hops.size()];
         for (int i = 0; i < offers.length; i++) {
             offers[i] = facts.get(i).get(found.choice()[i]);
         }
-        return new Plan(offers, found.legs(), found.cost());
+        return new Attempt(new Plan(offers, found.legs(), cost(w, hops, offers, found.legs(), found.latency(), found.price())),
+                outcome.complete() && !quick);
+    }
+
+    private static double changedCost(HopAssignment h, OfferFact o) {
+        return h.getPreviousOffer() != null && !h.getPreviousOffer().equals(o.offerId()) ? h.getChain().weights().changedHop() : 0;
+    }
+
+    /** The chain's soft cost: weighted price, latency, border crossings and changed hops. */
+    private static double cost(SelectionWeights w, List<HopAssignment> hops, OfferFact[] offers, Leg[] legs, double latency,
+                               double price) {
+        double cost = w.price() * price + w.latencyPerMs() * latency;
+        for (Leg leg : legs) {
+            cost += w.interDomainCrossing() * leg.crossings();
+        }
+        for (int i = 0; i < offers.length; i++) {
+            cost += changedCost(hops.get(i), offers[i]);
+        }
+        return cost;
     }
 }

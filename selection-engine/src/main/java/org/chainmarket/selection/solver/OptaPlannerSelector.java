@@ -18,6 +18,7 @@ import org.chainmarket.selection.domain.LegListener;
 import org.chainmarket.selection.domain.OfferFact;
 import org.chainmarket.selection.domain.PathTable;
 import org.chainmarket.selection.domain.SelectionSolution;
+import org.chainmarket.selection.domain.ServableAlone;
 import org.chainmarket.selection.exact.LayeredParetoSelector;
 import org.chainmarket.selection.network.MultiDomainNetwork;
 import org.chainmarket.selection.network.NetLink;
@@ -127,8 +128,15 @@ public final class OptaPlannerSelector implements ChainSelector {
         return FACTORIES.computeIfAbsent(limits, l -> SolverFactory.create(solverConfig(l)));
     }
 
-    /** Solves a batch; with {@code explain} the outcome carries the per-constraint totals (costs a few ms more). */
-    public BatchOutcome solve(MarketSnapshot market, List<ChainRequest> requests, boolean explain) {
+    /**
+     * A batch as a planning problem: one {@link ChainFact} per request that every hop has a candidate for (the others'
+     * results are set in {@code results} already), its hops, the offers and the path table; {@code position} maps a
+     * chain to its request's index.
+     */
+    record Problem(SelectionSolution solution, Map<ChainFact, Integer> position, SelectionResult[] results) {
+    }
+
+    Problem problem(MarketSnapshot market, List<ChainRequest> requests) {
         SelectionResult[] results = new SelectionResult[requests.size()];
         Map<OfferId, OfferFact> factOf = new LinkedHashMap<>();
         for (OfferState o : market.offers()) {
@@ -158,16 +166,23 @@ public final class OptaPlannerSelector implements ChainSelector {
             HopAssignment.link(chainHops);
             hops.addAll(chainHops);
         }
+        return new Problem(new SelectionSolution(chains, offers, hops, table), position, results);
+    }
+
+    /** Solves a batch; with {@code explain} the outcome carries the per-constraint totals (costs a few ms more). */
+    public BatchOutcome solve(MarketSnapshot market, List<ChainRequest> requests, boolean explain) {
+        Problem problem = problem(market, requests);
+        SelectionResult[] results = problem.results();
         String score = "n/a";
         Map<String, Double> totals = new LinkedHashMap<>();
-        if (!hops.isEmpty()) {
-            SelectionSolution solved = factory(limits.apply(hops.size()))
-                    .buildSolver().solve(new SelectionSolution(chains, offers, hops, table));
+        if (!problem.solution().getHops().isEmpty()) {
+            SelectionSolution solved = factory(limits.apply(problem.solution().getHops().size()))
+                    .buildSolver().solve(problem.solution());
             score = String.valueOf(solved.getScore());
             if (explain) {
                 totals = totals(solved);
             }
-            admit(market, solved, position, results);
+            admit(market, solved, problem.position(), results);
         }
         return new BatchOutcome(List.of(results), score, totals);
     }
@@ -261,8 +276,11 @@ public final class OptaPlannerSelector implements ChainSelector {
                 unserved.add(chain);
             }
         }
+        ServableAlone servable = solved.getServableAlone();
         for (ChainFact chain : unserved) {
-            SelectionResult alone = exact.select(market, chain.request());
+            SelectionResult alone = servable.known() && servable.contains(chain) ? null
+                    : servable.known() && servable.infeasible(chain) ? exact.explain(market, chain.request())
+                    : exact.select(market, chain.request());
             results[position.get(chain)] = alone instanceof SelectionResult.Rejected ? alone : new SelectionResult.Rejected(
                     SelectionResult.Constraint.OFFER_CAPACITY, null, "The chain would fit on its own: the other chains of this"
                     + " batch took the offer or link capacity it needs.");

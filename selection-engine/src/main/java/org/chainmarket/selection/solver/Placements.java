@@ -25,6 +25,7 @@ final class Placements {
     final Map<ChainFact, List<HopAssignment>> byChain = new LinkedHashMap<>();
     final Residual residual;
     private final Map<ChainFact, ChainPlacer.Plan> plans = new LinkedHashMap<>();
+    private double cost;
 
     Placements(SelectionSolution solution) {
         this.solution = solution;
@@ -45,9 +46,33 @@ final class Placements {
 
     /** Places {@code chain} at its best on what is left; returns the plan (null = it fits nowhere, stays unserved). */
     ChainPlacer.Plan insert(ChainFact chain) {
-        ChainPlacer.Plan plan = ChainPlacer.best(chain, byChain.get(chain), solution.getPaths(), residual, byChain.size());
+        ChainPlacer.Plan plan = best(chain);
         restore(chain, plan);
         return plan;
+    }
+
+    /**
+     * The fastest plan for {@code chain} on what is left, without placing it; with {@code quick} false an attempt that
+     * finishes without a plan proves there is none.
+     */
+    ChainPlacer.Attempt fastest(ChainFact chain, boolean quick) {
+        return ChainPlacer.fastest(chain, byChain.get(chain), solution.getPaths(), residual, byChain.size(), quick);
+    }
+
+    /** Places {@code chain} along {@code preferred} when that still fits, otherwise on its fastest plan on what is left (null: unserved). */
+    ChainPlacer.Plan insertFastest(ChainFact chain, ChainPlacer.Plan preferred) {
+        if (preferred != null && residual.fits(chain, preferred)) {
+            restore(chain, preferred);
+            return preferred;
+        }
+        ChainPlacer.Plan plan = fastest(chain, true).plan();
+        restore(chain, plan);
+        return plan;
+    }
+
+    /** The best plan for {@code chain} on what is left, without placing it (null when none fits). */
+    ChainPlacer.Plan best(ChainFact chain) {
+        return ChainPlacer.best(chain, byChain.get(chain), solution.getPaths(), residual, byChain.size());
     }
 
     /** Puts {@code plan} back for {@code chain} (null: leaves it unserved). */
@@ -55,6 +80,7 @@ final class Placements {
         if (plan != null) {
             residual.apply(chain, plan, -1);
             plans.put(chain, plan);
+            cost += plan.cost();
         } else {
             plans.remove(chain);
         }
@@ -65,8 +91,43 @@ final class Placements {
         ChainPlacer.Plan plan = plans.remove(chain);
         if (plan != null) {
             residual.apply(chain, plan, +1);
+            cost -= plan.cost();
         }
         return plan;
+    }
+
+    /** Takes every chain out. */
+    void clear() {
+        for (ChainFact c : new ArrayList<>(plans.keySet())) {
+            remove(c);
+        }
+        cost = 0;
+    }
+
+    /** Chains placed. */
+    int served() {
+        return plans.size();
+    }
+
+    /** Summed soft cost of the placed chains. */
+    double cost() {
+        return cost;
+    }
+
+    /** Whether this placement is better than one serving {@code served} chains at {@code cost}: more served, or as many for less. */
+    boolean betterThan(int served, double cost) {
+        return served() > served || served() == served && cost() < cost - 1e-9 * Math.max(1, Math.abs(cost));
+    }
+
+    /** The plan of every placed chain (a copy). */
+    Map<ChainFact, ChainPlacer.Plan> plans() {
+        return new LinkedHashMap<>(plans);
+    }
+
+    /** Replaces every placement with {@code saved} (as returned by {@link #plans()}). */
+    void reset(Map<ChainFact, ChainPlacer.Plan> saved) {
+        clear();
+        saved.forEach(this::restore);
     }
 
     static double cost(ChainPlacer.Plan plan) {

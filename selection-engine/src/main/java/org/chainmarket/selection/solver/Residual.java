@@ -42,6 +42,32 @@ final class Residual {
         return out;
     }
 
+    /**
+     * Whether {@code plan} fits what is free: each of its offers has the chain's bandwidth and a slot, each link the
+     * chain's bandwidth once per leg that crosses it.
+     */
+    boolean fits(ChainFact chain, ChainPlacer.Plan plan) {
+        long kbps = chain.bandwidthKbps();
+        for (OfferFact o : plan.offers()) {
+            if (!offerFits(o, kbps)) {
+                return false;
+            }
+        }
+        boolean fits = true;
+        for (Leg leg : plan.legs()) {
+            for (int l : leg.linkIndices()) {
+                linkKbps[l] -= kbps;
+                fits &= linkKbps[l] >= 0;
+            }
+        }
+        for (Leg leg : plan.legs()) {
+            for (int l : leg.linkIndices()) {
+                linkKbps[l] += kbps;
+            }
+        }
+        return fits;
+    }
+
     /** Takes ({@code sign} = -1) or gives back (+1) the capacity of a chain following {@code plan}. */
     void apply(ChainFact chain, ChainPlacer.Plan plan, int sign) {
         for (OfferFact o : plan.offers()) {
