@@ -117,13 +117,13 @@ class ChainSlaTest implements TestPropertyProvider {
     void aChainOverItsBoundIsMovedOffItsSlowestPartOntoAChainWithinTheBound() throws Exception {
         TwoDomains.register(http, "sl-2", 10_000, 2, 1000);
         String id = activeChain("sl-2");
-        assertThat(offerOfHop(chain(id), 0)).as("the cheaper firewall").isEqualTo("sl-2-fw-0");
+        assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).as("the cheaper firewall").isEqualTo("sl-2-fw-0");
 
         // the firewall now takes 150 ms per packet: the chain's 100 ms bound is broken, and stays broken
         monitoring.processing("sl-2-fw-0", "sl-2-west", 150);
-        Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> chain(id),
-                c -> "ACTIVE".equals(c.get("state")) && "sl-2-fw-1".equals(offerOfHop(c, 0)));
-        assertThat(offerOfHop(moved, 1)).as("the DPI, not slow, is kept").isEqualTo("sl-2-dpi-0");
+        Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
+                c -> "ACTIVE".equals(c.get("state")) && "sl-2-fw-1".equals(TwoDomains.offerOfHop(c, 0)));
+        assertThat(TwoDomains.offerOfHop(moved, 1)).as("the DPI, not slow, is kept").isEqualTo("sl-2-dpi-0");
 
         List<Map<String, Object>> subs = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + id + "&trigger=SLA"))
                 .getBody(List.class).orElseThrow();
@@ -176,9 +176,9 @@ class ChainSlaTest implements TestPropertyProvider {
 
         // many sweeps later the chain still runs as it was, and nothing more was tried in this period
         Thread.sleep(3000);
-        Map<String, Object> now = chain(id);
+        Map<String, Object> now = TwoDomains.chain(http, id);
         assertThat(now.get("state")).isEqualTo("ACTIVE");
-        assertThat(offerOfHop(now, 0)).isEqualTo("sl-3-fw-0");
+        assertThat(TwoDomains.offerOfHop(now, 0)).isEqualTo("sl-3-fw-0");
         assertThat(TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + id)).getBody(List.class).orElseThrow())
                 .hasSize(1);
 
@@ -191,18 +191,7 @@ class ChainSlaTest implements TestPropertyProvider {
                 .contentType(MediaType.APPLICATION_JSON));
         assertThat(ordered.code()).as("answer %s", ordered.body()).isEqualTo(201);
         String id = (String) ordered.body().get("chainId");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "ACTIVE".equals(chain(id).get("state")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "ACTIVE".equals(TwoDomains.chain(http, id).get("state")));
         return id;
-    }
-
-    private Map<String, Object> chain(String id) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> c = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/chains/" + id)).getBody(Map.class).orElseThrow();
-        return c;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String offerOfHop(Map<?, ?> chain, int hop) {
-        return (String) ((List<Map<String, Object>>) chain.get("hops")).get(hop).get("offerId");
     }
 }

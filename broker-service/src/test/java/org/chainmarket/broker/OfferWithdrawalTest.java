@@ -47,15 +47,15 @@ class OfferWithdrawalTest implements TestPropertyProvider {
                     .contentType(MediaType.APPLICATION_JSON));
             assertThat(ordered.code()).isEqualTo(201);
             String id = (String) ordered.getBody(Map.class).orElseThrow().get("chainId");
-            Map<String, Object> active = await().atMost(Duration.ofSeconds(30)).until(() -> chain(id), c -> "ACTIVE".equals(c.get("state")));
-            String firewall = offerOfHop(active, 0);
+            Map<String, Object> active = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "ACTIVE".equals(c.get("state")));
+            String firewall = TwoDomains.offerOfHop(active, 0);
             assertThat(firewall).as("the cheaper firewall").isEqualTo(P + "-fw-0");
 
             assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + firewall)).code()).isEqualTo(204);
 
-            Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> chain(id),
-                    c -> "ACTIVE".equals(c.get("state")) && !firewall.equals(offerOfHop(c, 0)));
-            assertThat(offerOfHop(moved, 0)).isEqualTo(P + "-fw-1");
+            Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
+                    c -> "ACTIVE".equals(c.get("state")) && !firewall.equals(TwoDomains.offerOfHop(c, 0)));
+            assertThat(TwoDomains.offerOfHop(moved, 0)).isEqualTo(P + "-fw-1");
             List<Map<String, Object>> subs = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + id))
                     .getBody(List.class).orElseThrow();
             assertThat(subs).singleElement().satisfies(s -> {
@@ -72,18 +72,7 @@ class OfferWithdrawalTest implements TestPropertyProvider {
             HttpResponse<Map> next = TwoDomains.exchange(http, HttpRequest.POST("/api/v1/chains", TwoDomains.order(P, 100))
                     .contentType(MediaType.APPLICATION_JSON));
             assertThat(next.code()).isEqualTo(201);
-            assertThat(offerOfHop(next.getBody(Map.class).orElseThrow(), 0)).as("no new chain on a withdrawn offer").isNotEqualTo(firewall);
+            assertThat(TwoDomains.offerOfHop(next.getBody(Map.class).orElseThrow(), 0)).as("no new chain on a withdrawn offer").isNotEqualTo(firewall);
         }
-    }
-
-    private Map<String, Object> chain(String id) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> c = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/chains/" + id)).getBody(Map.class).orElseThrow();
-        return c;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String offerOfHop(Map<?, ?> chain, int hop) {
-        return (String) ((List<Map<String, Object>>) chain.get("hops")).get(hop).get("offerId");
     }
 }

@@ -100,7 +100,7 @@ class SequentialOrdersLedgerTest implements TestPropertyProvider {
                 }
             }
             for (String id : chains) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> state(chain(id)), ENDED::contains);
+                await().atMost(Duration.ofSeconds(60)).until(() -> state(TwoDomains.chain(http, id)), ENDED::contains);
             }
 
             try (Connection db = TwoDomains.database()) {
@@ -140,9 +140,9 @@ class SequentialOrdersLedgerTest implements TestPropertyProvider {
             HttpResponse<Map> last = order(BORDER_MBPS);
             assertThat(last.code()).as("answer %s", last.getBody(Map.class).orElse(null)).isEqualTo(201);
             String id = (String) last.getBody(Map.class).orElseThrow().get("chainId");
-            await().atMost(Duration.ofSeconds(30)).until(() -> state(chain(id)), "ACTIVE"::equals);
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(TwoDomains.chain(http, id)), "ACTIVE"::equals);
             assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/chains/" + id)).code()).isEqualTo(202);
-            await().atMost(Duration.ofSeconds(30)).until(() -> state(chain(id)), "TERMINATED"::equals);
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(TwoDomains.chain(http, id)), "TERMINATED"::equals);
             assertThat(registry.linkDrift()).isEmpty();
         }
     }
@@ -150,14 +150,14 @@ class SequentialOrdersLedgerTest implements TestPropertyProvider {
     /** Orders, waits until ACTIVE and ends the chain at once (not waiting for the tear-down). */
     private String orderedAndEnded(double mbps) {
         String id = created(order(mbps));
-        await().atMost(Duration.ofSeconds(30)).until(() -> state(chain(id)), "ACTIVE"::equals);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(TwoDomains.chain(http, id)), "ACTIVE"::equals);
         assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/chains/" + id)).code()).isEqualTo(202);
         return id;
     }
 
     private String refused() {
         String id = created(order(REFUSED));
-        await().atMost(Duration.ofSeconds(30)).until(() -> state(chain(id)), "FAILED"::equals);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(TwoDomains.chain(http, id)), "FAILED"::equals);
         return id;
     }
 
@@ -170,10 +170,10 @@ class SequentialOrdersLedgerTest implements TestPropertyProvider {
     /** The border link the chain crosses starts losing packets: the chain moves to the other one; the link recovers. */
     private String reroutedOffALossyLink(KafkaProducer<String, byte[]> monitoring) throws Exception {
         String id = created(order(100));
-        Map<String, Object> active = await().atMost(Duration.ofSeconds(30)).until(() -> chain(id), c -> "ACTIVE".equals(state(c)));
+        Map<String, Object> active = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "ACTIVE".equals(state(c)));
         String border = border(active);
         monitoring.send(CloudEvents.encode(EventType.DEGRADATION_DETECTED, border, loss(border, 0.2), "/test/monitoring")).get();
-        await().atMost(Duration.ofSeconds(30)).until(() -> chain(id), c -> "ACTIVE".equals(state(c)) && !border.equals(border(c)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "ACTIVE".equals(state(c)) && !border.equals(border(c)));
         monitoring.send(CloudEvents.encode(EventType.DEGRADATION_CLEARED, border, loss(border, 0), "/test/monitoring")).get();
         assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/chains/" + id)).code()).isEqualTo(202);
         return id;
@@ -182,10 +182,10 @@ class SequentialOrdersLedgerTest implements TestPropertyProvider {
     /** The chain's firewall offer is withdrawn: the chain moves to the other one; the offer is advertised again. */
     private String movedOffAWithdrawnOffer() {
         String id = created(order(100));
-        Map<String, Object> active = await().atMost(Duration.ofSeconds(30)).until(() -> chain(id), c -> "ACTIVE".equals(state(c)));
+        Map<String, Object> active = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "ACTIVE".equals(state(c)));
         String firewall = firewall(active);
         assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + firewall)).code()).isEqualTo(204);
-        await().atMost(Duration.ofSeconds(30)).until(() -> chain(id), c -> "ACTIVE".equals(state(c)) && !firewall.equals(firewall(c)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "ACTIVE".equals(state(c)) && !firewall.equals(firewall(c)));
         TwoDomains.post(http, P + "-west", "/api/v1/offers", TwoDomains.offer(firewall, P + "-west", P + "-fw", P + "w-site", 100000,
                 firewall.endsWith("0") ? 1 : 1.1));
         assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/chains/" + id)).code()).isEqualTo(202);
@@ -207,19 +207,12 @@ class SequentialOrdersLedgerTest implements TestPropertyProvider {
         return (String) r.getBody(Map.class).orElseThrow().get("chainId");
     }
 
-    private Map<String, Object> chain(String id) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> c = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/chains/" + id)).getBody(Map.class).orElseThrow();
-        return c;
-    }
-
     private static String state(Map<String, Object> chain) {
         return (String) chain.get("state");
     }
 
-    @SuppressWarnings("unchecked")
     private static String firewall(Map<String, Object> chain) {
-        return (String) ((List<Map<String, Object>>) chain.get("hops")).get(0).get("offerId");
+        return TwoDomains.offerOfHop(chain, 0);
     }
 
     /** The border link (between the west and east switches) the chain's path crosses. */

@@ -11,6 +11,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -109,6 +110,19 @@ final class TwoDomains {
             HttpResponse<Map> r = (HttpResponse<Map>) e.getResponse();
             return r;
         }
+    }
+
+    /** The chain as its buyer reads it ({@code GET /api/v1/chains/{id}}). */
+    static Map<String, Object> chain(HttpClient http, String id) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = exchange(http, HttpRequest.GET("/api/v1/chains/" + id)).getBody(Map.class).orElseThrow();
+        return c;
+    }
+
+    /** The offer serving hop {@code hop} of a chain as the API shows it. */
+    @SuppressWarnings("unchecked")
+    static String offerOfHop(Map<?, ?> chain, int hop) {
+        return (String) ((List<Map<String, Object>>) chain.get("hops")).get(hop).get("offerId");
     }
 
     static void post(HttpClient http, String caller, String path, String body) {

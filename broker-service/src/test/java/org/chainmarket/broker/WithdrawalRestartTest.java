@@ -60,15 +60,15 @@ class WithdrawalRestartTest {
                         .contentType(MediaType.APPLICATION_JSON));
                 assertThat(ordered.code()).as("answer %s", ordered.body()).isEqualTo(201);
                 id = (String) ordered.body().get("chainId");
-                assertThat(offerOfHop(ordered.body(), 0)).as("the cheaper firewall").isEqualTo(firewall);
+                assertThat(TwoDomains.offerOfHop(ordered.body(), 0)).as("the cheaper firewall").isEqualTo(firewall);
                 await().atMost(Duration.ofSeconds(30)).until(() -> domains.held() == 1);
 
                 assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + firewall)).code()).isEqualTo(204);
                 // the drain cannot move a chain still being set up
                 Thread.sleep(1500);
-                Map<String, Object> waiting = chain(http, id);
+                Map<String, Object> waiting = TwoDomains.chain(http, id);
                 assertThat(waiting.get("state")).isEqualTo("SETTING_UP");
-                assertThat(offerOfHop(waiting, 0)).isEqualTo(firewall);
+                assertThat(TwoDomains.offerOfHop(waiting, 0)).isEqualTo(firewall);
             } finally {
                 stop(first);
             }
@@ -76,9 +76,9 @@ class WithdrawalRestartTest {
             EmbeddedServer second = broker();
             try (HttpClient http = client(second)) {
                 domains.release();
-                Map<String, Object> moved = await().atMost(Duration.ofSeconds(60)).until(() -> chain(http, id),
-                        c -> "ACTIVE".equals(c.get("state")) && !firewall.equals(offerOfHop(c, 0)));
-                assertThat(offerOfHop(moved, 0)).isEqualTo(P + "-fw-1");
+                Map<String, Object> moved = await().atMost(Duration.ofSeconds(60)).until(() -> TwoDomains.chain(http, id),
+                        c -> "ACTIVE".equals(c.get("state")) && !firewall.equals(TwoDomains.offerOfHop(c, 0)));
+                assertThat(TwoDomains.offerOfHop(moved, 0)).isEqualTo(P + "-fw-1");
                 List<Map<String, Object>> subs = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + id))
                         .getBody(List.class).orElseThrow();
                 assertThat(subs).singleElement().satisfies(s -> {
@@ -100,16 +100,5 @@ class WithdrawalRestartTest {
         if (broker.getApplicationContext().isRunning()) {
             broker.getApplicationContext().stop();
         }
-    }
-
-    private static Map<String, Object> chain(HttpClient http, String id) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> c = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/chains/" + id)).getBody(Map.class).orElseThrow();
-        return c;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String offerOfHop(Map<?, ?> chain, int hop) {
-        return (String) ((List<Map<String, Object>>) chain.get("hops")).get(hop).get("offerId");
     }
 }
