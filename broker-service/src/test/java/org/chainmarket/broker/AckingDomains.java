@@ -1,7 +1,6 @@
 package org.chainmarket.broker;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,13 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.Collection;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Domains that carry out every command addressed to providers named {@code <prefix>-…} and answer it, as an honest
@@ -54,6 +51,10 @@ final class AckingDomains implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final Thread thread;
+    private final String commandTopics;
+    /** Owned by the consumer's thread (the constructor's first look happens before it starts). */
+    private Set<TopicPartition> assigned = Set.of();
+    private long nextLook;
     private volatile boolean running = true;
     private final List<DomainCommand> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean released;
@@ -66,42 +67,51 @@ final class AckingDomains implements AutoCloseable {
         this.prefix = prefix + "-";
         this.rule = rule;
         // the super user stands in for every provider's adapter: it reads the command topics of the providers named
-        // <prefix>-… (found by pattern as the broker makes them) and answers on each one's acknowledgement topic
+        // <prefix>-… from their beginning as soon as the broker makes them (assigned by hand, looked for every 100 ms:
+        // no consumer group to join, so no rebalance can hold a command back past the broker's delivery timeout) and
+        // answers on each one's acknowledgement topic
         Map<String, Object> settings = new HashMap<>(Infra.admin());
         settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        settings.put(ConsumerConfig.GROUP_ID_CONFIG, "acking-" + UUID.randomUUID());
-        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        settings.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 200);
         this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = KafkaClients.producer(bootstrapServers, "acking-domains", Infra.admin());
-        CountDownLatch joined = new CountDownLatch(1);
-        consumer.subscribe(Pattern.compile(Pattern.quote(Topics.DOMAIN_COMMANDS + "." + this.prefix) + ".*"), new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                joined.countDown();
-            }
-        });
+        this.commandTopics = Topics.DOMAIN_COMMANDS + "." + this.prefix;
+        assignNewTopics();
         this.thread = new Thread(this::run, "acking-domains");
         this.thread.setDaemon(true);
         this.thread.start();
-        // answer from the first command on: a domain that joins its group only after the broker's delivery clock
-        // started would look silent to it
-        try {
-            if (!joined.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the test's domains did not join their consumer group within 30 s");
+    }
+
+    /** Assigns the command topics of the test's providers made since the last look, each read from its beginning. */
+    private void assignNewTopics() {
+        Set<TopicPartition> all = new HashSet<>();
+        consumer.listTopics(Duration.ofSeconds(10)).forEach((topic, partitions) -> {
+            if (topic.startsWith(commandTopics)) {
+                partitions.forEach(p -> all.add(new TopicPartition(topic, p.partition())));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        });
+        if (!assigned.containsAll(all)) {
+            Set<TopicPartition> added = new HashSet<>(all);
+            added.removeAll(assigned);
+            consumer.assign(all);
+            consumer.seekToBeginning(added);
+            assigned = all;
         }
+        nextLook = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
     }
 
     private void run() {
         while (running) {
+            if (System.nanoTime() >= nextLook) {
+                assignNewTopics();
+            }
+            if (assigned.isEmpty()) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
+            }
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                 DomainCommand c = CloudEvents.decode(r).payload(DomainCommand.class);
                 Reply reply = c.providerId().value().startsWith(prefix) ? rule.apply(c) : Reply.SILENT;
