@@ -141,17 +141,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         List<Long> active = new ArrayList<>();
         List<Long> posted = new ArrayList<>();
         while (System.nanoTime() < end) {
-            String ingress = switches.get(random.nextInt(switches.size()));
-            String egress;
-            do {
-                egress = switches.get(random.nextInt(switches.size()));
-            } while (egress.equals(ingress));
-            List<String> types = new ArrayList<>();
-            for (int k = 0; k < hops; k++) {
-                types.add(DemoMarket.VNF_TYPES.get(random.nextInt(DemoMarket.VNF_TYPES.size())));
-            }
-            String body = Json.text(Map.of("vnfTypes", types, "ingress", ingress, "egress", egress,
-                    "bandwidthMbps", 10, "maxLatencyMs", 200, "maxPricePerHour", 100));
+            String body = RandomOrders.body(switches, random, hops);
             long t0 = System.nanoTime();
             HttpResponse<String> r = http.send(DemoRequests.to(chains).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
