@@ -127,7 +127,7 @@ class AuthorizationMatrixTest implements TestPropertyProvider {
             List<String> order = new ArrayList<>(EVERYONE);
             order.sort(java.util.Comparator.comparing(c -> row.expected(c) < 300 ? 1 : 0));
             for (String caller : order) {
-                JsonNode before = Market.snapshot(raw, tokens.get(Callers.ADMIN), tokens.get(Callers.OPERATOR));
+                JsonNode before = Market.snapshot(raw, tokens.get(Callers.ADMIN), tokens.get(Callers.OPERATOR), tokens.get(Callers.BUYER), tokens.get(Callers.OTHER_BUYER));
                 Raw.Answer a = raw.send(row.method(), row.path(), tokens.get(caller), row.body());
                 calls++;
                 String what = caller + ": " + row.method() + " " + row.path() + " -> " + a.status() + " " + a.text();
@@ -135,7 +135,7 @@ class AuthorizationMatrixTest implements TestPropertyProvider {
                 boolean stores = a.status() < 300 || (a.status() == 422 && a.json() != null && a.json().has("chainId"));
                 if (!stores) {
                     soft.assertThat(a.isProblem()).as("problem+json: " + what).isTrue();
-                    soft.assertThat(Market.snapshot(raw, tokens.get(Callers.ADMIN), tokens.get(Callers.OPERATOR)))
+                    soft.assertThat(Market.snapshot(raw, tokens.get(Callers.ADMIN), tokens.get(Callers.OPERATOR), tokens.get(Callers.BUYER), tokens.get(Callers.OTHER_BUYER)))
                             .as("nothing changed after the refused " + what).isEqualTo(before);
                 }
             }

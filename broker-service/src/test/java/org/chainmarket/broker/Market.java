@@ -87,18 +87,21 @@ final class Market {
 
     /**
      * What this market stores as the API shows it: its two providers and their offers, every account, both buyers'
-     * chains and their substitutions. Other tests' markets share the database and change on their own, so they are
+     * chains (each as its buyer lists them) and their substitutions. Other tests' markets share the database and change on their own, so they are
      * left out.
      */
-    static JsonNode snapshot(Raw raw, String admin, String operator) {
+    static JsonNode snapshot(Raw raw, String admin, String operator, String buyer, String otherBuyer) {
         List<String> ours = List.of(Callers.PROVIDER, Callers.OTHER_PROVIDER);
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("providers", filter(raw.send("GET", "/api/v1/providers", admin, null).json(), p -> ours.contains(p.path("providerId").asText())));
         all.put("offers", filter(raw.send("GET", "/api/v1/offers", admin, null).json(),
                 o -> ours.contains(o.path("offer").path("providerId").asText())));
         all.put("accounts", raw.send("GET", "/api/v1/accounts", admin, null).json());
-        List<String> buyers = List.of(Callers.BUYER, Callers.OTHER_BUYER);
-        JsonNode chains = filter(raw.send("GET", "/api/v1/chains?limit=1000", operator, null).json(), c -> buyers.contains(c.path("buyerId").asText()));
+        // each buyer lists its own chains: the operator's list holds every other test's chains too
+        com.fasterxml.jackson.databind.node.ArrayNode chains = Json.MAPPER.createArrayNode();
+        for (String token : List.of(buyer, otherBuyer)) {
+            raw.send("GET", "/api/v1/chains?limit=1000", token, null).json().forEach(chains::add);
+        }
         all.put("chains", chains);
         List<String> chainIds = chains.findValuesAsText("chainId");
         all.put("substitutions", filter(raw.send("GET", "/api/v1/substitutions?limit=1000", operator, null).json(),
