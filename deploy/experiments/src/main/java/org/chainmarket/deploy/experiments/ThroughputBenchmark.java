@@ -201,7 +201,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             }
             LatencySummary a = new LatencySummary(s.active());
             LatencySummary p = new LatencySummary(s.posted());
-            report.add(String.format(Locale.ROOT, "%8d %10.1f %8d %10s %10s %10s %10s %8d %7d", s.clients(), rate, s.cycles(),
+            report.add(String.format(Locale.ROOT, "%8d %10.1f %8d %10s %10s %10s %10s %8d %7d %10s", s.clients(), rate, s.cycles(),
                     LatencySummary.ms(a.percentile(50)), LatencySummary.ms(a.percentile(95)), LatencySummary.ms(a.percentile(99)),
                     LatencySummary.ms(p.percentile(50)), s.refused(), s.failed(), s.cpuPerChain()));
             if (rate > best) {
