@@ -49,7 +49,7 @@ final class Invariants {
     private static final int SHOWN = 12;
     /** How many orders without a definite answer are retried. */
     private static final int RETRIES = 30;
-    private final MarketplaceProcess market;
+    private final Market market;
     private final Buyers buyers;
     private final OrderLoad load;
     private final SoftAssertions soft;
@@ -57,7 +57,7 @@ final class Invariants {
     private record ChainRow(String id, String buyer, String key, String state, String reason) {
     }
 
-    Invariants(MarketplaceProcess market, Buyers buyers, OrderLoad load, SoftAssertions soft) {
+    Invariants(Market market, Buyers buyers, OrderLoad load, SoftAssertions soft) {
         this.market = market;
         this.buyers = buyers;
         this.load = load;
