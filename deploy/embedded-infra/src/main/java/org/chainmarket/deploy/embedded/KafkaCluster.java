@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
  * {@code --cluster}), on log directories under one root and ports fixed for the cluster's whole life: a node killed and
  * started again is the same node back, with its log. All nodes share one cluster id, the static quorum of all of them,
  * and the super user's password (written into every node's log directory before the first start).
+ * {@link #kill} kills one node (SIGKILL), as the multi-process tests' fault.
  */
 public final class KafkaCluster implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(180);
@@ -80,17 +81,6 @@ public final class KafkaCluster implements AutoCloseable {
     /** Kills node {@code id} at once (SIGKILL: no controlled shutdown). */
     public void kill(int id) throws InterruptedException {
         processes.get(id).kill();
-    }
-
-    /** Starts node {@code id} again on its log and ports, and waits until it listens. */
-    public void restart(int id) throws InterruptedException {
-        launch(id);
-        processes.get(id).awaitLine(KafkaMain.READY, START);
-    }
-
-    /** The operating system's id of node {@code id}'s process. */
-    public long pid(int id) {
-        return processes.get(id).pid();
     }
 
     /**
