@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The broker's one Kafka producer (idempotent, acks=all, no linger: events leave as soon as they are
- * committed). Creating it makes sure the marketplace's topics exist. Its clients authenticate with the {@code kafka.*}
+ * committed). Creating it makes sure the marketplace's topics exist (replicated as the cluster allows:
+ * {@code TopicInitializer.Replication}). Its clients authenticate with the {@code kafka.*}
  * settings every micronaut-kafka consumer gets too ({@code kafka.security.protocol}, {@code kafka.sasl.mechanism},
  * {@code kafka.sasl.jaas.config}: the broker's own principal).
  */
@@ -32,7 +33,7 @@ public class EventProducer {
     public EventProducer(KafkaDefaultConfiguration kafka) {
         this.clientSettings = clientSettings(kafka);
         this.bootstrapServers = String.valueOf(clientSettings.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
-        TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1, clientSettings);
+        TopicInitializer.ensureTopics(bootstrapServers, 3, clientSettings);
         Map<String, Object> p = new HashMap<>(clientSettings);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -65,7 +66,7 @@ public class EventProducer {
      */
     public void ensureProviderTopics(ProviderId provider) {
         if (!providersWithTopics.contains(provider)) {
-            TopicInitializer.ensureProviderTopics(bootstrapServers, provider, 3, (short) 1, clientSettings);
+            TopicInitializer.ensureProviderTopics(bootstrapServers, provider, 3, clientSettings);
             providersWithTopics.add(provider);
         }
     }

@@ -170,7 +170,7 @@ public final class Marketplace implements AutoCloseable {
             });
             bootstrapServers = kafkaAccess.bootstrapServers();
             laps.lap("Kafka");
-            TopicInitializer.ensureTopics(bootstrapServers, 3, (short) 1, kafkaAccess.admin());
+            TopicInitializer.ensureTopics(bootstrapServers, 3, kafkaAccess.admin());
             laps.lap("topics");
         } finally {
             postgres.exceptionally(e -> Optional.empty()).join();

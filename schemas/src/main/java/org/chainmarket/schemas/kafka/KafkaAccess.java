@@ -176,19 +176,23 @@ public final class KafkaAccess {
 
     /** The client settings of {@code provider}'s adapter; its principal, ACLs and own topics are created on first call. */
     public Map<String, Object> adapter(ProviderId provider, int partitions, short replication) {
+        return adapter(provider, admin -> TopicInitializer.ensureProviderTopics(admin, provider, partitions, replication));
+    }
+
+    /** As {@link #adapter(ProviderId, int, short)} with 3 partitions, replicated as the cluster allows ({@code TopicInitializer.Replication}). */
+    public Map<String, Object> adapter(ProviderId provider) {
+        return adapter(provider, admin -> TopicInitializer.ensureProviderTopics(admin, provider, 3));
+    }
+
+    private Map<String, Object> adapter(ProviderId provider, java.util.function.Consumer<Admin> createTopics) {
         return principal(adapterPrincipal(provider), () -> {
             if (provisions) {
                 try (Admin admin = adminClient()) {
-                    TopicInitializer.ensureProviderTopics(admin, provider, partitions, replication);
+                    createTopics.accept(admin);
                 }
             }
             return adapterAcls(provider);
         });
-    }
-
-    /** As {@link #adapter(ProviderId, int, short)} with 3 partitions and one replica (the embedded broker). */
-    public Map<String, Object> adapter(ProviderId provider) {
-        return adapter(provider, 3, (short) 1);
     }
 
     /**

@@ -91,10 +91,10 @@ public final class ServiceOptions {
         return out;
     }
 
-    /** Creates the missing topics when {@code --create-topics} asks for it. */
+    /** Creates the missing topics when {@code --create-topics} asks for it, replicated as the cluster allows. */
     public void createTopics() {
         if (partitions != null) {
-            TopicInitializer.ensureTopics(bootstrapServers, partitions, (short) 1, clientOverrides());
+            TopicInitializer.ensureTopics(bootstrapServers, partitions, clientOverrides());
         }
     }
 

@@ -31,6 +31,12 @@ import java.util.Properties;
  * kept in the log directory ({@value #ADMIN_PASSWORD_FILE}, owner-readable only); the marketplace's principals and
  * their ACLs are created with it ({@code org.chainmarket.schemas.kafka.KafkaAccess}). The controller listener takes
  * only the super user (SASL/PLAIN), and only on loopback.
+ *
+ * <p>{@link #startNode} runs one node of a cluster of several (each broker and controller, each usually in its own
+ * process: {@link KafkaMain}): all share one cluster id, the static {@code controller.quorum.voters} of all nodes, and
+ * the super user's password, which the caller writes into every node's log directory ({@value #ADMIN_PASSWORD_FILE})
+ * before the first start. Its internal topics (consumer offsets, transaction state) get min(3, nodes) replicas, with
+ * {@code min.insync.replicas} 2 from three nodes on, like the marketplace's own topics.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     /** The super user. */
@@ -43,6 +49,36 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
 
     private final String adminPassword;
+
+    /** One node of a cluster: its id and its two loopback ports ({@code id:port:controllerPort} as text). */
+    public record Node(int id, int port, int controllerPort) {
+        /** A node with two loopback ports free at the time of asking. */
+        public static Node free(int id) {
+            try {
+                return new Node(id, freePort(), freePort());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot find free ports for Kafka", e);
+            }
+        }
+
+        /** {@code id:port:controllerPort}. */
+        public static Node parse(String text) {
+            String[] p = text.split(":");
+            if (p.length != 3) {
+                throw new IllegalArgumentException("a Kafka node is id:port:controllerPort, not " + text);
+            }
+            return new Node(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+        }
+
+        public String bootstrapServer() {
+            return "127.0.0.1:" + port;
+        }
+
+        @Override
+        public String toString() {
+            return id + ":" + port + ":" + controllerPort;
+        }
+    }
 
     private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean temporary, String bootstrapServers, String adminPassword) {
         this.adminPassword = adminPassword;
@@ -81,6 +117,38 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(logDir, false, port, controllerPort);
     }
 
+    /**
+     * Node {@code self} of the cluster {@code clusterId} made of {@code nodes}, its log kept in {@code logDir}
+     * (formatted on first use with the super user's password found there, {@value #ADMIN_PASSWORD_FILE}).
+     */
+    public static EmbeddedKafka startNode(Path logDir, String clusterId, Node self, List<Node> nodes) {
+        if (!nodes.contains(self)) {
+            throw new IllegalArgumentException("node " + self + " is not one of the cluster's nodes " + nodes);
+        }
+        if (!Files.exists(logDir.resolve(ADMIN_PASSWORD_FILE))) {
+            throw new IllegalArgumentException("a cluster node needs the super user's password in " + logDir.resolve(ADMIN_PASSWORD_FILE));
+        }
+        return start(logDir, false, clusterId, self, nodes);
+    }
+
+    /** Writes the super user's password for a cluster node's log directory (before its first start), and returns it. */
+    public static String writeAdminPassword(Path logDir, String password) {
+        try {
+            Files.createDirectories(logDir);
+            Path secret = logDir.resolve(ADMIN_PASSWORD_FILE);
+            Files.writeString(secret, password);
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+            return password;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the Kafka admin password in " + logDir, e);
+        }
+    }
+
+    /** A random password for the super user. */
+    public static String newAdminPassword() {
+        return newPassword();
+    }
+
     private static EmbeddedKafka start(Path dir, boolean temporary) {
         try {
             return start(dir, temporary, freePort(), freePort());
@@ -90,6 +158,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static EmbeddedKafka start(Path dir, boolean temporary, int port, int controller) {
+        Node self = new Node(1, port, controller);
+        return start(dir, temporary, null, self, List.of(self));
+    }
+
+    private static EmbeddedKafka start(Path dir, boolean temporary, String clusterId, Node self, List<Node> nodes) {
+        int port = self.port();
+        int controller = self.controllerPort();
         try {
             Files.createDirectories(dir);
             boolean formatted = Files.exists(dir.resolve("meta.properties"));
@@ -97,11 +172,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalStateException("the Kafka log in " + dir + " was made before the broker required authentication"
                         + " (it has no " + ADMIN_PASSWORD_FILE + "): start on a fresh directory");
             }
-            String password = formatted ? Files.readString(dir.resolve(ADMIN_PASSWORD_FILE)).trim() : newPassword();
+            boolean given = Files.exists(dir.resolve(ADMIN_PASSWORD_FILE));
+            String password = formatted || given ? Files.readString(dir.resolve(ADMIN_PASSWORD_FILE)).trim() : newPassword();
             if (!formatted) {
                 new Formatter()
-                        .setNodeId(1)
-                        .setClusterId(Uuid.randomUuid().toString())
+                        .setNodeId(self.id())
+                        .setClusterId(clusterId != null ? clusterId : Uuid.randomUuid().toString())
                         .setControllerListenerName("CONTROLLER")
                         .setMetadataLogDirectory(dir.toString())
                         .addDirectory(dir.toString())
@@ -119,8 +195,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             Properties p = new Properties();
             p.put("process.roles", "broker,controller");
-            p.put("node.id", "1");
-            p.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
+            p.put("node.id", String.valueOf(self.id()));
+            p.put("controller.quorum.voters", String.join(",", nodes.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort()).toList()));
             p.put("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
             p.put("advertised.listeners", "CLIENT://127.0.0.1:" + port);
             p.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
@@ -137,10 +213,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.put("super.users", "User:" + ADMIN);
             p.put("allow.everyone.if.no.acl.found", "false");
             p.put("log.dirs", dir.toString());
-            p.put("offsets.topic.replication.factor", "1");
+            String replicas = String.valueOf(Math.min(3, nodes.size()));
+            String minInsync = nodes.size() >= 3 ? "2" : "1";
+            p.put("offsets.topic.replication.factor", replicas);
             p.put("offsets.topic.num.partitions", "4");
-            p.put("transaction.state.log.replication.factor", "1");
-            p.put("transaction.state.log.min.isr", "1");
+            p.put("transaction.state.log.replication.factor", replicas);
+            p.put("transaction.state.log.min.isr", minInsync);
+            p.put("default.replication.factor", replicas);
+            p.put("min.insync.replicas", minInsync);
             p.put("group.initial.rebalance.delay.ms", "0");
             p.put("num.partitions", "3");
             p.put("auto.create.topics.enable", "false");

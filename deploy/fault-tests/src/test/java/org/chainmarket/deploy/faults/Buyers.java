@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,14 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The demo buyers ({@code acme}, {@code globex}) calling the marketplace's REST API as their scripts would: a token
  * from {@code POST /api/v1/tokens} with the demo password, got again when refused; a request that gets no answer
- * within {@link #TIMEOUT} (or no connection) is given up and reported as unanswered.
+ * within {@link #TIMEOUT} (or no connection) is given up and reported as unanswered. Given several API addresses
+ * (replicas of the broker), a buyer sends each request to the first and, when no connection can be made to it, to the
+ * next, as a load balancer would; tokens are good at every replica (they share the signing key).
  */
 final class Buyers {
     static final java.util.List<String> NAMES = java.util.List.of("acme", "globex");
     /** How long a buyer waits for an answer before giving up. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI api;
+    private final List<URI> apis;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
     /** No connection could be made: the request never reached the marketplace. */
@@ -55,33 +58,51 @@ final class Buyers {
         }
     }
 
-    Buyers(URI api) {
-        this.api = api;
+    Buyers(URI api, URI... others) {
+        List<URI> all = new java.util.ArrayList<>(List.of(api));
+        all.addAll(List.of(others));
+        this.apis = List.copyOf(all);
     }
 
     /** Orders {@code order} as {@code buyer} under {@code idempotencyKey}. */
     Answer order(String buyer, String idempotencyKey, String order) {
-        return send(buyer, () -> HttpRequest.newBuilder(api.resolve("/api/v1/chains")).header("Content-Type", "application/json")
+        return send(buyer, api -> HttpRequest.newBuilder(api.resolve("/api/v1/chains")).header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(order)));
     }
 
     /** Ends {@code chainId} as {@code buyer}. */
     Answer end(String buyer, String chainId) {
-        return send(buyer, () -> HttpRequest.newBuilder(api.resolve("/api/v1/chains/" + chainId)).DELETE());
+        return send(buyer, api -> HttpRequest.newBuilder(api.resolve("/api/v1/chains/" + chainId)).DELETE());
     }
 
     /** Reads {@code chainId} as {@code buyer}. */
     Answer chain(String buyer, String chainId) {
-        return send(buyer, () -> HttpRequest.newBuilder(api.resolve("/api/v1/chains/" + chainId)).GET());
+        return send(buyer, api -> HttpRequest.newBuilder(api.resolve("/api/v1/chains/" + chainId)).GET());
     }
 
-    private Answer send(String buyer, java.util.function.Supplier<HttpRequest.Builder> request) {
+    /** Reads {@code path} (under the API's root) as {@code buyer}. */
+    Answer get(String buyer, String path) {
+        return send(buyer, api -> HttpRequest.newBuilder(api.resolve(path)).GET());
+    }
+
+    private Answer send(String buyer, java.util.function.Function<URI, HttpRequest.Builder> request) {
+        Answer a = null;
+        for (URI api : apis) {
+            a = send(api, buyer, () -> request.apply(api));
+            if (a.status() != NOT_DELIVERED) {
+                return a;
+            }
+        }
+        return a;
+    }
+
+    private Answer send(URI api, String buyer, java.util.function.Supplier<HttpRequest.Builder> request) {
         try {
-            String token = token(buyer);
+            String token = token(api, buyer);
             Answer a = exchange(request.get().header("Authorization", "Bearer " + token));
             if (a.status() == 401) {
                 tokens.remove(buyer, token);
-                a = exchange(request.get().header("Authorization", "Bearer " + token(buyer)));
+                a = exchange(request.get().header("Authorization", "Bearer " + token(api, buyer)));
             }
             return a;
         } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
@@ -105,7 +126,7 @@ final class Buyers {
         return new Answer(r.statusCode(), body, r.headers().firstValue("Retry-After"), null);
     }
 
-    private String token(String buyer) throws IOException, InterruptedException {
+    private String token(URI api, String buyer) throws IOException, InterruptedException {
         String known = tokens.get(buyer);
         if (known != null) {
             return known;

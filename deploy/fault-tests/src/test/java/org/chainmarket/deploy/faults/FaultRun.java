@@ -100,16 +100,16 @@ final class FaultRun {
     }
 
     /**
-     * The marketplace serves again: a small order placed once the buyers stopped (1 Mbit/s, one VNF; each VNF type tried
+     * The marketplace serves again: a small order placed through {@code buyers} once the buyers stopped (1 Mbit/s, one VNF; each VNF type tried
      * until one is accepted) becomes ACTIVE within {@link Invariants#SETTLE}.
      */
-    private static void servesAgain(Buyers buyers, OrderLoad load, SoftAssertions soft) {
+    static void servesAgain(Buyers buyers, OrderLoad load, SoftAssertions soft) {
         Buyers.Answer accepted = null;
         List<String> refusals = new java.util.ArrayList<>();
         for (String type : org.chainmarket.deploy.demo.DemoMarket.VNF_TYPES) {
             String body = org.chainmarket.schemas.events.Json.text(Map.of("buyerId", "acme", "vnfTypes", List.of(type),
                     "ingress", "seattle", "egress", "new-york", "bandwidthMbps", 1, "maxLatencyMs", 200, "maxPricePerHour", 100));
-            Buyers.Answer a = load.order("acme", java.util.UUID.randomUUID().toString(), body).answer();
+            Buyers.Answer a = load.order(buyers, "acme", java.util.UUID.randomUUID().toString(), body).answer();
             if (a.status() == 201) {
                 accepted = a;
                 break;

@@ -32,8 +32,8 @@ import static org.awaitility.Awaitility.await;
  *       its commit); such an order, like an unanswered one, became at most one, and retried under its key it is
  *       answered with that chain (or becomes one then, once);</li>
  *   <li>no chain exists that no order asked for, and no order is answered anything but 201, 422 or 503;</li>
- *   <li>no chain is stuck: each reaches ACTIVE, REJECTED, FAILED or TERMINATED within {@link #SETTLE}, and an accepted
- *       end is carried out (the chain is TERMINATED, or FAILED when its set-up failed first; never ACTIVE);</li>
+ *   <li>no chain is stuck: each reaches ACTIVE, REJECTED, FAILED or TERMINATED within {@link #SETTLE}, a REJECTED or
+ *       FAILED one with its reason, and an accepted end is carried out (the chain is TERMINATED, or FAILED when its set-up failed first; never ACTIVE);</li>
  *   <li>what each offer and each link has reserved equals what the ACTIVE chains hold on it, and never exceeds its
  *       capacity;</li>
  *   <li>each domain carries flow entries for exactly the ACTIVE chains that cross it (no orphan, none missing).</li>
@@ -49,7 +49,7 @@ final class Invariants {
     private static final int SHOWN = 12;
     /** How many orders without a definite answer are retried. */
     private static final int RETRIES = 30;
-    private final MarketplaceProcess market;
+    private final Market market;
     private final Buyers buyers;
     private final OrderLoad load;
     private final SoftAssertions soft;
@@ -57,7 +57,7 @@ final class Invariants {
     private record ChainRow(String id, String buyer, String key, String state, String reason) {
     }
 
-    Invariants(MarketplaceProcess market, Buyers buyers, OrderLoad load, SoftAssertions soft) {
+    Invariants(Market market, Buyers buyers, OrderLoad load, SoftAssertions soft) {
         this.market = market;
         this.buyers = buyers;
         this.load = load;
@@ -70,6 +70,7 @@ final class Invariants {
         ordersAnsweredAsTheyExist();
         retriedOrdersAreOneChain();
         settle();
+        refusalsSayWhy();
         endsEndChains();
         reservationsEqualActiveChains();
         domainsCarryActiveChains();
@@ -157,6 +158,12 @@ final class Invariants {
         Map<String, List<ChainRow>> after = byKey();
         soft.assertThat(after.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::toString).toList())
                 .as("after the retries, every key names one chain").isEmpty();
+    }
+
+    private void refusalsSayWhy() {
+        soft.assertThat(chains().stream().filter(c -> ("REJECTED".equals(c.state()) || "FAILED".equals(c.state()))
+                        && (c.reason() == null || c.reason().isBlank())).map(ChainRow::id).toList())
+                .as("every REJECTED or FAILED chain says why (its reason)").isEmpty();
     }
 
     private void endsEndChains() {

@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * on an external Kafka and PostgreSQL ({@link #on}) or on its own embedded ones kept in a data directory
  * ({@link #withDataDirectory}). Tokens stay valid across its restarts (the signing key is configured).
  */
-final class MarketplaceProcess implements AutoCloseable {
+final class MarketplaceProcess implements AutoCloseable, Market {
     static final String TOKEN_SECRET = "fault-tests-signing-key-of-at-least-32-bytes";
     private static final Duration START = Duration.ofSeconds(240);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -84,13 +84,15 @@ final class MarketplaceProcess implements AutoCloseable {
     }
 
     /** The database the marketplace uses (its JDBC URL may change when it runs its own PostgreSQL). */
-    String jdbcUrl() {
+    @Override
+    public String jdbcUrl() {
         String url = status().get("jdbcUrl").asText();
         return url.contains("password=") ? url : url + (url.contains("?") ? "&" : "?") + "password=postgres";
     }
 
     /** For each provider, the chains its domain holds flow entries for, as the domain itself says. */
-    Map<String, Set<String>> carriedChains() {
+    @Override
+    public Map<String, Set<String>> carriedChains() {
         Map<String, Set<String>> out = new TreeMap<>();
         status().get("domains").fields().forEachRemaining(e -> {
             Set<String> chains = new TreeSet<>();

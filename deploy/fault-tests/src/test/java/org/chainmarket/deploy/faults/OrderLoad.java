@@ -32,7 +32,7 @@ final class OrderLoad implements AutoCloseable {
     private static final List<String> SWITCHES = Topology.bundled("Abilene").nodes().stream().map(n -> n.id()).toList();
     /** How many chains each buyer holds at most before it ends its oldest. */
     static final int HELD = 8;
-    private final Buyers buyers;
+    private final List<Buyers> buyers;
     private final int clients;
     private final List<Order> orders = new CopyOnWriteArrayList<>();
     private final List<End> ends = new CopyOnWriteArrayList<>();
@@ -40,7 +40,12 @@ final class OrderLoad implements AutoCloseable {
     private volatile boolean running = true;
 
     OrderLoad(Buyers buyers, int clients) {
-        this.buyers = buyers;
+        this(List.of(buyers), clients);
+    }
+
+    /** Buyers split over several ways in ({@code buyers}: one per broker replica they prefer), client by client. */
+    OrderLoad(List<Buyers> buyers, int clients) {
+        this.buyers = List.copyOf(buyers);
         this.clients = clients;
         this.pool = Executors.newFixedThreadPool(clients);
     }
@@ -53,20 +58,21 @@ final class OrderLoad implements AutoCloseable {
         for (int c = 0; c < clients; c++) {
             String buyer = Buyers.NAMES.get(c % Buyers.NAMES.size());
             Random random = new Random(c);
-            pool.submit(() -> run(buyer, random));
+            Buyers via = buyers.get(c % buyers.size());
+            pool.submit(() -> run(via, buyer, random));
         }
         return this;
     }
 
-    private void run(String buyer, Random random) {
+    private void run(Buyers via, String buyer, Random random) {
         Deque<String> mine = new ArrayDeque<>();
         while (running) {
-            Order o = order(buyer, UUID.randomUUID().toString(), body(buyer, random));
+            Order o = order(via, buyer, UUID.randomUUID().toString(), body(buyer, random));
             if (o.answer().status() == 201) {
                 mine.add(o.answer().chainId());
                 if (mine.size() > HELD) {
                     String chain = mine.poll();
-                    ends.add(new End(buyer, chain, buyers.end(buyer, chain)));
+                    ends.add(new End(buyer, chain, via.end(buyer, chain)));
                 }
             }
             pause(o.answer().status() == 503 ? retryAfter(o.answer()) : o.answer().answered() ? 100 : 500);
@@ -75,7 +81,12 @@ final class OrderLoad implements AutoCloseable {
 
     /** Sends one order now and records it (the load's buyers and a test's retries alike). */
     Order order(String buyer, String key, String body) {
-        Order o = new Order(buyer, key, body, buyers.order(buyer, key, body));
+        return order(buyers.get(0), buyer, key, body);
+    }
+
+    /** Sends one order now through {@code via} and records it. */
+    Order order(Buyers via, String buyer, String key, String body) {
+        Order o = new Order(buyer, key, body, via.order(buyer, key, body));
         orders.add(o);
         return o;
     }
