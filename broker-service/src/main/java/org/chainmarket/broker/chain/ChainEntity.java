@@ -129,7 +129,8 @@ public class ChainEntity {
                 activatedAt = now;
                 deadlineAt = null;
                 updatedAt = now;
-                announce(fx);
+                // its first activation: it has never carried traffic, so it has no usage segment yet
+                announce(fx, false);
             } else if (allInstalled && state == SUBSTITUTING) {
                 completeSubstitution(now, fx);
             }
@@ -431,8 +432,13 @@ public class ChainEntity {
     }
 
     private void announce(Effects fx) {
+        // a chain never activated has never carried traffic
+        announce(fx, activatedAt != null);
+    }
+
+    private void announce(Effects fx, boolean carriedBefore) {
         fx.announce(new ChainEvent(ChainId.of(id), buyerId, state, reason, concrete(), updatedAt));
-        fx.carrying.add(new Carriage(id, buyerId, state, concrete(), bandwidthMbps));
+        fx.carrying.add(new Carriage(id, buyerId, state, concrete(), bandwidthMbps, carriedBefore));
     }
 
     private void setConcrete(ConcreteChain chain) {

@@ -68,8 +68,15 @@ class Chains {
                 : em.find(SubstitutionEntity.class, id));
     }
 
-    /** Persists the rows the steps created (the chain itself first); they are then managed like loaded ones. */
+    /**
+     * Persists the rows the steps created (the chain itself first) and writes them out, so the ledger's statements that
+     * follow see them; they are then managed like loaded ones. With none created, nothing is written here: what the
+     * steps changed is written before the next statement or at the commit.
+     */
     void persist(Effects fx) {
+        if (fx.created.isEmpty()) {
+            return;
+        }
         fx.created.forEach(em::persist);
         fx.created.clear();
         em.flush();

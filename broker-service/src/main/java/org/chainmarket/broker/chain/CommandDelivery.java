@@ -25,6 +25,8 @@ import java.util.Optional;
 class CommandDelivery implements PublishListener {
     /** A batch in flight longer than this counts as Kafka not taking events. */
     static final Duration SLOW = Duration.ofSeconds(1);
+    /** Commands recorded by one statement (a relay batch holds at most 500 rows). */
+    private static final int ROWS_PER_INSERT = 250;
     private final EntityManager em;
     private final PublishingHealth publishing;
     private final Duration timeout;
@@ -40,11 +42,20 @@ class CommandDelivery implements PublishListener {
 
     @Override
     public void published(List<OutboxEntity> rows, Instant at) {
-        for (OutboxEntity r : rows) {
-            if (r.type.equals(EventType.PATH_SETUP_REQUESTED.name()) || r.type.equals(EventType.PATH_TEARDOWN_REQUESTED.name())) {
-                em.createNativeQuery("INSERT INTO command_delivery (command_id, published_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
-                        .setParameter(1, r.id).setParameter(2, at).executeUpdate();
+        List<String> commands = rows.stream().filter(r -> r.type.equals(EventType.PATH_SETUP_REQUESTED.name())
+                || r.type.equals(EventType.PATH_TEARDOWN_REQUESTED.name())).map(r -> r.id).toList();
+        // one statement for the batch: each command's row, numbered parameters from 2 (1 is the time)
+        for (int from = 0; from < commands.size(); from += ROWS_PER_INSERT) {
+            List<String> part = commands.subList(from, Math.min(commands.size(), from + ROWS_PER_INSERT));
+            StringBuilder sql = new StringBuilder("INSERT INTO command_delivery (command_id, published_at) VALUES ");
+            for (int i = 0; i < part.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?").append(i + 2).append(", ?1)");
             }
+            var insert = em.createNativeQuery(sql.append(" ON CONFLICT DO NOTHING").toString()).setParameter(1, at);
+            for (int i = 0; i < part.size(); i++) {
+                insert.setParameter(i + 2, part.get(i));
+            }
+            insert.executeUpdate();
         }
     }
 

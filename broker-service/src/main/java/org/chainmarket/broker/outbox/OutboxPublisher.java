@@ -16,14 +16,17 @@ import org.chainmarket.schemas.model.ProviderId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes one batch of the outbox in order and deletes it in the same transaction once Kafka acknowledged
- * every record. Rows are locked with SKIP LOCKED, so several broker instances can relay side by side; if Kafka
- * fails the transaction rolls back and the rows are sent again (consumers are idempotent by event id). Each
+ * Publishes one batch of the outbox in order and removes it in the same transaction once Kafka acknowledged every
+ * record. The batch is claimed and deleted by one statement ({@code DELETE ... WHERE seq IN (SELECT ... FOR UPDATE SKIP
+ * LOCKED) RETURNING}), so several broker instances can relay side by side and never claim the same row; the rows are
+ * gone for good only when the transaction commits, which it does after Kafka acknowledged them: if Kafka fails the
+ * transaction rolls back, the rows are back and are sent again (consumers are idempotent by event id). Each
  * {@link PublishListener} learns, in the same transaction, which rows went out and when. A domain command goes to its
  * provider's own command topic ({@code chainmarket.domain-commands.v1.<providerId>}).
  */
@@ -46,12 +49,26 @@ public class OutboxPublisher {
     @Transactional
     public int publishBatch() throws Exception {
         @SuppressWarnings("unchecked")
-        List<OutboxEntity> rows = em.createNativeQuery(
-                        "SELECT * FROM outbox ORDER BY seq LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED", OutboxEntity.class)
+        List<Object[]> claimed = em.createNativeQuery("DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT " + BATCH
+                        + " FOR UPDATE SKIP LOCKED) RETURNING seq, id, aggregate_type, aggregate_id, type, payload, provider_id")
                 .getResultList();
-        if (rows.isEmpty()) {
+        if (claimed.isEmpty()) {
             return 0;
         }
+        // exactly the rows claimed, in the order they were written (RETURNING gives no order)
+        List<OutboxEntity> rows = new ArrayList<>(claimed.size());
+        for (Object[] r : claimed) {
+            OutboxEntity e = new OutboxEntity();
+            e.seq = ((Number) r[0]).longValue();
+            e.id = (String) r[1];
+            e.aggregateType = (String) r[2];
+            e.aggregateId = (String) r[3];
+            e.type = (String) r[4];
+            e.payload = (String) r[5];
+            e.providerId = (String) r[6];
+            rows.add(e);
+        }
+        rows.sort(Comparator.comparingLong(r -> r.seq));
         List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
         for (OutboxEntity row : rows) {
             EventType type = EventType.valueOf(row.type);
@@ -75,10 +92,6 @@ public class OutboxPublisher {
         }
         Instant at = Instant.now();
         listeners.forEach(l -> l.published(rows, at));
-        // exactly the rows sent: a concurrent transaction may commit a lower sequence number after this one was read
-        em.createQuery("DELETE FROM OutboxEntity o WHERE o.seq IN :seqs")
-                .setParameter("seqs", rows.stream().map(r -> r.seq).toList())
-                .executeUpdate();
         return rows.size();
     }
 }

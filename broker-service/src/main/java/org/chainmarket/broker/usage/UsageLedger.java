@@ -66,7 +66,7 @@ public class UsageLedger {
             // only an order enters these states, and a chain has no segment before it is first ACTIVE: nothing to look up
             return;
         }
-        List<UsageSegment> open = open(c.chainId());
+        List<UsageSegment> open = c.carriedBefore() ? open(c.chainId()) : List.of();
         Map<Integer, ConcreteChain.Hop> wanted = new LinkedHashMap<>();
         if (c.billable()) {
             c.chain().hops().forEach(h -> wanted.put(h.index(), h));
@@ -88,6 +88,7 @@ public class UsageLedger {
             return;
         }
         Map<String, VnfOffer> offers = offers(wanted.values().stream().map(h -> h.offerId().value()).distinct().toList());
+        List<UsageSegment> opening = new ArrayList<>(wanted.size());
         for (ConcreteChain.Hop h : wanted.values()) {
             UsageSegment previous = before.get(h.index());
             UsageSegment.Cause cause = open.isEmpty() ? UsageSegment.Cause.ACTIVATED
@@ -96,19 +97,42 @@ public class UsageLedger {
             // an offer no longer on record keeps the hop's price as selected, all of it per hour
             BigDecimal perHour = price(o == null ? h.pricePerHour() : o.pricePerHour());
             BigDecimal perMbps = o == null ? BigDecimal.ZERO : price(o.pricePerMbpsHour());
-            open(new UsageSegment(UUID.randomUUID().toString(), ChainId.of(c.chainId()), c.buyerId(), h.index(), h.vnfType(),
+            opening.add(new UsageSegment(UUID.randomUUID().toString(), ChainId.of(c.chainId()), c.buyerId(), h.index(), h.vnfType(),
                     h.offerId(), h.providerId(), mbps, perHour, perMbps, now, null, cause, null, null, null));
         }
+        open(opening);
     }
 
     private void open(UsageSegment s) {
-        em.createNativeQuery("INSERT INTO usage_segment (id, chain_id, buyer_id, hop_index, vnf_type, offer_id, provider_id, mbps, "
-                        + "price_per_hour, price_per_mbps_hour, started_at, opened_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
-                .setParameter(1, s.segmentId()).setParameter(2, s.chainId().value()).setParameter(3, s.buyerId()).setParameter(4, s.hopIndex())
-                .setParameter(5, s.vnfType()).setParameter(6, s.offerId().value()).setParameter(7, s.providerId().value())
-                .setParameter(8, s.mbps()).setParameter(9, s.pricePerHour()).setParameter(10, s.pricePerMbpsHour()).setParameter(11, s.startedAt())
-                .setParameter(12, s.openedBy().name()).executeUpdate();
-        outbox.append(EventType.USAGE_SEGMENT_OPENED, "chain", s.chainId().value(), s);
+        open(List.of(s));
+    }
+
+    /** Opens the segments with one statement, and announces each. */
+    private void open(List<UsageSegment> segments) {
+        if (segments.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO usage_segment (id, chain_id, buyer_id, hop_index, vnf_type, offer_id, provider_id, mbps, "
+                + "price_per_hour, price_per_mbps_hour, started_at, opened_by) VALUES ");
+        for (int i = 0; i < segments.size(); i++) {
+            int p = i * 12;
+            sql.append(i == 0 ? "(" : ", (");
+            for (int k = 1; k <= 12; k++) {
+                sql.append(k == 1 ? "?" : ", ?").append(p + k);
+            }
+            sql.append(')');
+        }
+        var insert = em.createNativeQuery(sql.toString());
+        for (int i = 0; i < segments.size(); i++) {
+            UsageSegment s = segments.get(i);
+            int p = i * 12;
+            insert.setParameter(p + 1, s.segmentId()).setParameter(p + 2, s.chainId().value()).setParameter(p + 3, s.buyerId())
+                    .setParameter(p + 4, s.hopIndex()).setParameter(p + 5, s.vnfType()).setParameter(p + 6, s.offerId().value())
+                    .setParameter(p + 7, s.providerId().value()).setParameter(p + 8, s.mbps()).setParameter(p + 9, s.pricePerHour())
+                    .setParameter(p + 10, s.pricePerMbpsHour()).setParameter(p + 11, s.startedAt()).setParameter(p + 12, s.openedBy().name());
+        }
+        insert.executeUpdate();
+        segments.forEach(s -> outbox.append(EventType.USAGE_SEGMENT_OPENED, "chain", s.chainId().value(), s));
     }
 
     /**

@@ -52,6 +52,7 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
     private final Map<String, CountDownLatch> waiting = new ConcurrentHashMap<>();
     /** Bytes and count of the records read, per kind ("command", "ack", "event"), of the current chain length. */
     private final Map<String, long[]> recordSizes = new ConcurrentHashMap<>();
+    private final SetupStages stages = new SetupStages();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ChainSetupBenchmark()).execute(args));
@@ -70,11 +71,14 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
             List<String[]> ratios = new ArrayList<>();
             List<String[]> parts = new ArrayList<>();
             List<String[]> cpu = new ArrayList<>();
+            List<String[]> stageRows = new ArrayList<>();
             for (int h : hops) {
                 run(http, url, switches, random, h, warmup);
                 recordSizes.clear();
+                stages.rows(h);
                 long cpu0 = ProcessCpu.nanos();
                 Times t = run(http, url, switches, random, h, orders);
+                stageRows.addAll(stages.rows(h));
                 cpu.add(new String[]{String.valueOf(h), String.valueOf(orders), ProcessCpu.msPer(cpu0, ProcessCpu.nanos(), orders)});
                 rows.add(row(h, "POST -> ACTIVE", t.active));
                 rows.add(row(h, "POST -> 201", t.posted));
@@ -100,6 +104,10 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
             System.out.println("CPU per order (order, ACTIVE, read, end; this JVM and the PostgreSQL it started), ms");
             System.out.printf("%-5s %7s %8s%n", "hops", "orders", "cpu/order");
             cpu.forEach(r -> System.out.printf("%-5s %7s %8s%n", (Object[]) r));
+            System.out.println();
+            System.out.println("where the time goes, per order (record send times from ce_time, read times by this JVM's reader), ms");
+            System.out.printf("%-5s %-50s %8s %8s%n", "hops", "stage", "p50", "mean");
+            stageRows.forEach(r -> System.out.printf("%-5s %-50s %8s %8s%n", (Object[]) r));
             if (!parts.isEmpty()) {
                 System.out.println();
                 System.out.println("floor, same run, p50 ms: HTTP round trip (order body, no work), order transaction, activation transaction,"
@@ -143,6 +151,7 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
         long domains = 0;
         for (int i = 0; i < n; i++) {
             String body = RandomOrders.body(switches, random, hops);
+            long postedAt = SetupStages.nowMicros();
             long start = System.nanoTime();
             HttpResponse<String> r = http.send(DemoRequests.to(URI.create(url)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -150,6 +159,7 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
                 throw new IllegalStateException("order " + body + " answered " + r.statusCode() + ": " + r.body());
             }
             times.posted[i] = System.nanoTime() - start;
+            long answeredAt = SetupStages.nowMicros();
             times.lastBody = body;
             orderBytes += body.getBytes(StandardCharsets.UTF_8).length;
             chainBytes += r.body().getBytes(StandardCharsets.UTF_8).length;
@@ -162,8 +172,10 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
             times.active[i] = activatedAt.get(id) - start;
             var view = Json.MAPPER.readTree(http.send(DemoRequests.to(URI.create(url + "/" + id)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
-            times.broker[i] = Duration.between(java.time.Instant.parse(view.get("createdAt").asText()),
-                    java.time.Instant.parse(view.get("activatedAt").asText())).toNanos();
+            java.time.Instant storedAt = java.time.Instant.parse(view.get("createdAt").asText());
+            java.time.Instant activeAt = java.time.Instant.parse(view.get("activatedAt").asText());
+            times.broker[i] = Duration.between(storedAt, activeAt).toNanos();
+            stages.order(id, postedAt, answeredAt, storedAt, activeAt);
             domains += view.get("domains").size();
             http.send(DemoRequests.to(URI.create(url + "/" + id)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         }
@@ -200,6 +212,7 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
                 tally[1]++;
             }
         }
+        stages.read(r, typeName);
         if (type != null && "ChainActivated".equals(new String(type.value(), StandardCharsets.UTF_8))) {
             activatedAt.put(r.key(), System.nanoTime());
             waiting.computeIfAbsent(r.key(), k -> new CountDownLatch(1)).countDown();
