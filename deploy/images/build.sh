@@ -71,23 +71,29 @@ build_infra() {
   timed chainmarket-kafka image chainmarket-kafka "$k"
 }
 
-# service IMAGE MODULE MAIN_CLASS
-service() {
-  local image=$1 module=$2 main=$3 ctx="$WORK/$1-context"
-  rm -rf "$ctx" && mkdir -p "$ctx/libs"
-  (cd "$ROOT" && "${MVN[@]}" dependency:copy-dependencies -pl "$module" -DincludeScope=runtime \
-      -DoutputDirectory="$ctx/libs" -Dmdep.useBaseVersion=true)
-  cp "$ROOT/$module"/target/*.jar "$ctx/libs/"
-  rm -f "$ctx/libs/"*-tests.jar "$ctx/libs/"*-sources.jar
-  sed "s|@MAIN@|$main|" "$HERE/service/Dockerfile" >"$ctx/Dockerfile"
-  timed "$image" image "$image" "$ctx"
-}
+SERVICES=(
+  "chainmarket-broker broker-service org.chainmarket.broker.Application"
+  "chainmarket-monitoring-ingest monitoring-ingest org.chainmarket.monitoring.service.MonitoringMain"
+  "chainmarket-adapter-runner provider-adapters/adapter-runner org.chainmarket.adapters.runner.AdapterMain"
+  "chainmarket-placement placement-engine/service org.chainmarket.placement.service.PlacementMain"
+)
 
+# Each service's runtime dependencies (one Maven run for all) and its own jar, on the base with its entry point.
 build_services() {
-  service chainmarket-broker broker-service org.chainmarket.broker.Application
-  service chainmarket-monitoring-ingest monitoring-ingest org.chainmarket.monitoring.service.MonitoringMain
-  service chainmarket-adapter-runner provider-adapters/adapter-runner org.chainmarket.adapters.runner.AdapterMain
-  service chainmarket-placement placement-engine/service org.chainmarket.placement.service.PlacementMain
+  local modules=() s
+  for s in "${SERVICES[@]}"; do set -- $s; modules+=("$2"); done
+  (cd "$ROOT" && "${MVN[@]}" dependency:copy-dependencies -pl "$(IFS=,; echo "${modules[*]}")" -DincludeScope=runtime \
+      -DoutputDirectory=target/image-libs)
+  for s in "${SERVICES[@]}"; do
+    set -- $s
+    local image=$1 module=$2 main=$3 ctx="$WORK/$1-context"
+    rm -rf "$ctx" && mkdir -p "$ctx/libs"
+    cp "$ROOT/$module"/target/image-libs/*.jar "$ctx/libs/"
+    cp "$ROOT/$module"/target/*.jar "$ctx/libs/"
+    rm -f "$ctx/libs/"*-tests.jar "$ctx/libs/"*-sources.jar
+    sed "s|@MAIN@|$main|" "$HERE/service/Dockerfile" >"$ctx/Dockerfile"
+    timed "$image" image "$image" "$ctx"
+  done
 }
 
 has_image() { docker image inspect "$1" >/dev/null 2>&1; }
