@@ -116,7 +116,7 @@ class ComposeRunTest {
         Set<String> providers = new TreeSet<>();
         if (status(r) == 200) {
             JsonNode offers = json(r.body());
-            (offers.isArray() ? offers : offers.path("offers")).forEach(o -> providers.add(o.path("providerId").asText()));
+            offers.forEach(o -> providers.add(o.path("offer").path("providerId").asText()));
         }
         return providers;
     }
