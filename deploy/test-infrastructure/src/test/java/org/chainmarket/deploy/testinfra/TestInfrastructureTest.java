@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class TestInfrastructureTest {
 
     @Test
-    void theInfrastructureRunsInContainersExactlyWhenTheEngineAndTheImagesAreThereUnlessForced() {
+    void theInfrastructureRunsInContainersExactlyWhenTheEngineAndTheImagesAreThereUnlessForced() throws Exception {
         String asked = System.getProperty(TestInfrastructure.PROPERTY, System.getenv().getOrDefault(TestInfrastructure.ENV, "auto"));
         String missing = TestInfrastructure.containersMissing();
         TestInfrastructure.Mode expected = switch (asked) {
@@ -41,6 +41,7 @@ class TestInfrastructureTest {
             if (expected == TestInfrastructure.Mode.CONTAINERS) {
                 assertThat(kafka).isInstanceOf(ContainerKafka.class);
                 assertThat(pg).isInstanceOf(ContainerPostgres.class);
+                kafkaAndPostgresInContainersFromTheProjectsImagesServe((ContainerKafka) kafka, (ContainerPostgres) pg);
             } else {
                 assertThat(kafka).isInstanceOf(EmbeddedKafka.class);
                 assertThat(pg).isInstanceOf(EmbeddedPostgres.class);
@@ -49,11 +50,18 @@ class TestInfrastructureTest {
     }
 
     @Test
-    void kafkaAndPostgresInContainersFromTheProjectsImagesServeTheTests() throws Exception {
+    void whereDockerHoldsTheImagesTheTestsGetContainersUnlessAskedOtherwise() {
         String missing = TestInfrastructure.containersMissing();
         assumeTrue(missing == null, () -> "containers cannot run here (" + missing + "): the embedded servers serve the tests");
+        String asked = System.getProperty(TestInfrastructure.PROPERTY, System.getenv().getOrDefault(TestInfrastructure.ENV, "auto"));
+        assumeTrue(!asked.equals("embedded"), "embedded servers asked for");
+        assertThat(TestInfrastructure.mode()).isEqualTo(TestInfrastructure.Mode.CONTAINERS);
+    }
+
+    /** The servers in the containers are the project's images' and serve as the tests need. */
+    private static void kafkaAndPostgresInContainersFromTheProjectsImagesServe(ContainerKafka kafka, ContainerPostgres pg) throws Exception {
         var docker = DockerClientFactory.lazyClient();
-        try (ContainerKafka kafka = ContainerKafka.start(); ContainerPostgres pg = ContainerPostgres.start()) {
+        {
             assertThat(docker.inspectContainerCmd(kafka.containerId()).exec().getConfig().getImage()).isEqualTo(ContainerKafka.IMAGE);
             assertThat(docker.inspectContainerCmd(pg.containerId()).exec().getConfig().getImage()).isEqualTo(ContainerPostgres.IMAGE);
 
