@@ -1,17 +1,21 @@
 package org.chainmarket.broker;
 
-import org.chainmarket.deploy.embedded.EmbeddedKafka;
-import org.chainmarket.deploy.embedded.EmbeddedPostgres;
+import org.chainmarket.deploy.embedded.KafkaServer;
+import org.chainmarket.deploy.embedded.PostgresServer;
+import org.chainmarket.deploy.testinfra.TestInfrastructure;
 import org.chainmarket.schemas.kafka.KafkaAccess;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** One embedded Kafka broker and PostgreSQL server for the whole test run, stopped when the JVM exits. */
+/**
+ * One Kafka broker and PostgreSQL server for the whole test run, stopped when the JVM exits: in containers from the
+ * project's images where a Docker engine holds them, embedded otherwise ({@link TestInfrastructure}).
+ */
 public final class Infra {
-    private static EmbeddedKafka kafka;
+    private static KafkaServer kafka;
     private static KafkaAccess access;
-    private static EmbeddedPostgres postgres;
+    private static PostgresServer postgres;
 
     private Infra() {
     }
@@ -19,9 +23,9 @@ public final class Infra {
     /** The broker's configuration pointing at the shared servers (started on first use). */
     public static synchronized Map<String, String> brokerProperties() {
         if (kafka == null) {
-            kafka = EmbeddedKafka.start();
+            kafka = TestInfrastructure.kafka();
             access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
-            postgres = EmbeddedPostgres.start();
+            postgres = TestInfrastructure.postgres();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 postgres.close();
                 kafka.close();

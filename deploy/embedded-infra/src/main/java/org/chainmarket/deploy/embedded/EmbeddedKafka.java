@@ -38,7 +38,7 @@ import java.util.Properties;
  * before the first start. Its internal topics (consumer offsets, transaction state) get min(3, nodes) replicas, with
  * {@code min.insync.replicas} 2 from three nodes on, like the marketplace's own topics.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements KafkaServer {
     /** The super user. */
     public static final String ADMIN = "admin";
     /** Where, in the log directory, the super user's password is kept. */
@@ -164,7 +164,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static EmbeddedKafka start(Path dir, boolean temporary, String clusterId, Node self, List<Node> nodes) {
         int port = self.port();
-        int controller = self.controllerPort();
         try {
             Files.createDirectories(dir);
             boolean formatted = Files.exists(dir.resolve("meta.properties"));
@@ -193,38 +192,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     // a file system without POSIX permissions: the directory's own protection applies
                 }
             }
-            Properties p = new Properties();
-            p.put("process.roles", "broker,controller");
-            p.put("node.id", String.valueOf(self.id()));
-            p.put("controller.quorum.voters", String.join(",", nodes.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort()).toList()));
-            p.put("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
-            p.put("advertised.listeners", "CLIENT://127.0.0.1:" + port);
-            p.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
-            p.put("controller.listener.names", "CONTROLLER");
-            p.put("inter.broker.listener.name", "CLIENT");
-            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
-            p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
-            p.put("listener.name.client.scram-sha-512.sasl.jaas.config", scramJaas(password));
-            p.put("sasl.mechanism.controller.protocol", "PLAIN");
-            p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
-            p.put("listener.name.controller.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                    + " username=\"" + ADMIN + "\" password=\"" + password + "\" user_" + ADMIN + "=\"" + password + "\";");
-            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-            p.put("super.users", "User:" + ADMIN);
-            p.put("allow.everyone.if.no.acl.found", "false");
+            Properties p = nodeProperties(self, nodes, password);
             p.put("log.dirs", dir.toString());
-            String replicas = String.valueOf(Math.min(3, nodes.size()));
-            String minInsync = nodes.size() >= 3 ? "2" : "1";
-            p.put("offsets.topic.replication.factor", replicas);
-            p.put("offsets.topic.num.partitions", "4");
-            p.put("transaction.state.log.replication.factor", replicas);
-            p.put("transaction.state.log.min.isr", minInsync);
-            p.put("default.replication.factor", replicas);
-            p.put("min.insync.replicas", minInsync);
-            p.put("group.initial.rebalance.delay.ms", "0");
-            p.put("num.partitions", "3");
-            p.put("auto.create.topics.enable", "false");
-            p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
             server.startup();
             return new EmbeddedKafka(server, dir, temporary, "127.0.0.1:" + port, password);
@@ -233,6 +202,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    @Override
     public String bootstrapServers() {
         return bootstrapServers;
     }
@@ -241,6 +211,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * The super user's client settings (security protocol, mechanism, credentials), to add to any client's: the
      * harness's own clients and the provisioning of the marketplace's principals.
      */
+    @Override
     public Map<String, Object> adminSettings() {
         return clientSettings(ADMIN, adminPassword);
     }
@@ -254,7 +225,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> clientSettings(String user, String password) {
+    /** A client's settings to log in as {@code user} with SCRAM-SHA-512. */
+    public static Map<String, Object> clientSettings(String user, String password) {
         return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", scramJaas(user, password));
     }
 
@@ -266,7 +238,59 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
-    private static String newPassword() {
+    /**
+     * The node's server properties (all but {@code log.dirs}): one KRaft node, broker and controller, its client
+     * listener on loopback port {@code port} (SASL_PLAINTEXT, SCRAM-SHA-512), its controller listener on
+     * {@code controller} (SASL/PLAIN, the super user only), the {@code StandardAuthorizer} with {@value #ADMIN} as super
+     * user whose password is {@code password}. The same node runs in a container ({@code TestInfrastructure}).
+     */
+    public static Properties nodeProperties(int port, int controller, String password) {
+        Node self = new Node(1, port, controller);
+        return nodeProperties(self, List.of(self), password);
+    }
+
+    /**
+     * The server properties (all but {@code log.dirs}) of node {@code self} of the cluster {@code nodes}: the static
+     * quorum of all nodes' controller listeners, and internal topics with min(3, nodes) replicas and
+     * {@code min.insync.replicas} 2 from three nodes on; otherwise as {@link #nodeProperties(int, int, String)}.
+     */
+    public static Properties nodeProperties(Node self, List<Node> nodes, String password) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", String.valueOf(self.id()));
+        p.put("controller.quorum.voters", String.join(",", nodes.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort()).toList()));
+        p.put("listeners", "CLIENT://127.0.0.1:" + self.port() + ",CONTROLLER://127.0.0.1:" + self.controllerPort());
+        p.put("advertised.listeners", "CLIENT://127.0.0.1:" + self.port());
+        p.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "CLIENT");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+        p.put("listener.name.client.scram-sha-512.sasl.jaas.config", scramJaas(password));
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.put("listener.name.controller.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"" + ADMIN + "\" password=\"" + password + "\" user_" + ADMIN + "=\"" + password + "\";");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + ADMIN);
+        p.put("allow.everyone.if.no.acl.found", "false");
+        String replicas = String.valueOf(Math.min(3, nodes.size()));
+        String minInsync = nodes.size() >= 3 ? "2" : "1";
+        p.put("offsets.topic.replication.factor", replicas);
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minInsync);
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minInsync);
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.partitions", "3");
+        p.put("auto.create.topics.enable", "false");
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        return p;
+    }
+
+    /** A fresh random password for the super user. */
+    public static String newPassword() {
         byte[] b = new byte[24];
         new SecureRandom().nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);

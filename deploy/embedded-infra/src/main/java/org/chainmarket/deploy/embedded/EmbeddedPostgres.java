@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code chainmarket}. Either temporary ({@link #start()}: fsync off, {@link #close()} deletes the data) or kept in a
  * directory ({@link #start(Path)}: initialised on first use, reopened afterwards with everything committed).
  */
-public final class EmbeddedPostgres implements AutoCloseable {
+public final class EmbeddedPostgres implements PostgresServer {
     public static final String DATABASE = "chainmarket";
     private static final Duration STALE_SERVER_STOP = Duration.ofSeconds(30);
     /** How long a start may take; zonky's default (10 s) is too short on a busy machine. */
@@ -115,14 +115,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    @Override
     public String jdbcUrl() {
         return server.getJdbcUrl("postgres", DATABASE);
     }
 
+    @Override
     public String username() {
         return "postgres";
     }
 
+    @Override
     public String password() {
         return "postgres";
     }
