@@ -10,13 +10,17 @@ import jakarta.persistence.EntityManager;
 import org.chainmarket.broker.chain.ChainTransactions;
 import org.chainmarket.broker.chain.ChainView;
 import org.chainmarket.broker.chain.SelectionFactory;
+import org.chainmarket.broker.kafka.EventProducer;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.schemas.events.EventType;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.events.SchemaValidator;
+import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.schemas.model.ConcreteChain;
+import org.chainmarket.schemas.model.DomainAck;
+import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.selection.ChainRequest;
 import org.chainmarket.selection.ChainSelector;
 import org.chainmarket.selection.Encapsulation;
@@ -33,6 +37,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +51,11 @@ import java.util.UUID;
  * <ul>
  *     <li>selection of orders between the real topology's switches, on the read model's snapshot, and re-selection
  *     of the chosen chain with one hop's offer left out (as a substitution does);</li>
- *     <li>an order's transaction ({@link ChainTransactions#start}: the chain, its domains, its reservations and the
- *     outbox rows written and flushed), rolled back: the capacity counters, the read model and the outbox relay
- *     act only on a commit;</li>
+ *     <li>a chain's transactions, all in one transaction that is rolled back: the order ({@link ChainTransactions#start}:
+ *     the chain, its domains, its reservations and its commands in the outbox, flushed), its domains' acknowledgements
+ *     (ACTIVE, its ChainActivated in the outbox), its end and the tear-down's acknowledgements; the capacity
+ *     counters, the read model, the providers' health and the outbox relay act only on a commit;</li>
+ *     <li>the broker's producer's metadata of the chain events' and every provider's command topic (no record sent);</li>
  *     <li>the order's JSON: its schema validation, the 201 answer's body and the chain's events;</li>
  *     <li>the API over HTTP as a buyer of its own (a token signed in process for a buyer that has no chain): the
  *     offers, the buyer's (empty) chain list, an unknown chain (404), an order refused by its schema (400, nothing
@@ -101,6 +108,7 @@ final class WarmUp {
             JsonMapper json = broker.getBean(JsonMapper.class);
             String token = broker.getBean(TokenGenerator.class).generateToken(Authentication.build(BUYER, List.of("BUYER"),
                     Map.of("party", BUYER)), 300).orElseThrow(() -> new IllegalStateException("no token could be signed"));
+            topics(broker, market);
             Random random = new Random(1);
             long[] spent = new long[4];
             for (int round = 0; round < rounds; round++) {
@@ -164,15 +172,41 @@ final class WarmUp {
                 chain.hops().stream().map(ConcreteChain.Hop::offerId).toList())));
     }
 
-    /** The order's transaction, written out and rolled back. */
+    /**
+     * A chain's life in one transaction, rolled back: ordered, its domains' set-up acknowledged (ACTIVE), ended, and
+     * its tear-down acknowledged, each step as the broker takes it (the acknowledgements as the acknowledgement
+     * listener applies them, answering the commands the order put in the outbox).
+     */
     private static ChainView orderRolledBack(TransactionOperations<Object> transactions, EntityManager em, ChainTransactions chains,
                                              ChainOrder order, ConcreteChain chain) {
         return transactions.executeWrite(status -> {
             status.setRollbackOnly();
-            ChainView view = chains.start(ChainId.of(UUID.randomUUID().toString()), order, chain, Duration.ofSeconds(5), null);
+            ChainId id = ChainId.of(UUID.randomUUID().toString());
+            ChainView view = chains.start(id, order, chain, Duration.ofSeconds(5), null);
+            em.flush();
+            chains.acknowledge(acks(em, id, EventType.PATH_SETUP_REQUESTED));
+            chains.requestTeardown(id, Duration.ofSeconds(5));
+            em.flush();
+            chains.acknowledge(acks(em, id, EventType.PATH_TEARDOWN_REQUESTED));
             em.flush();
             return view;
         });
+    }
+
+    /** A successful acknowledgement of each of the chain's commands of {@code type} in the outbox. */
+    private static List<ChainTransactions.Ack> acks(EntityManager em, ChainId chain, EventType type) {
+        @SuppressWarnings("unchecked")
+        List<String> payloads = em.createNativeQuery("SELECT payload FROM outbox WHERE aggregate_id = ?1 AND type = ?2")
+                .setParameter(1, chain.value()).setParameter(2, type.name()).getResultList();
+        return payloads.stream().map(p -> Json.read(p, DomainCommand.class)).map(c -> new ChainTransactions.Ack(UUID.randomUUID().toString(),
+                new DomainAck(c.commandId(), c.chainId(), c.providerId(), c.operation(), true, null, List.of(), Instant.now()))).toList();
+    }
+
+    /** The broker's producer's metadata of the topics an order's events and commands go to (what a first send would fetch). */
+    private static void topics(ApplicationContext broker, MarketReadModel market) {
+        var producer = broker.getBean(EventProducer.class).producer();
+        producer.partitionsFor(Topics.CHAIN_EVENTS);
+        market.domains().forEach(d -> producer.partitionsFor(Topics.forProvider(Topics.DOMAIN_COMMANDS, d.providerId())));
     }
 
     /** Requests as a buyer would make them, none of which stores anything. */
