@@ -264,7 +264,7 @@ public final class StartupBenchmark implements Callable<Integer> {
 
     /** When the launcher said it is up and the API answered the demo offers (ns). */
     private long awaitServing(String base, Process p, Path out) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(900);
         boolean up = false;
         while (System.nanoTime() < until) {
             if (!p.isAlive()) {
@@ -283,7 +283,7 @@ public final class StartupBenchmark implements Callable<Integer> {
             }
             Thread.sleep(5);
         }
-        throw new IllegalStateException("the launcher did not say it is up within 300 s");
+        throw new IllegalStateException("the launcher did not say it is up within 900 s");
     }
 
     /** Places {@code n} 3-VNF orders one after another, each deleted once ACTIVE; POST → ACTIVE per order. */
