@@ -155,6 +155,7 @@ public final class Marketplace implements AutoCloseable {
 
     private void boot(List<ProviderSetup> providers, Map<String, String> properties, ThresholdPolicy policy) {
         StartUp.Laps laps = new StartUp.Laps();
+        int rounds = WarmUp.rounds(properties); // a wrong value is said before anything starts
         Map<String, Object> config = new HashMap<>(properties);
         Duration telemetry = Optional.ofNullable(properties.get(TELEMETRY_INTERVAL))
                 .map(t -> StartUp.duration(TELEMETRY_INTERVAL, t)).orElse(null);
@@ -256,7 +257,6 @@ public final class Marketplace implements AutoCloseable {
         laps.lap("monitoring and adapters (the rest of their start)");
         awaitRegistered(providers.stream().mapToInt(p -> p.offers().size()).sum(), Duration.ofSeconds(60));
         laps.lap("offers registered");
-        int rounds = WarmUp.rounds(properties);
         if (rounds > 0) {
             new WarmUp(broker.getApplicationContext(), broker.getURL()).run(rounds);
             laps.lap("warm-up (" + rounds + " rounds)");
