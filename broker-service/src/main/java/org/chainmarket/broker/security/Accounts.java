@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -34,14 +37,15 @@ public class Accounts {
     static final int MAX_PASSWORD_BYTES = 72;
     private final EntityManager em;
     private final BCryptPasswordEncoder encoder;
-    private final String unknownAccountHash;
+    /** What a password of an unknown name is checked against (made beside the rest of start-up, as it costs a BCrypt). */
+    private final CompletableFuture<String> unknownAccountHash;
     private final List<BootstrapAccount> bootstrap;
 
     public Accounts(EntityManager em, @Value("${chainmarket.security.bcrypt-strength:10}") int strength,
                     List<BootstrapAccount> bootstrap) {
         this.em = em;
         this.encoder = new BCryptPasswordEncoder(strength);
-        this.unknownAccountHash = encoder.encode("no account has this password");
+        this.unknownAccountHash = CompletableFuture.supplyAsync(() -> encoder.encode("no account has this password"));
         this.bootstrap = bootstrap;
     }
 
@@ -58,10 +62,14 @@ public class Accounts {
 
     @EventListener
     void createBootstrapAccounts(StartupEvent event) {
-        for (BootstrapAccount b : bootstrap) {
+        List<BootstrapAccount> missing = bootstrap.stream().filter(b -> find(b.getUsername()).isEmpty()).toList();
+        // start-up waits for these, and BCrypt is most of what creating an account costs: the passwords are hashed side by side
+        Map<String, String> hashes = new ConcurrentHashMap<>();
+        missing.parallelStream().filter(b -> check(asNew(b)).isEmpty()).forEach(b -> hashes.put(b.getUsername(), encoder.encode(b.getPassword())));
+        for (BootstrapAccount b : missing) {
             if (find(b.getUsername()).isEmpty()) {
                 try {
-                    create(new NewAccount(b.getUsername(), b.getPassword(), b.getRole(), b.getParty()), "configuration");
+                    create(asNew(b), "configuration", hashes.get(b.getUsername()));
                     LOG.info("created {} account '{}'{}", b.getRole(), b.getUsername(), b.getParty() == null ? "" : " for " + b.getParty());
                 } catch (InvalidInputException e) {
                     throw new IllegalStateException("chainmarket.security.accounts." + b.getUsername() + ": " + e.getMessage(), e);
@@ -73,6 +81,10 @@ public class Accounts {
                 }
             }
         }
+    }
+
+    private static NewAccount asNew(BootstrapAccount b) {
+        return new NewAccount(b.getUsername(), b.getPassword(), b.getRole(), b.getParty());
     }
 
     /** The fields at fault in {@code a}; empty when it can be created. */
@@ -101,6 +113,12 @@ public class Accounts {
     /** Creates an account; {@link InvalidInputException} naming the fields at fault, {@link OperationConflictException} when the name is taken. */
     @Transactional
     public Account create(NewAccount a, String createdBy) {
+        return create(a, createdBy, null);
+    }
+
+    /** As {@link #create(NewAccount, String)}, with {@code a}'s password hashed beforehand by this service's encoder (null: hashed here). */
+    @Transactional
+    Account create(NewAccount a, String createdBy, String passwordHash) {
         List<FieldError> errors = check(a);
         if (!errors.isEmpty()) {
             throw new InvalidInputException("account", errors);
@@ -110,7 +128,7 @@ public class Accounts {
         }
         AccountEntity e = new AccountEntity();
         e.username = a.username();
-        e.passwordHash = encoder.encode(a.password());
+        e.passwordHash = passwordHash != null ? passwordHash : encoder.encode(a.password());
         e.role = a.role();
         e.partyId = a.party();
         e.createdAt = Instant.now();
@@ -125,7 +143,7 @@ public class Accounts {
         AccountEntity e = username == null || !NAME.matcher(username).matches() ? null : em.find(AccountEntity.class, username);
         String pw = password == null ? "" : password;
         boolean matches = pw.getBytes(StandardCharsets.UTF_8).length <= MAX_PASSWORD_BYTES
-                && encoder.matches(pw, e == null ? unknownAccountHash : e.passwordHash);
+                && encoder.matches(pw, e == null ? unknownAccountHash.join() : e.passwordHash);
         return e != null && matches ? Optional.of(new Caller(e.username, e.role, e.partyId)) : Optional.empty();
     }
 

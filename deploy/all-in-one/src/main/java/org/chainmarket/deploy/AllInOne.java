@@ -50,6 +50,11 @@ public final class AllInOne implements Callable<Integer> {
             defaultValue = Marketplace.DEFAULT_DEMO_PASSWORD)
     String demoPassword;
 
+    @Option(names = "--warm-up-rounds", description = "Rounds of the start-up warm-up (selection, a rolled-back order "
+            + "transaction, the API's read paths), run before the marketplace says it is up; it changes no data; 0 turns it "
+            + "off (default: ${DEFAULT-VALUE})", defaultValue = "" + WarmUp.DEFAULT_ROUNDS)
+    int warmUpRounds;
+
     @Option(names = "--data-dir", description = "Where the embedded Kafka and PostgreSQL keep their data; a restart on "
             + "the same directory resumes where the last run stopped (default: ${DEFAULT-VALUE})", defaultValue = "chainmarket-data")
     Path dataDir;
@@ -78,6 +83,7 @@ public final class AllInOne implements Callable<Integer> {
         Map<String, String> properties = new java.util.HashMap<>(Map.of("micronaut.server.port", String.valueOf(port)));
         properties.put(Marketplace.DEMO_ACCOUNTS, String.valueOf(demoAccounts));
         properties.put(Marketplace.DEMO_PASSWORD, demoPassword);
+        properties.put(Marketplace.WARM_UP_ROUNDS, String.valueOf(warmUpRounds));
         if (!"off".equalsIgnoreCase(telemetryInterval)) {
             properties.put(Marketplace.TELEMETRY_INTERVAL, telemetryInterval);
         }

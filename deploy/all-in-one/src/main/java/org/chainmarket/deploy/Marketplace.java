@@ -107,6 +107,12 @@ public final class Marketplace implements AutoCloseable {
      */
     public static final String DATA_DIR = "chainmarket.data-dir";
 
+    /**
+     * Property: how many rounds of {@link WarmUp} run once the offers are registered, before {@link #start} returns
+     * (default {@value WarmUp#DEFAULT_ROUNDS}; {@code 0} turns the warm-up off). The warm-up changes nothing in the market.
+     */
+    public static final String WARM_UP_ROUNDS = WarmUp.ROUNDS;
+
     /** A provider to run: its southbound provider (any domain kind) and the offers it advertises. */
     public record ProviderSetup(PathProvider provider, List<VnfOffer> offers) {
     }
@@ -149,6 +155,7 @@ public final class Marketplace implements AutoCloseable {
 
     private void boot(List<ProviderSetup> providers, Map<String, String> properties, ThresholdPolicy policy) {
         StartUp.Laps laps = new StartUp.Laps();
+        int rounds = WarmUp.rounds(properties); // a wrong value is said before anything starts
         Map<String, Object> config = new HashMap<>(properties);
         Duration telemetry = Optional.ofNullable(properties.get(TELEMETRY_INTERVAL))
                 .map(t -> StartUp.duration(TELEMETRY_INTERVAL, t)).orElse(null);
@@ -197,14 +204,9 @@ public final class Marketplace implements AutoCloseable {
             demoAccounts.addAll(DemoAccounts.of(providers.stream().map(p -> p.provider().domain().providerId()).toList()));
             DemoAccounts.configure(demoAccounts, demoPassword, config);
         }
-        broker = ApplicationContext.run(EmbeddedServer.class, config);
-        services.add(() -> OrderlyStop.broker(broker));
-        if (placement != null) {
-            // started before the broker (which fronts its approval API), stopped after it
-            services.remove(placement);
-            services.add(placement);
-        }
-        laps.lap("broker");
+        // monitoring-ingest and the adapter runners need neither the broker nor each other: they start (each provider's
+        // principal provisioned, its domain and offers advertised, its consumers joined) while the broker's context
+        // starts, and the broker reads the advertisements from their compacted topics when its consumers join
         List<CompletableFuture<?>> starting = new ArrayList<>();
         if (telemetry != null) {
             monitoring = new MonitoringService(MonitoringService.Config.defaults(bootstrapServers).withPolicy(policy)
@@ -218,21 +220,47 @@ public final class Marketplace implements AutoCloseable {
         for (ProviderSetup p : providers) {
             Duration interval = telemetry != null && p.provider() instanceof TelemetrySource ? telemetry : null;
             ProviderId id = p.provider().domain().providerId();
-            // each provider's adapter is its own principal: it reads only its own commands, writes only its own answers
-            AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers(), kafkaAccess.adapter(id), interval);
-            services.add(runner);
             providersById.put(id, p.provider());
-            runners.put(id, runner);
             starting.add(StartUp.inBackground("adapter-start-" + id.value(), () -> {
+                // each provider's adapter is its own principal: it reads only its own commands, writes only its own answers
+                AdapterRunner runner = new AdapterRunner(bootstrapServers, p.provider(), p.offers(), kafkaAccess.adapter(id), interval);
+                synchronized (services) {
+                    services.add(runner);
+                    runners.put(id, runner);
+                }
                 runner.start();
                 return null;
             }));
         }
+        try {
+            broker = ApplicationContext.run(EmbeddedServer.class, config);
+        } finally {
+            if (broker == null) {
+                // nothing is closed under a runner still starting
+                starting.forEach(f -> f.exceptionally(e -> null).join());
+            }
+        }
+        // stopped first: before the placement service (started before it, as it fronts its approval API), monitoring-ingest and the adapter runners
+        synchronized (services) {
+            services.add(0, () -> OrderlyStop.broker(broker));
+        }
+        laps.lap("broker (monitoring and adapters starting beside it)");
         starting.forEach(f -> f.exceptionally(e -> null).join());
         starting.forEach(StartUp::join);
-        laps.lap("monitoring and adapters (together)");
+        synchronized (services) {
+            // the runners in the providers' order, whichever finished starting first
+            Map<ProviderId, AdapterRunner> started = new LinkedHashMap<>();
+            providersById.keySet().forEach(id -> started.put(id, runners.get(id)));
+            runners.clear();
+            runners.putAll(started);
+        }
+        laps.lap("monitoring and adapters (the rest of their start)");
         awaitRegistered(providers.stream().mapToInt(p -> p.offers().size()).sum(), Duration.ofSeconds(60));
         laps.lap("offers registered");
+        if (rounds > 0) {
+            new WarmUp(broker.getApplicationContext(), broker.getURL()).run(rounds);
+            laps.lap("warm-up (" + rounds + " rounds)");
+        }
         LOG.info("marketplace started in {} ms: {}", laps.total(), laps);
     }
 
