@@ -44,9 +44,11 @@ import java.util.Set;
  * Variables: {@code x[chain, hop, offer]}, {@code served[chain]}, and per leg a flow through the layered graph of
  * switches {@code y[chain, leg, from switch, to switch, route]} with conservation against the offers chosen at
  * either end. Reductions that keep the optimum: offers and switch pairs that cannot meet the latency bound or budget
- * even with the shortest everything else are left out, and a pair has variables for its alternatives only when its
- * shortest path crosses a link that the batch could overbook. Solved within a time limit; the result says whether
- * it is proven optimal and gives SCIP's bound.
+ * even with the shortest everything else (the shortest paths through the chain's earlier and later hops, each at its
+ * nearest candidate) are left out, and a pair has variables for its alternatives only when its shortest path crosses
+ * a link that the batch could overbook. A chain's latency and price rows are scaled by its served variable, which is
+ * the same for whole chains and tightens the LP relaxation. Solved within a time limit, optionally starting from
+ * another strategy's chains (a solution hint); the result says whether it is proven optimal and gives SCIP's bound.
  */
 public final class MilpReference {
     private final Objective objective;
