@@ -4,7 +4,9 @@ import org.chainmarket.schemas.model.ChainOrder;
 import org.chainmarket.selection.SelectionResult.Constraint;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -28,6 +30,24 @@ public final class HopCandidates {
 
     /** The candidates of every hop of {@code request} on {@code market}, or the first reason a hop has none. */
     public static HopCandidates of(MarketSnapshot market, ChainRequest request, Steering steering) {
+        return of(market, request, steering, byType(market));
+    }
+
+    /** The snapshot's offers by VNF type, in snapshot order: what {@link #of(MarketSnapshot, ChainRequest, Steering, Map)} reads. */
+    public static Map<String, List<OfferState>> byType(MarketSnapshot market) {
+        Map<String, List<OfferState>> out = new HashMap<>();
+        for (OfferState o : market.offers()) {
+            out.computeIfAbsent(o.offer().vnfType(), t -> new ArrayList<>()).add(o);
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #of(MarketSnapshot, ChainRequest, Steering)}, with the snapshot's offers by type given
+     * ({@link #byType}), so that a batch indexes them once rather than once per hop of every request.
+     */
+    public static HopCandidates of(MarketSnapshot market, ChainRequest request, Steering steering,
+                                   Map<String, List<OfferState>> offersByType) {
         ChainOrder order = request.order();
         for (String endpoint : List.of(order.ingress(), order.egress())) {
             if (!market.network().hasSwitch(endpoint)) {
@@ -40,7 +60,7 @@ public final class HopCandidates {
         for (int hop = 0; hop < order.vnfTypes().size(); hop++) {
             String type = order.vnfTypes().get(hop);
             String hopName = "Hop " + (hop + 1) + " (" + type + "): ";
-            List<OfferState> ofType = market.offers().stream().filter(o -> o.offer().vnfType().equals(type)).toList();
+            List<OfferState> ofType = offersByType.getOrDefault(type, List.of());
             if (ofType.isEmpty()) {
                 return rejected(Constraint.VNF_TYPE, hop, hopName + "no provider offers this VNF type.");
             }

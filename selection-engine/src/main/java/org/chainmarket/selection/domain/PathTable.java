@@ -24,6 +24,8 @@ public final class PathTable {
     private final int kPaths;
     private final LinkFact[] linkFacts;
     private final Map<Double, Paths> byBandwidth = new HashMap<>();
+    /** Per offer id, 1 + the index of its switch (0 = not looked up yet). */
+    private int[] offerSwitch = new int[0];
 
     public PathTable(MultiDomainNetwork network, Map<String, Double> usageMbps) {
         this(network, usageMbps, MultiDomainNetwork.DEFAULT_K_PATHS);
@@ -47,6 +49,19 @@ public final class PathTable {
     /** Index of a switch (0..switchCount-1), or -1 when unknown. */
     public int index(String switchId) {
         return network.switchIndex(switchId);
+    }
+
+    /** Index of the switch an offer runs at, or -1 when unknown (looked up once per offer). */
+    public int index(OfferFact offer) {
+        if (offer.id() >= offerSwitch.length) {
+            offerSwitch = Arrays.copyOf(offerSwitch, Math.max(offer.id() + 1, 2 * offerSwitch.length));
+        }
+        int plusOne = offerSwitch[offer.id()];
+        if (plusOne == 0) {
+            plusOne = index(offer.switchId()) + 1;
+            offerSwitch[offer.id()] = plusOne;
+        }
+        return plusOne - 1;
     }
 
     public int switchCount() {

@@ -88,6 +88,17 @@ public final class ChainSearch {
     final int[][] offerNo;
     /** Per offer number, the last hop whose layer holds it: a label must remember using it until then. */
     final int[] lastLayer;
+    /**
+     * The switches whose values each spread of the relaxation and of the bounds is read at: per hop, its candidates'
+     * switches; then the egress (forwards) and the ingress (backwards). A spread stops once they are settled.
+     */
+    final int[][] layerSwitches;
+    final int[] egressOnly;
+    final int[] ingressOnly;
+    /** Whether some candidate has an extra cost of its own (then a cost is more than price, latency and crossings). */
+    final boolean extraCosts;
+    /** The sum over hops of the least price of a candidate: no chain costs less. */
+    final double leastPrice;
     private final Map<Long, LegOption[]> options = new HashMap<>();
     private final Map<Long, LegOption> shortestOptions = new HashMap<>();
     /** Whether this search is a batch's placement: see {@link #quick()}. */
@@ -115,6 +126,14 @@ public final class ChainSearch {
                 offerNo[h][c] = numbers.computeIfAbsent(layers.get(h).get(c).offer().offer().offerId(), id -> numbers.size());
             }
         }
+        layerSwitches = new int[hops][];
+        for (int h = 0; h < hops; h++) {
+            layerSwitches[h] = layers.get(h).stream().mapToInt(Candidate::sw).toArray();
+        }
+        leastPrice = layers.stream().mapToDouble(l -> l.stream().mapToDouble(Candidate::price).min().orElse(0)).sum();
+        extraCosts = layers.stream().flatMap(List::stream).anyMatch(c -> c.extraCost() != 0);
+        egressOnly = new int[]{egress};
+        ingressOnly = new int[]{ingress};
         lastLayer = new int[numbers.size()];
         for (int h = 0; h < hops; h++) {
             for (int no : offerNo[h]) {
@@ -169,7 +188,12 @@ public final class ChainSearch {
 
     /** As {@link #best(Costs, double, double)}, with its own label budget. */
     public Outcome best(Costs costs, double maxLatency, double maxPrice, long budget) {
-        Relaxed relaxed = ingress < 0 || egress < 0 ? null : relaxed(costs);
+        if (leastPrice > maxPrice + EPS) {
+            return new Outcome(null, Double.POSITIVE_INFINITY, true, 0); // even the cheapest offers are over the budget
+        }
+        // the fastest chain's relaxation need not look past the latency bound: its value is the least latency
+        boolean latencyOnly = costs.equals(Costs.FASTEST) && !extraCosts;
+        Relaxed relaxed = ingress < 0 || egress < 0 ? null : relaxed(costs, latencyOnly ? maxLatency + EPS : Double.POSITIVE_INFINITY);
         if (relaxed == null) {
             return new Outcome(null, Double.POSITIVE_INFINITY, true, 0); // some hop cannot be reached at all
         }
@@ -178,6 +202,10 @@ public final class ChainSearch {
                 && !reusesOffer(chain);
         if (feasible && chain.cost() <= relaxed.value() + EPS) {
             return new Outcome(chain, chain.cost(), true, 0);
+        }
+        if (latencyOnly && relaxed.value() > maxLatency + EPS) {
+            // the relaxation's value is then the least latency of any chain: none is within the bound
+            return new Outcome(null, Double.POSITIVE_INFINITY, true, 0);
         }
         Outcome o = new LabelSearch(this, costs, new LabelSearch.Bounds(this, costs), maxLatency, maxPrice, feasible ? chain : null,
                 budget).run();
@@ -192,7 +220,7 @@ public final class ChainSearch {
     private record Relaxed(Found chain, double value) {
     }
 
-    private Relaxed relaxed(Costs costs) {
+    private Relaxed relaxed(Costs costs, double cutoff) {
         int n = finder.network().switchCount();
         double[] start = new double[n];
         Arrays.fill(start, Double.POSITIVE_INFINITY);
@@ -200,7 +228,7 @@ public final class ChainSearch {
         int[][] origin = new int[hops + 1][n];
         int[][] pick = new int[hops][n];
         for (int h = 0; h < hops; h++) {
-            double[] reach = finder.spread(start, costs.latency(), costs.crossing(), origin[h], blocked);
+            double[] reach = finder.spread(start, costs.latency(), costs.crossing(), origin[h], blocked, layerSwitches[h], cutoff);
             double[] next = new double[n];
             Arrays.fill(next, Double.POSITIVE_INFINITY);
             Arrays.fill(pick[h], -1);
@@ -218,7 +246,7 @@ public final class ChainSearch {
             }
             start = next;
         }
-        double[] reach = finder.spread(start, costs.latency(), costs.crossing(), origin[hops], blocked);
+        double[] reach = finder.spread(start, costs.latency(), costs.crossing(), origin[hops], blocked, egressOnly, cutoff);
         if (reach[egress] == Double.POSITIVE_INFINITY) {
             return null;
         }

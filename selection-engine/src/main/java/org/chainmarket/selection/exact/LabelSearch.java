@@ -36,7 +36,9 @@ final class LabelSearch {
     /**
      * Lower bounds of what a partial chain still needs after serving {@code layer} hops at switch {@code sw}: cost
      * ({@code cost[layer][sw]}) and latency ({@code latency[layer][sw]}), from the relaxation run backwards from the
-     * egress (one multi-source Dijkstra per layer), and price ({@code price[layer]}).
+     * egress (one multi-source Dijkstra per layer), and price ({@code price[layer]}). {@code cost[layer]} and
+     * {@code latency[layer]} are exact only where the search reads them: at the switches of hop {@code layer - 1}'s
+     * candidates (at the ingress for layer 0); each Dijkstra stops once those are settled.
      */
     static final class Bounds {
         final double[][] cost;
@@ -45,7 +47,8 @@ final class LabelSearch {
 
         Bounds(ChainSearch s, Costs costs) {
             cost = backwards(s, costs);
-            latency = backwards(s, Costs.FASTEST);
+            // the fastest chain's search needs one set of bounds, not two equal ones
+            latency = costs.equals(Costs.FASTEST) ? cost : backwards(s, Costs.FASTEST);
             price = new double[s.hops + 1];
             for (int h = s.hops - 1; h >= 0; h--) {
                 price[h] = price[h + 1] + s.layers.get(h).stream().mapToDouble(Candidate::price).min().orElse(0);
@@ -58,14 +61,17 @@ final class LabelSearch {
             double[] start = new double[n];
             Arrays.fill(start, Double.POSITIVE_INFINITY);
             start[s.egress] = 0;
-            out[s.hops] = s.finder.spread(start, costs.latency(), costs.crossing(), null, s.blocked);
+            // out[h] is read only at the switches of hop h - 1's candidates (at the ingress for h = 0)
+            out[s.hops] = s.finder.spread(start, costs.latency(), costs.crossing(), null, s.blocked,
+                    s.hops == 0 ? s.ingressOnly : s.layerSwitches[s.hops - 1]);
             for (int h = s.hops - 1; h >= 0; h--) {
                 double[] next = new double[n];
                 Arrays.fill(next, Double.POSITIVE_INFINITY);
                 for (Candidate c : s.layers.get(h)) {
                     next[c.sw()] = Math.min(next[c.sw()], out[h + 1][c.sw()] + costs.hop(c));
                 }
-                out[h] = s.finder.spread(next, costs.latency(), costs.crossing(), null, s.blocked);
+                out[h] = s.finder.spread(next, costs.latency(), costs.crossing(), null, s.blocked,
+                        h == 0 ? s.ingressOnly : s.layerSwitches[h - 1]);
             }
             return out;
         }

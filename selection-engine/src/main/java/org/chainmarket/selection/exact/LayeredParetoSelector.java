@@ -122,11 +122,40 @@ public final class LayeredParetoSelector implements ChainSelector {
      * it (no path, the fastest chain too slow, the cheapest too dear, or both limits together).
      */
     public SelectionResult.Rejected explain(MarketSnapshot market, ChainRequest request) {
-        HopCandidates candidates = HopCandidates.of(market, request, steering);
-        if (candidates.rejection().isPresent()) {
-            return candidates.rejection().get();
+        return explainer(market).explain(request);
+    }
+
+    /**
+     * {@link #explain} for many requests on one snapshot (the unserved chains of a batch): the requests share the
+     * shortest paths and alternatives computed for the snapshot, so each pays only for its own searches. Not
+     * thread-safe.
+     */
+    public Explainer explainer(MarketSnapshot market) {
+        return new Explainer(market);
+    }
+
+    /** Explains rejections on one snapshot; see {@link #explainer}. */
+    public final class Explainer {
+        private final MarketSnapshot market;
+        private final PathTable table;
+        private final java.util.Map<String, List<OfferState>> byType;
+        private final double[] free;
+
+        private Explainer(MarketSnapshot market) {
+            this.market = market;
+            this.table = new PathTable(market.network(), market.linkUsageMbps(), kPaths);
+            this.byType = HopCandidates.byType(market);
+            this.free = freeMbps(market);
         }
-        return diagnose(request.order(), searchFor(market, request.order(), candidates.fitting(), labelBudget));
+
+        /** The answer of {@link LayeredParetoSelector#explain} for {@code request}. */
+        public SelectionResult.Rejected explain(ChainRequest request) {
+            HopCandidates candidates = HopCandidates.of(market, request, steering, byType);
+            if (candidates.rejection().isPresent()) {
+                return candidates.rejection().get();
+            }
+            return diagnose(request.order(), searchFor(market, table, free, request.order(), candidates.fitting(), labelBudget));
+        }
     }
 
     /** Each hop held to its previous offer where that one still fits. */
@@ -208,16 +237,32 @@ public final class LayeredParetoSelector implements ChainSelector {
 
     /** The search for {@code order} over the {@code fitting} offers on what {@code market} has free. */
     private ChainSearch searchFor(MarketSnapshot market, ChainOrder order, List<List<OfferState>> fitting, long budget) {
+        return searchFor(market, new PathTable(market.network(), market.linkUsageMbps(), kPaths), freeMbps(market), order, fitting,
+                budget);
+    }
+
+    /** Bandwidth free per link index. */
+    private static double[] freeMbps(MarketSnapshot market) {
         MultiDomainNetwork network = market.network();
-        PathTable.Paths paths = new PathTable(network, market.linkUsageMbps(), kPaths).forBandwidth(order.bandwidthMbps());
+        double[] free = new double[network.linkCount()];
+        for (int l = 0; l < free.length; l++) {
+            free[l] = market.freeMbps(network.link(l));
+        }
+        return free;
+    }
+
+    /**
+     * As above, on the paths of {@code table} (a table of {@code market}'s link usage and this selector's k) and the
+     * bandwidth {@code free} per link.
+     */
+    private ChainSearch searchFor(MarketSnapshot market, PathTable table, double[] free, ChainOrder order,
+                                  List<List<OfferState>> fitting, long budget) {
+        MultiDomainNetwork network = market.network();
+        PathTable.Paths paths = table.forBandwidth(order.bandwidthMbps());
         List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
         for (List<OfferState> hop : fitting) {
             layers.add(hop.stream().map(o -> new ChainSearch.Candidate(o, network.switchIndex(o.switchId()),
                     o.offer().priceFor(order.bandwidthMbps()), o.processingLatencyMs(), 0)).toList());
-        }
-        double[] free = new double[network.linkCount()];
-        for (int l = 0; l < free.length; l++) {
-            free[l] = market.freeMbps(network.link(l));
         }
         return new ChainSearch(paths, network.switchIndex(order.ingress()), network.switchIndex(order.egress()), layers, free,
                 order.bandwidthMbps(), budget);

@@ -24,6 +24,12 @@ public final class PathFinder {
     private final boolean[] usable;
     private final Tree[] trees;
     private KShortestPaths yen;
+    /** Scratch of {@link #spread}: its heap, and per switch the round in which it was settled or made a target. */
+    private int[] heapNode;
+    private double[] heapKey;
+    private int[] settledIn;
+    private int[] targetIn;
+    private int round;
 
     PathFinder(MultiDomainNetwork net, double bandwidthMbps, Map<String, Double> usedMbps) {
         this.net = net;
@@ -128,10 +134,49 @@ public final class PathFinder {
      * chains of a batch took it.
      */
     public double[] spread(double[] start, double latencyWeight, double crossingWeight, int[] origin, boolean[] blocked) {
+        return spread(start, latencyWeight, crossingWeight, origin, blocked, null);
+    }
+
+    /**
+     * As {@link #spread(double[], double, double, int[], boolean[])}, stopping as soon as every switch in
+     * {@code targets} (null = every switch) is settled: only the entries of the targets (and their origins) are then
+     * final, the others may be too high. A search that reads a layer's values only at its candidates' switches pays
+     * only for the part of the network up to the farthest of them.
+     */
+    public double[] spread(double[] start, double latencyWeight, double crossingWeight, int[] origin, boolean[] blocked,
+                           int[] targets) {
+        return spread(start, latencyWeight, crossingWeight, origin, blocked, targets, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #spread(double[], double, double, int[], boolean[], int[])}, also stopping once the least value still
+     * open exceeds {@code cutoff}: a switch whose value is above it may be left with a value that is too high, but
+     * still above the cutoff, or infinite (a search that only wants chains within a bound need not look further).
+     */
+    public double[] spread(double[] start, double latencyWeight, double crossingWeight, int[] origin, boolean[] blocked,
+                           int[] targets, double cutoff) {
         double[] dist = start.clone();
         int n = dist.length;
-        int[] heapNode = new int[net.adjTarget.length + n + 1];
-        double[] heapKey = new double[heapNode.length];
+        if (heapNode == null) {
+            heapNode = new int[net.adjTarget.length + n + 1];
+            heapKey = new double[heapNode.length];
+            settledIn = new int[n];
+            targetIn = new int[n];
+        }
+        if (++round == Integer.MAX_VALUE) {
+            round = 1;
+            Arrays.fill(settledIn, 0);
+            Arrays.fill(targetIn, 0);
+        }
+        int remaining = 0;
+        if (targets != null) {
+            for (int t : targets) {
+                if (targetIn[t] != round) {
+                    targetIn[t] = round;
+                    remaining++;
+                }
+            }
+        }
         int size = 0;
         for (int v = 0; v < n; v++) {
             if (origin != null) {
@@ -141,15 +186,20 @@ public final class PathFinder {
                 size = IndexHeap.push(heapNode, heapKey, size, v, dist[v]);
             }
         }
-        boolean[] done = new boolean[n];
         while (size > 0) {
             int u = heapNode[0];
             double du = heapKey[0];
             size = IndexHeap.pop(heapNode, heapKey, size);
-            if (done[u] || du > dist[u]) {
+            if (settledIn[u] == round || du > dist[u]) {
                 continue;
             }
-            done[u] = true;
+            if (du > cutoff) {
+                break;
+            }
+            settledIn[u] = round;
+            if (targets != null && targetIn[u] == round && --remaining == 0) {
+                break;
+            }
             for (int e = net.adjStart[u]; e < net.adjStart[u + 1]; e++) {
                 int link = net.adjLink[e];
                 if (!usable[link] || blocked != null && blocked[link]) {

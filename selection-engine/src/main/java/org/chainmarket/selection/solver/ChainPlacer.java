@@ -72,7 +72,7 @@ final class ChainPlacer {
             for (OfferFact o : h.getCandidates()) {
                 if (residual.offerFits(o, chain.bandwidthKbps())) {
                     fitting.add(o);
-                    candidates.add(new ChainSearch.Candidate(o.state(), table.index(o.switchId()),
+                    candidates.add(new ChainSearch.Candidate(o.state(), table.index(o),
                             o.state().offer().priceFor(chain.bandwidthMbps()), o.state().processingLatencyMs(),
                             changedCost(h, o)));
                 }

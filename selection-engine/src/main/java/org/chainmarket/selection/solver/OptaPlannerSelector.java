@@ -148,9 +148,10 @@ public final class OptaPlannerSelector implements ChainSelector {
         List<ChainFact> chains = new ArrayList<>();
         List<HopAssignment> hops = new ArrayList<>();
         Map<ChainFact, Integer> position = new HashMap<>();
+        Map<String, List<OfferState>> byType = HopCandidates.byType(market);
         for (int i = 0; i < requests.size(); i++) {
             ChainRequest r = requests.get(i);
-            HopCandidates candidates = HopCandidates.of(market, r, steering);
+            HopCandidates candidates = HopCandidates.of(market, r, steering, byType);
             if (candidates.rejection().isPresent()) {
                 results[i] = candidates.rejection().get();
                 continue;
@@ -277,14 +278,31 @@ public final class OptaPlannerSelector implements ChainSelector {
             }
         }
         ServableAlone servable = solved.getServableAlone();
+        LayeredParetoSelector.Explainer explainer = exact.explainer(market);
         for (ChainFact chain : unserved) {
-            SelectionResult alone = servable.known() && servable.contains(chain) ? null
-                    : servable.known() && servable.infeasible(chain) ? exact.explain(market, chain.request())
-                    : exact.select(market, chain.request());
-            results[position.get(chain)] = alone instanceof SelectionResult.Rejected ? alone : new SelectionResult.Rejected(
-                    SelectionResult.Constraint.OFFER_CAPACITY, null, "The chain would fit on its own: the other chains of this"
-                    + " batch took the offer or link capacity it needs.");
+            results[position.get(chain)] = servable.known() ? rejection(servable, chain, explainer)
+                    : rejection(exact.select(market, chain.request()));
         }
+    }
+
+    /**
+     * Why a chain the batch leaves unserved is rejected, from what the construction found for it alone: a plan (it was
+     * the capacity the batch took), a finished search without one (its own reason, explained without searching for a
+     * chain again), or a search that stopped at its budget (its reason, and that the search stopped).
+     */
+    static SelectionResult.Rejected rejection(ServableAlone servable, ChainFact chain, LayeredParetoSelector.Explainer explainer) {
+        if (servable.contains(chain)) {
+            return rejection(null);
+        }
+        SelectionResult.Rejected why = explainer.explain(chain.request());
+        return servable.infeasible(chain) ? why : new SelectionResult.Rejected(why.constraint(), why.hopIndex(), why.reason()
+                + " No chain within the limits was found before the search reached its budget.");
+    }
+
+    /** {@code alone} when it is a rejection, otherwise the rejection for the capacity the other chains of the batch took. */
+    private static SelectionResult.Rejected rejection(SelectionResult alone) {
+        return alone instanceof SelectionResult.Rejected r ? r : new SelectionResult.Rejected(SelectionResult.Constraint.OFFER_CAPACITY,
+                null, "The chain would fit on its own: the other chains of this batch took the offer or link capacity it needs.");
     }
 
     /** The chain along the routes the solver chose for its legs; empty when a leg has no usable path. */

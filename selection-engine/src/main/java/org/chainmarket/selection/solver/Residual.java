@@ -14,6 +14,8 @@ final class Residual {
     final long[] freeKbps;
     final int[] freeChains;
     final long[] linkKbps;
+    /** {@link #freeMbps()} until a link's capacity changes (null: to be computed). */
+    private double[] freeMbps;
 
     Residual(SelectionSolution solution) {
         int maxId = solution.getOffers().stream().mapToInt(OfferFact::id).max().orElse(-1);
@@ -33,13 +35,15 @@ final class Residual {
         return freeKbps[o.id()] >= kbps && freeChains[o.id()] >= 1;
     }
 
-    /** Bandwidth free per link index, in Mbit/s. */
+    /** Bandwidth free per link index, in Mbit/s (shared until the links' capacity changes: do not modify). */
     double[] freeMbps() {
-        double[] out = new double[linkKbps.length];
-        for (int l = 0; l < out.length; l++) {
-            out[l] = linkKbps[l] / 1000.0;
+        if (freeMbps == null) {
+            freeMbps = new double[linkKbps.length];
+            for (int l = 0; l < freeMbps.length; l++) {
+                freeMbps[l] = linkKbps[l] / 1000.0;
+            }
         }
-        return out;
+        return freeMbps;
     }
 
     /**
@@ -79,5 +83,6 @@ final class Residual {
                 linkKbps[l] += sign * chain.bandwidthKbps();
             }
         }
+        freeMbps = null;
     }
 }

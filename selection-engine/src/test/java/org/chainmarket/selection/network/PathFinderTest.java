@@ -122,4 +122,48 @@ class PathFinderTest {
         }
         assertThat(compared).isGreaterThan(50);
     }
+
+    /**
+     * A multi-source spread that stops once its targets are settled gives, at the targets, the values and origins of
+     * the full spread, which are the least start value plus path latency over every source (checked against the
+     * single-source trees); repeated spreads on one finder do not disturb each other.
+     */
+    @Test
+    void aSpreadStoppedAtItsTargetsIsExactThere() {
+        GeneratedProblem p = ProblemGenerator.generate("Interoute", 3, 2, 5, 1, 7);
+        MultiDomainNetwork network = p.market().network();
+        PathFinder finder = network.pathFinder(100, p.market().linkUsageMbps());
+        int n = network.switchCount();
+        Random rnd = new Random(9);
+        for (int round = 0; round < 40; round++) {
+            double[] start = new double[n];
+            java.util.Arrays.fill(start, Double.POSITIVE_INFINITY);
+            for (int k = 0; k < 1 + rnd.nextInt(5); k++) {
+                start[rnd.nextInt(n)] = 10 * rnd.nextDouble();
+            }
+            int[] targets = new int[1 + rnd.nextInt(4)];
+            for (int k = 0; k < targets.length; k++) {
+                targets[k] = rnd.nextInt(n);
+            }
+            int[] fullOrigin = new int[n];
+            int[] stoppedOrigin = new int[n];
+            double[] full = finder.spread(start, 1, 0, fullOrigin, null);
+            double[] stopped = finder.spread(start, 1, 0, stoppedOrigin, null, targets);
+            for (int t : targets) {
+                double expected = Double.POSITIVE_INFINITY;
+                for (int u = 0; u < n; u++) {
+                    if (start[u] < Double.POSITIVE_INFINITY) {
+                        expected = Math.min(expected, start[u] + finder.latency(u, t));
+                    }
+                }
+                assertThat(stopped[t]).as("round " + round + " target " + t).isEqualTo(full[t]);
+                if (expected == Double.POSITIVE_INFINITY) {
+                    assertThat(full[t]).isInfinite();
+                } else {
+                    assertThat(full[t]).isCloseTo(expected, within(1e-9));
+                    assertThat(start[stoppedOrigin[t]] + finder.latency(stoppedOrigin[t], t)).isCloseTo(expected, within(1e-9));
+                }
+            }
+        }
+    }
 }

@@ -63,4 +63,49 @@ class MilpReferenceTest {
             assertThat(CapacityCheck.violations(p.market(), p.requests(), s)).as(p.name()).isEmpty();
         }
     }
+
+    /**
+     * Started from the solver's chains, SCIP takes every one of them as its hint (each chain's offers and routes are
+     * variables of the model) and ends at the same optimum as without a start.
+     */
+    @Test
+    void aStartFromTheSolversChainsIsTakenWholeAndLeavesTheOptimumAsItWas() {
+        OptaPlannerSelector solver = new OptaPlannerSelector(SelectionWeights.objectiveOnly(Objective.DEFAULT), Steering.NO_PROXIES,
+                hops -> SolverLimits.calculations(200_000));
+        for (long seed = 0; seed < 2; seed++) {
+            GeneratedProblem p = CarrierProblems.generate(new CarrierProblems.Spec(30, 3, 3, 5, 5, 4, 6, 0.7, 0.2, 70 + seed));
+            List<SelectionResult> s = solver.selectBatch(p.market(), p.requests());
+            long served = s.stream().filter(x -> x instanceof SelectionResult.Selected).count();
+            MilpReference.Result cold = MILP.solve(p.market(), p.requests(), LIMIT_MS);
+            MilpReference.Result warm = MILP.solve(p.market(), p.requests(), LIMIT_MS, s);
+            assertThat(warm.hintedChains()).as(p.name()).isEqualTo(served);
+            assertThat(warm.optimal()).as(p.name()).isTrue();
+            assertThat(warm.served()).as(p.name()).isEqualTo(cold.served());
+            assertThat(warm.objective()).as(p.name()).isCloseTo(cold.objective(), within(1e-6));
+        }
+    }
+
+    /** A chain's path splits into its legs at the hops' switches: each leg ends where the next begins. */
+    @Test
+    void aChainsPathSplitsIntoItsLegsAtTheHops() {
+        int checked = 0;
+        for (long seed = 0; seed < 10; seed++) {
+            GeneratedProblem q = CarrierProblems.generate(CarrierProblems.Spec.single(200, 5, 20, 11 + seed));
+            SelectionResult r = new LayeredParetoSelector(Objective.DEFAULT, Steering.NO_PROXIES, 3).select(q.market(), q.requests().get(0));
+            if (!(r instanceof SelectionResult.Selected sel)) {
+                continue;
+            }
+            checked++;
+            List<List<String>> legs = MilpReference.legs(sel.chain());
+            assertThat(legs).hasSize(sel.chain().hops().size() + 1);
+            assertThat(legs.get(0).get(0)).isEqualTo(q.requests().get(0).order().ingress());
+            assertThat(legs.get(legs.size() - 1).get(legs.get(legs.size() - 1).size() - 1)).isEqualTo(q.requests().get(0).order().egress());
+            for (int h = 0; h < sel.chain().hops().size(); h++) {
+                String at = sel.chain().hops().get(h).switchId();
+                assertThat(legs.get(h).get(legs.get(h).size() - 1)).isEqualTo(at);
+                assertThat(legs.get(h + 1).get(0)).isEqualTo(at);
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(3);
+    }
 }

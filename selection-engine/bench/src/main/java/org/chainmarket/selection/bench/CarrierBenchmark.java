@@ -29,7 +29,7 @@ import java.util.Locale;
  * Flags: {@code --quick} (30 single-chain problems per row, one batch per row), {@code --runs N} (single-chain problems
  * per row), {@code --milp-seconds N} (SCIP's time limit per MILP, default 60), {@code --only singles|batches},
  * {@code --hops 5,7} (single-chain rows), {@code --chains 500,2000} (batch rows by chain count: 10, 50, 200, 500, 2000),
- * {@code --no-milp} (batch rows without the MILP).
+ * {@code --no-milp} (batch rows without the MILP), {@code --switches 200,1000} (batch rows by network size).
  */
 public final class CarrierBenchmark {
     private static final Objective OBJECTIVE = Objective.DEFAULT;
@@ -39,10 +39,12 @@ public final class CarrierBenchmark {
     private final MilpReference milp = new MilpReference(OBJECTIVE, 3);
     private final long milpMillis;
     private final boolean withMilp;
+    private final java.util.Set<Integer> switches;
 
-    private CarrierBenchmark(long milpMillis, boolean withMilp) {
+    private CarrierBenchmark(long milpMillis, boolean withMilp, java.util.Set<Integer> switches) {
         this.milpMillis = milpMillis;
         this.withMilp = withMilp;
+        this.switches = switches;
     }
 
     public static void main(String[] args) {
@@ -51,7 +53,8 @@ public final class CarrierBenchmark {
         long milpMillis = 1000L * Long.parseLong(option(a, "--milp-seconds", "60"));
         int runs = Integer.parseInt(option(a, "--runs", quick ? "30" : "100"));
         String only = option(a, "--only", "all");
-        CarrierBenchmark b = new CarrierBenchmark(milpMillis, !a.contains("--no-milp"));
+        CarrierBenchmark b = new CarrierBenchmark(milpMillis, !a.contains("--no-milp"),
+                Arrays.stream(ints(option(a, "--switches", "200,1000"))).boxed().collect(java.util.stream.Collectors.toSet()));
         b.warmUp();
         if (!only.equals("batches")) {
             b.singles(ints(option(a, "--hops", "3,5,7")), runs);
@@ -134,9 +137,9 @@ public final class CarrierBenchmark {
                 + milpMillis / 1000 + " s of SCIP's time (building the model comes on top)" : "no MILP") + "; solver times in ms,"
                 + " wall and the measuring thread's CPU; load = 1-min load average after the row on " + Clock.cores() + " cores, "
                 + Clock.load() + " before the table");
-        String h = String.format(Locale.ROOT, "| %8s | %6s | %6s | %4s | %15s | %10s | %14s | %10s | %9s | %9s | %9s | %9s | %10s | %5s |",
+        String h = String.format(Locale.ROOT, "| %8s | %6s | %6s | %4s | %15s | %10s | %14s | %10s | %9s | %9s | %9s | %9s | %10s | %11s | %10s | %5s |",
                 "switches", "offers", "chains", "runs", "served s/g/milp", "milp bound", "milp status", "served gap", "obj gap %",
-                "vs greedy", "wall p50", "cpu p50", "overbooked", "load");
+                "vs greedy", "wall p50", "cpu p50", "greedy cpu", "cpu/greedy", "overbooked", "load");
         System.out.println(h);
         System.out.println(h.replaceAll("[^|]", "-"));
         for (int chains : chainCounts) {
@@ -159,15 +162,20 @@ public final class CarrierBenchmark {
     }
 
     private void batch(int switches, int offers, int chains, int runs, boolean milpRow) {
+        if (!this.switches.contains(switches)) {
+            return;
+        }
         Clock.Times times = new Clock.Times(runs);
+        Clock.Times greedyTimes = new Clock.Times(runs);
         int servedS = 0, servedG = 0, servedM = 0, boundM = 0, overbooked = 0;
         double objS = 0, objM = 0, objG = 0, objSg = 0;
         boolean comparable = true;
         StringBuilder status = new StringBuilder(milpRow ? "" : "-");
+        List<String> details = new java.util.ArrayList<>();
         for (int r = 0; r < runs; r++) {
             GeneratedProblem p = CarrierProblems.generate(CarrierProblems.Spec.batch(switches, offers, chains, 31L * chains + r));
             List<SelectionResult> s = times.time(() -> solver.selectBatch(p.market(), p.requests()));
-            List<SelectionResult> g = greedy.selectBatch(p.market(), p.requests());
+            List<SelectionResult> g = greedyTimes.time(() -> greedy.selectBatch(p.market(), p.requests()));
             overbooked += CapacityCheck.violations(p.market(), p.requests(), s).size();
             int sCount = count(s);
             servedS += sCount;
@@ -180,25 +188,30 @@ public final class CarrierBenchmark {
                 }
             }
             if (milpRow) {
-                MilpReference.Result m = milp.solve(p.market(), p.requests(), milpMillis);
+                // SCIP starts from the solver's chains (a solution hint), so its time goes to the bound
+                MilpReference.Result m = milp.solve(p.market(), p.requests(), milpMillis, s);
                 servedM += m.served();
                 boundM += m.servedBound();
                 objM += m.objective();
                 comparable &= m.served() == sCount;
                 status.append(status.isEmpty() ? "" : ",").append(m.optimal() ? "opt" : m.status().toLowerCase(Locale.ROOT))
                         .append(' ').append(m.millis() / 1000).append('s');
+                details.add(String.format(Locale.ROOT, "    milp %s: limit %d s, %s after %d s, served %d (hinted %d, solver %d), bound %d;"
+                                + " objective %.2f, its bound %s (solver %.2f); %d variables, %d rows", p.name(), m.timeLimitMillis() / 1000,
+                        m.status(), m.millis() / 1000, m.served(), m.hintedChains(), sCount, m.servedBound(), m.objective(),
+                        m.servedBound() == sCount ? String.format(Locale.ROOT, "%.2f", m.objectiveBound()) : "-", sum(s),
+                        m.variables(), m.constraints()));
             }
         }
         String served = servedS + "/" + servedG + "/" + (milpRow ? String.valueOf(servedM) : "-");
         String servedGap = milpRow ? String.format(Locale.ROOT, "%.1f%%", 100.0 * (boundM - servedS) / Math.max(boundM, 1)) : "-";
         String objGap = milpRow && comparable ? String.format(Locale.ROOT, "%.2f", 100 * (objS - objM) / objM) : "-";
         String st = status.toString();
-        System.out.println(String.format(Locale.ROOT, "| %8d | %6d | %6d | %4d | %15s | %10s | %14s | %10s | %9s | %8.1f%% | %9.0f | %9.0f | %10d | %5s |",
+        System.out.println(String.format(Locale.ROOT, "| %8d | %6d | %6d | %4d | %15s | %10s | %14s | %10s | %9s | %8.1f%% | %9.0f | %9.0f | %11.0f | %10.1f | %10d | %5s |",
                 switches, offers, chains, runs, served, milpRow ? String.valueOf(boundM) : "-", st.length() > 14 ? st.substring(0, 14) : st,
-                servedGap, objGap, 100 * (objG - objSg) / objG, times.wall(50), times.cpu(50), overbooked, Clock.load()));
-        if (milpRow && st.length() > 14) {
-            System.out.println("    milp: " + st);
-        }
+                servedGap, objGap, 100 * (objG - objSg) / objG, times.wall(50), times.cpu(50), greedyTimes.cpu(50),
+                times.cpu(50) / greedyTimes.cpu(50), overbooked, Clock.load()));
+        details.forEach(System.out::println);
     }
 
     private static int count(List<SelectionResult> results) {
