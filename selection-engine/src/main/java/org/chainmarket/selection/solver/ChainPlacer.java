@@ -49,7 +49,7 @@ final class ChainPlacer {
     static Plan best(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, int chainsInBatch) {
         SelectionWeights w = chain.weights();
         return attempt(chain, hops, table, residual, labelBudget(chainsInBatch),
-                new ChainSearch.Costs(w.price(), w.latencyPerMs(), w.interDomainCrossing()), true).plan();
+                new ChainSearch.Costs(w.price(), w.latencyPerMs(), w.interDomainCrossing()), chainsInBatch > 1).plan();
     }
 
     /**
