@@ -199,7 +199,7 @@ public final class LabRedirectionBenchmark {
             toComplete[r] = micros(step.answered(), s.completedAt()) / 1e3;
 
             int n = pinger.await(Duration.ofSeconds(20));
-            long arrived = lab.receivedTotal(Lab.H_B2);
+            long arrived = lab.settledReceivedTotal(Lab.H_B2);
             if (k >= 0) {
                 sent += n;
                 lost += n - arrived;

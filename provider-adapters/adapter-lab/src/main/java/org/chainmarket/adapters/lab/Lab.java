@@ -446,6 +446,27 @@ public final class Lab implements AutoCloseable {
         return counters(node).entrySet().stream().filter(e -> e.getKey().startsWith("from_")).mapToLong(Map.Entry::getValue).sum();
     }
 
+    /**
+     * Echo requests that reached {@code node} once they stop arriving: read again until two reads 200 ms apart agree.
+     * For the end of a background ping, which sends its last request and waits for the reply only max(2 × RTT,
+     * interval): a request delayed longer on a busy host is still on its way when ping exits.
+     */
+    public long settledReceivedTotal(String node) {
+        long last = -1;
+        long now = receivedTotal(node);
+        while (now != last) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted while reading the counters of " + node, e);
+            }
+            last = now;
+            now = receivedTotal(node);
+        }
+        return now;
+    }
+
     /** Zeroes every counter of every host and VNF. */
     public void resetCounters() {
         List<String> nodes;

@@ -86,7 +86,7 @@ public final class LabReplacementBenchmark {
             Thread.sleep(1000);
             millis[r] = drive.run(adapter, after.apply(chain)).millis();
             int n = pinger.await(Duration.ofSeconds(20));
-            long got = settled(lab, dst);
+            long got = lab.settledReceivedTotal(dst);
             sent += n;
             lost += n - got;
             if (got < n) {
@@ -119,17 +119,5 @@ public final class LabReplacementBenchmark {
             });
         }
         return out.toString().strip();
-    }
-
-    /** The destination's echo requests, read again until two reads 200 ms apart agree. */
-    private static long settled(Lab lab, String host) throws InterruptedException {
-        long last = -1;
-        long now = lab.receivedTotal(host);
-        while (now != last) {
-            Thread.sleep(200);
-            last = now;
-            now = lab.receivedTotal(host);
-        }
-        return now;
     }
 }
