@@ -23,8 +23,6 @@ import java.util.Optional;
  */
 @Singleton
 class CommandDelivery implements PublishListener {
-    /** A batch in flight longer than this counts as Kafka not taking events. */
-    static final Duration SLOW = Duration.ofSeconds(1);
     /** Commands recorded by one statement (a relay batch holds at most 500 rows). */
     private static final int ROWS_PER_INSERT = 250;
     private final EntityManager em;
@@ -68,7 +66,7 @@ class CommandDelivery implements PublishListener {
                     .setParameter("ids", commandIds).getResultList();
             rows.forEach(r -> published.put((String) r[0], toInstant(r[1])));
         }
-        return new Delivery(timeout, patience, publishing.kafkaReachable(now, SLOW), publishing.kafkaBackAt(), published);
+        return new Delivery(timeout, patience, publishing.kafkaReachable(now), publishing.kafkaBackAt(), published);
     }
 
     /** Why a chain in set-up, substitution or tear-down still waits on its domains, when Kafka is the reason. */
@@ -82,10 +80,10 @@ class CommandDelivery implements PublishListener {
             return Optional.empty();
         }
         List<ChainDomainEntity> on = c.domains().stream().filter(d -> d.is(waiting)).toList();
-        boolean reachable = publishing.kafkaReachable(now, SLOW);
-        // only a command sent over SLOW ago, or any while Kafka is unreachable, can make the chain wait: only those are looked up
+        boolean reachable = publishing.kafkaReachable(now);
+        // only a command sent over PublishingHealth.SLOW ago, or any while Kafka is unreachable, can make the chain wait: only those are looked up
         List<ChainDomainEntity> suspect = on.stream()
-                .filter(x -> !reachable || Duration.between(x.commandedAt(), now).compareTo(SLOW) > 0).toList();
+                .filter(x -> !reachable || Duration.between(x.commandedAt(), now).compareTo(PublishingHealth.SLOW) > 0).toList();
         Delivery d = now(suspect.stream().map(ChainDomainEntity::commandId).toList(), now);
         List<String> unsent = suspect.stream().filter(x -> !d.sent(x.commandId()))
                 .map(ChainDomainEntity::providerId).toList();

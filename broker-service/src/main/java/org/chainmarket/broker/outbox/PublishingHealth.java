@@ -7,10 +7,14 @@ import java.time.Instant;
 
 /**
  * Whether Kafka takes the outbox's events now, as the relay finds out: publishing fails, or a batch has been in
- * flight too long. The chain saga's delivery deadlines wait while it does not.
+ * flight longer than {@link #SLOW} (a partition whose leader died waits for the cluster to elect another: seconds).
+ * The chain saga's delivery deadlines wait while it does not, and count again from when it is back: after a failure,
+ * or after a batch that took that long, since commands already in Kafka could not be fetched meanwhile either.
  */
 @Singleton
 public class PublishingHealth {
+    /** A batch in flight longer than this counts as Kafka not taking events. */
+    public static final Duration SLOW = Duration.ofSeconds(1);
     /** Since when publishing fails (null while it works). */
     private volatile Instant failingSince;
     /** When the batch being published now started (null between batches). */
@@ -23,8 +27,9 @@ public class PublishingHealth {
     }
 
     void succeeded(Instant now) {
+        Instant since = publishingSince;
         publishingSince = null;
-        if (failingSince != null) {
+        if (failingSince != null || (since != null && Duration.between(since, now).compareTo(SLOW) >= 0)) {
             failingSince = null;
             backAt = now;
         }
@@ -37,13 +42,13 @@ public class PublishingHealth {
         }
     }
 
-    /** Whether Kafka takes events now: publishing does not fail and the batch in flight, if any, is not slower than {@code slow}. */
-    public boolean kafkaReachable(Instant now, Duration slow) {
+    /** Whether Kafka takes events now: publishing does not fail and the batch in flight, if any, is not slower than {@link #SLOW}. */
+    public boolean kafkaReachable(Instant now) {
         Instant since = publishingSince;
-        return failingSince == null && (since == null || Duration.between(since, now).compareTo(slow) < 0);
+        return failingSince == null && (since == null || Duration.between(since, now).compareTo(SLOW) < 0);
     }
 
-    /** When Kafka last came back after being unreachable ({@link Instant#EPOCH} if it never was). */
+    /** When Kafka last came back after failing or after a batch slower than {@link #SLOW} ({@link Instant#EPOCH} if never). */
     public Instant kafkaBackAt() {
         return backAt;
     }
