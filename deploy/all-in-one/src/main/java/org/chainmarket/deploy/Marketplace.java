@@ -109,7 +109,7 @@ public final class Marketplace implements AutoCloseable {
 
     /**
      * Property: how many rounds of {@link WarmUp} run once the offers are registered, before {@link #start} returns
-     * (default {@value WarmUp#DEFAULT_ROUNDS}; {@code 0} turns the warm-up off). The warm-up changes nothing in the market.
+     * (default: the system property of that name, else {@value WarmUp#DEFAULT_ROUNDS}; {@code 0} turns the warm-up off). The warm-up changes nothing in the market.
      */
     public static final String WARM_UP_ROUNDS = WarmUp.ROUNDS;
 

@@ -80,9 +80,9 @@ final class WarmUp {
         this.api = api;
     }
 
-    /** The rounds {@code properties} ask for (default {@value #DEFAULT_ROUNDS}). */
+    /** The rounds {@code properties} ask for (else the system property of that name, else {@value #DEFAULT_ROUNDS}). */
     static int rounds(Map<String, String> properties) {
-        String text = properties.getOrDefault(ROUNDS, String.valueOf(DEFAULT_ROUNDS)).trim();
+        String text = properties.getOrDefault(ROUNDS, System.getProperty(ROUNDS, String.valueOf(DEFAULT_ROUNDS))).trim();
         try {
             int n = Integer.parseInt(text);
             if (n >= 0) {

@@ -41,8 +41,8 @@ class WarmUpTest {
 
     @BeforeAll
     static void start() {
-        // the warm-up runs at start, as it does by default
-        market = Marketplace.start(DemoMarket.abilene(), Map.of("micronaut.server.port", "-1"));
+        // the warm-up runs at start, as it does by default (the other tests' marketplaces skip it)
+        market = Marketplace.start(DemoMarket.abilene(), Map.of("micronaut.server.port", "-1", Marketplace.WARM_UP_ROUNDS, String.valueOf(WarmUp.DEFAULT_ROUNDS)));
         api = new Api(market.url());
     }
 
