@@ -11,12 +11,14 @@ import org.chainmarket.adapters.emulated.EmulatedDomain;
 import org.chainmarket.adapters.runner.AdapterRunner;
 import org.chainmarket.broker.Callers;
 import org.chainmarket.broker.Infra;
+import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.schemas.model.ChainId;
 import org.chainmarket.schemas.model.DomainAck.FlowEntry;
 import org.chainmarket.schemas.model.DomainCommand;
 import org.chainmarket.schemas.model.DomainSegment;
 import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.VnfOffer;
+import org.chainmarket.selection.MarketSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -50,6 +52,8 @@ class ReconcileKafkaTest implements TestPropertyProvider {
     @Inject
     @Client("/")
     HttpClient http;
+    @Inject
+    MarketReadModel market;
 
     @Override
     public Map<String, String> getProperties() {
@@ -68,9 +72,12 @@ class ReconcileKafkaTest implements TestPropertyProvider {
 
     /** Orders {@code n} chains as the buyer and waits until each is ACTIVE; answers their ids. */
     List<String> activeChains(String p, int n, String token) {
-        await().atMost(WAIT).until(() -> call(http, token, HttpRequest.GET("/api/v1/offers/" + p + "-dpi-0")).code() == 200
-                && call(http, token, HttpRequest.GET("/api/v1/offers/" + p + "-fw-0")).code() == 200
-                && call(http, token, HttpRequest.GET("/api/v1/providers/" + p + "-east")).code() == 200);
+        // what the order needs, as selection sees it: both domains' switches (a domain and its offers arrive apart) and both offers
+        await().atMost(WAIT).until(() -> {
+            MarketSnapshot s = market.snapshot();
+            return s.network().hasSwitch(p + "w1") && s.network().hasSwitch(p + "e2")
+                    && s.offers().stream().map(o -> o.offer().offerId().value()).toList().containsAll(List.of(p + "-dpi-0", p + "-fw-0"));
+        });
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             var answer = call(http, token, HttpRequest.POST("/api/v1/chains", ReconcileFixture.order(p)));
