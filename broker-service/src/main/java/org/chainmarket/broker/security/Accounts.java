@@ -67,20 +67,34 @@ public class Accounts {
         Map<String, String> hashes = new ConcurrentHashMap<>();
         missing.parallelStream().filter(b -> check(asNew(b)).isEmpty()).forEach(b -> hashes.put(b.getUsername(), encoder.encode(b.getPassword())));
         for (BootstrapAccount b : missing) {
-            if (find(b.getUsername()).isEmpty()) {
-                try {
-                    create(asNew(b), "configuration", hashes.get(b.getUsername()));
-                    LOG.info("created {} account '{}'{}", b.getRole(), b.getUsername(), b.getParty() == null ? "" : " for " + b.getParty());
-                } catch (InvalidInputException e) {
-                    throw new IllegalStateException("chainmarket.security.accounts." + b.getUsername() + ": " + e.getMessage(), e);
-                } catch (RuntimeException e) {
-                    // another broker replica starting at the same time created it first
-                    if (find(b.getUsername()).isEmpty()) {
-                        throw e;
-                    }
-                }
+            List<FieldError> errors = check(asNew(b));
+            if (!errors.isEmpty()) {
+                throw new IllegalStateException("chainmarket.security.accounts." + b.getUsername() + ": "
+                        + new InvalidInputException("account", errors).getMessage());
             }
+            if (createIfMissing(asNew(b), "configuration", hashes.get(b.getUsername()))) {
+                LOG.info("created {} account '{}'{}", b.getRole(), b.getUsername(), b.getParty() == null ? "" : " for " + b.getParty());
+            }
+            // else another broker replica starting at the same time created it first: nothing failed, nothing to log
         }
+    }
+
+    /**
+     * Creates a configured account unless one of that name exists, in one statement that a replica creating the same
+     * account at the same moment cannot make fail (a failed insert would log an error in Hibernate and PostgreSQL).
+     * True when this call created it. {@code a} has been checked.
+     */
+    @Transactional
+    boolean createIfMissing(NewAccount a, String createdBy, String passwordHash) {
+        return em.createNativeQuery("INSERT INTO account (username, password_hash, role, party_id, created_at, created_by) "
+                        + "VALUES (:u, :h, :r, CAST(:p AS VARCHAR), :t, :c) ON CONFLICT (username) DO NOTHING")
+                .setParameter("u", a.username())
+                .setParameter("h", passwordHash)
+                .setParameter("r", a.role().name())
+                .setParameter("p", a.party())
+                .setParameter("t", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC))
+                .setParameter("c", createdBy)
+                .executeUpdate() == 1;
     }
 
     private static NewAccount asNew(BootstrapAccount b) {
