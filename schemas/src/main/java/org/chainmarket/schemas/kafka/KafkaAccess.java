@@ -54,8 +54,8 @@ import java.util.concurrent.TimeUnit;
  *   contexts and degradations (denied); creates topics</td></tr>
  *   <tr><td>{@value #MONITORING}</td><td>every provider's telemetry and offers</td><td>instance and link contexts,
  *   degradations (only it), the telemetry and offers DLQs</td></tr>
- *   <tr><td>{@value #PLACEMENT}</td><td>every provider's domain, offers, catalogue and placement acks; instance
- *   contexts, demand, chain events</td><td>placement plans, every provider's placement commands, the DLQs of what it
+ *   <tr><td>{@value #PLACEMENT}</td><td>every provider's domain, offers, catalogue, placement commands (its own,
+ *   read back at start) and placement acks; instance contexts, demand, chain events</td><td>placement plans, every provider's placement commands, the DLQs of what it
  *   reads</td></tr>
  *   <tr><td>{@code adapter-<providerId>}</td><td>its own domain and placement commands only</td><td>its own topics
  *   of {@link Topics#FROM_PROVIDER}: acks, state reports, telemetry, domain, offers, catalogue, placement acks; the
@@ -233,7 +233,7 @@ public final class KafkaAccess {
 
     /**
      * The ACLs of the placement service: it reads every provider's domain, offers, catalogue and placement acks, and
-     * writes every provider's placement commands.
+     * writes every provider's placement commands (and reads them back at start, to resume what it had under way).
      */
     public static List<AclBinding> placementAcls() {
         List<AclBinding> acls = new ArrayList<>();
@@ -245,6 +245,7 @@ public final class KafkaAccess {
         }
         acls.add(allow(PLACEMENT, ResourceType.TOPIC, Topics.PLACEMENT_PLANS, PatternType.LITERAL, AclOperation.WRITE));
         acls.add(everyProvider(PLACEMENT, Topics.PLACEMENT_COMMANDS, AclOperation.WRITE));
+        acls.add(everyProvider(PLACEMENT, Topics.PLACEMENT_COMMANDS, AclOperation.READ));
         acls.add(allow(PLACEMENT, ResourceType.GROUP, "placement-engine", PatternType.PREFIXED, AclOperation.READ));
         return acls;
     }

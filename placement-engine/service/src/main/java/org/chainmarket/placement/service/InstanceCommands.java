@@ -7,6 +7,10 @@ import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.PlacementPlan;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -18,8 +22,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * once; one that does is drained, and stopped ({@link #stopDrained}) only once a demand report that came after the
  * drain shows it empty; a stop the domain refuses (the instance still carries chains) waits for the next report
  * again. Not thread-safe: the service's planning thread owns it, as it owns the {@link MarketView}.
+ *
+ * <p><b>Across a restart</b> the service's own commands and the domains' answers are read again from their topics
+ * ({@link #recorded}, {@link #acknowledged} before {@link #resume}); each instance's last command then says what was
+ * under way: a start not answered yet counts as starting (so the next plan does not start another), a drain not
+ * followed by a stop is resumed (stopped once a report after the restart shows it empty), a stop not answered yet
+ * waits for its answer, and a refused stop drains again. After {@link #resume} the commands read back are this
+ * service's own, already known, and are ignored.
  */
 final class InstanceCommands {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceCommands.class);
     /** Publishes one event (keyed) and makes it durable. */
     @FunctionalInterface
     interface Publisher {
@@ -34,6 +46,10 @@ final class InstanceCommands {
     private final Map<OfferId, Drain> drains = new LinkedHashMap<>();
     private final Map<String, Drain> stopping = new LinkedHashMap<>();
     private final AtomicLong sent = new AtomicLong();
+    /** False while the commands and answers sent before this start are read again. */
+    private boolean resumed;
+    private final Map<OfferId, InstanceCommand> lastCommand = new LinkedHashMap<>();
+    private final Map<String, InstanceAck> answers = new HashMap<>();
 
     InstanceCommands(MarketView view, Publisher publisher) {
         this.view = view;
@@ -77,12 +93,75 @@ final class InstanceCommands {
         }
     }
 
-    /** A domain's answer: a refused stop of a drained instance waits for the next demand report and is sent again. */
-    void acknowledged(InstanceAck ack) {
+    /**
+     * A domain's answer: a refused stop of a drained instance waits for the next demand report and is sent again.
+     * False (nothing done yet) for an answer read again at start, before {@link #resume}.
+     */
+    boolean acknowledged(InstanceAck ack) {
+        if (!resumed) {
+            answers.put(ack.commandId(), ack);
+            return false;
+        }
         Drain drain = stopping.remove(ack.commandId());
         if (drain != null && !ack.success()) {
-            drains.put(ack.offerId(), new Drain(drain.command(), drain.vnfType(), view.reportsOf(drain.vnfType())));
+            redrain(drain.command());
         }
+        return true;
+    }
+
+    /** A command read from a provider's command topic: at start, one this service sent before it stopped. */
+    void recorded(InstanceCommand c) {
+        if (!resumed) {
+            lastCommand.remove(c.offerId()); // the newest last, whatever came before
+            lastCommand.put(c.offerId(), c);
+        }
+    }
+
+    /** Once the topics were read up to their end at start: takes up what the commands sent before left under way. */
+    void resume() {
+        resumed = true;
+        int starts = 0;
+        int draining = 0;
+        int stops = 0;
+        for (InstanceCommand c : lastCommand.values()) {
+            InstanceAck answer = answers.get(c.commandId());
+            boolean advertised = view.advertises(c.offerId());
+            switch (c.operation()) {
+                case START -> {
+                    if (answer == null && !advertised) {
+                        view.starting(new RunningInstance(c.offerId(), c.providerId(), c.siteId(), c.vnfType()));
+                        starts++;
+                    }
+                }
+                case DRAIN -> {
+                    if (advertised) {
+                        redrain(c);
+                        draining++;
+                    }
+                }
+                case STOP -> {
+                    if (answer == null && advertised) {
+                        stopping.put(c.commandId(), new Drain(c, c.vnfType(), view.reportsOf(c.vnfType())));
+                        stops++;
+                    } else if (answer != null && !answer.success() && advertised) {
+                        redrain(c);
+                        draining++;
+                    }
+                }
+            }
+        }
+        lastCommand.clear();
+        answers.clear();
+        if (starts + draining + stops > 0) {
+            LOG.info("placement-engine resumed what it had under way: {} starts not answered yet, {} drains, {} stops not answered yet",
+                    starts, draining, stops);
+        }
+    }
+
+    /** Drains {@code c}'s instance (again): stopped once a demand report from now on shows it empty. */
+    private void redrain(InstanceCommand c) {
+        view.draining(c.offerId());
+        drains.put(c.offerId(), new Drain(c, c.vnfType(), view.reportsOf(c.vnfType())));
     }
 
     private void start(String planId, PlacementPlan.Decision d, OfferId offerId) {

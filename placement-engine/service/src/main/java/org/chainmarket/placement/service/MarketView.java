@@ -125,6 +125,11 @@ public final class MarketView {
         lastBusy.remove(id);
     }
 
+    /** Whether {@code id} is advertised now. */
+    public boolean advertises(OfferId id) {
+        return offers.containsKey(id);
+    }
+
     /** An instance asked to start: counted as running until its offer appears or its start fails. */
     public void starting(RunningInstance i) {
         starting.put(i.offerId(), i);

@@ -49,7 +49,8 @@ import java.util.function.Function;
 
 /**
  * The placement service: keeps a {@link MarketView} from the domain, catalogue, offer, instance context and demand
- * topics (read from the beginning at every start), watches chain events and acknowledgements (consumer group
+ * topics (read from the beginning at every start, with its own instance commands and the domains' answers, so that it
+ * takes up what it had under way: {@link InstanceCommands#resume}), watches chain events (consumer group
  * {@value #GROUP_ID}, from the end when the group is new), and re-plans with the solver every {@code period}, and
  * sooner when a trigger fires: capacity rejections since the last plan reaching {@code rejectionThreshold} (counted
  * from demand reports and {@code ChainRejected} events), or a site failing (every instance at it {@code DOWN}). It
@@ -58,8 +59,9 @@ import java.util.function.Function;
  * {@link ApprovalApi}).
  *
  * <p>Reading is the shared {@link EventConsumer}: every record is validated, and an invalid one goes to its topic's DLQ
- * (catalogue and demand, which only this service reads, by its table reader; chain events and acknowledgements by its
- * group; the domains, offers and contexts the broker dead-letters, so this service skips and counts them). The
+ * (catalogue, demand and the domains' answers, which only this service reads, by its table reader; chain events by its
+ * group; the domains, offers and contexts the broker dead-letters, and the commands the adapters do, so this service
+ * skips and counts them). The
  * consumers' threads only decode; each event becomes a task on one queue, and one planning thread applies the tasks in
  * order, plans and sends commands, so the view and the planner's state have a single owner.
  */
@@ -156,12 +158,14 @@ public final class PlacementService implements AutoCloseable {
         view = new MarketView(config.clock(), config.demandHorizon(), config.idleGrace());
         producer = KafkaClients.producer(kafka, "placement-engine-out", config.clientOverrides());
         commands = new InstanceCommands(view, this::send);
+        // the instance commands this service sent before (read back at start to resume what was under way; the adapters
+        // dead-letter an invalid one) and the domains' answers are tables too
         othersTables = consumer(ConsumerSettings.table("placement-engine-market", kafka, List.of(Topics.PROVIDER_DOMAINS,
-                Topics.OFFERS, Topics.INSTANCE_CONTEXT)));
+                Topics.OFFERS, Topics.INSTANCE_CONTEXT, Topics.PLACEMENT_COMMANDS)));
         ownTables = consumer(ConsumerSettings.table("placement-engine-demand", kafka, List.of(Topics.CATALOGUE,
-                Topics.PLACEMENT_DEMAND)).withDeadLetters());
-        events = consumer(ConsumerSettings.group("placement-engine-events", kafka, GROUP_ID, List.of(Topics.CHAIN_EVENTS,
-                Topics.PLACEMENT_ACKS)).withNewGroupAtEnd());
+                Topics.PLACEMENT_DEMAND, Topics.PLACEMENT_ACKS)).withDeadLetters());
+        events = consumer(ConsumerSettings.group("placement-engine-events", kafka, GROUP_ID, List.of(Topics.CHAIN_EVENTS))
+                .withNewGroupAtEnd());
         planner.setDaemon(true);
     }
 
@@ -186,6 +190,8 @@ public final class PlacementService implements AutoCloseable {
                         + START_TIMEOUT.toSeconds() + " s from " + config.bootstrapServers());
             }
         }
+        // everything sent before this start has been read (and queued ahead of this): take up what it left under way
+        inbox.add(commands::resume);
         lastPlan = config.clock().millis();
         planner.start();
         if (config.httpPort() >= 0) {
@@ -299,6 +305,7 @@ public final class PlacementService implements AutoCloseable {
                 }
             }
             case Topics.PLACEMENT_ACKS -> inbox.add(effect(e.payload(InstanceAck.class), this::acknowledged));
+            case Topics.PLACEMENT_COMMANDS -> inbox.add(effect(e.payload(InstanceCommand.class), commands::recorded));
             default -> LOG.debug("placement-engine ignores a record of {}", r.topic());
         }
     }
@@ -335,8 +342,7 @@ public final class PlacementService implements AutoCloseable {
     }
 
     private void acknowledged(InstanceAck ack) {
-        commands.acknowledged(ack);
-        if (!ack.success()) {
+        if (commands.acknowledged(ack) && !ack.success()) {
             LOG.warn("{} of {} failed at {}: {}", ack.operation(), ack.offerId(), ack.providerId(), ack.reason());
             if (ack.operation() == InstanceCommand.Operation.START) {
                 view.startFailed(ack.offerId());
