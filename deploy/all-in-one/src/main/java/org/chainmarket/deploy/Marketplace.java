@@ -169,6 +169,7 @@ public final class Marketplace implements AutoCloseable {
             stores.add(0, pg);
             return Optional.of(pg);
         });
+        boolean kafkaUp = false;
         try {
             kafkaAccess = StartUp.setting("kafka.bootstrap.servers").map(Marketplace::configuredKafka).orElseGet(() -> {
                 EmbeddedKafka kafka = data.map(d -> EmbeddedKafka.start(d.kafka())).orElseGet(EmbeddedKafka::start);
@@ -179,13 +180,17 @@ public final class Marketplace implements AutoCloseable {
             laps.lap("Kafka");
             TopicInitializer.ensureTopics(bootstrapServers, 3, kafkaAccess.admin());
             laps.lap("topics");
+            config.put("kafka.bootstrap.servers", bootstrapServers);
+            // the broker service's own principal, for its producer and every micronaut-kafka consumer
+            kafkaAccess.broker().forEach((k, v) -> config.put("kafka." + k, String.valueOf(v)));
+            laps.lap("Kafka principal of the broker");
+            kafkaUp = true;
         } finally {
-            postgres.exceptionally(e -> Optional.empty()).join();
+            if (!kafkaUp) {
+                // nothing is stopped under PostgreSQL still starting
+                postgres.exceptionally(e -> Optional.empty()).join();
+            }
         }
-        config.put("kafka.bootstrap.servers", bootstrapServers);
-        // the broker service's own principal, for its producer and every micronaut-kafka consumer
-        kafkaAccess.broker().forEach((k, v) -> config.put("kafka." + k, String.valueOf(v)));
-        laps.lap("Kafka principal of the broker");
         StartUp.join(postgres).ifPresent(pg -> {
             config.put("datasources.default.url", pg.jdbcUrl());
             config.put("datasources.default.username", pg.username());
