@@ -355,7 +355,12 @@ public final class Lab implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------- traffic
 
-    /** Sends {@code count} echo requests from {@code host} to {@code address} at {@code perSecond}; returns how many left. */
+    /**
+     * Sends {@code count} echo requests from {@code host} to {@code address} at {@code perSecond}; returns how many left,
+     * once they stopped arriving anywhere (every host's and VNF's counters read the same twice, 200 ms apart): ping
+     * waits for its last request only max(2 x RTT, interval), and a request delayed on a busy host (Open vSwitch's first
+     * packets of a flow go through its userspace) is still on its way when ping exits.
+     */
     public int ping(String host, String address, int count, int perSecond) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
         cmd.addAll(List.of(pingArgs(address, count, perSecond)));
@@ -363,7 +368,38 @@ public final class Lab implements AutoCloseable {
         if (r.exit() > 1) { // 1 is "no reply": the lab's chains are one-way
             throw new LabException(String.join(" ", cmd) + " failed (exit " + r.exit() + "): " + r.err().strip());
         }
+        settled(this::allCounters, "every node");
         return parseTransmitted(r.out());
+    }
+
+    /** The counters of every host and VNF. */
+    private Map<String, Map<String, Long>> allCounters() {
+        List<String> nodes;
+        synchronized (this) {
+            nodes = Stream.concat(HOST_ADDRESS.keySet().stream(), vnfs.keySet().stream()).toList();
+        }
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        for (String node : nodes) {
+            out.put(node, counters(node));
+        }
+        return out;
+    }
+
+    /** What {@code read} answers once two reads 200 ms apart agree. */
+    private static <T> T settled(java.util.function.Supplier<T> read, String what) {
+        T last = null;
+        T now = read.get();
+        while (!now.equals(last)) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted while reading the counters of " + what, e);
+            }
+            last = now;
+            now = read.get();
+        }
+        return now;
     }
 
     /** Starts a ping in the background; {@link Pinger#await} returns how many requests were sent. */
@@ -452,19 +488,7 @@ public final class Lab implements AutoCloseable {
      * interval): a request delayed longer on a busy host is still on its way when ping exits.
      */
     public long settledReceivedTotal(String node) {
-        long last = -1;
-        long now = receivedTotal(node);
-        while (now != last) {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LabException("interrupted while reading the counters of " + node, e);
-            }
-            last = now;
-            now = receivedTotal(node);
-        }
-        return now;
+        return settled(() -> receivedTotal(node), node);
     }
 
     /** Zeroes every counter of every host and VNF. */
