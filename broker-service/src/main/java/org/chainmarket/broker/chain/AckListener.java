@@ -29,9 +29,11 @@ import java.util.List;
  * the answer to the command that provider's domain waits for ({@code ChainEntity.acknowledge}).
  */
 @KafkaListener(properties = @Property(name = ConsumerConfig.METADATA_MAX_AGE_CONFIG, value = "" + KafkaClients.PATTERN_METADATA_MAX_AGE_MS),
-        groupId = "broker-acks", threads = 3, batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
+        groupId = AckListener.GROUP, threads = 3, batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 10, retryDelay = "200ms"))
 public class AckListener implements ConsumerRebalanceListener {
+    /** The consumer group of every replica's acknowledgement consumers. */
+    public static final String GROUP = "broker-acks";
     private final InboundEvents inbound;
     private final ChainService chains;
     private final AckReadiness readiness;

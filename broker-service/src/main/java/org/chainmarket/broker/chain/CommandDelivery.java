@@ -18,8 +18,9 @@ import java.util.Optional;
 
 /**
  * Tracks when domain commands reach Kafka (the relay tells it, in its own transaction, into an insert-only table) and
- * gives the deadline sweep its {@link Delivery}: the delivery timeout counts from then, and waits while Kafka does not
- * take events, up to {@code chainmarket.delivery-patience}.
+ * gives the deadline sweep its {@link Delivery}: the delivery timeout counts from then (and from no earlier than the
+ * broker hears the domain, {@link AckHearing}), and waits while Kafka does not take events, up to
+ * {@code chainmarket.delivery-patience}.
  */
 @Singleton
 class CommandDelivery implements PublishListener {
@@ -27,13 +28,16 @@ class CommandDelivery implements PublishListener {
     private static final int ROWS_PER_INSERT = 250;
     private final EntityManager em;
     private final PublishingHealth publishing;
+    private final AckHearing hearing;
     private final Duration timeout;
     private final Duration patience;
 
-    CommandDelivery(EntityManager em, PublishingHealth publishing, @Value("${chainmarket.delivery-timeout}") Duration timeout,
+    CommandDelivery(EntityManager em, PublishingHealth publishing, AckHearing hearing,
+                    @Value("${chainmarket.delivery-timeout}") Duration timeout,
                     @Value("${chainmarket.delivery-patience}") Duration patience) {
         this.em = em;
         this.publishing = publishing;
+        this.hearing = hearing;
         this.timeout = timeout;
         this.patience = patience.compareTo(timeout) < 0 ? timeout : patience;
     }
@@ -66,7 +70,8 @@ class CommandDelivery implements PublishListener {
                     .setParameter("ids", commandIds).getResultList();
             rows.forEach(r -> published.put((String) r[0], toInstant(r[1])));
         }
-        return new Delivery(timeout, patience, publishing.kafkaReachable(now), publishing.kafkaBackAt(), published);
+        return new Delivery(timeout, patience, publishing.kafkaReachable(now), publishing.kafkaBackAt(), published,
+                commandIds.isEmpty() ? Map.of() : hearing.hearing(now));
     }
 
     /** Why a chain in set-up, substitution or tear-down still waits on its domains, when Kafka is the reason. */
@@ -91,8 +96,14 @@ class CommandDelivery implements PublishListener {
             return Optional.of("Waiting for Kafka: the commands to " + String.join(", ", unsent) + " are still in the outbox"
                     + (d.kafkaReachable() ? "" : " (Kafka is unreachable)") + "; the chain waits up to " + Prose.seconds(patience) + ".");
         }
-        return d.kafkaReachable() || on.isEmpty() ? Optional.empty()
-                : Optional.of("Waiting for Kafka: it is unreachable, so the domains' answers cannot arrive; the chain waits up to "
+        if (!d.kafkaReachable() && !on.isEmpty()) {
+            return Optional.of("Waiting for Kafka: it is unreachable, so the domains' answers cannot arrive; the chain waits up to "
+                    + Prose.seconds(patience) + ".");
+        }
+        List<String> unheard = suspect.stream().map(ChainDomainEntity::providerId).filter(p -> !d.heard(p)).distinct().toList();
+        return unheard.isEmpty() ? Optional.empty()
+                : Optional.of("Waiting for Kafka: the broker does not read the answers of " + String.join(", ", unheard)
+                + " yet (its acknowledgement consumers are joining the provider's topic); the chain waits up to "
                 + Prose.seconds(patience) + ".");
     }
 

@@ -18,7 +18,8 @@ import static org.chainmarket.broker.chain.SagaFixtures.lastTo;
 
 /**
  * A domain that is slow because Kafka is slow or down is not a domain that refused: the delivery timeout counts from when the
- * command reached Kafka, the chain waits (bounded by the patience) while it has not, and a refusal still fails at once.
+ * command reached Kafka (and from no earlier than the broker hears the domain's answers), the chain waits (bounded by
+ * the patience) while it has not, and a refusal still fails at once.
  */
 class PatientSagaTest {
 
@@ -61,6 +62,33 @@ class PatientSagaTest {
         assertThat(c.expire(back.plusSeconds(4), up, fx)).isFalse();
         c.acknowledge(ack(east, true), back.plusSeconds(4), fx);
         assertThat(c.state()).isEqualTo(ChainState.ACTIVE);
+    }
+
+    @Test
+    void aNewProvidersDomainIsGivenItsTimeoutFromWhenTheBrokerHearsItsAnswers() {
+        Effects fx = new Effects();
+        ChainEntity c = SagaFixtures.settingUp(fx);
+        DomainCommand east = lastTo(fx, EAST);
+        c.acknowledge(ack(lastTo(fx, WEST), true), T0.plusMillis(20), fx);
+        Map<String, Instant> sent = Map.of(east.commandId(), T0.plusMillis(5));
+        // the acknowledgement consumers have not joined east's topic yet: its answer may be on its way, unread
+        Delivery unheard = new Delivery(TIMEOUT, PATIENCE, true, Instant.EPOCH, sent, Map.of(WEST.value(), T0.minusSeconds(60)));
+        assertThat(c.expire(T0.plus(TIMEOUT).plusSeconds(3), unheard, fx)).isFalse();
+        assertThat(c.state()).isEqualTo(ChainState.SETTING_UP);
+        Instant joined = T0.plusSeconds(9);
+        Delivery heard = new Delivery(TIMEOUT, PATIENCE, true, Instant.EPOCH, sent, Map.of(WEST.value(), T0.minusSeconds(60), EAST.value(), joined));
+        assertThat(c.expire(joined.plus(TIMEOUT).minusMillis(1), heard, fx)).isFalse();
+        c.acknowledge(ack(east, true), joined.plusMillis(50), fx);
+        assertThat(c.state()).isEqualTo(ChainState.ACTIVE);
+
+        // a domain heard all along that does not answer still fails at its timeout, named as before
+        Effects fx2 = new Effects();
+        ChainEntity silent = SagaFixtures.settingUp(fx2);
+        silent.acknowledge(ack(lastTo(fx2, WEST), true), T0.plusMillis(20), fx2);
+        Delivery heardAll = new Delivery(TIMEOUT, PATIENCE, true, Instant.EPOCH, Map.of(lastTo(fx2, EAST).commandId(), T0.plusMillis(5)),
+                Map.of(WEST.value(), T0.minusSeconds(60), EAST.value(), T0.minusSeconds(60)));
+        assertThat(silent.expire(T0.plusMillis(5).plus(TIMEOUT), heardAll, fx2)).isTrue();
+        assertThat(silent.reason()).isEqualTo("Provider east did not acknowledge the set-up within 5.0 s");
     }
 
     @Test

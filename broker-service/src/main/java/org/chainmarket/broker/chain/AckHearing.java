@@ -1,0 +1,77 @@
+package org.chainmarket.broker.chain;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.chainmarket.broker.kafka.EventProducer;
+import org.chainmarket.schemas.events.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Since when the broker hears each provider's domain: since when the acknowledgement consumers' group
+ * ({@value AckListener#GROUP}, all replicas together) holds partitions of that provider's acknowledgement topic. A new
+ * provider's topic is joined only once the group has seen it (by pattern) and rebalanced, seconds after the provider
+ * registered on a busy machine; a command answered before that is answered all the same, but its answer is read only
+ * then. The deadline sweep counts a domain's delivery timeout from no earlier than this ({@link Delivery}), so the
+ * first chains of a new provider do not fail for an answer that was on its way. Read from Kafka at most once a
+ * second; when Kafka does not answer, the last reading stands (an outage holds every clock anyway).
+ */
+@Singleton
+public class AckHearing implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AckHearing.class);
+    private static final Duration FRESH = Duration.ofSeconds(1);
+    private final Admin admin;
+    private Map<String, Instant> since = Map.of();
+    private Instant readAt = Instant.EPOCH;
+    private boolean read;
+
+    public AckHearing(EventProducer events) {
+        Properties p = new Properties();
+        p.putAll(events.clientSettings());
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        this.admin = Admin.create(p);
+    }
+
+    /** Provider id → since when its acknowledgements are heard; a provider not heard now is absent. */
+    public synchronized Map<String, Instant> hearing(Instant now) {
+        if (read && Duration.between(readAt, now).compareTo(FRESH) < 0) {
+            return since;
+        }
+        try {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(AckListener.GROUP)).all()
+                    .get(3, TimeUnit.SECONDS).get(AckListener.GROUP);
+            Map<String, Instant> next = new HashMap<>();
+            for (MemberDescription m : group.members()) {
+                m.assignment().topicPartitions().forEach(tp -> Topics.providerOf(tp.topic())
+                        .ifPresent(provider -> next.put(provider, since.getOrDefault(provider, now))));
+            }
+            since = Map.copyOf(next);
+            readAt = now;
+            read = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("could not read the acknowledgement group's assignment: {}", e.toString());
+        }
+        return since;
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
+}
