@@ -50,27 +50,40 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
     private static final int EJECTION_PASSES = 5;
 
     private final long budgetNanos;
+    private final boolean columnPacking;
 
     public SequentialInitializer(long budgetNanos) {
+        this(budgetNanos, true);
+    }
+
+    /** With {@code columnPacking} false, the step between serving more and lowering the cost ({@link ColumnPacking}) is left out. */
+    public SequentialInitializer(long budgetNanos, boolean columnPacking) {
         this.budgetNanos = budgetNanos;
+        this.columnPacking = columnPacking;
     }
 
     @Override
     public void changeWorkingSolution(ScoreDirector<SelectionSolution> scoreDirector) {
         Placements p = new Placements(scoreDirector.getWorkingSolution());
-        plan(p, budgetNanos);
+        plan(p, budgetNanos, columnPacking);
         p.write(scoreDirector);
     }
 
     /**
-     * Runs the three steps on {@code p}: construction in full, then a third of {@code budgetNanos} (CPU time) for
-     * serving more and the rest for lowering the cost.
+     * Runs the steps on {@code p}: construction in full, then a third of {@code budgetNanos} (CPU time) for serving more,
+     * with {@code columnPacking} a further {@link ColumnPacking#BUDGET_SHARE} for packing alternative plans, and the
+     * rest for lowering the cost.
      */
-    static void plan(Placements p, long budgetNanos) {
+    static void plan(Placements p, long budgetNanos, boolean columnPacking) {
         Batch b = new Batch(p);
         b.construct();
-        b.serveMore(CpuBudget.of(budgetNanos / 3));
-        lowerCost(p, b.order, CpuBudget.of(budgetNanos - budgetNanos / 3));
+        long serveMore = budgetNanos / 3;
+        b.serveMore(CpuBudget.of(serveMore));
+        long columns = columnPacking ? (long) (budgetNanos * ColumnPacking.BUDGET_SHARE) : 0;
+        if (columnPacking) {
+            new ColumnPacking(b).run(columns);
+        }
+        lowerCost(p, b.order, CpuBudget.of(budgetNanos - serveMore - columns));
     }
 
     /** What the construction knows of every chain: its alone plan and footprint, and which chains could use what. */
@@ -212,7 +225,7 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
         }
 
         /** Puts every chain of {@code before} back on the plan it had (null: unserved). */
-        private void undo(Map<ChainFact, ChainPlacer.Plan> before) {
+        void undo(Map<ChainFact, ChainPlacer.Plan> before) {
             before.keySet().forEach(p::remove);
             before.forEach(p::restore);
         }
@@ -302,7 +315,7 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
         }
 
         /** Unserved chains (not {@code u}) whose alone plans use an offer or link the ejected chains held, smallest footprint first. */
-        private List<ChainFact> nearby(ChainFact u, List<ChainFact> ejected, Map<ChainFact, ChainPlacer.Plan> before) {
+        List<ChainFact> nearby(ChainFact u, List<ChainFact> ejected, Map<ChainFact, ChainPlacer.Plan> before) {
             Set<ChainFact> near = new HashSet<>();
             for (ChainFact h : ejected) {
                 ChainPlacer.Plan plan = before.get(h);
