@@ -1,10 +1,12 @@
 package org.chainmarket.selection.solver;
 
 import org.chainmarket.selection.domain.ChainFact;
+import org.chainmarket.selection.domain.HopAssignment;
 import org.chainmarket.selection.domain.Leg;
 import org.chainmarket.selection.domain.OfferFact;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,6 +45,12 @@ final class ColumnPacking {
     /** Subgradient step, milliseconds of latency per unit of over-demand (demand / capacity - 1). */
     static final double STEP_MS = 4.0;
     private static final int PASSES = 3;
+    /** Ruin and recreate: rounds per chain with columns, at most this many rounds in all, at most this many chains besides the seed. */
+    private static final int RECREATE_ROUNDS_PER_CHAIN = 100;
+    private static final int RECREATE_ROUNDS_MAX = 50_000;
+    private static final int RECREATE_GROUP = 6;
+    /** Penalty that keeps a plan off an offer unless the chain has no other (milliseconds of latency). */
+    private static final double AVOID_MS = 1e6;
 
     private final SequentialInitializer.Batch b;
     private final Placements p;
@@ -67,10 +75,27 @@ final class ColumnPacking {
     }
 
     /** Generates columns with at most half of {@code nanos} (CPU time), then packs them within the rest. */
+    static final boolean DEBUG = Boolean.getBoolean("cols.debug");
+    int tries, nullHolders, noFit, kept, priced, pricedNull, pricedDup;
+
     void run(long nanos) {
         CpuBudget all = CpuBudget.of(nanos);
+        long t0 = System.nanoTime();
+        int s0 = p.served();
         generate(CpuBudget.of(nanos / 2));
+        long t1 = System.nanoTime();
         pack(all);
+        int s1 = p.served();
+        long t2 = System.nanoTime();
+        recreate(all);
+        if (DEBUG) {
+            System.err.printf("cols: recreate %d -> %d in %d ms, rounds %d%n", s1, p.served(), (System.nanoTime() - t2) / 1000000, rounds);
+            int total = columns.values().stream().mapToInt(List::size).sum();
+            long unservedWithMore = b.order.stream().filter(c -> p.plan(c) == null && columns(c).size() > 1).count();
+            System.err.printf("cols: chains %d served %d->%d columns %d unserved-with-alternatives %d gen %d ms pack %d ms tries %d nullHolders %d noFit %d kept %d priced %d null %d dup %d budget %d ms%n",
+                    b.order.size(), s0, p.served(), total, unservedWithMore, (t1 - t0) / 1000000, (System.nanoTime() - t1) / 1000000,
+                    tries, nullHolders, noFit, kept, priced, pricedNull, pricedDup, nanos / 1000000);
+        }
     }
 
     private boolean add(ChainFact chain, ChainPlacer.Plan plan) {
@@ -116,6 +141,8 @@ final class ColumnPacking {
         if (unservedFirst.isEmpty()) {
             return; // every chain that can be served is served
         }
+        around(unservedFirst, budget);
+        avoidEachOffer(new ArrayList<>(unservedFirst), budget);
         for (ChainFact c : b.order) {
             if (p.plan(c) != null) {
                 unservedFirst.add(c);
@@ -166,11 +193,70 @@ final class ColumnPacking {
                 if (!uses(want.get(c), contestedOffer, contestedLink)) {
                     continue;
                 }
-                ChainPlacer.Plan plan = ChainPlacer.priced(c, p.byChain.get(c), p.solution.getPaths(), snapshot, p.byChain.size(),
-                        offerPrice, freeMbps);
+                ChainPlacer.Plan plan = price(c, offerPrice, freeMbps);
+                if (plan == null) {
+                    plan = price(c, offerPrice, snapshot.freeMbps()); // no plan avoids those links: offers priced only
+                }
+                priced++;
+                if (plan == null) {
+                    pricedNull++;
+                }
+                if (plan != null && snapshot.fits(c, plan)) {
+                    if (!add(c, plan)) {
+                        pricedDup++;
+                    }
+                    want.put(c, plan);
+                }
+            }
+        }
+    }
+
+    private ChainPlacer.Plan price(ChainFact c, double[] offerPrice, double[] freeMbps) {
+        return ChainPlacer.priced(c, p.byChain.get(c), p.solution.getPaths(), snapshot, p.byChain.size(), offerPrice, freeMbps);
+    }
+
+    /**
+     * For each unserved chain, the fastest plan over the links as the present packing leaves them (offers as in the
+     * snapshot), and the one over the offers as the packing leaves them (links as in the snapshot): plans that need only
+     * offers, or only link capacity, from the served chains, so that ejecting a few of them can make room.
+     */
+    private void around(List<ChainFact> unserved, CpuBudget budget) {
+        for (ChainFact c : unserved) {
+            if (budget.over()) {
+                return;
+            }
+            List<HopAssignment> hops = p.byChain.get(c);
+            ChainPlacer.Plan linksAsNow = ChainPlacer.priced(c, hops, p.solution.getPaths(), snapshot, p.byChain.size(), null,
+                    p.residual.freeMbps());
+            ChainPlacer.Plan offersAsNow = ChainPlacer.priced(c, hops, p.solution.getPaths(), p.residual, p.byChain.size(), null,
+                    snapshot.freeMbps());
+            priced += 2;
+            for (ChainPlacer.Plan plan : new ChainPlacer.Plan[]{linksAsNow, offersAsNow}) {
                 if (plan != null && snapshot.fits(c, plan)) {
                     add(c, plan);
-                    want.put(c, plan);
+                }
+            }
+        }
+    }
+
+    /**
+     * For each hop of an unserved chain's alone plan, the fastest plan that does not use that hop's offer (where
+     * another exists): columns that leave out one offer the chain's first choice contests.
+     */
+    private void avoidEachOffer(List<ChainFact> unserved, CpuBudget budget) {
+        double[] penalty = new double[snapshot.freeKbps.length];
+        for (ChainFact c : unserved) {
+            ChainPlacer.Plan alone = b.alone.get(c);
+            for (OfferFact o : alone.offers()) {
+                if (budget.over() || columns(c).size() >= MAX_COLUMNS) {
+                    return;
+                }
+                penalty[o.id()] = AVOID_MS;
+                ChainPlacer.Plan plan = price(c, penalty, snapshot.freeMbps());
+                penalty[o.id()] = 0;
+                priced++;
+                if (plan != null && snapshot.fits(c, plan) && Arrays.stream(plan.offers()).noneMatch(x -> x == o)) {
+                    add(c, plan);
                 }
             }
         }
@@ -217,8 +303,10 @@ final class ColumnPacking {
             if (budget.over()) {
                 return false;
             }
+            tries++;
             List<ChainFact> holders = b.holders(u, column);
             if (holders == null) {
+                nullHolders++;
                 continue;
             }
             int served = p.served();
@@ -228,6 +316,7 @@ final class ColumnPacking {
             }
             before.put(u, null);
             if (!p.residual.fits(u, column)) {
+                noFit++;
                 b.undo(before);
                 continue;
             }
@@ -242,11 +331,98 @@ final class ColumnPacking {
                 placeFromColumns(v, null);
             }
             if (p.served() > served) {
+                kept++;
                 return true;
             }
             b.undo(before);
         }
         return false;
+    }
+
+    int rounds;
+
+    /**
+     * Ruin and recreate over columns only (no search, so thousands of rounds are cheap): a random chain, unserved ones
+     * preferred, and a few chains whose columns share an offer or link with its columns are taken out and put back in a
+     * random order, each on the first of its columns that fits. An outcome serving as many chains is kept too (the
+     * walk moves across equal packings), the best seen (most served, then least cost) is restored at the end.
+     */
+    void recreate(CpuBudget budget) {
+        List<ChainFact> chains = new ArrayList<>(columns.keySet());
+        if (chains.size() < 2) {
+            return;
+        }
+        Map<Integer, List<ChainFact>> byOffer = new HashMap<>();
+        Map<Integer, List<ChainFact>> byLink = new HashMap<>();
+        for (ChainFact c : chains) {
+            Set<Integer> offers = new HashSet<>();
+            Set<Integer> links = new HashSet<>();
+            for (ChainPlacer.Plan plan : columns(c)) {
+                for (OfferFact o : plan.offers()) {
+                    offers.add(o.id());
+                }
+                for (Leg leg : plan.legs()) {
+                    for (int l : leg.linkIndices()) {
+                        links.add(l);
+                    }
+                }
+            }
+            offers.forEach(o -> byOffer.computeIfAbsent(o, k -> new ArrayList<>()).add(c));
+            links.forEach(l -> byLink.computeIfAbsent(l, k -> new ArrayList<>()).add(c));
+        }
+        java.util.Random rnd = new java.util.Random(42);
+        Map<ChainFact, ChainPlacer.Plan> best = p.plans();
+        int bestServed = p.served();
+        double bestCost = p.cost();
+        int maxRounds = Math.min(RECREATE_ROUNDS_MAX, RECREATE_ROUNDS_PER_CHAIN * chains.size());
+        for (rounds = 0; rounds < maxRounds && !budget.over(); rounds++) {
+            List<ChainFact> unserved = new ArrayList<>();
+            ChainFact seed = chains.get(rnd.nextInt(chains.size()));
+            if (rnd.nextBoolean()) {
+                for (ChainFact c : chains) {
+                    if (p.plan(c) == null) {
+                        unserved.add(c);
+                    }
+                }
+                if (!unserved.isEmpty()) {
+                    seed = unserved.get(rnd.nextInt(unserved.size()));
+                }
+            }
+            Set<ChainFact> near = new java.util.LinkedHashSet<>();
+            for (ChainPlacer.Plan plan : columns(seed)) {
+                for (OfferFact o : plan.offers()) {
+                    near.addAll(byOffer.getOrDefault(o.id(), List.of()));
+                }
+                for (Leg leg : plan.legs()) {
+                    for (int l : leg.linkIndices()) {
+                        near.addAll(byLink.getOrDefault(l, List.of()));
+                    }
+                }
+            }
+            near.remove(seed);
+            List<ChainFact> others = new ArrayList<>(near);
+            java.util.Collections.shuffle(others, rnd);
+            List<ChainFact> group = new ArrayList<>();
+            group.add(seed);
+            group.addAll(others.subList(0, Math.min(others.size(), 1 + rnd.nextInt(RECREATE_GROUP))));
+            int served = p.served();
+            Map<ChainFact, ChainPlacer.Plan> before = new LinkedHashMap<>();
+            for (ChainFact c : group) {
+                before.put(c, p.remove(c));
+            }
+            java.util.Collections.shuffle(group, rnd);
+            for (ChainFact c : group) {
+                placeFromColumns(c, null);
+            }
+            if (p.served() < served) {
+                b.undo(before);
+            } else if (p.betterThan(bestServed, bestCost)) {
+                best = p.plans();
+                bestServed = p.served();
+                bestCost = p.cost();
+            }
+        }
+        p.reset(best);
     }
 
     /** Places {@code chain} on {@code first} or else the first of its columns that fits what is left; false when none fits. */
