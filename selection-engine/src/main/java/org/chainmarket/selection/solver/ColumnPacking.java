@@ -36,8 +36,15 @@ import java.util.Set;
  * overbooked and the number of chains served never drops. Bounded by rounds and passes as well as by CPU time.
  */
 final class ColumnPacking {
-    /** Share of the construction's budget this step may use (half of it at most for the columns). */
+    /** Share of the construction's budget this step may use on top of it (half of it at most for the columns)... */
     static final double BUDGET_SHARE = 0.25;
+    /** ... for batches of up to this many chains; beyond, the share shrinks in proportion, so large batches keep their time. */
+    static final int FULL_SHARE_CHAINS = 500;
+
+    /** CPU time for this step, given the construction's budget and the batch's size. */
+    static long budget(long constructionNanos, int chains) {
+        return (long) (constructionNanos * BUDGET_SHARE * Math.min(1.0, (double) FULL_SHARE_CHAINS / Math.max(1, chains)));
+    }
     /** Pricing rounds. */
     static final int ROUNDS = 4;
     /** Columns kept per chain, its alone plan and present plan included. */

@@ -70,20 +70,19 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
     }
 
     /**
-     * Runs the steps on {@code p}: construction in full, then a third of {@code budgetNanos} (CPU time) for serving more,
-     * with {@code columnPacking} a further {@link ColumnPacking#BUDGET_SHARE} for packing alternative plans, and the
-     * rest for lowering the cost.
+     * Runs the steps on {@code p}: construction in full, then a third of {@code budgetNanos} (CPU time) for serving more
+     * and the rest for lowering the cost; with {@code columnPacking}, packing alternative plans comes in between, with
+     * a budget of its own on top ({@link ColumnPacking#budget}).
      */
     static void plan(Placements p, long budgetNanos, boolean columnPacking) {
         Batch b = new Batch(p);
         b.construct();
         long serveMore = budgetNanos / 3;
         b.serveMore(CpuBudget.of(serveMore));
-        long columns = columnPacking ? (long) (budgetNanos * ColumnPacking.BUDGET_SHARE) : 0;
         if (columnPacking) {
-            new ColumnPacking(b).run(columns);
+            new ColumnPacking(b).run(ColumnPacking.budget(budgetNanos, p.byChain.size()));
         }
-        lowerCost(p, b.order, CpuBudget.of(budgetNanos - serveMore - columns));
+        lowerCost(p, b.order, CpuBudget.of(budgetNanos - serveMore));
     }
 
     /** What the construction knows of every chain: its alone plan and footprint, and which chains could use what. */
