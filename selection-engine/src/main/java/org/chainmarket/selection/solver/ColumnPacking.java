@@ -16,24 +16,33 @@ import java.util.Set;
 
 /**
  * The construction's step between serving more and lowering the cost: a few alternative whole-chain plans per chain
- * (<em>columns</em>) priced away from the offers and links the batch contests, then packed with whole-chain moves.
+ * (<em>columns</em>) that avoid what the batch contests, then packed with whole-chain moves.
  * <ol>
- * <li><b>Columns.</b> Each chain starts with its alone plan and the plan it has now. For a few rounds the plans the
- * chains want (a served chain its plan, an unserved one its last column) are summed per offer and per link against the
- * snapshot's free capacity; each resource keeps a multiplier (milliseconds of latency) that a subgradient step raises
- * while the resource is over-demanded and lowers while it is not. Chains that want a contested resource, unserved ones
- * first, are searched again ({@link ChainPlacer#priced}: the fastest plan with each offer dearer by its multiplier,
- * links with a positive multiplier left out) on the snapshot's whole capacity; each distinct plan found is kept, so
- * every column fits the snapshot on its own.</li>
- * <li><b>Packing.</b> For each unserved chain and each of its columns, the served chains holding what the column lacks
- * ({@link SequentialInitializer.Batch#holders}, at most {@link SequentialInitializer#MAX_EJECT}) are taken out, the
- * chain goes in on that column, they go back on the first of their own plan and columns that fits (else on their
- * fastest plan on what is left), and unserved chains near the ejected ones take a column that fits. Kept only when
- * more chains are served; otherwise undone exactly.</li>
+ * <li><b>Columns</b> (at most half of the step's CPU time). Each chain starts with the plan it has now and its alone
+ * plan. Then, for each unserved chain, smallest footprint first: its fastest plan over the links as the present packing
+ * leaves them (offers as in the snapshot) and over the offers as the packing leaves them (links as in the snapshot),
+ * so that it needs only offers, or only link capacity, from served chains; and for each offer of its alone plan, its
+ * fastest plan without that offer. Then a few pricing rounds: the plans the chains want (a served chain its plan, an
+ * unserved one its latest column) are summed per offer and link against the snapshot's free capacity; each resource
+ * keeps a multiplier (milliseconds of latency) that a subgradient step raises while it is over-demanded and lowers
+ * while it is not; the chains that want a contested resource, unserved ones first, are searched again
+ * ({@link ChainPlacer#priced}: the fastest plan with each offer dearer by its multiplier, links with a positive
+ * multiplier left out where a plan exists without them). Every column is searched on the snapshot's whole capacity
+ * (or less), so it fits on its own; duplicates are dropped, at most {@link #MAX_COLUMNS} per chain.</li>
+ * <li><b>Ejection with columns.</b> For each unserved chain and each of its columns, the served chains holding what the
+ * column lacks ({@link SequentialInitializer.Batch#holders}, at most {@link SequentialInitializer#MAX_EJECT}) are taken
+ * out, the chain goes in on that column, they go back on the first of their plan and columns that fits (else on their
+ * fastest plan on what is left), and unserved chains near them take a column that fits. Kept only when more chains
+ * are served; otherwise undone exactly.</li>
+ * <li><b>Ruin and recreate over columns</b> (no search, so many rounds are cheap): a chain, unserved ones preferred,
+ * and a few chains whose columns share an offer or link with its own are taken out and put back in a random order,
+ * each on its first column that fits; outcomes serving as many chains are kept too, and the best seen is kept at the
+ * end.</li>
  * </ol>
- * Reads the construction's {@link Placements} and alone plans; writes only through {@link Placements} (whose
- * {@link Residual} is the ledger: a plan is placed only where {@link Residual#fits} confirms it), so nothing is
- * overbooked and the number of chains served never drops. Bounded by rounds and passes as well as by CPU time.
+ * Reads the construction's {@link Placements} and alone plans; writes only through {@link Placements}, whose
+ * {@link Residual} is the ledger: a plan is placed only where {@link Residual#fits} confirms it, so nothing is
+ * overbooked, and the number of chains served never drops. Seeded, and bounded by rounds and passes as well as by CPU
+ * time ({@link #budget}).
  */
 final class ColumnPacking {
     /** Share of the construction's budget this step may use on top of it (half of it at most for the columns)... */
@@ -82,27 +91,11 @@ final class ColumnPacking {
     }
 
     /** Generates columns with at most half of {@code nanos} (CPU time), then packs them within the rest. */
-    static final boolean DEBUG = Boolean.getBoolean("cols.debug");
-    int tries, nullHolders, noFit, kept, priced, pricedNull, pricedDup;
-
     void run(long nanos) {
         CpuBudget all = CpuBudget.of(nanos);
-        long t0 = System.nanoTime();
-        int s0 = p.served();
         generate(CpuBudget.of(nanos / 2));
-        long t1 = System.nanoTime();
         pack(all);
-        int s1 = p.served();
-        long t2 = System.nanoTime();
         recreate(all);
-        if (DEBUG) {
-            System.err.printf("cols: recreate %d -> %d in %d ms, rounds %d%n", s1, p.served(), (System.nanoTime() - t2) / 1000000, rounds);
-            int total = columns.values().stream().mapToInt(List::size).sum();
-            long unservedWithMore = b.order.stream().filter(c -> p.plan(c) == null && columns(c).size() > 1).count();
-            System.err.printf("cols: chains %d served %d->%d columns %d unserved-with-alternatives %d gen %d ms pack %d ms tries %d nullHolders %d noFit %d kept %d priced %d null %d dup %d budget %d ms%n",
-                    b.order.size(), s0, p.served(), total, unservedWithMore, (t1 - t0) / 1000000, (System.nanoTime() - t1) / 1000000,
-                    tries, nullHolders, noFit, kept, priced, pricedNull, pricedDup, nanos / 1000000);
-        }
     }
 
     private boolean add(ChainFact chain, ChainPlacer.Plan plan) {
@@ -155,6 +148,11 @@ final class ColumnPacking {
                 unservedFirst.add(c);
             }
         }
+        generateRounds(want, unservedFirst, offerPrice, linkPrice, budget);
+    }
+
+    private void generateRounds(Map<ChainFact, ChainPlacer.Plan> want, List<ChainFact> unservedFirst, double[] offerPrice,
+                                double[] linkPrice, CpuBudget budget) {
         for (int round = 0; round < ROUNDS && !budget.over(); round++) {
             long[] offerKbps = new long[offerPrice.length];
             int[] offerChains = new int[offerPrice.length];
@@ -191,7 +189,7 @@ final class ColumnPacking {
                 }
             }
             if (!any) {
-                return;
+                break;
             }
             for (ChainFact c : unservedFirst) {
                 if (budget.over()) {
@@ -204,14 +202,8 @@ final class ColumnPacking {
                 if (plan == null) {
                     plan = price(c, offerPrice, snapshot.freeMbps()); // no plan avoids those links: offers priced only
                 }
-                priced++;
-                if (plan == null) {
-                    pricedNull++;
-                }
                 if (plan != null && snapshot.fits(c, plan)) {
-                    if (!add(c, plan)) {
-                        pricedDup++;
-                    }
+                    add(c, plan);
                     want.put(c, plan);
                 }
             }
@@ -237,7 +229,6 @@ final class ColumnPacking {
                     p.residual.freeMbps());
             ChainPlacer.Plan offersAsNow = ChainPlacer.priced(c, hops, p.solution.getPaths(), p.residual, p.byChain.size(), null,
                     snapshot.freeMbps());
-            priced += 2;
             for (ChainPlacer.Plan plan : new ChainPlacer.Plan[]{linksAsNow, offersAsNow}) {
                 if (plan != null && snapshot.fits(c, plan)) {
                     add(c, plan);
@@ -261,7 +252,6 @@ final class ColumnPacking {
                 penalty[o.id()] = AVOID_MS;
                 ChainPlacer.Plan plan = price(c, penalty, snapshot.freeMbps());
                 penalty[o.id()] = 0;
-                priced++;
                 if (plan != null && snapshot.fits(c, plan) && Arrays.stream(plan.offers()).noneMatch(x -> x == o)) {
                     add(c, plan);
                 }
@@ -310,10 +300,8 @@ final class ColumnPacking {
             if (budget.over()) {
                 return false;
             }
-            tries++;
             List<ChainFact> holders = b.holders(u, column);
             if (holders == null) {
-                nullHolders++;
                 continue;
             }
             int served = p.served();
@@ -323,7 +311,6 @@ final class ColumnPacking {
             }
             before.put(u, null);
             if (!p.residual.fits(u, column)) {
-                noFit++;
                 b.undo(before);
                 continue;
             }
@@ -338,7 +325,6 @@ final class ColumnPacking {
                 placeFromColumns(v, null);
             }
             if (p.served() > served) {
-                kept++;
                 return true;
             }
             b.undo(before);
@@ -346,7 +332,6 @@ final class ColumnPacking {
         return false;
     }
 
-    int rounds;
 
     /**
      * Ruin and recreate over columns only (no search, so thousands of rounds are cheap): a random chain, unserved ones
@@ -382,7 +367,7 @@ final class ColumnPacking {
         int bestServed = p.served();
         double bestCost = p.cost();
         int maxRounds = Math.min(RECREATE_ROUNDS_MAX, RECREATE_ROUNDS_PER_CHAIN * chains.size());
-        for (rounds = 0; rounds < maxRounds && !budget.over(); rounds++) {
+        for (int round = 0; round < maxRounds && !budget.over(); round++) {
             List<ChainFact> unserved = new ArrayList<>();
             ChainFact seed = chains.get(rnd.nextInt(chains.size()));
             if (rnd.nextBoolean()) {
