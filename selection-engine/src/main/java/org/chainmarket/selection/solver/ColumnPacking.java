@@ -45,15 +45,19 @@ import java.util.Set;
  * time ({@link #budget}).
  */
 final class ColumnPacking {
-    /** Share of the construction's budget this step may use on top of it (half of it at most for the columns)... */
-    static final double BUDGET_SHARE = 0.25;
-    /** ... for batches of up to this many chains; beyond, the share shrinks in proportion, so large batches keep their time. */
-    static final int FULL_SHARE_CHAINS = 500;
+    /**
+     * Batches of up to this many chains get as much CPU time for this step as the construction's budget, on top of it;
+     * larger ones get less by the square of their size (a sixth at 500 chains, a hundredth at 2,000), so the large
+     * batches keep their time targets while the batches where packing pays most get the time it needs.
+     */
+    static final int FULL_BUDGET_CHAINS = 200;
 
     /** CPU time for this step, given the construction's budget and the batch's size. */
     static long budget(long constructionNanos, int chains) {
-        return (long) (constructionNanos * BUDGET_SHARE * Math.min(1.0, (double) FULL_SHARE_CHAINS / Math.max(1, chains)));
+        double share = Math.min(1.0, (double) FULL_BUDGET_CHAINS / Math.max(1, chains));
+        return (long) (constructionNanos * share * share);
     }
+
     /** Pricing rounds. */
     static final int ROUNDS = 4;
     /** Columns kept per chain, its alone plan and present plan included. */
