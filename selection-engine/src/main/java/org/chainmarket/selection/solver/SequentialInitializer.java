@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * The construction phase, with moves that take whole chains out and put them back ({@link ChainPlacer} places one
- * chain with the single-chain search on what the others left). Three steps, the last two within a budget of the
+ * chain with the single-chain search on what the others left). Four steps, the last three within budgets of the
  * solving thread's CPU time ({@link CpuBudget}):
  * <ol>
  * <li><b>Construct.</b> Each chain's fastest plan alone on the snapshot's capacity (its <em>alone plan</em>: the least
@@ -33,6 +33,9 @@ import java.util.Set;
  * plan lacks, at most {@link #MAX_EJECT} of them, are taken out; the chain goes in, they go back (on their plan when it
  * still fits, else on their fastest on what is left), then a few unserved chains whose alone plans use what they held
  * (nearby chains) are tried too. Kept when more chains are served, or as many for less; otherwise undone.</li>
+ * <li><b>Pack columns</b> (optional, on by default, with a budget of its own: {@link ColumnPacking#budget}): a few
+ * alternative whole-chain plans per chain that avoid what the batch contests, packed with ejections and ruin and
+ * recreate; kept when more chains are served (ruin and recreate: or as many for less; {@link ColumnPacking}).</li>
  * <li><b>Lower the cost</b>: re-insert each chain at its best (least cost) given all others, and for small batches
  * each pair of chains in both orders (two chains competing for one cheap offer), ejection of one or two chains holding
  * offers an unserved chain could use, and ruin and recreate: take out a few chains that share offers and put them back
