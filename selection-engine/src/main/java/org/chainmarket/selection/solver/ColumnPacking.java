@@ -250,8 +250,11 @@ final class ColumnPacking {
         for (ChainFact c : unserved) {
             ChainPlacer.Plan alone = b.alone.get(c);
             for (OfferFact o : alone.offers()) {
-                if (budget.over() || columns(c).size() >= MAX_COLUMNS) {
+                if (budget.over()) {
                     return;
+                }
+                if (columns(c).size() >= MAX_COLUMNS) {
+                    break;
                 }
                 penalty[o.id()] = AVOID_MS;
                 ChainPlacer.Plan plan = price(c, penalty, snapshot.freeMbps());
