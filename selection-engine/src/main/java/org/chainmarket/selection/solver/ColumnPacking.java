@@ -36,8 +36,9 @@ import java.util.Set;
  * are served; otherwise undone exactly.</li>
  * <li><b>Ruin and recreate over columns</b> (no search, so many rounds are cheap): a chain, unserved ones preferred,
  * and a few chains whose columns share an offer or link with its own are taken out and put back in a random order,
- * each on its first column that fits; outcomes serving as many chains are kept too, and the best seen is kept at the
- * end.</li>
+ * each on its first column that fits, the columns taken in the order they were found or (in half the rounds, at
+ * random) cheapest first, which keeps the cost down; outcomes serving as many chains are kept too, and the best seen
+ * (most served, then least cost) is kept at the end.</li>
  * </ol>
  * Reads the construction's {@link Placements} and alone plans; writes only through {@link Placements}, whose
  * {@link Residual} is the ledger: a plan is placed only where {@link Residual#fits} confirms it, so nothing is
@@ -343,13 +344,19 @@ final class ColumnPacking {
     /**
      * Ruin and recreate over columns only (no search, so thousands of rounds are cheap): a random chain, unserved ones
      * preferred, and a few chains whose columns share an offer or link with its columns are taken out and put back in a
-     * random order, each on the first of its columns that fits. An outcome serving as many chains is kept too (the
+     * random order, each on the first of its columns that fits (in the order found, or in half the rounds cheapest first). An outcome serving as many chains is kept too (the
      * walk moves across equal packings), the best seen (most served, then least cost) is restored at the end.
      */
     void recreate(CpuBudget budget) {
         List<ChainFact> chains = new ArrayList<>(columns.keySet());
         if (chains.size() < 2) {
             return;
+        }
+        Map<ChainFact, List<ChainPlacer.Plan>> cheapestFirst = new HashMap<>();
+        for (ChainFact c : chains) {
+            List<ChainPlacer.Plan> sorted = new ArrayList<>(columns(c));
+            sorted.sort(java.util.Comparator.comparingDouble(ChainPlacer.Plan::cost));
+            cheapestFirst.put(c, sorted);
         }
         Map<Integer, List<ChainFact>> byOffer = new HashMap<>();
         Map<Integer, List<ChainFact>> byLink = new HashMap<>();
@@ -410,8 +417,18 @@ final class ColumnPacking {
                 before.put(c, p.remove(c));
             }
             java.util.Collections.shuffle(group, rnd);
+            boolean cheap = rnd.nextBoolean(); // columns in the order found (fewest contested first), or cheapest first
             for (ChainFact c : group) {
-                placeFromColumns(c, null);
+                if (cheap) {
+                    for (ChainPlacer.Plan column : cheapestFirst.get(c)) {
+                        if (p.residual.fits(c, column)) {
+                            p.restore(c, column);
+                            break;
+                        }
+                    }
+                } else {
+                    placeFromColumns(c, null);
+                }
             }
             if (p.served() < served) {
                 b.undo(before);
