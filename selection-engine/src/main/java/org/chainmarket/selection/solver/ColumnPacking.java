@@ -344,8 +344,9 @@ final class ColumnPacking {
     /**
      * Ruin and recreate over columns only (no search, so thousands of rounds are cheap): a random chain, unserved ones
      * preferred, and a few chains whose columns share an offer or link with its columns are taken out and put back in a
-     * random order, each on the first of its columns that fits (in the order found, or in half the rounds cheapest first). An outcome serving as many chains is kept too (the
-     * walk moves across equal packings), the best seen (most served, then least cost) is restored at the end.
+     * random order, each on the first of its columns that fits (in the order found, or in half the rounds cheapest
+     * first). An outcome serving as many chains is kept too (the walk moves across equal packings), the best seen (most
+     * served, then least cost) is restored at the end.
      */
     void recreate(CpuBudget budget) {
         List<ChainFact> chains = new ArrayList<>(columns.keySet());
