@@ -48,13 +48,21 @@ import java.util.Set;
 final class ColumnPacking {
     /**
      * Batches of up to this many chains get as much CPU time for this step as the construction's budget, on top of it;
-     * larger ones get less by the square of their size (a sixth at 500 chains, a hundredth at 2,000), so the large
-     * batches keep their time targets while the batches where packing pays most get the time it needs.
+     * larger ones get less by the square of their size (a sixth at 500 chains), so the large batches keep their time
+     * targets while the batches where packing pays most get the time it needs.
      */
     static final int FULL_BUDGET_CHAINS = 200;
+    /**
+     * Beyond this many chains the step is left out (budget 0): its share (a hundredth at 2,000 chains) is too small to
+     * serve more, and only moves the packing the cost step starts from.
+     */
+    static final int MAX_CHAINS = 1_000;
 
-    /** CPU time for this step, given the construction's budget and the batch's size. */
+    /** CPU time for this step, given the construction's budget and the batch's size; 0: leave the step out. */
     static long budget(long constructionNanos, int chains) {
+        if (chains > MAX_CHAINS) {
+            return 0;
+        }
         double share = Math.min(1.0, (double) FULL_BUDGET_CHAINS / Math.max(1, chains));
         return (long) (constructionNanos * share * share);
     }

@@ -82,8 +82,9 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
         b.construct();
         long serveMore = budgetNanos / 3;
         b.serveMore(CpuBudget.of(serveMore));
-        if (columnPacking) {
-            new ColumnPacking(b).run(ColumnPacking.budget(budgetNanos, p.byChain.size()));
+        long columns = ColumnPacking.budget(budgetNanos, p.byChain.size());
+        if (columnPacking && columns > 0) {
+            new ColumnPacking(b).run(columns);
         }
         lowerCost(p, b.order, CpuBudget.of(budgetNanos - serveMore));
     }
