@@ -49,7 +49,8 @@ final class ChainPlacer {
     static Plan best(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, int chainsInBatch) {
         SelectionWeights w = chain.weights();
         return attempt(chain, hops, table, residual, labelBudget(chainsInBatch),
-                new ChainSearch.Costs(w.price(), w.latencyPerMs(), w.interDomainCrossing()), chainsInBatch > 1).plan();
+                new ChainSearch.Costs(w.price(), w.latencyPerMs(), w.interDomainCrossing()), chainsInBatch > 1, null,
+                residual.freeMbps()).plan();
     }
 
     /**
@@ -58,11 +59,23 @@ final class ChainPlacer {
      */
     static Attempt fastest(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, int chainsInBatch,
                            boolean quick) {
-        return attempt(chain, hops, table, residual, labelBudget(chainsInBatch), ChainSearch.Costs.FASTEST, quick);
+        return attempt(chain, hops, table, residual, labelBudget(chainsInBatch), ChainSearch.Costs.FASTEST, quick, null,
+                residual.freeMbps());
+    }
+
+    /**
+     * The fastest plan (quick search) when each offer costs {@code offerPenalty[offer id]} more, in milliseconds of
+     * latency, and only the links with {@code freeMbps[link index]} are usable (a copy of the residual's with the links
+     * to avoid at 0): a chain's plan priced away from contested offers and links. Its cost is the chain's real cost.
+     */
+    static Plan priced(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, int chainsInBatch,
+                       double[] offerPenalty, double[] freeMbps) {
+        return attempt(chain, hops, table, residual, labelBudget(chainsInBatch), ChainSearch.Costs.FASTEST, true, offerPenalty,
+                freeMbps).plan();
     }
 
     private static Attempt attempt(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, long labelBudget,
-                                   ChainSearch.Costs costs, boolean quick) {
+                                   ChainSearch.Costs costs, boolean quick, double[] offerPenalty, double[] freeMbps) {
         SelectionWeights w = chain.weights();
         List<List<OfferFact>> facts = new ArrayList<>();
         List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
@@ -74,7 +87,7 @@ final class ChainPlacer {
                     fitting.add(o);
                     candidates.add(new ChainSearch.Candidate(o.state(), table.index(o),
                             o.state().offer().priceFor(chain.bandwidthMbps()), o.state().processingLatencyMs(),
-                            changedCost(h, o)));
+                            changedCost(h, o) + (offerPenalty == null ? 0 : offerPenalty[o.id()])));
                 }
             }
             if (fitting.isEmpty()) {
@@ -84,7 +97,7 @@ final class ChainPlacer {
             layers.add(candidates);
         }
         ChainSearch search = new ChainSearch(chain.paths(), table.index(chain.ingress()), table.index(chain.egress()), layers,
-                residual.freeMbps(), chain.bandwidthMbps(), labelBudget).quick(quick);
+                freeMbps, chain.bandwidthMbps(), labelBudget).quick(quick);
         double maxLatency = chain.order().maxLatencyMs();
         double maxPrice = chain.order().maxPricePerHour();
         ChainSearch.Outcome outcome = search.best(costs, maxLatency, maxPrice);

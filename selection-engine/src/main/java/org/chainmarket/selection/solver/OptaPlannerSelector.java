@@ -55,18 +55,28 @@ import java.util.function.Function;
  * Thread-safe: solver factories are shared, every call builds its own solver.
  */
 public final class OptaPlannerSelector implements ChainSelector {
-    private static final Map<SolverLimits, SolverFactory<SelectionSolution>> FACTORIES = new ConcurrentHashMap<>();
+    private static final Map<FactoryKey, SolverFactory<SelectionSolution>> FACTORIES = new ConcurrentHashMap<>();
+
+    /** One solver factory per limits and construction variant. */
+    private record FactoryKey(SolverLimits limits, boolean columnPacking) {
+    }
 
     private final SelectionWeights weights;
     private final Steering steering;
     private final Function<Integer, SolverLimits> limits;
     private final int kPaths;
+    private final boolean columnPacking;
 
     /**
      * A selector whose legs may each take one of their {@code kPaths} lowest-latency usable routes (1 = shortest
      * only); the solver picks the route as it picks the offers, so chains that share a full link can move to another.
      */
     public OptaPlannerSelector(SelectionWeights weights, Steering steering, Function<Integer, SolverLimits> limits, int kPaths) {
+        this(weights, steering, limits, kPaths, true);
+    }
+
+    private OptaPlannerSelector(SelectionWeights weights, Steering steering, Function<Integer, SolverLimits> limits, int kPaths,
+                                boolean columnPacking) {
         if (kPaths < 1) {
             throw new IllegalArgumentException("kPaths must be at least 1, got " + kPaths);
         }
@@ -74,6 +84,15 @@ public final class OptaPlannerSelector implements ChainSelector {
         this.steering = steering;
         this.limits = limits;
         this.kPaths = kPaths;
+        this.columnPacking = columnPacking;
+    }
+
+    /**
+     * This selector with the construction's column packing ({@link ColumnPacking}) on or off (on by default); off gives
+     * the construction as it was before that step, to compare the two on the same batches.
+     */
+    public OptaPlannerSelector withColumnPacking(boolean on) {
+        return new OptaPlannerSelector(weights, steering, limits, kPaths, on);
     }
 
     public OptaPlannerSelector(SelectionWeights weights, Steering steering, Function<Integer, SolverLimits> limits) {
@@ -107,15 +126,20 @@ public final class OptaPlannerSelector implements ChainSelector {
         return solve(market, requests, false).results();
     }
 
-    /** The solver configuration: sequential construction, then local search within {@code limits}. */
+    /** The solver configuration: sequential construction (with column packing), then local search within {@code limits}. */
     public static SolverConfig solverConfig(SolverLimits limits) {
+        return solverConfig(limits, true);
+    }
+
+    /** As {@link #solverConfig(SolverLimits)}, with the construction's column packing on or off. */
+    public static SolverConfig solverConfig(SolverLimits limits, boolean columnPacking) {
         return new SolverConfig()
                 .withSolutionClass(SelectionSolution.class)
                 .withEntityClasses(HopAssignment.class)
                 .withConstraintProviderClass(SelectionConstraintProvider.class)
                 .withConstraintStreamImplType(ConstraintStreamImplType.BAVET)
                 .withRandomSeed(42L)
-                .withPhases(new CustomPhaseConfig().withCustomPhaseCommandList(List.of(new SequentialInitializer(limits.construction().toNanos()))),
+                .withPhases(new CustomPhaseConfig().withCustomPhaseCommandList(List.of(new SequentialInitializer(limits.construction().toNanos(), columnPacking))),
                         new LocalSearchPhaseConfig().withTerminationConfig(termination(limits)));
     }
 
@@ -124,8 +148,9 @@ public final class OptaPlannerSelector implements ChainSelector {
         return limits.calculations() > 0 ? t.withScoreCalculationCountLimit(limits.calculations()) : t;
     }
 
-    private static SolverFactory<SelectionSolution> factory(SolverLimits limits) {
-        return FACTORIES.computeIfAbsent(limits, l -> SolverFactory.create(solverConfig(l)));
+    private static SolverFactory<SelectionSolution> factory(SolverLimits limits, boolean columnPacking) {
+        return FACTORIES.computeIfAbsent(new FactoryKey(limits, columnPacking),
+                k -> SolverFactory.create(solverConfig(k.limits(), k.columnPacking())));
     }
 
     /**
@@ -177,7 +202,7 @@ public final class OptaPlannerSelector implements ChainSelector {
         String score = "n/a";
         Map<String, Double> totals = new LinkedHashMap<>();
         if (!problem.solution().getHops().isEmpty()) {
-            SelectionSolution solved = factory(limits.apply(problem.solution().getHops().size()))
+            SelectionSolution solved = factory(limits.apply(problem.solution().getHops().size()), columnPacking)
                     .buildSolver().solve(problem.solution());
             score = String.valueOf(solved.getScore());
             if (explain) {
@@ -212,7 +237,7 @@ public final class OptaPlannerSelector implements ChainSelector {
     /** Per-constraint totals of a solution: hard in their own units, soft in EUR/h-equivalents. */
     public static Map<String, Double> totals(SelectionSolution solution) {
         SolverFactory<SelectionSolution> f = FACTORIES.values().stream().findFirst()
-                .orElseGet(() -> factory(SolverLimits.forHops(1)));
+                .orElseGet(() -> factory(SolverLimits.forHops(1), true));
         SolutionManager<SelectionSolution, HardMediumSoftLongScore> manager = SolutionManager.create(f);
         ScoreExplanation<SelectionSolution, HardMediumSoftLongScore> explanation = manager.explain(solution);
         Map<String, Double> out = new LinkedHashMap<>();

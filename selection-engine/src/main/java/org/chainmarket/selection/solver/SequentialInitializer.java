@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * The construction phase, with moves that take whole chains out and put them back ({@link ChainPlacer} places one
- * chain with the single-chain search on what the others left). Three steps, the last two within a budget of the
+ * chain with the single-chain search on what the others left). Four steps, the last three within budgets of the
  * solving thread's CPU time ({@link CpuBudget}):
  * <ol>
  * <li><b>Construct.</b> Each chain's fastest plan alone on the snapshot's capacity (its <em>alone plan</em>: the least
@@ -33,6 +33,9 @@ import java.util.Set;
  * plan lacks, at most {@link #MAX_EJECT} of them, are taken out; the chain goes in, they go back (on their plan when it
  * still fits, else on their fastest on what is left), then a few unserved chains whose alone plans use what they held
  * (nearby chains) are tried too. Kept when more chains are served, or as many for less; otherwise undone.</li>
+ * <li><b>Pack columns</b> (optional, on by default, with a budget of its own: {@link ColumnPacking#budget}): a few
+ * alternative whole-chain plans per chain that avoid what the batch contests, packed with ejections and ruin and
+ * recreate; kept when more chains are served (ruin and recreate: or as many for less; {@link ColumnPacking}).</li>
  * <li><b>Lower the cost</b>: re-insert each chain at its best (least cost) given all others, and for small batches
  * each pair of chains in both orders (two chains competing for one cheap offer), ejection of one or two chains holding
  * offers an unserved chain could use, and ruin and recreate: take out a few chains that share offers and put them back
@@ -50,27 +53,40 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
     private static final int EJECTION_PASSES = 5;
 
     private final long budgetNanos;
+    private final boolean columnPacking;
 
     public SequentialInitializer(long budgetNanos) {
+        this(budgetNanos, true);
+    }
+
+    /** With {@code columnPacking} false, the step between serving more and lowering the cost ({@link ColumnPacking}) is left out. */
+    public SequentialInitializer(long budgetNanos, boolean columnPacking) {
         this.budgetNanos = budgetNanos;
+        this.columnPacking = columnPacking;
     }
 
     @Override
     public void changeWorkingSolution(ScoreDirector<SelectionSolution> scoreDirector) {
         Placements p = new Placements(scoreDirector.getWorkingSolution());
-        plan(p, budgetNanos);
+        plan(p, budgetNanos, columnPacking);
         p.write(scoreDirector);
     }
 
     /**
-     * Runs the three steps on {@code p}: construction in full, then a third of {@code budgetNanos} (CPU time) for
-     * serving more and the rest for lowering the cost.
+     * Runs the steps on {@code p}: construction in full, then a third of {@code budgetNanos} (CPU time) for serving more
+     * and the rest for lowering the cost; with {@code columnPacking}, packing alternative plans comes in between, with
+     * a budget of its own on top ({@link ColumnPacking#budget}).
      */
-    static void plan(Placements p, long budgetNanos) {
+    static void plan(Placements p, long budgetNanos, boolean columnPacking) {
         Batch b = new Batch(p);
         b.construct();
-        b.serveMore(CpuBudget.of(budgetNanos / 3));
-        lowerCost(p, b.order, CpuBudget.of(budgetNanos - budgetNanos / 3));
+        long serveMore = budgetNanos / 3;
+        b.serveMore(CpuBudget.of(serveMore));
+        long columns = ColumnPacking.budget(budgetNanos, p.byChain.size());
+        if (columnPacking && columns > 0) {
+            new ColumnPacking(b).run(columns);
+        }
+        lowerCost(p, b.order, CpuBudget.of(budgetNanos - serveMore));
     }
 
     /** What the construction knows of every chain: its alone plan and footprint, and which chains could use what. */
@@ -212,7 +228,7 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
         }
 
         /** Puts every chain of {@code before} back on the plan it had (null: unserved). */
-        private void undo(Map<ChainFact, ChainPlacer.Plan> before) {
+        void undo(Map<ChainFact, ChainPlacer.Plan> before) {
             before.keySet().forEach(p::remove);
             before.forEach(p::restore);
         }
@@ -302,7 +318,7 @@ public class SequentialInitializer implements CustomPhaseCommand<SelectionSoluti
         }
 
         /** Unserved chains (not {@code u}) whose alone plans use an offer or link the ejected chains held, smallest footprint first. */
-        private List<ChainFact> nearby(ChainFact u, List<ChainFact> ejected, Map<ChainFact, ChainPlacer.Plan> before) {
+        List<ChainFact> nearby(ChainFact u, List<ChainFact> ejected, Map<ChainFact, ChainPlacer.Plan> before) {
             Set<ChainFact> near = new HashSet<>();
             for (ChainFact h : ejected) {
                 ChainPlacer.Plan plan = before.get(h);

@@ -29,22 +29,28 @@ import java.util.Locale;
  * Flags: {@code --quick} (30 single-chain problems per row, one batch per row), {@code --runs N} (single-chain problems
  * per row), {@code --milp-seconds N} (SCIP's time limit per MILP, default 60), {@code --only singles|batches},
  * {@code --hops 5,7} (single-chain rows), {@code --chains 500,2000} (batch rows by chain count: 10, 50, 200, 500, 2000),
- * {@code --no-milp} (batch rows without the MILP), {@code --switches 200,1000} (batch rows by network size).
+ * {@code --no-milp} (batch rows without the MILP), {@code --switches 200,1000} (batch rows by network size),
+ * {@code --no-before} (batch rows without the baseline). The batch table's "before" columns solve the same problems in
+ * the same run with the solver's column packing off: chains served, the ratio served / served before, and its CPU time.
  */
 public final class CarrierBenchmark {
     private static final Objective OBJECTIVE = Objective.DEFAULT;
     private final LayeredParetoSelector exact = new LayeredParetoSelector(OBJECTIVE, Steering.NO_PROXIES, 3);
     private final OptaPlannerSelector solver = new OptaPlannerSelector(SelectionWeights.objectiveOnly(OBJECTIVE), Steering.NO_PROXIES);
+    /** The solver without the construction's column packing: the baseline of the "before" columns. */
+    private final OptaPlannerSelector before = solver.withColumnPacking(false);
     private final NearestInstanceSelector greedy = new NearestInstanceSelector(OBJECTIVE, Steering.NO_PROXIES);
     private final MilpReference milp = new MilpReference(OBJECTIVE, 3);
     private final long milpMillis;
     private final boolean withMilp;
     private final java.util.Set<Integer> switches;
+    private final boolean withBefore;
 
-    private CarrierBenchmark(long milpMillis, boolean withMilp, java.util.Set<Integer> switches) {
+    private CarrierBenchmark(long milpMillis, boolean withMilp, java.util.Set<Integer> switches, boolean withBefore) {
         this.milpMillis = milpMillis;
         this.withMilp = withMilp;
         this.switches = switches;
+        this.withBefore = withBefore;
     }
 
     public static void main(String[] args) {
@@ -54,7 +60,8 @@ public final class CarrierBenchmark {
         int runs = Integer.parseInt(option(a, "--runs", quick ? "30" : "100"));
         String only = option(a, "--only", "all");
         CarrierBenchmark b = new CarrierBenchmark(milpMillis, !a.contains("--no-milp"),
-                Arrays.stream(ints(option(a, "--switches", "200,1000"))).boxed().collect(java.util.stream.Collectors.toSet()));
+                Arrays.stream(ints(option(a, "--switches", "200,1000"))).boxed().collect(java.util.stream.Collectors.toSet()),
+                !a.contains("--no-before"));
         b.warmUp();
         if (!only.equals("batches")) {
             b.singles(ints(option(a, "--hops", "3,5,7")), runs);
@@ -81,6 +88,7 @@ public final class CarrierBenchmark {
         }
         GeneratedProblem p = CarrierProblems.generate(CarrierProblems.Spec.batch(1000, 50, 200, 9100));
         solver.selectBatch(p.market(), p.requests());
+        before.selectBatch(p.market(), p.requests());
     }
 
     private void singles(int[] hopCounts, int runs) {
@@ -137,9 +145,10 @@ public final class CarrierBenchmark {
                 + milpMillis / 1000 + " s of SCIP's time (building the model comes on top)" : "no MILP") + "; solver times in ms,"
                 + " wall and the measuring thread's CPU; load = 1-min load average after the row on " + Clock.cores() + " cores, "
                 + Clock.load() + " before the table");
-        String h = String.format(Locale.ROOT, "| %8s | %6s | %6s | %4s | %15s | %10s | %14s | %10s | %9s | %9s | %9s | %9s | %10s | %11s | %10s | %5s |",
-                "switches", "offers", "chains", "runs", "served s/g/milp", "milp bound", "milp status", "served gap", "obj gap %",
-                "vs greedy", "wall p50", "cpu p50", "greedy cpu", "cpu/greedy", "overbooked", "load");
+        String h = String.format(Locale.ROOT, "| %8s | %6s | %6s | %4s | %15s | %13s | %10s | %12s | %10s | %14s | %10s | %9s | %9s | %9s | %9s | %10s | %10s | %11s | %10s | %5s |",
+                "switches", "offers", "chains", "runs", "served s/g/milp", "served before", "s / before", "obj / before", "milp bound",
+                "milp status", "served gap", "obj gap %", "vs greedy", "wall p50", "cpu p50", "cpu before", "greedy cpu", "cpu/greedy",
+                "overbooked", "load");
         System.out.println(h);
         System.out.println(h.replaceAll("[^|]", "-"));
         for (int chains : chainCounts) {
@@ -167,6 +176,9 @@ public final class CarrierBenchmark {
         }
         Clock.Times times = new Clock.Times(runs);
         Clock.Times greedyTimes = new Clock.Times(runs);
+        Clock.Times beforeTimes = new Clock.Times(runs);
+        int servedB = 0;
+        double objB = 0;
         int servedS = 0, servedG = 0, servedM = 0, boundM = 0, overbooked = 0;
         double objS = 0, objM = 0, objG = 0, objSg = 0;
         boolean comparable = true;
@@ -177,6 +189,12 @@ public final class CarrierBenchmark {
             List<SelectionResult> s = times.time(() -> solver.selectBatch(p.market(), p.requests()));
             List<SelectionResult> g = greedyTimes.time(() -> greedy.selectBatch(p.market(), p.requests()));
             overbooked += CapacityCheck.violations(p.market(), p.requests(), s).size();
+            if (withBefore) {
+                List<SelectionResult> b = beforeTimes.time(() -> before.selectBatch(p.market(), p.requests()));
+                overbooked += CapacityCheck.violations(p.market(), p.requests(), b).size();
+                servedB += count(b);
+                objB += sum(b);
+            }
             int sCount = count(s);
             servedS += sCount;
             servedG += count(g);
@@ -207,9 +225,13 @@ public final class CarrierBenchmark {
         String servedGap = milpRow ? String.format(Locale.ROOT, "%.1f%%", 100.0 * (boundM - servedS) / Math.max(boundM, 1)) : "-";
         String objGap = milpRow && comparable ? String.format(Locale.ROOT, "%.2f", 100 * (objS - objM) / objM) : "-";
         String st = status.toString();
-        System.out.println(String.format(Locale.ROOT, "| %8d | %6d | %6d | %4d | %15s | %10s | %14s | %10s | %9s | %8.1f%% | %9.0f | %9.0f | %11.0f | %10.1f | %10d | %5s |",
-                switches, offers, chains, runs, served, milpRow ? String.valueOf(boundM) : "-", st.length() > 14 ? st.substring(0, 14) : st,
-                servedGap, objGap, 100 * (objG - objSg) / objG, times.wall(50), times.cpu(50), greedyTimes.cpu(50),
+        System.out.println(String.format(Locale.ROOT, "| %8d | %6d | %6d | %4d | %15s | %13s | %10s | %12s | %10s | %14s | %10s | %9s | %8.1f%% | %9.0f | %9.0f | %10s | %10.0f | %11.1f | %10d | %5s |",
+                switches, offers, chains, runs, served, withBefore ? String.valueOf(servedB) : "-",
+                withBefore ? String.format(Locale.ROOT, "%.3f", (double) servedS / Math.max(1, servedB)) : "-",
+                withBefore ? String.format(Locale.ROOT, "%.3f", objS / Math.max(1e-9, objB)) : "-",
+                milpRow ? String.valueOf(boundM) : "-", st.length() > 14 ? st.substring(0, 14) : st,
+                servedGap, objGap, 100 * (objG - objSg) / objG, times.wall(50), times.cpu(50),
+                withBefore ? String.format(Locale.ROOT, "%.0f", beforeTimes.cpu(50)) : "-", greedyTimes.cpu(50),
                 times.cpu(50) / greedyTimes.cpu(50), overbooked, Clock.load()));
         details.forEach(System.out::println);
     }
