@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * registered on a busy machine; a command answered before that is answered all the same, but its answer is read only
  * then. The deadline sweep counts a domain's delivery timeout from no earlier than this ({@link Delivery}), so the
  * first chains of a new provider do not fail for an answer that was on its way. Read from Kafka at most once a
- * second; when Kafka does not answer, the last reading stands (an outage holds every clock anyway).
+ * second; when the description cannot be read, nothing is known and the timeout counts as before it (from the publish;
+ * an outage holds every clock anyway).
  */
 @Singleton
 public class AckHearing implements AutoCloseable {
@@ -45,11 +46,16 @@ public class AckHearing implements AutoCloseable {
         this.admin = Admin.create(p);
     }
 
-    /** Provider id → since when its acknowledgements are heard; a provider not heard now is absent. */
+    /**
+     * Provider id → since when its acknowledgements are heard; a provider not heard now is absent. Null while the
+     * group's description cannot be read (not allowed, or Kafka does not answer): then every provider counts as heard,
+     * and the delivery timeout counts from the publish alone.
+     */
     public synchronized Map<String, Instant> hearing(Instant now) {
-        if (read && Duration.between(readAt, now).compareTo(FRESH) < 0) {
-            return since;
+        if (Duration.between(readAt, now).compareTo(FRESH) < 0) {
+            return read ? since : null;
         }
+        readAt = now;
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(AckListener.GROUP)).all()
                     .get(3, TimeUnit.SECONDS).get(AckListener.GROUP);
@@ -59,14 +65,15 @@ public class AckHearing implements AutoCloseable {
                         .ifPresent(provider -> next.put(provider, since.getOrDefault(provider, now))));
             }
             since = Map.copyOf(next);
-            readAt = now;
             read = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            read = false;
         } catch (Exception e) {
             LOG.debug("could not read the acknowledgement group's assignment: {}", e.toString());
+            read = false;
         }
-        return since;
+        return read ? since : null;
     }
 
     @PreDestroy
