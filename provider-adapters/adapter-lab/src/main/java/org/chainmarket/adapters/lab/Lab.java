@@ -362,6 +362,7 @@ public final class Lab implements AutoCloseable {
      * packets of a flow go through its userspace) is still on its way when ping exits.
      */
     public int ping(String host, String address, int count, int perSecond) {
+        awaitDatapath();
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
         cmd.addAll(List.of(pingArgs(address, count, perSecond)));
         Shell.Result r = Shell.exec(cmd, null, Map.of());
@@ -370,6 +371,15 @@ public final class Lab implements AutoCloseable {
         }
         settled(this::allCounters, "every node");
         return parseTransmitted(r.out());
+    }
+
+    /**
+     * Waits until Open vSwitch's datapath follows its flow tables: a rule change is answered (barrier) once the tables
+     * hold it, but the kernel's cached flows are brought in line by revalidator threads afterwards, and a packet sent
+     * before that still takes the old actions (a drop, where no chain was). Traffic the tests send starts after it.
+     */
+    public void awaitDatapath() {
+        Shell.run("ovs-appctl", "-t", dir.resolve("ovs-vswitchd.ctl").toString(), "revalidator/wait");
     }
 
     /** The counters of every host and VNF. */
@@ -404,6 +414,7 @@ public final class Lab implements AutoCloseable {
 
     /** Starts a ping in the background; {@link Pinger#await} returns how many requests were sent. */
     public Pinger pingInBackground(String host, String address, int count, int perSecond) {
+        awaitDatapath();
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
         cmd.addAll(List.of(pingArgs(address, count, perSecond)));
         try {
