@@ -1,5 +1,6 @@
 package org.chainmarket.broker.chain;
 
+import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,18 +26,16 @@ import java.util.concurrent.TimeUnit;
  * provider's topic is joined only once the group has seen it (by pattern) and rebalanced, seconds after the provider
  * registered on a busy machine; a command answered before that is answered all the same, but its answer is read only
  * then. The deadline sweep counts a domain's delivery timeout from no earlier than this ({@link Delivery}), so the
- * first chains of a new provider do not fail for an answer that was on its way. Read from Kafka at most once a
- * second; when the description cannot be read, nothing is known and the timeout counts as before it (from the publish;
+ * first chains of a new provider do not fail for an answer that was on its way. Read from Kafka once a second, on
+ * the scheduler's thread (never on a request's or inside a transaction); when the description cannot be read, nothing is known and the timeout counts as before it (from the publish;
  * an outage holds every clock anyway).
  */
 @Singleton
 public class AckHearing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AckHearing.class);
-    private static final Duration FRESH = Duration.ofSeconds(1);
     private final Admin admin;
-    private Map<String, Instant> since = Map.of();
-    private Instant readAt = Instant.EPOCH;
-    private boolean read;
+    /** The last reading; null before the first one, or when the last one failed. */
+    private volatile Map<String, Instant> since;
 
     public AckHearing(EventProducer events) {
         Properties p = new Properties();
@@ -48,32 +47,35 @@ public class AckHearing implements AutoCloseable {
 
     /**
      * Provider id → since when its acknowledgements are heard; a provider not heard now is absent. Null while the
-     * group's description cannot be read (not allowed, or Kafka does not answer): then every provider counts as heard,
-     * and the delivery timeout counts from the publish alone.
+     * group's description cannot be read (not yet, not allowed, or Kafka does not answer): then every provider counts
+     * as heard, and the delivery timeout counts from the publish alone. No I/O: the sweep's transaction and a chain's
+     * view read the last reading.
      */
-    public synchronized Map<String, Instant> hearing(Instant now) {
-        if (Duration.between(readAt, now).compareTo(FRESH) < 0) {
-            return read ? since : null;
-        }
-        readAt = now;
+    public Map<String, Instant> hearing() {
+        return since;
+    }
+
+    /** Reads the group's assignment from Kafka, once a second on its own thread. */
+    @Scheduled(fixedDelay = "1s", initialDelay = "1s")
+    void read() {
+        Instant now = Instant.now();
+        Map<String, Instant> before = since == null ? Map.of() : since;
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(AckListener.GROUP)).all()
                     .get(3, TimeUnit.SECONDS).get(AckListener.GROUP);
             Map<String, Instant> next = new HashMap<>();
             for (MemberDescription m : group.members()) {
                 m.assignment().topicPartitions().forEach(tp -> Topics.providerOf(tp.topic())
-                        .ifPresent(provider -> next.put(provider, since.getOrDefault(provider, now))));
+                        .ifPresent(provider -> next.put(provider, before.getOrDefault(provider, now))));
             }
             since = Map.copyOf(next);
-            read = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            read = false;
+            since = null;
         } catch (Exception e) {
             LOG.debug("could not read the acknowledgement group's assignment: {}", e.toString());
-            read = false;
+            since = null;
         }
-        return read ? since : null;
     }
 
     @PreDestroy

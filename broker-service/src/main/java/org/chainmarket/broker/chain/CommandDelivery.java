@@ -71,7 +71,7 @@ class CommandDelivery implements PublishListener {
             rows.forEach(r -> published.put((String) r[0], toInstant(r[1])));
         }
         return new Delivery(timeout, patience, publishing.kafkaReachable(now), publishing.kafkaBackAt(), published,
-                commandIds.isEmpty() ? null : hearing.hearing(now));
+                hearing.hearing());
     }
 
     /** Why a chain in set-up, substitution or tear-down still waits on its domains, when Kafka is the reason. */
