@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
 import org.chainmarket.broker.kafka.EventProducer;
 import org.chainmarket.schemas.events.Topics;
 import org.slf4j.Logger;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * ({@value AckListener#GROUP}, all replicas together) holds partitions of that provider's acknowledgement topic. A new
  * provider's topic is joined only once the group has seen it (by pattern) and rebalanced, seconds after the provider
  * registered on a busy machine; a command answered before that is answered all the same, but its answer is read only
- * then. The deadline sweep counts a domain's delivery timeout from no earlier than this ({@link Delivery}), so the
+ * then; and while the group rebalances nobody is heard ({@link #heard}). The deadline sweep counts a domain's
+ * delivery timeout from no earlier than this ({@link Delivery}), so the
  * first chains of a new provider do not fail for an answer that was on its way. Read from Kafka once a second, on
  * the scheduler's thread (never on a request's or inside a transaction); when the description cannot be read, nothing is known and the timeout counts as before it (from the publish;
  * an outage holds every clock anyway).
@@ -63,12 +65,7 @@ public class AckHearing implements AutoCloseable {
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(AckListener.GROUP)).all()
                     .get(3, TimeUnit.SECONDS).get(AckListener.GROUP);
-            Map<String, Instant> next = new HashMap<>();
-            for (MemberDescription m : group.members()) {
-                m.assignment().topicPartitions().forEach(tp -> Topics.providerOf(tp.topic())
-                        .ifPresent(provider -> next.put(provider, before.getOrDefault(provider, now))));
-            }
-            since = Map.copyOf(next);
+            since = heard(group, before, now);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             since = null;
@@ -76,6 +73,25 @@ public class AckHearing implements AutoCloseable {
             LOG.debug("could not read the acknowledgement group's assignment: {}", e.toString());
             since = null;
         }
+    }
+
+    /**
+     * Who is heard, read from the group's description at {@code now}, given the last reading {@code before}: the
+     * providers whose acknowledgement topic a member holds, each since the first reading that showed it held. While
+     * the group rebalances (any state but stable), no member reads until every member has rejoined, so nobody is heard
+     * and every clock starts again once the group is stable: a rebalance that outlasts a delivery timeout (a new
+     * provider's topic found by pattern, a replica joining, on a busy machine) does not fail the chains it held up.
+     */
+    static Map<String, Instant> heard(ConsumerGroupDescription group, Map<String, Instant> before, Instant now) {
+        if (group.groupState() != GroupState.STABLE) {
+            return Map.of();
+        }
+        Map<String, Instant> next = new HashMap<>();
+        for (MemberDescription m : group.members()) {
+            m.assignment().topicPartitions().forEach(tp -> Topics.providerOf(tp.topic())
+                    .ifPresent(provider -> next.put(provider, before.getOrDefault(provider, now))));
+        }
+        return Map.copyOf(next);
     }
 
     @PreDestroy
