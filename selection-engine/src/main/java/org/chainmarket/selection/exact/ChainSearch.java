@@ -37,19 +37,33 @@ public final class ChainSearch {
     public record Candidate(OfferState offer, int sw, double price, double processingMs, double extraCost) {
     }
 
-    /** What a chain costs: {@code price x price + latency x ms + crossing x border links} plus its candidates' extras. */
-    public record Costs(double price, double latency, double crossing) {
+    /**
+     * What a chain costs: {@code price x price + latency x ms + crossing x border links} plus its candidates' extras and,
+     * when {@code perLink} is given, {@code perLink[link index]} for every crossing of a link (a price on the links; the
+     * search's lower bounds leave it out, which keeps them bounds since it is never negative).
+     */
+    public record Costs(double price, double latency, double crossing, double[] perLink) {
         /** Least latency only. */
         public static final Costs FASTEST = new Costs(0, 1, 0);
         /** Least price only. */
         public static final Costs CHEAPEST = new Costs(1, 0, 0);
+
+        public Costs(double price, double latency, double crossing) {
+            this(price, latency, crossing, null);
+        }
 
         double hop(Candidate c) {
             return price * c.price() + latency * c.processingMs() + c.extraCost();
         }
 
         double leg(Leg leg) {
-            return latency * leg.latencyMs() + crossing * leg.crossings();
+            double cost = latency * leg.latencyMs() + crossing * leg.crossings();
+            if (perLink != null) {
+                for (int l : leg.linkIndices()) {
+                    cost += perLink[l];
+                }
+            }
+            return cost;
         }
     }
 

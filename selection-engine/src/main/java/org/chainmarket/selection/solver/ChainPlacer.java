@@ -74,9 +74,62 @@ final class ChainPlacer {
                 freeMbps).plan();
     }
 
-    private static Attempt attempt(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, long labelBudget,
-                                   ChainSearch.Costs costs, boolean quick, double[] offerPenalty, double[] freeMbps) {
-        SelectionWeights w = chain.weights();
+    /**
+     * A lower bound of the least {@code sum over the plan's offers of perSlot[o] + perKbps[o] x the chain's kbps, plus
+     * perKbpsOfLink[l] x the chain's kbps for every crossing of a link l} over every plan of the chain (one admissible
+     * offer per hop that fits {@code residual} on its own, every leg on one of its routes within the links' free
+     * bandwidth, the latency bound and budget; other chains ignored), with the plan the search found for it (null when
+     * none). Exact when the search finishes within {@code labelBudget}; infinite when the chain has no plan. What
+     * {@link PlanPricing} prices a chain's use of offers and links with.
+     */
+    record Least(double lowerBound, OfferFact[] offers, Leg[] legs, boolean exact) {
+    }
+
+    /** Latency weight that only breaks ties between plans of equal prices (per millisecond). */
+    static final double TIE_PER_MS = 1e-7;
+
+    static Least least(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, double[] perSlot,
+                       double[] perKbps, double[] perKbpsOfLink, long labelBudget) {
+        double[] extra = new double[perSlot.length];
+        for (int o = 0; o < extra.length; o++) {
+            extra[o] = perSlot[o] + perKbps[o] * chain.bandwidthKbps();
+        }
+        double[] perLink = new double[perKbpsOfLink.length];
+        for (int k = 0; k < perLink.length; k++) {
+            perLink[k] = perKbpsOfLink[k] * chain.bandwidthKbps();
+        }
+        Layers l = layers(chain, hops, table, residual, extra, false);
+        if (l == null) {
+            return new Least(Double.POSITIVE_INFINITY, null, null, true);
+        }
+        ChainSearch search = new ChainSearch(chain.paths(), table.index(chain.ingress()), table.index(chain.egress()), l.candidates,
+                residual.freeMbps(), chain.bandwidthMbps(), labelBudget).quick(false);
+        double maxLatency = chain.order().maxLatencyMs();
+        ChainSearch.Outcome outcome = search.best(new ChainSearch.Costs(0, TIE_PER_MS, 0, perLink), maxLatency,
+                chain.order().maxPricePerHour());
+        if (outcome.found() == null && outcome.complete()) {
+            return new Least(Double.POSITIVE_INFINITY, null, null, true);
+        }
+        // the search's cost adds at most TIE_PER_MS x the latency bound to the offers' and links' costs
+        double bound = Math.max(0, outcome.lowerBound() - TIE_PER_MS * maxLatency);
+        ChainSearch.Found found = outcome.found();
+        return new Least(bound, found == null ? null : l.offers(found), found == null ? null : found.legs(), outcome.complete());
+    }
+
+    /** Per hop, the admissible offers that fit {@code residual} and their search candidates. */
+    private record Layers(List<List<OfferFact>> facts, List<List<ChainSearch.Candidate>> candidates) {
+        OfferFact[] offers(ChainSearch.Found found) {
+            OfferFact[] offers = new OfferFact[facts.size()];
+            for (int i = 0; i < offers.length; i++) {
+                offers[i] = facts.get(i).get(found.choice()[i]);
+            }
+            return offers;
+        }
+    }
+
+    /** The layers, null when some hop has no offer that fits; {@code changed}: a changed hop costs its weight. */
+    private static Layers layers(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, double[] offerExtra,
+                                 boolean changed) {
         List<List<OfferFact>> facts = new ArrayList<>();
         List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
         for (HopAssignment h : hops) {
@@ -87,16 +140,26 @@ final class ChainPlacer {
                     fitting.add(o);
                     candidates.add(new ChainSearch.Candidate(o.state(), table.index(o),
                             o.state().offer().priceFor(chain.bandwidthMbps()), o.state().processingLatencyMs(),
-                            changedCost(h, o) + (offerPenalty == null ? 0 : offerPenalty[o.id()])));
+                            (changed ? changedCost(h, o) : 0) + (offerExtra == null ? 0 : offerExtra[o.id()])));
                 }
             }
             if (fitting.isEmpty()) {
-                return new Attempt(null, true);
+                return null;
             }
             facts.add(fitting);
             layers.add(candidates);
         }
-        ChainSearch search = new ChainSearch(chain.paths(), table.index(chain.ingress()), table.index(chain.egress()), layers,
+        return new Layers(facts, layers);
+    }
+
+    private static Attempt attempt(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, long labelBudget,
+                                   ChainSearch.Costs costs, boolean quick, double[] offerPenalty, double[] freeMbps) {
+        SelectionWeights w = chain.weights();
+        Layers l = layers(chain, hops, table, residual, offerPenalty, true);
+        if (l == null) {
+            return new Attempt(null, true);
+        }
+        ChainSearch search = new ChainSearch(chain.paths(), table.index(chain.ingress()), table.index(chain.egress()), l.candidates,
                 freeMbps, chain.bandwidthMbps(), labelBudget).quick(quick);
         double maxLatency = chain.order().maxLatencyMs();
         double maxPrice = chain.order().maxPricePerHour();
@@ -109,10 +172,7 @@ final class ChainPlacer {
         if (found == null) {
             return new Attempt(null, outcome.complete() && !quick);
         }
-        OfferFact[] offers = new OfferFact[hops.size()];
-        for (int i = 0; i < offers.length; i++) {
-            offers[i] = facts.get(i).get(found.choice()[i]);
-        }
+        OfferFact[] offers = l.offers(found);
         return new Attempt(new Plan(offers, found.legs(), cost(w, hops, offers, found.legs(), found.latency(), found.price())),
                 outcome.complete() && !quick);
     }

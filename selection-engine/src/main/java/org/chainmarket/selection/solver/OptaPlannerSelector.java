@@ -214,6 +214,15 @@ public final class OptaPlannerSelector implements ChainSelector {
     }
 
     /**
+     * The batch's chains as {@link PlanPricing} sees them: each chain's least plan when the offers and links it uses
+     * have prices (what a column generation prices its columns with); chains some hop has no admissible offer for are
+     * left out.
+     */
+    public PlanPricing pricing(MarketSnapshot market, List<ChainRequest> requests) {
+        return new PlanPricing(problem(market, requests).solution());
+    }
+
+    /**
      * Whether this problem's chains could use up some link they can use: only then can a leg need another route than
      * its shortest, so only then do the solver's route variables range over k routes (otherwise moving them would
      * only cost time: an alternative is never shorter).

@@ -11,6 +11,7 @@ import org.chainmarket.selection.solver.SelectionWeights;
 import org.chainmarket.selection.testing.CapacityCheck;
 import org.chainmarket.selection.testing.CarrierProblems;
 import org.chainmarket.selection.testing.GeneratedProblem;
+import org.chainmarket.selection.testing.ColumnBound;
 import org.chainmarket.selection.testing.MilpReference;
 
 import java.util.Arrays;
@@ -30,11 +31,16 @@ import java.util.Locale;
  * per row), {@code --milp-seconds N} (SCIP's time limit per MILP, default 60), {@code --only singles|batches},
  * {@code --hops 5,7} (single-chain rows), {@code --chains 500,2000} (batch rows by chain count: 10, 50, 200, 500, 2000),
  * {@code --no-milp} (batch rows without the MILP), {@code --switches 200,1000} (batch rows by network size),
- * {@code --no-before} (batch rows without the baseline). The batch table's "before" columns solve the same problems in
+ * {@code --no-before} (batch rows without the baseline), {@code --bound-seconds N} (CPU time of the column bound per
+ * batch of up to 200 chains, default 120; 0 leaves it out). The batch table's "before" columns solve the same problems in
  * the same run with the solver's column packing off: chains served, the ratio served / served before, and its CPU time.
+ * {@code cg bound} is {@link ColumnBound}'s proven bound of chains served (column generation over whole-chain plans);
+ * {@code served gap} is against the lower of it and the MILP's bound.
  */
 public final class CarrierBenchmark {
     private static final Objective OBJECTIVE = Objective.DEFAULT;
+    /** SCIP's time to pack the column bound's plans (a best known packing). */
+    private static final int PACK_SECONDS = 60;
     private final LayeredParetoSelector exact = new LayeredParetoSelector(OBJECTIVE, Steering.NO_PROXIES, 3);
     private final OptaPlannerSelector solver = new OptaPlannerSelector(SelectionWeights.objectiveOnly(OBJECTIVE), Steering.NO_PROXIES);
     /** The solver without the construction's column packing: the baseline of the "before" columns. */
@@ -45,8 +51,11 @@ public final class CarrierBenchmark {
     private final boolean withMilp;
     private final java.util.Set<Integer> switches;
     private final boolean withBefore;
+    private final java.time.Duration boundCpu;
 
-    private CarrierBenchmark(long milpMillis, boolean withMilp, java.util.Set<Integer> switches, boolean withBefore) {
+    private CarrierBenchmark(long milpMillis, boolean withMilp, java.util.Set<Integer> switches, boolean withBefore,
+                             java.time.Duration boundCpu) {
+        this.boundCpu = boundCpu;
         this.milpMillis = milpMillis;
         this.withMilp = withMilp;
         this.switches = switches;
@@ -61,7 +70,7 @@ public final class CarrierBenchmark {
         String only = option(a, "--only", "all");
         CarrierBenchmark b = new CarrierBenchmark(milpMillis, !a.contains("--no-milp"),
                 Arrays.stream(ints(option(a, "--switches", "200,1000"))).boxed().collect(java.util.stream.Collectors.toSet()),
-                !a.contains("--no-before"));
+                !a.contains("--no-before"), java.time.Duration.ofSeconds(Long.parseLong(option(a, "--bound-seconds", "120"))));
         b.warmUp();
         if (!only.equals("batches")) {
             b.singles(ints(option(a, "--hops", "3,5,7")), runs);
@@ -145,9 +154,9 @@ public final class CarrierBenchmark {
                 + milpMillis / 1000 + " s of SCIP's time (building the model comes on top)" : "no MILP") + "; solver times in ms,"
                 + " wall and the measuring thread's CPU; load = 1-min load average after the row on " + Clock.cores() + " cores, "
                 + Clock.load() + " before the table");
-        String h = String.format(Locale.ROOT, "| %8s | %6s | %6s | %4s | %15s | %13s | %10s | %12s | %10s | %14s | %10s | %9s | %9s | %9s | %9s | %10s | %10s | %11s | %10s | %5s |",
+        String h = String.format(Locale.ROOT, "| %8s | %6s | %6s | %4s | %15s | %13s | %10s | %12s | %10s | %14s | %10s | %10s | %9s | %9s | %9s | %9s | %10s | %10s | %11s | %10s | %5s |",
                 "switches", "offers", "chains", "runs", "served s/g/milp", "served before", "s / before", "obj / before", "milp bound",
-                "milp status", "served gap", "obj gap %", "vs greedy", "wall p50", "cpu p50", "cpu before", "greedy cpu", "cpu/greedy",
+                "milp status", "cg bound", "served gap", "obj gap %", "vs greedy", "wall p50", "cpu p50", "cpu before", "greedy cpu", "cpu/greedy",
                 "overbooked", "load");
         System.out.println(h);
         System.out.println(h.replaceAll("[^|]", "-"));
@@ -179,7 +188,8 @@ public final class CarrierBenchmark {
         Clock.Times beforeTimes = new Clock.Times(runs);
         int servedB = 0;
         double objB = 0;
-        int servedS = 0, servedG = 0, servedM = 0, boundM = 0, overbooked = 0;
+        int servedS = 0, servedG = 0, servedM = 0, boundM = 0, boundL = 0, overbooked = 0;
+        boolean cgRow = !boundCpu.isZero() && chains <= 200;
         double objS = 0, objM = 0, objG = 0, objSg = 0;
         boolean comparable = true;
         StringBuilder status = new StringBuilder(milpRow ? "" : "-");
@@ -205,6 +215,15 @@ public final class CarrierBenchmark {
                     objG += gs.objective();
                 }
             }
+            if (cgRow) {
+                long started = System.nanoTime();
+                ColumnBound.Result cg = ColumnBound.of(solver.pricing(p.market(), p.requests()), sCount, boundCpu.toNanos(), PACK_SECONDS);
+                boundL += cg.bound();
+                details.add(String.format(Locale.ROOT, "    column bound %s: %d (Lagrangian %.3f, master LP %.3f, %s after %d rounds, %d plans,"
+                                + " %.0f s), %d chains with a plan alone; SCIP packs %d chains with these plans (%d s), the solver %d",
+                        p.name(), cg.bound(), cg.lagrangian(), cg.lp(), cg.converged() ? "converged" : "stopped", cg.rounds(), cg.columns(),
+                        (System.nanoTime() - started) / 1e9, cg.servable(), cg.packed(), PACK_SECONDS, sCount));
+            }
             if (milpRow) {
                 // SCIP starts from the solver's chains (a solution hint), so its time goes to the bound
                 MilpReference.Result m = milp.solve(p.market(), p.requests(), milpMillis, s);
@@ -222,15 +241,16 @@ public final class CarrierBenchmark {
             }
         }
         String served = servedS + "/" + servedG + "/" + (milpRow ? String.valueOf(servedM) : "-");
-        String servedGap = milpRow ? String.format(Locale.ROOT, "%.1f%%", 100.0 * (boundM - servedS) / Math.max(boundM, 1)) : "-";
+        int bound = milpRow && cgRow ? Math.min(boundM, boundL) : milpRow ? boundM : boundL;
+        String servedGap = milpRow || cgRow ? String.format(Locale.ROOT, "%.1f%%", 100.0 * (bound - servedS) / Math.max(bound, 1)) : "-";
         String objGap = milpRow && comparable ? String.format(Locale.ROOT, "%.2f", 100 * (objS - objM) / objM) : "-";
         String st = status.toString();
-        System.out.println(String.format(Locale.ROOT, "| %8d | %6d | %6d | %4d | %15s | %13s | %10s | %12s | %10s | %14s | %10s | %9s | %8.1f%% | %9.0f | %9.0f | %10s | %10.0f | %11.1f | %10d | %5s |",
+        System.out.println(String.format(Locale.ROOT, "| %8d | %6d | %6d | %4d | %15s | %13s | %10s | %12s | %10s | %14s | %10s | %10s | %9s | %8.1f%% | %9.0f | %9.0f | %10s | %10.0f | %11.1f | %10d | %5s |",
                 switches, offers, chains, runs, served, withBefore ? String.valueOf(servedB) : "-",
                 withBefore ? String.format(Locale.ROOT, "%.3f", (double) servedS / Math.max(1, servedB)) : "-",
                 withBefore ? String.format(Locale.ROOT, "%.3f", objS / Math.max(1e-9, objB)) : "-",
                 milpRow ? String.valueOf(boundM) : "-", st.length() > 14 ? st.substring(0, 14) : st,
-                servedGap, objGap, 100 * (objG - objSg) / objG, times.wall(50), times.cpu(50),
+                cgRow ? String.valueOf(boundL) : "-", servedGap, objGap, 100 * (objG - objSg) / objG, times.wall(50), times.cpu(50),
                 withBefore ? String.format(Locale.ROOT, "%.0f", beforeTimes.cpu(50)) : "-", greedyTimes.cpu(50),
                 times.cpu(50) / greedyTimes.cpu(50), overbooked, Clock.load()));
         details.forEach(System.out::println);
