@@ -384,12 +384,8 @@ public final class Lab implements AutoCloseable {
 
     /** The counters of every host and VNF. */
     private Map<String, Map<String, Long>> allCounters() {
-        List<String> nodes;
-        synchronized (this) {
-            nodes = Stream.concat(HOST_ADDRESS.keySet().stream(), vnfs.keySet().stream()).toList();
-        }
         Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-        for (String node : nodes) {
+        for (String node : counted()) {
             out.put(node, counters(node));
         }
         return out;
@@ -504,13 +500,14 @@ public final class Lab implements AutoCloseable {
 
     /** Zeroes every counter of every host and VNF. */
     public void resetCounters() {
-        List<String> nodes;
-        synchronized (this) {
-            nodes = Stream.concat(HOST_ADDRESS.keySet().stream(), vnfs.keySet().stream()).toList();
-        }
-        for (String node : nodes) {
+        for (String node : counted()) {
             Shell.in(ns(node), "nft", "reset", "counters");
         }
+    }
+
+    /** The nodes that count packets: every host and every VNF started so far. */
+    private synchronized List<String> counted() {
+        return Stream.concat(HOST_ADDRESS.keySet().stream(), vnfs.keySet().stream()).toList();
     }
 
     /** The OpenFlow rules a bridge holds, as {@code ovs-ofctl dump-flows} prints them (independent of the adapter). */
