@@ -114,6 +114,7 @@ public final class ChainSearch {
     /** The sum over hops of the least price of a candidate: no chain costs less. */
     final double leastPrice;
     private final Map<Long, LegOption[]> options = new HashMap<>();
+    private final Map<Long, LegOption[]> allOptions = new HashMap<>();
     private final Map<Long, LegOption> shortestOptions = new HashMap<>();
     /** Whether this search is a batch's placement: see {@link #quick()}. */
     boolean quick;
@@ -329,9 +330,30 @@ public final class ChainSearch {
     }
 
     /**
-     * The routes worth considering from switch {@code a} to {@code b}: the shortest usable path, and when it crosses
-     * a tight link, those of the next k - 1 shortest that cross a set of tight links not containing the set of a
-     * shorter one (a longer path crossing more is never better). Empty when none exists.
+     * Every usable route from switch {@code a} to {@code b} (up to k), each with the tight links it crosses: with a
+     * price on the links a longer route can cost less, so none is left out. Empty when none exists.
+     */
+    LegOption[] allOptions(int a, int b) {
+        long key = (long) a * finder.network().switchCount() + b;
+        LegOption[] out = allOptions.get(key);
+        if (out == null) {
+            List<LegOption> all = new ArrayList<>();
+            for (Leg route : paths.routes(a, b)) {
+                if (route.reachable()) {
+                    all.add(new LegOption(route, tightOrdinal == null ? LabelSearch.NONE : tightOf(route.linkIndices())));
+                }
+            }
+            out = all.toArray(new LegOption[0]);
+            allOptions.put(key, out);
+        }
+        return out;
+    }
+
+    /**
+     * The routes worth considering from switch {@code a} to {@code b} when a leg costs more the longer it is (no price
+     * on the links): the shortest usable path, and when it crosses a tight link, those of the next k - 1 shortest that
+     * cross a set of tight links not containing the set of a shorter one (a longer path crossing more is never better).
+     * Empty when none exists.
      */
     LegOption[] options(int a, int b) {
         long key = (long) a * finder.network().switchCount() + b;

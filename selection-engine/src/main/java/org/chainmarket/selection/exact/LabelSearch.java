@@ -273,7 +273,7 @@ final class LabelSearch {
                 return new LegOption[]{shortest};
             }
         }
-        return s.options(l.sw, to);
+        return costs.perLink() != null ? s.allOptions(l.sw, to) : s.options(l.sw, to);
     }
 
     /** Depth-first from the most promising open labels, children best first, until some chain is found. */

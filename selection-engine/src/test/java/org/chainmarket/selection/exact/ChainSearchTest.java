@@ -20,14 +20,123 @@ import static org.assertj.core.api.Assertions.within;
 /** What the single-chain search proves before it creates a label. */
 class ChainSearchTest {
 
+    /**
+     * With a price on every link crossing (and on offers), the search's least cost is the least over every combination
+     * of distinct candidates and every route of every leg (brute force) that meets the latency bound and budget and fits
+     * the links' free bandwidth, the chain's own legs together: what the column bound's pricing relies on.
+     */
+    @Test
+    void pricesOnLinksAreExactAgainstBruteForce() {
+        int priced = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            GeneratedProblem p = CarrierProblems.generate(CarrierProblems.Spec.single(200, 2 + (int) (seed % 2), 5, 700 + seed));
+            ChainOrder order = p.requests().get(0).order();
+            MultiDomainNetwork network = p.market().network();
+            java.util.Random rnd = new java.util.Random(seed);
+            double[] perLink = new double[network.linkCount()];
+            for (int l = 0; l < perLink.length; l++) {
+                perLink[l] = rnd.nextDouble() < 0.3 ? rnd.nextDouble() * 5 : 0;
+            }
+            ChainSearch s = search(p.market(), order, rnd);
+            ChainSearch.Costs costs = new ChainSearch.Costs(0, 0.001, 0, perLink);
+            ChainSearch.Outcome o = s.best(costs, order.maxLatencyMs(), order.maxPricePerHour());
+            double[] free = new double[network.linkCount()];
+            for (int l = 0; l < free.length; l++) {
+                free[l] = p.market().freeMbps(network.link(l)) / order.bandwidthMbps();
+            }
+            double brute = brute(s, costs, order.maxLatencyMs(), order.maxPricePerHour(), free);
+            assertThat(o.complete()).as(p.name()).isTrue();
+            if (brute == Double.POSITIVE_INFINITY) {
+                assertThat(o.found()).as(p.name()).isNull();
+                continue;
+            }
+            priced++;
+            assertThat(o.found().cost()).as(p.name()).isCloseTo(brute, within(1e-9));
+        }
+        assertThat(priced).isGreaterThanOrEqualTo(5);
+    }
+
+    /**
+     * The least cost over every combination of distinct candidates and routes within the bounds, no link crossed more
+     * often than {@code legsFit[link]} (its free bandwidth over the chain's).
+     */
+    private static double brute(ChainSearch s, ChainSearch.Costs costs, double maxLatency, double maxPrice, double[] legsFit) {
+        int[] at = new int[s.hops + 2];
+        at[0] = s.ingress;
+        at[s.hops + 1] = s.egress;
+        return brute(s, costs, maxLatency, maxPrice, legsFit, at, new int[s.hops], 0);
+    }
+
+    private static double brute(ChainSearch s, ChainSearch.Costs costs, double maxLatency, double maxPrice, double[] legsFit, int[] at,
+                                int[] choice, int h) {
+        if (h < s.hops) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < s.layers.get(h).size(); c++) {
+                boolean reused = false;
+                for (int e = 0; e < h; e++) {
+                    reused |= s.layers.get(e).get(choice[e]).offer() == s.layers.get(h).get(c).offer();
+                }
+                if (!reused) {
+                    choice[h] = c;
+                    at[h + 1] = s.layers.get(h).get(c).sw();
+                    best = Math.min(best, brute(s, costs, maxLatency, maxPrice, legsFit, at, choice, h + 1));
+                }
+            }
+            return best;
+        }
+        return routesOf(s, costs, maxLatency, maxPrice, legsFit, at, choice, new org.chainmarket.selection.domain.Leg[s.hops + 1], 0);
+    }
+
+    private static double routesOf(ChainSearch s, ChainSearch.Costs costs, double maxLatency, double maxPrice, double[] legsFit, int[] at,
+                                   int[] choice, org.chainmarket.selection.domain.Leg[] legs, int i) {
+        if (i <= s.hops) {
+            double best = Double.POSITIVE_INFINITY;
+            for (org.chainmarket.selection.domain.Leg leg : s.paths.routes(at[i], at[i + 1])) {
+                if (leg.reachable()) {
+                    legs[i] = leg;
+                    best = Math.min(best, routesOf(s, costs, maxLatency, maxPrice, legsFit, at, choice, legs, i + 1));
+                }
+            }
+            return best;
+        }
+        double latency = 0;
+        double price = 0;
+        double cost = 0;
+        java.util.Map<Integer, Integer> crossings = new java.util.HashMap<>();
+        for (int h = 0; h <= s.hops; h++) {
+            latency += legs[h].latencyMs();
+            cost += costs.leg(legs[h]);
+            for (int l : legs[h].linkIndices()) {
+                crossings.merge(l, 1, Integer::sum);
+            }
+            if (h < s.hops) {
+                ChainSearch.Candidate c = s.layers.get(h).get(choice[h]);
+                latency += c.processingMs();
+                price += c.price();
+                cost += costs.hop(c);
+            }
+        }
+        for (java.util.Map.Entry<Integer, Integer> e : crossings.entrySet()) {
+            if (e.getValue() > legsFit[e.getKey()] + 1e-9) {
+                return Double.POSITIVE_INFINITY;
+            }
+        }
+        return latency <= maxLatency + 1e-9 && price <= maxPrice + 1e-9 ? cost : Double.POSITIVE_INFINITY;
+    }
+
     private static ChainSearch search(MarketSnapshot market, ChainOrder order) {
+        return search(market, order, null);
+    }
+
+    /** The search for {@code order}; with {@code extra}, each candidate costs a random extra of up to 3. */
+    private static ChainSearch search(MarketSnapshot market, ChainOrder order, java.util.Random extra) {
         MultiDomainNetwork network = market.network();
         HopCandidates candidates = HopCandidates.of(market, org.chainmarket.selection.ChainRequest.of("c", order), Steering.NO_PROXIES);
         PathTable.Paths paths = new PathTable(network, market.linkUsageMbps(), 3).forBandwidth(order.bandwidthMbps());
         List<List<ChainSearch.Candidate>> layers = new ArrayList<>();
         for (List<OfferState> hop : candidates.fitting()) {
             layers.add(hop.stream().map(o -> new ChainSearch.Candidate(o, network.switchIndex(o.switchId()),
-                    o.offer().priceFor(order.bandwidthMbps()), o.processingLatencyMs(), 0)).toList());
+                    o.offer().priceFor(order.bandwidthMbps()), o.processingLatencyMs(), extra == null ? 0 : 3 * extra.nextDouble())).toList());
         }
         double[] free = new double[network.linkCount()];
         for (int l = 0; l < free.length; l++) {
