@@ -31,9 +31,10 @@ import java.util.Set;
  * down, is the bound. At the end (no plan pays) it equals the master's LP value: the LP bound of the path formulation.</li>
  * </ol>
  * Its validity rests on the pricing being exact (or a proven lower bound where the search stops at its label budget),
- * which the tests check for the single-chain search against brute force and the MILP; and every round checks it
- * against weak duality (a Lagrangian value below the master's LP value means a search missed a plan it holds). Stops when no plan pays, when the
- * bound reaches {@code lower} (chains a known packing serves: optimal), or at its CPU time.
+ * which the tests check for the single-chain search against brute force and the MILP. Two checks fail it loudly: a
+ * Lagrangian value below the master's LP value (weak duality: a search missed a plan the master holds), and a bound
+ * below {@code lower}, the chains a known packing serves. Stops when no plan pays, when the bound reaches
+ * {@code lower} (that packing is optimal), or after {@code cpuNanos} of the calling thread's CPU time.
  */
 public final class ColumnBound {
     /**
@@ -54,6 +55,7 @@ public final class ColumnBound {
     private ColumnBound() {
     }
 
+    /** The bound for {@code pricing}'s batch, given that some packing serves {@code lower} of its chains (0 if none is known). */
     public static Result of(PlanPricing pricing, int lower, long cpuNanos) {
         return of(pricing, lower, cpuNanos, 0);
     }
@@ -81,7 +83,7 @@ public final class ColumnBound {
         double lp = servable;
         int rounds = 0;
         boolean converged = false;
-        while (rounds < MAX_ROUNDS && Math.floor(best + 1e-9) > lower && cpu.getCurrentThreadCpuTime() - start < cpuNanos) {
+        while (rounds < MAX_ROUNDS && Math.floor(best + 1e-6) > lower && cpu.getCurrentThreadCpuTime() - start < cpuNanos) {
             rounds++;
             Master m = master(pricing, columns, n, false, 0);
             lp = m.value;
@@ -122,7 +124,10 @@ public final class ColumnBound {
                 break;
             }
         }
-        int bound = Math.min(servable, Math.max(lower, (int) Math.floor(best + 1e-6)));
+        int bound = Math.min(servable, (int) Math.floor(best + 1e-6));
+        if (bound < lower) {
+            throw new IllegalStateException("the bound " + best + " is below " + lower + " chains a packing serves");
+        }
         int packed = packSeconds > 0 ? (int) Math.round(master(pricing, columns, n, true, packSeconds).value) : -1;
         return new Result(bound, best, lp, servable, rounds, columns.size(), converged, packed);
     }
