@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  * provider's topic is joined only once the group has seen it (by pattern) and rebalanced, seconds after the provider
  * registered on a busy machine; a command answered before that is answered all the same, but its answer is read only
  * then; and while the group rebalances nobody is heard ({@link #heard}). The deadline sweep counts a domain's
- * delivery timeout from no earlier than this ({@link Delivery}), so the
- * first chains of a new provider do not fail for an answer that was on its way. Read from Kafka once a second, on
- * the scheduler's thread (never on a request's or inside a transaction); when the description cannot be read, nothing is known and the timeout counts as before it (from the publish;
- * an outage holds every clock anyway).
+ * delivery timeout from no earlier than this ({@link Delivery}), so the first chains of a new provider do not fail for
+ * an answer that was on its way. Read from Kafka once a second, on the scheduler's thread (never on a request's or
+ * inside a transaction); when the description cannot be read, nothing is known and the timeout counts from the publish
+ * alone (an outage holds every clock anyway).
  */
 @Singleton
 public class AckHearing implements AutoCloseable {

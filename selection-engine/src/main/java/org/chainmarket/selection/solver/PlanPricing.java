@@ -20,10 +20,9 @@ public final class PlanPricing {
     /**
      * A chain's least cost at the given prices (a proven lower bound of it, exact when the search finished; infinite
      * when the chain has no plan) and the plan found: its offers and the links its legs cross (a link twice if crossed
-     * twice); both empty when none was found. {@code exact}: the search finished, so {@code least} is the least cost and
-     * the plan has it.
+     * twice); both empty when none was found.
      */
-    public record Priced(double least, int[] offers, int[] links, boolean exact) {
+    public record Priced(double least, int[] offers, int[] links) {
     }
 
     /** Labels per chain search (the exact selector's budget). */
@@ -51,11 +50,7 @@ public final class PlanPricing {
         return p.residual.linkKbps.length;
     }
 
-    /** The chain's request id and bandwidth. */
-    public String chainId(int chain) {
-        return chains.get(chain).request().id();
-    }
-
+    /** The chain's bandwidth. */
     public long chainKbps(int chain) {
         return chains.get(chain).bandwidthKbps();
     }
@@ -87,7 +82,7 @@ public final class PlanPricing {
                     RETRY_LABELS);
         }
         if (l.offers() == null) {
-            return new Priced(l.lowerBound(), new int[0], new int[0], l.exact());
+            return new Priced(l.lowerBound(), new int[0], new int[0]);
         }
         int[] offers = new int[l.offers().length];
         for (int i = 0; i < offers.length; i++) {
@@ -99,6 +94,6 @@ public final class PlanPricing {
                 links.add(k);
             }
         }
-        return new Priced(l.lowerBound(), offers, links.stream().mapToInt(Integer::intValue).toArray(), l.exact());
+        return new Priced(l.lowerBound(), offers, links.stream().mapToInt(Integer::intValue).toArray());
     }
 }
