@@ -1,7 +1,7 @@
 package org.chainmarket.broker;
 
+import org.chainmarket.deploy.embedded.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +18,7 @@ final class RestartablePostgres implements AutoCloseable {
 
     RestartablePostgres() throws IOException {
         this.dataDir = Files.createTempDirectory("broker-pg").resolve("data");
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
+        this.port = Ports.free();
         start();
     }
 

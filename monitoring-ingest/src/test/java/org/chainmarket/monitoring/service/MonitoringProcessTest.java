@@ -1,5 +1,6 @@
 package org.chainmarket.monitoring.service;
 
+import org.chainmarket.deploy.embedded.Ports;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.JvmProcess;
@@ -34,7 +35,7 @@ class MonitoringProcessTest {
 
     @Test
     void turnsTelemetryIntoContextReportsItsHealthAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
-        int healthPort = JvmProcess.freePort();
+        int healthPort = Ports.free();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
             TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());

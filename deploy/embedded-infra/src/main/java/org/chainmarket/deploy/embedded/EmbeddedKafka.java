@@ -9,7 +9,6 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -54,11 +53,7 @@ public final class EmbeddedKafka implements KafkaServer {
     public record Node(int id, int port, int controllerPort) {
         /** A node with two loopback ports free at the time of asking. */
         public static Node free(int id) {
-            try {
-                return new Node(id, freePort(), freePort());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot find free ports for Kafka", e);
-            }
+            return new Node(id, Ports.free(), Ports.free());
         }
 
         /** {@code id:port:controllerPort}. */
@@ -102,11 +97,7 @@ public final class EmbeddedKafka implements KafkaServer {
      * the same directory resumes with everything the broker held. Ports are chosen afresh on every start.
      */
     public static EmbeddedKafka start(Path logDir) {
-        try {
-            return start(logDir, false, freePort(), freePort());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find free ports for Kafka", e);
-        }
+        return start(logDir, false, Ports.free(), Ports.free());
     }
 
     /**
@@ -150,11 +141,7 @@ public final class EmbeddedKafka implements KafkaServer {
     }
 
     private static EmbeddedKafka start(Path dir, boolean temporary) {
-        try {
-            return start(dir, temporary, freePort(), freePort());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find free ports for Kafka", e);
-        }
+        return start(dir, temporary, Ports.free(), Ports.free());
     }
 
     private static EmbeddedKafka start(Path dir, boolean temporary, int port, int controller) {
@@ -308,14 +295,6 @@ public final class EmbeddedKafka implements KafkaServer {
         server.awaitShutdown();
         if (temporary) {
             DataDirectory.deleteRecursively(logDir);
-        }
-    }
-
-    /** A loopback port free at the time of asking. */
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
         }
     }
 }

@@ -5,7 +5,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,13 +88,6 @@ public final class JvmProcess implements AutoCloseable {
         }
         reader.join(5_000);
         return process.exitValue();
-    }
-
-    /** A loopback port nothing listens on at the moment, for a process's health endpoint. */
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** The status code and body of {@code GET http://127.0.0.1:<port>/health}, or "unreachable: …" while nothing listens. */

@@ -1,5 +1,6 @@
 package org.chainmarket.deploy.experiments;
 
+import org.chainmarket.deploy.embedded.Ports;
 import org.chainmarket.deploy.DemoRequests;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.chainmarket.deploy.embedded.DataDirectory;
@@ -9,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -220,10 +220,7 @@ public final class StartupBenchmark implements Callable<Integer> {
      */
     private long[] launch(Variant v, int n, int untimed) throws Exception {
         Path data = Files.createTempDirectory("chainmarket-startup");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvm);
         command.addAll(v.jvm());

@@ -1,11 +1,10 @@
 package org.chainmarket.deploy.faults;
 
+import org.chainmarket.deploy.embedded.Ports;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.JvmProcess;
 import org.chainmarket.deploy.embedded.KafkaMain;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,12 +23,8 @@ final class KafkaProcess implements AutoCloseable, FaultRun.Store {
 
     KafkaProcess(Path logDir) {
         this.logDir = logDir;
-        try {
-            this.port = EmbeddedKafka.freePort();
-            this.controllerPort = EmbeddedKafka.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.port = Ports.free();
+        this.controllerPort = Ports.free();
     }
 
     String bootstrapServers() {

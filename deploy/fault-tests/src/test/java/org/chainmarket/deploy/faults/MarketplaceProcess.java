@@ -1,5 +1,6 @@
 package org.chainmarket.deploy.faults;
 
+import org.chainmarket.deploy.embedded.Ports;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.EmbeddedPostgres;
@@ -39,12 +40,8 @@ final class MarketplaceProcess implements AutoCloseable, Market {
     private MarketplaceProcess(List<String> systemProperties, Path dataDir) {
         this.systemProperties = systemProperties;
         this.dataDir = dataDir;
-        try {
-            this.apiPort = EmbeddedKafka.freePort();
-            this.statusPort = EmbeddedKafka.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.apiPort = Ports.free();
+        this.statusPort = Ports.free();
     }
 
     /** A marketplace on this Kafka and this PostgreSQL. */

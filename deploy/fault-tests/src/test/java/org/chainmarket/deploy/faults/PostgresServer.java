@@ -1,10 +1,9 @@
 package org.chainmarket.deploy.faults;
 
+import org.chainmarket.deploy.embedded.Ports;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.EmbeddedPostgres;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
@@ -18,11 +17,7 @@ final class PostgresServer implements AutoCloseable, FaultRun.Store {
 
     PostgresServer(Path dataDir) {
         this.dataDir = dataDir;
-        try {
-            this.port = EmbeddedKafka.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.port = Ports.free();
     }
 
     public void start() {

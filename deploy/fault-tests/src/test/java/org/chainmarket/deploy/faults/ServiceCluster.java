@@ -1,5 +1,6 @@
 package org.chainmarket.deploy.faults;
 
+import org.chainmarket.deploy.embedded.Ports;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.chainmarket.deploy.Marketplace;
@@ -117,7 +118,7 @@ final class ServiceCluster implements Market, AutoCloseable {
                 List.of("--bootstrap-servers", kafka.bootstrapServers(), "--kafka-properties", monitoringCredentials.toString(),
                         "--health-port", "-1", "--consumers", "1"), Map.of()));
         for (String p : PROVIDERS) {
-            int health = JvmProcess.freePort();
+            int health = Ports.free();
             adapterHealthPorts.put(p, health);
             services.add(JvmProcess.start(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                     "org.chainmarket.adapters.runner.AdapterMain",
@@ -167,7 +168,7 @@ final class ServiceCluster implements Market, AutoCloseable {
     }
 
     private Replica startReplica(int index) throws IOException {
-        int port = JvmProcess.freePort();
+        int port = Ports.free();
         List<String> jvm = new ArrayList<>(brokerJvm);
         jvm.addAll(List.of("-Dmicronaut.server.port=" + port, "-Dmicronaut.server.host=127.0.0.1",
                 "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(), "-Ddatasources.default.url=" + postgres.jdbcUrl(),

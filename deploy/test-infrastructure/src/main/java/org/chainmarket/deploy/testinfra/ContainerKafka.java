@@ -1,5 +1,6 @@
 package org.chainmarket.deploy.testinfra;
 
+import org.chainmarket.deploy.embedded.Ports;
 import org.apache.kafka.common.Uuid;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.KafkaServer;
@@ -7,8 +8,6 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -39,14 +38,8 @@ public final class ContainerKafka implements KafkaServer {
     /** Starts a node in a new container and waits until it takes connections. */
     @SuppressWarnings("resource")
     public static ContainerKafka start() {
-        int port;
-        int controller;
-        try {
-            port = EmbeddedKafka.freePort();
-            controller = EmbeddedKafka.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find free ports for Kafka", e);
-        }
+        int port = Ports.free();
+        int controller = Ports.free();
         String password = EmbeddedKafka.newPassword();
         String clusterId = Uuid.randomUuid().toString();
         Properties node = EmbeddedKafka.nodeProperties(port, controller, password);

@@ -1,5 +1,6 @@
 package org.chainmarket.deploy.testinfra;
 
+import org.chainmarket.deploy.embedded.Ports;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.EmbeddedPostgres;
 import org.chainmarket.deploy.embedded.PostgresServer;
@@ -7,8 +8,6 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -33,12 +32,7 @@ public final class ContainerPostgres implements PostgresServer {
     /** Starts a server in a new container and waits until it takes connections. */
     @SuppressWarnings("resource")
     public static ContainerPostgres start() {
-        int port;
-        try {
-            port = EmbeddedKafka.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port for PostgreSQL", e);
-        }
+        int port = Ports.free();
         String password = EmbeddedKafka.newPassword();
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(IMAGE))
                 .withNetworkMode("host")

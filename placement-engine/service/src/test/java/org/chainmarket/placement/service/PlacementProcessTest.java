@@ -1,5 +1,6 @@
 package org.chainmarket.placement.service;
 
+import org.chainmarket.deploy.embedded.Ports;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
@@ -33,7 +34,7 @@ class PlacementProcessTest {
 
     @Test
     void runsFromItsEnvironmentReportsItsHealthDeadLettersAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
-        int healthPort = JvmProcess.freePort();
+        int healthPort = Ports.free();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
             TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());

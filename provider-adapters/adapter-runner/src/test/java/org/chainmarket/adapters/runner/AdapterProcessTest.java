@@ -1,5 +1,6 @@
 package org.chainmarket.adapters.runner;
 
+import org.chainmarket.deploy.embedded.Ports;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.chainmarket.deploy.embedded.EmbeddedKafka;
 import org.chainmarket.deploy.embedded.JvmProcess;
@@ -43,7 +44,7 @@ class AdapterProcessTest {
         Files.write(domainFile, Json.bytes(file));
         Path config = dir.resolve("adapter.properties");
         Files.writeString(config, "kind=emulated\nhealth-port=1\n");
-        int healthPort = JvmProcess.freePort();
+        int healthPort = Ports.free();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              KafkaProducer<String, byte[]> broker = KafkaClients.producer(kafka.bootstrapServers(), "test-broker", kafka.adminSettings())) {
