@@ -2,7 +2,7 @@
  * ChainMarket operator console, placement view: the placement service's last plans (GET /api/v1/placement/plans,
  * through the broker, every 5 s while the view is shown), each decision with its action, provider, VNF type, site,
  * cost and reason, every demand left unserved with why, and an Approve button for decisions waiting for approval
- * (POST /api/v1/placement/decisions/{id}/approve).
+ * (POST /api/v1/placement/decisions/{id}/approve), on the newest plan that carries the decision.
  */
 (function () {
   'use strict';
@@ -35,6 +35,16 @@
       box.append(h('p', {class: 'empty'}, 'No placement plan yet.'));
       return;
     }
+    // a decision waiting is carried by every newer plan that proposes it again: its button is on the newest one's row
+    const shown = new Set();
+    const approval = (d) => {
+      if (awaiting.has(d.decisionId) && !shown.has(d.decisionId)) {
+        shown.add(d.decisionId);
+        return h('button', {type: 'button', dataset: {decisionId: d.decisionId}}, 'Approve');
+      }
+      return h('span', {class: 'muted'}, d.approval === 'AUTOMATIC' ? 'automatic'
+        : awaiting.has(d.decisionId) ? 'waiting (see the newer plan)' : 'approved or superseded');
+    };
     for (const p of data.plans) {
       const rows = p.decisions.map((d) => h('tr', {dataset: {decisionId: d.decisionId}},
         h('td', {class: 'action-' + d.action}, d.action),
@@ -43,9 +53,7 @@
         h('td', {}, d.fromSiteId ? `${d.fromSiteId} → ${d.siteId}` : d.siteId),
         h('td', {class: 'num'}, money(d.costPerHour)),
         h('td', {class: 'reason'}, d.reason),
-        h('td', {}, awaiting.has(d.decisionId)
-          ? h('button', {type: 'button', dataset: {decisionId: d.decisionId}}, 'Approve')
-          : h('span', {class: 'muted'}, d.approval === 'AUTOMATIC' ? 'automatic' : 'approved'))));
+        h('td', {}, approval(d))));
       const plan = h('div', {class: 'plan', dataset: {planId: p.planId}},
         h('div', {class: 'plan-head'},
           h('strong', {class: 'mono'}, p.planId),

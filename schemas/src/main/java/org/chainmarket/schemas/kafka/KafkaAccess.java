@@ -233,12 +233,13 @@ public final class KafkaAccess {
 
     /**
      * The ACLs of the placement service: it reads every provider's domain, offers, catalogue and placement acks, and
-     * writes every provider's placement commands (and reads them back at start, to resume what it had under way).
+     * writes every provider's placement commands and its plans (and reads both back at start, to resume what it had
+     * under way and what waited for approval).
      */
     public static List<AclBinding> placementAcls() {
         List<AclBinding> acls = new ArrayList<>();
         for (String t : List.of(Topics.PROVIDER_DOMAINS, Topics.OFFERS, Topics.INSTANCE_CONTEXT, Topics.CATALOGUE,
-                Topics.PLACEMENT_DEMAND, Topics.CHAIN_EVENTS, Topics.PLACEMENT_ACKS)) {
+                Topics.PLACEMENT_DEMAND, Topics.CHAIN_EVENTS, Topics.PLACEMENT_ACKS, Topics.PLACEMENT_PLANS)) {
             acls.add(Topics.PER_PROVIDER.contains(t) ? everyProvider(PLACEMENT, t, AclOperation.READ)
                     : allow(PLACEMENT, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ));
             acls.add(allow(PLACEMENT, ResourceType.TOPIC, Topics.dlq(t), PatternType.LITERAL, AclOperation.WRITE));

@@ -38,7 +38,7 @@ final class ApprovalApi implements AutoCloseable {
             if (service.approve(id)) {
                 reply(ex, 202, Json.bytes(Map.of("decisionId", id, "status", "APPROVED")));
             } else {
-                reply(ex, 404, problem("no decision '" + id + "' waits for approval"));
+                reply(ex, 404, problem("no decision '" + id + "' waits for approval (unknown, approved already, or superseded by a newer plan)"));
             }
         });
         http.start();

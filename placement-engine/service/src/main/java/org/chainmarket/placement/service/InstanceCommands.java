@@ -11,8 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +52,8 @@ final class InstanceCommands {
     private boolean resumed;
     private final Map<OfferId, InstanceCommand> lastCommand = new LinkedHashMap<>();
     private final Map<String, InstanceAck> answers = new HashMap<>();
+    /** The decisions whose commands were read again at start: carried out before this start. */
+    private final Set<String> carriedOut = new HashSet<>();
 
     InstanceCommands(MarketView view, Publisher publisher) {
         this.view = view;
@@ -112,9 +116,15 @@ final class InstanceCommands {
     /** A command read from a provider's command topic: at start, one this service sent before it stopped. */
     void recorded(InstanceCommand c) {
         if (!resumed) {
+            carriedOut.add(c.decisionId());
             lastCommand.remove(c.offerId()); // the newest last, whatever came before
             lastCommand.put(c.offerId(), c);
         }
+    }
+
+    /** Whether a command of decision {@code decisionId} was sent before this start (read again before {@link #resume}). */
+    boolean carriedOutBefore(String decisionId) {
+        return carriedOut.contains(decisionId);
     }
 
     /** Once the topics were read up to their end at start: takes up what the commands sent before left under way. */

@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,14 +50,15 @@ import java.util.function.Function;
 
 /**
  * The placement service: keeps a {@link MarketView} from the domain, catalogue, offer, instance context and demand
- * topics (read from the beginning at every start, with its own instance commands and the domains' answers, so that it
- * takes up what it had under way: {@link InstanceCommands#resume}), watches chain events (consumer group
+ * topics (read from the beginning at every start, with its own instance commands, the domains' answers and its own
+ * plans, so that it takes up what it had under way: {@link InstanceCommands#resume}, and the decisions that waited
+ * for approval), watches chain events (consumer group
  * {@value #GROUP_ID}, from the end when the group is new), and re-plans with the solver every {@code period}, and
  * sooner when a trigger fires: capacity rejections since the last plan reaching {@code rejectionThreshold} (counted
  * from demand reports and {@code ChainRejected} events), or a site failing (every instance at it {@code DOWN}). It
  * publishes each feasible plan as {@code PlacementPlanned}; the decisions of providers whose policy is automatic become
  * commands at once ({@link InstanceCommands}), the others wait for approval ({@link #approve}, over the
- * {@link ApprovalApi}).
+ * {@link ApprovalApi}): always the newest plan's, a decision proposed again keeping its id.
  *
  * <p>Reading is the shared {@link EventConsumer}: every record is validated, and an invalid one goes to its topic's DLQ
  * (catalogue, demand and the domains' answers, which only this service reads, by its table reader; chain events by its
@@ -72,6 +74,8 @@ public final class PlacementService implements AutoCloseable {
     public static final String GROUP_ID = "placement-engine";
     private static final Logger LOG = LoggerFactory.getLogger(PlacementService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** How many plans {@link #recentPlans} keeps. */
+    private static final int RECENT = 20;
     /** How long an instance carries no chain before a plan may stop it, unless configured. */
     public static final Duration DEFAULT_IDLE_GRACE = Duration.ofMinutes(2);
 
@@ -151,6 +155,10 @@ public final class PlacementService implements AutoCloseable {
     private PlacementPlan.Trigger trigger;
     private long lastPlan;
     private int seq;
+    /** False while what was published before this start is read again. */
+    private boolean resumed;
+    /** The capacity rejections of the demand reports read again at start. */
+    private final List<Rejections> readBack = new ArrayList<>();
 
     public PlacementService(Config config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -162,8 +170,9 @@ public final class PlacementService implements AutoCloseable {
         // dead-letter an invalid one) and the domains' answers are tables too
         othersTables = consumer(ConsumerSettings.table("placement-engine-market", kafka, List.of(Topics.PROVIDER_DOMAINS,
                 Topics.OFFERS, Topics.INSTANCE_CONTEXT, Topics.PLACEMENT_COMMANDS)));
+        // its own plans are read back at start too: the last one's decisions still waiting for approval wait again
         ownTables = consumer(ConsumerSettings.table("placement-engine-demand", kafka, List.of(Topics.CATALOGUE,
-                Topics.PLACEMENT_DEMAND, Topics.PLACEMENT_ACKS)).withDeadLetters());
+                Topics.PLACEMENT_DEMAND, Topics.PLACEMENT_ACKS, Topics.PLACEMENT_PLANS)).withDeadLetters());
         events = consumer(ConsumerSettings.group("placement-engine-events", kafka, GROUP_ID, List.of(Topics.CHAIN_EVENTS))
                 .withNewGroupAtEnd());
         planner.setDaemon(true);
@@ -174,8 +183,9 @@ public final class PlacementService implements AutoCloseable {
     }
 
     /**
-     * Starts reading and returns once the topics read from the beginning have been read up to their end and the group
-     * has its partitions; then starts planning and the approval API.
+     * Starts reading and returns once the topics read from the beginning have been read up to their end, the group
+     * has its partitions and what was under way before this start is taken up (commands, decisions waiting for
+     * approval); then starts planning and the approval API.
      *
      * @throws IllegalStateException when Kafka does not answer within 60 s
      */
@@ -191,9 +201,20 @@ public final class PlacementService implements AutoCloseable {
             }
         }
         // everything sent before this start has been read (and queued ahead of this): take up what it left under way
-        inbox.add(commands::resume);
+        CountDownLatch resumedNow = new CountDownLatch(1);
+        inbox.add(() -> {
+            resume();
+            resumedNow.countDown();
+        });
         lastPlan = config.clock().millis();
         planner.start();
+        try {
+            if (!resumedNow.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("placement-engine took over {} s to take up what was under way", START_TIMEOUT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (config.httpPort() >= 0) {
             api = new ApprovalApi(this, config.httpPort());
         }
@@ -206,7 +227,10 @@ public final class PlacementService implements AutoCloseable {
         inbox.add(() -> fire(PlacementPlan.Trigger.REQUESTED));
     }
 
-    /** Approves a decision waiting for its provider: its commands are sent. False if no such decision waits. */
+    /**
+     * Approves a decision waiting for its provider: its commands are sent. False if no such decision waits (unknown,
+     * approved already, or superseded by a newer plan).
+     */
     public boolean approve(String decisionId) {
         CountDownLatch done = new CountDownLatch(1);
         boolean[] found = new boolean[1];
@@ -298,7 +322,10 @@ public final class PlacementService implements AutoCloseable {
                     inbox.add(effect(e.payload(InstanceContext.class), this::context));
                 }
             }
-            case Topics.PLACEMENT_DEMAND -> inbox.add(effect(e.payload(VnfDemand.class), this::demand));
+            case Topics.PLACEMENT_DEMAND -> {
+                VnfDemand d = e.payload(VnfDemand.class);
+                inbox.add(() -> demand(d, Instant.ofEpochMilli(r.timestamp())));
+            }
             case Topics.CHAIN_EVENTS -> {
                 if (e.payload(ChainEvent.class).state() == ChainState.REJECTED) {
                     inbox.add(() -> rejected(1));
@@ -306,6 +333,7 @@ public final class PlacementService implements AutoCloseable {
             }
             case Topics.PLACEMENT_ACKS -> inbox.add(effect(e.payload(InstanceAck.class), this::acknowledged));
             case Topics.PLACEMENT_COMMANDS -> inbox.add(effect(e.payload(InstanceCommand.class), commands::recorded));
+            case Topics.PLACEMENT_PLANS -> inbox.add(effect(e.payload(PlacementPlan.class), this::planReadBack));
             default -> LOG.debug("placement-engine ignores a record of {}", r.topic());
         }
     }
@@ -328,6 +356,60 @@ public final class PlacementService implements AutoCloseable {
         }
     }
 
+    /**
+     * Capacity rejections of a demand report read again at start, published at {@code at}.
+     */
+    private record Rejections(Instant at, int count) {
+    }
+
+    /**
+     * A plan read from the plans topic: at start, one this service published before (kept as one of the recent plans,
+     * the newest as the one whose waiting decisions wait again); after {@link #resume}, its own, already known.
+     */
+    private void planReadBack(PlacementPlan p) {
+        if (resumed) {
+            return;
+        }
+        // the plans of this start are numbered on from those before it: no plan, decision or new instance id is reused
+        seq++;
+        synchronized (recent) {
+            recent.addFirst(p);
+            List<PlacementPlan> newestFirst = recent.stream()
+                    .sorted(java.util.Comparator.comparing(PlacementPlan::at).reversed()).limit(RECENT).toList();
+            recent.clear();
+            recent.addAll(newestFirst);
+        }
+    }
+
+    /**
+     * Once everything published before this start has been read: takes up the commands under way
+     * ({@link InstanceCommands#resume}), and the last plan's decisions that were waiting for approval wait again, unless
+     * a command of theirs was sent (approved before the stop) or their provider's policy is no longer to ask.
+     */
+    private void resume() {
+        commands.resume();
+        resumed = true;
+        PlacementPlan last;
+        synchronized (recent) {
+            last = recent.peekFirst();
+        }
+        // the rejections a plan published before this start counted do not trigger another
+        rejected(readBack.stream().filter(r -> last == null || r.at().isAfter(last.at())).mapToInt(Rejections::count).sum());
+        readBack.clear();
+        if (last == null) {
+            return;
+        }
+        for (PlacementPlan.Decision d : last.decisions()) {
+            if (d.approval() == PlacementPlan.Approval.AWAITING_APPROVAL && config.needsApproval().contains(d.providerId())
+                    && !commands.carriedOutBefore(d.decisionId())) {
+                awaiting.put(d.decisionId(), new Pending(last.planId(), d));
+            }
+        }
+        if (!awaiting.isEmpty()) {
+            LOG.info("placement-engine: {} decisions of {} wait for approval again", awaiting.size(), last.planId());
+        }
+    }
+
     private void context(InstanceContext c) {
         Set<String> before = view.failedSites();
         view.context(c);
@@ -336,9 +418,15 @@ public final class PlacementService implements AutoCloseable {
         }
     }
 
-    private void demand(VnfDemand d) {
+    /** A demand report published at {@code at}: its capacity rejections count towards the next plan's trigger. */
+    private void demand(VnfDemand d, Instant at) {
         view.demand(d);
-        rejected(d.points().stream().mapToInt(VnfDemand.Point::rejectedCapacity).sum());
+        int count = d.points().stream().mapToInt(VnfDemand.Point::rejectedCapacity).sum();
+        if (resumed) {
+            rejected(count);
+        } else {
+            readBack.add(new Rejections(at, count));
+        }
     }
 
     private void acknowledged(InstanceAck ack) {
@@ -403,18 +491,24 @@ public final class PlacementService implements AutoCloseable {
             LOG.warn("placement-engine found no feasible plan ({}): {}; nothing published", why, out.score().hardTotals());
             return;
         }
-        PlacementPlan plan = out.plan();
+        PlacementPlan plan = stillProposed(out.plan());
         send(EventType.PLACEMENT_PLANNED, planId, plan);
-        view.planned();
+        boolean asks = plan.decisions().stream().anyMatch(d -> d.approval() == PlacementPlan.Approval.AWAITING_APPROVAL);
+        if (!asks) {
+            // the rejections it counted are used up; while a decision waits, the demand it serves stays for the next plan
+            view.planned();
+        }
         plans.incrementAndGet();
         synchronized (recent) {
             recent.addFirst(plan);
-            while (recent.size() > 20) {
+            while (recent.size() > RECENT) {
                 recent.removeLast();
             }
         }
         LOG.info("{} ({}): {} decisions, {} unserved, objective {} EUR/h in {} ms", planId, why, plan.decisions().size(),
                 plan.unserved().size(), String.format("%.2f", plan.objective()), out.planMillis());
+        // the decisions waiting are the newest plan's: one it proposes again keeps its id, the others are superseded
+        awaiting.clear();
         for (PlacementPlan.Decision d : plan.decisions()) {
             if (d.approval() == PlacementPlan.Approval.AUTOMATIC) {
                 commands.execute(planId, d);
@@ -422,6 +516,36 @@ public final class PlacementService implements AutoCloseable {
                 awaiting.put(d.decisionId(), new Pending(planId, d));
             }
         }
+    }
+
+    /**
+     * {@code plan} with each decision waiting for approval that proposes again what a decision already waiting proposes
+     * (same provider, action, type and sites, and the same instance unless it starts one) replaced by that decision,
+     * so that its id (and the id of the instance it starts) stays what operators saw.
+     */
+    private PlacementPlan stillProposed(PlacementPlan plan) {
+        Map<List<Object>, PlacementPlan.Decision> waiting = new java.util.HashMap<>();
+        synchronized (awaiting) {
+            awaiting.values().forEach(p -> waiting.put(proposal(p.decision()), p.decision()));
+        }
+        if (waiting.isEmpty()) {
+            return plan;
+        }
+        List<PlacementPlan.Decision> decisions = plan.decisions().stream()
+                .map(d -> d.approval() == PlacementPlan.Approval.AWAITING_APPROVAL ? waiting.getOrDefault(proposal(d), d) : d)
+                .toList();
+        long kept = decisions.stream().filter(d -> waiting.containsValue(d)).count();
+        if (kept < waiting.size()) {
+            LOG.info("{} supersedes {} of the {} decisions waiting for approval", plan.planId(), waiting.size() - kept, waiting.size());
+        }
+        return new PlacementPlan(plan.planId(), plan.at(), plan.trigger(), plan.strategy(), plan.objective(), plan.breakdown(),
+                decisions, plan.unserved());
+    }
+
+    /** What a decision proposes, without its id: the instance a start would create is new in every plan. */
+    private static List<Object> proposal(PlacementPlan.Decision d) {
+        return java.util.Arrays.asList(d.providerId(), d.action(), d.vnfType(), d.siteId(), d.fromSiteId(),
+                d.action() == PlacementPlan.Action.START ? null : d.offerId());
     }
 
     private void send(EventType type, String key, Object payload) {
