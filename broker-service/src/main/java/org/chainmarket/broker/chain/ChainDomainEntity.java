@@ -129,6 +129,10 @@ public class ChainDomainEntity {
         return updatedAt;
     }
 
+    String chainId() {
+        return key.chainId;
+    }
+
     String providerId() {
         return key.providerId;
     }

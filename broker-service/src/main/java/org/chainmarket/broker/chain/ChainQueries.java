@@ -58,10 +58,10 @@ public class ChainQueries {
     /** The newest chains, optionally only those in {@code state} and only {@code buyerId}'s. */
     @Transactional
     public List<ChainView> list(Optional<ChainState> state, Optional<String> buyerId, int limit) {
-        List<String> ids = em.createQuery("SELECT c.id FROM ChainEntity c WHERE (:state IS NULL OR c.state = :state) "
-                        + "AND (:buyer IS NULL OR c.buyerId = :buyer) ORDER BY c.createdAt DESC", String.class)
-                .setParameter("state", state.orElse(null)).setParameter("buyer", buyerId.orElse(null)).setMaxResults(limit).getResultList();
-        return ids.stream().map(chains::read).flatMap(Optional::stream).map(this::view).toList();
+        List<ChainEntity> found = chains.newest(state.orElse(null), buyerId.orElse(null), limit);
+        Map<String, Map<String, ReportedFlows.Stored>> words = reported.loadAll(found.stream().map(ChainEntity::id).toList());
+        Instant now = Instant.now();
+        return found.stream().map(c -> view(c, delivery.waiting(c, now), words.getOrDefault(c.id(), Map.of()))).toList();
     }
 
     /** The ACTIVE chains that use an instance or cross a link. */

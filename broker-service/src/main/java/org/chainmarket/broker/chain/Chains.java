@@ -10,7 +10,10 @@ import org.chainmarket.schemas.model.ConcreteChain;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,6 +36,32 @@ class Chains {
     /** The chain as committed, not locked. */
     Optional<ChainEntity> read(String id) {
         return Optional.ofNullable(em.find(ChainEntity.class, id)).map(this::attach);
+    }
+
+    /**
+     * The newest chains, optionally only those in {@code state} and only {@code buyerId}'s, as committed, not locked:
+     * in three queries whatever their number (the chains, their domains, their pending substitutions).
+     */
+    List<ChainEntity> newest(ChainState state, String buyerId, int limit) {
+        List<ChainEntity> found = em.createQuery("SELECT c FROM ChainEntity c WHERE (:state IS NULL OR c.state = :state) "
+                        + "AND (:buyer IS NULL OR c.buyerId = :buyer) ORDER BY c.createdAt DESC", ChainEntity.class)
+                .setParameter("state", state).setParameter("buyer", buyerId).setMaxResults(limit).getResultList();
+        if (found.isEmpty()) {
+            return found;
+        }
+        Map<String, List<ChainDomainEntity>> domains = new HashMap<>();
+        em.createQuery("SELECT d FROM ChainDomainEntity d WHERE d.key.chainId IN :ids ORDER BY d.key.providerId", ChainDomainEntity.class)
+                .setParameter("ids", found.stream().map(ChainEntity::id).toList()).getResultList()
+                .forEach(d -> domains.computeIfAbsent(d.chainId(), k -> new ArrayList<>()).add(d));
+        List<String> substitutionIds = found.stream().map(ChainEntity::substitutionId).filter(Objects::nonNull).toList();
+        Map<String, SubstitutionEntity> substitutions = new HashMap<>();
+        if (!substitutionIds.isEmpty()) {
+            em.createQuery("SELECT s FROM SubstitutionEntity s WHERE s.id IN :ids", SubstitutionEntity.class)
+                    .setParameter("ids", substitutionIds).getResultList().forEach(x -> substitutions.put(x.id(), x));
+        }
+        found.forEach(c -> c.attach(domains.getOrDefault(c.id(), List.of()),
+                c.substitutionId() == null ? null : substitutions.get(c.substitutionId())));
+        return found;
     }
 
     /** Chains past their deadline, locked; those another transaction holds are skipped. */

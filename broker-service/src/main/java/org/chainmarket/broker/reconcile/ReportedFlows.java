@@ -45,12 +45,21 @@ public class ReportedFlows {
 
     /** The words stored for the chain's domains, by provider id; must run inside a transaction. */
     public Map<String, Stored> load(String chainId) {
+        return loadAll(List.of(chainId)).getOrDefault(chainId, Map.of());
+    }
+
+    /** {@link #load} for several chains in one query: chain id → provider id → what it said last. */
+    public Map<String, Map<String, Stored>> loadAll(List<String> chainIds) {
+        Map<String, Map<String, Stored>> out = new HashMap<>();
+        if (chainIds.isEmpty()) {
+            return out;
+        }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT provider_id, holds, flow_entries_json, reported_at, received_at, source "
-                + "FROM domain_report WHERE chain_id = ?1").setParameter(1, chainId).getResultList();
-        Map<String, Stored> out = new HashMap<>();
-        rows.forEach(r -> out.put((String) r[0], new Stored((Boolean) r[1], ReconcileService.read((String) r[2], ReconcileService.FLOWS),
-                ReconcileService.instant(r[3]), ReconcileService.instant(r[4]), (String) r[5])));
+        List<Object[]> rows = em.createNativeQuery("SELECT chain_id, provider_id, holds, flow_entries_json, reported_at, received_at, "
+                + "source FROM domain_report WHERE chain_id IN (?1)").setParameter(1, chainIds).getResultList();
+        rows.forEach(r -> out.computeIfAbsent((String) r[0], k -> new HashMap<>()).put((String) r[1], new Stored((Boolean) r[2],
+                ReconcileService.read((String) r[3], ReconcileService.FLOWS), ReconcileService.instant(r[4]),
+                ReconcileService.instant(r[5]), (String) r[6])));
         return out;
     }
 
