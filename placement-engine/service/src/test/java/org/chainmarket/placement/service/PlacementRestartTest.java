@@ -69,8 +69,8 @@ class PlacementRestartTest {
                 .filter(c -> c.vnfType().equals("nat")).toList();
     }
 
-    @Test
-    void aMoveUnderWayWhenTheServiceStopsIsTakenUpByTheNextStartNotStartedTwice() throws Exception {
+    /** Starts Kafka with the topics and west's principal, and advertises west's domain: two sites, w1 and w2. */
+    private KafkaAccess startKafkaWithWest() throws Exception {
         kafka = EmbeddedKafka.start();
         KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
         TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
@@ -80,6 +80,12 @@ class PlacementRestartTest {
                 List.of(new ProviderDomain.Switch("w1", "W1", 47.6, -122.3), new ProviderDomain.Switch("w2", "W2", 45.5, -122.7)),
                 List.of(new ProviderDomain.Site("west-1", "w1", 8, 32), new ProviderDomain.Site("west-2", "w2", 8, 32)),
                 List.of(new ProviderDomain.Link("w1", "w2", 2, 10000)), List.of()));
+        return access;
+    }
+
+    @Test
+    void aMoveUnderWayWhenTheServiceStopsIsTakenUpByTheNextStartNotStartedTwice() throws Exception {
+        KafkaAccess access = startKafkaWithWest();
         CatalogueEntry nat = new CatalogueEntry(WEST, "nat", 2, 4, 1000, 10, 20, 1.0, 0.001, 0.4, true, false, List.of("west-1", "west-2"));
         send(EventType.CATALOGUE_ENTRY_ADVERTISED, nat.key(), nat);
         OfferId old = OfferId.of("west-nat-a");
@@ -132,15 +138,7 @@ class PlacementRestartTest {
 
     @Test
     void decisionsWaitingForApprovalKeepTheirIdsWaitAgainAfterARestartAndGoWhenNoPlanProposesThemAnyMore() throws Exception {
-        kafka = EmbeddedKafka.start();
-        KafkaAccess access = KafkaAccess.secured(kafka.bootstrapServers(), kafka.adminSettings());
-        TopicInitializer.ensureTopics(kafka.bootstrapServers(), 3, (short) 1, access.admin());
-        producer = KafkaClients.producer(kafka.bootstrapServers(), "test", access.admin());
-        access.adapter(WEST);
-        send(EventType.PROVIDER_DOMAIN_ADVERTISED, "west", new ProviderDomain(WEST, "West",
-                List.of(new ProviderDomain.Switch("w1", "W1", 47.6, -122.3), new ProviderDomain.Switch("w2", "W2", 45.5, -122.7)),
-                List.of(new ProviderDomain.Site("west-1", "w1", 8, 32), new ProviderDomain.Site("west-2", "w2", 8, 32)),
-                List.of(new ProviderDomain.Link("w1", "w2", 2, 10000)), List.of()));
+        KafkaAccess access = startKafkaWithWest();
         for (String type : List.of("nat", "firewall")) {
             CatalogueEntry e = new CatalogueEntry(WEST, type, 2, 4, 1000, 10, 20, 1.0, 0.001, 0.4, true, false, List.of("west-1", "west-2"));
             send(EventType.CATALOGUE_ENTRY_ADVERTISED, e.key(), e);
