@@ -89,11 +89,17 @@ public class AckHearing implements AutoCloseable {
                         }
                     });
             Map<TopicPartition, OffsetSpec> held = new HashMap<>();
-            group.members().forEach(m -> m.assignment().topicPartitions().forEach(tp -> held.put(tp, OffsetSpec.latest())));
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            if (!held.isEmpty()) {
-                admin.listOffsets(held).all().get(3, TimeUnit.SECONDS).forEach((tp, o) -> ends.put(tp, o.offset()));
-            }
+            Map<TopicPartition, OffsetSpec> uncommitted = new HashMap<>();
+            group.members().forEach(m -> m.assignment().topicPartitions().forEach(tp -> {
+                held.put(tp, OffsetSpec.latest());
+                if (!committed.containsKey(tp)) {
+                    uncommitted.put(tp, OffsetSpec.earliest());
+                }
+            }));
+            Map<TopicPartition, Long> ends = offsets(held);
+            // a partition the group never committed is read from its earliest offset (the listener's offset reset):
+            // that is where it stands, not 0, which retention may have deleted long ago
+            committed.putAll(offsets(uncommitted));
             last = heard(group, committed, ends, before, now);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -105,6 +111,14 @@ public class AckHearing implements AutoCloseable {
             LOG.debug("could not read the acknowledgement group: {}", e.toString());
             last = Reading.NONE;
         }
+    }
+
+    private Map<TopicPartition, Long> offsets(Map<TopicPartition, OffsetSpec> which) throws Exception {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        if (!which.isEmpty()) {
+            admin.listOffsets(which).all().get(3, TimeUnit.SECONDS).forEach((tp, o) -> out.put(tp, o.offset()));
+        }
+        return out;
     }
 
     private static boolean denied(Throwable cause) {

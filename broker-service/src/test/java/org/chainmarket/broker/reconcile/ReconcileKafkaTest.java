@@ -124,6 +124,13 @@ class ReconcileKafkaTest implements TestPropertyProvider {
                 });
                 assertThat(fresh.trace(ChainId.of(id), p + "e1", "border:" + p + "w2", 1).delivered()).isTrue();
             }
+            // the buyer's list (read in a few queries for all its chains) shows each chain as its own GET does,
+            // what its domains last said included (read again if a domain's periodic report came in between)
+            for (String id : chains) {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(call(http, token, HttpRequest.GET("/api/v1/chains?limit=1000"))
+                        .body()).filteredOn(c -> c.path("chainId").asText().equals(id)).singleElement()
+                        .isEqualTo(chain(http, token, id)));
+            }
             await().atMost(WAIT).untilAsserted(() -> assertThat(rows("SELECT DISTINCT chain_id FROM reconcile_command WHERE provider_id = ? "
                     + "AND operation = 'SETUP' AND success", p + "-east")).extracting(r -> r.get(0)).containsExactlyInAnyOrderElementsOf(chains));
             assertThat(rows("SELECT count(*) FROM reconcile_command WHERE provider_id = ? AND operation = 'TEARDOWN'", p + "-east"))
