@@ -255,9 +255,16 @@ public final class MonitoringService implements AutoCloseable {
         return telemetry.lag();
     }
 
-    /** Whether the service is consuming. */
+    /** Whether the service is consuming: its telemetry and the offers it reads them against. */
     public boolean isRunning() {
-        return !closed.get() && telemetry.isRunning();
+        return !closed.get() && telemetry.isRunning() && offers.isRunning();
+    }
+
+    /** Offers read so far (advertised and not withdrawn). */
+    public int offersKnown() {
+        synchronized (knownOffers) {
+            return knownOffers.size();
+        }
     }
 
     public Config config() {

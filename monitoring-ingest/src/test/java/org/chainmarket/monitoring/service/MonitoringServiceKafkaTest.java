@@ -25,6 +25,7 @@ import org.chainmarket.schemas.model.LinkContext;
 import org.chainmarket.schemas.model.OfferId;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.TelemetryBatch;
+import org.chainmarket.schemas.model.VnfOffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,29 @@ class MonitoringServiceKafkaTest {
         ConsumerRecord<String, byte[]> record = instances.records().stream().filter(r -> r.key().equals("it-ctx-fw")).findFirst().orElseThrow();
         assertThat(new String(record.headers().lastHeader(CloudEvents.SOURCE).value(), StandardCharsets.UTF_8))
                 .isEqualTo(MonitoringService.SOURCE);
+    }
+
+    /**
+     * The service started before any provider had a topic (this class's Kafka is fresh), as in a new marketplace where
+     * the providers advertise while monitoring starts: an offer advertised afterwards is still read, and the load of its
+     * instance is its throughput against the offer's capacity (without the offer it would be the CPU alone).
+     */
+    @Test
+    void anOfferAdvertisedAfterTheServiceStartedGivesItsInstanceTheLoadOfItsCapacity() throws Exception {
+        ProviderId p = ProviderId.of("it-late");
+        OfferId nat = OfferId.of("it-late-nat");
+        topicOf(p.value());
+        VnfOffer offer = new VnfOffer(nat, p, "nat", "it-late-site", 1000, 10, 0.5, 1, 0, 0.999, false, false, null, null);
+        producer.send(CloudEvents.toProvider(CloudEvents.encode(EventType.OFFER_ADVERTISED, nat.value(), offer, "/test"), p))
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> service.offersKnown() == 1);
+
+        Instant at = Instant.now();
+        send(new TelemetryBatch(p, at, List.of(new TelemetryBatch.VnfSample(nat, at, InstanceStatus.UP, 0.1, 0.2, 800, 790,
+                0.5, 1)), List.of()));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(instances, nat.value(), InstanceContext.class))
+                .singleElement().satisfies(c -> assertThat(c.load()).isEqualTo(0.8)));
+        assertThat(service.isRunning()).isTrue();
     }
 
     @Test

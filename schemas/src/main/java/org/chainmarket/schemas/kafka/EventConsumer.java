@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -243,7 +244,7 @@ public final class EventConsumer implements AutoCloseable {
                     findNewProviderTopics();
                     ConsumerRecords<String, byte[]> records;
                     try {
-                        records = consumer.poll(POLL);
+                        records = poll();
                     } catch (WakeupException e) {
                         continue;
                     }
@@ -271,6 +272,23 @@ public final class EventConsumer implements AutoCloseable {
                     LOG.warn("{}: closing the consumer failed: {}", thread.getName(), e.toString());
                 }
             }
+        }
+
+        /**
+         * The next records. A table of a per-provider family started before any provider's topic exists has no
+         * partition yet, and Kafka refuses to poll without one: it waits a poll's time instead, until
+         * {@link #findNewProviderTopics} finds a topic.
+         */
+        private ConsumerRecords<String, byte[]> poll() {
+            if (settings.groupId() == null && consumer.assignment().isEmpty()) {
+                try {
+                    Thread.sleep(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    throw new InterruptException(e);
+                }
+                return ConsumerRecords.empty();
+            }
+            return consumer.poll(POLL);
         }
 
         /**
