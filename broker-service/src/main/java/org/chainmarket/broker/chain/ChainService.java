@@ -99,9 +99,12 @@ public class ChainService {
         return queries.list(Optional.ofNullable(state), Optional.ofNullable(buyerId), limit);
     }
 
-    /** Starts tearing a chain down; empty when unknown. Chains that hold nothing are returned as they are. */
-    public Optional<ChainView> delete(String id) {
-        return tx.requestTeardown(ChainId.of(id), timeout);
+    /**
+     * Starts tearing {@code buyerId}'s chain down, in one transaction that also checks whose it is; empty when unknown
+     * or another buyer's. Chains that hold nothing are returned as they are.
+     */
+    public Optional<ChainView> delete(String id, String buyerId) {
+        return tx.requestTeardown(ChainId.of(id), buyerId, timeout);
     }
 
     /**

@@ -102,11 +102,14 @@ public class ChainTransactions {
         }
     }
 
-    /** The buyer ends a chain; returns it as buyers read it once this commits (built in the transaction), empty when it is unknown. */
+    /**
+     * The buyer ends a chain; returns it as buyers read it once this commits (built in the transaction), empty when it
+     * is unknown or another buyer's (then nothing changes).
+     */
     @Transactional
-    public Optional<ChainView> requestTeardown(ChainId id, Duration timeout) {
+    public Optional<ChainView> requestTeardown(ChainId id, String buyerId, Duration timeout) {
         Instant now = stored(Instant.now());
-        return chains.lock(id.value()).map(c -> {
+        return chains.lock(id.value()).filter(c -> c.buyerId().equals(buyerId)).map(c -> {
             Effects fx = new Effects();
             c.requestTeardown(timeout, now, fx);
             store(fx);

@@ -210,10 +210,8 @@ public class ChainController {
     @Delete("/{id}")
     @Secured("BUYER")
     public HttpResponse<?> delete(Authentication authentication, @PathVariable String id) {
-        if (visible(Caller.of(authentication), id).isEmpty()) {
-            return Problems.notFound("chain", id);
-        }
-        return chains.delete(id).<HttpResponse<?>>map(v -> HttpResponse.status(HttpStatus.ACCEPTED).body(v))
+        Params.id("id", id);
+        return chains.delete(id, Caller.of(authentication).party()).<HttpResponse<?>>map(v -> HttpResponse.status(HttpStatus.ACCEPTED).body(v))
                 .orElseGet(() -> Problems.notFound("chain", id));
     }
 

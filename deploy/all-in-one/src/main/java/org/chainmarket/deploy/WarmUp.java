@@ -185,7 +185,7 @@ final class WarmUp {
             ChainView view = chains.start(id, order, chain, Duration.ofSeconds(5), null);
             em.flush();
             chains.acknowledge(acks(em, id, EventType.PATH_SETUP_REQUESTED));
-            chains.requestTeardown(id, Duration.ofSeconds(5));
+            chains.requestTeardown(id, order.buyerId(), Duration.ofSeconds(5));
             em.flush();
             chains.acknowledge(acks(em, id, EventType.PATH_TEARDOWN_REQUESTED));
             em.flush();

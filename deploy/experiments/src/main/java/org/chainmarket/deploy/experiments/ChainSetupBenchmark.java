@@ -39,7 +39,8 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
     @Option(names = "--orders", defaultValue = "500", description = "orders per chain length (default: ${DEFAULT-VALUE})")
     int orders;
 
-    @Option(names = "--warmup", defaultValue = "100", description = "orders before measuring (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "1500", description = "orders before measuring, per chain length (default: "
+            + "${DEFAULT-VALUE}: on two cores the JIT compiles for minutes, and after 100 orders it still takes a third of the CPU)")
     int warmup;
 
     @Option(names = "--hops", defaultValue = "3,5", split = ",", description = "chain lengths (default: ${DEFAULT-VALUE})")
@@ -77,9 +78,12 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
                 recordSizes.clear();
                 stages.rows(h);
                 long cpu0 = ProcessCpu.nanos();
+                long jit0 = ProcessCpu.jitMillis();
                 Times t = run(http, url, switches, random, h, orders);
                 stageRows.addAll(stages.rows(h));
-                cpu.add(new String[]{String.valueOf(h), String.valueOf(orders), ProcessCpu.msPer(cpu0, ProcessCpu.nanos(), orders)});
+                long jit1 = ProcessCpu.jitMillis();
+                cpu.add(new String[]{String.valueOf(h), String.valueOf(orders), ProcessCpu.msPer(cpu0, ProcessCpu.nanos(), orders),
+                        ProcessCpu.msPer(jit0 * 1_000_000, jit1 * 1_000_000, orders)});
                 rows.add(row(h, "POST -> ACTIVE", t.active));
                 rows.add(row(h, "POST -> 201", t.posted));
                 rows.add(row(h, "stored -> ACTIVE", t.broker));
@@ -101,9 +105,10 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
             rows.forEach(r -> System.out.printf("%-5s %-17s %7s %8s %8s %8s %8s %8s%n", (Object[]) r));
             System.out.println("paper 003 (network set-up alone, Floodlight): 36.32 ms for 3 VNFs, 50.14 ms for 5 VNFs");
             System.out.println();
-            System.out.println("CPU per order (order, ACTIVE, read, end; this JVM and the PostgreSQL it started), ms");
-            System.out.printf("%-5s %7s %8s%n", "hops", "orders", "cpu/order");
-            cpu.forEach(r -> System.out.printf("%-5s %7s %8s%n", (Object[]) r));
+            System.out.println("CPU per order (order, ACTIVE, read, end; this JVM and the PostgreSQL it started), and of it the JIT "
+                    + "compilers' time while the orders ran, ms");
+            System.out.printf("%-5s %7s %9s %9s%n", "hops", "orders", "cpu/order", "jit/order");
+            cpu.forEach(r -> System.out.printf("%-5s %7s %9s %9s%n", (Object[]) r));
             System.out.println();
             System.out.println("where the time goes, per order (record send times from ce_time, read times by this JVM's reader), ms");
             System.out.printf("%-5s %-50s %8s %8s%n", "hops", "stage", "p50", "mean");

@@ -23,6 +23,16 @@ final class ProcessCpu {
         return os.getProcessCpuTime() + children;
     }
 
+    /**
+     * Milliseconds this JVM's JIT compilers have spent compiling so far (the sum over its compiler threads); -1 where
+     * the JVM does not say. On two cores a JVM of this size compiles for minutes after it starts, and what its compilers
+     * take the order path does not get.
+     */
+    static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     /** Milliseconds of CPU per item between two {@link #nanos()} readings, two decimals; "-" when unknown. */
     static String msPer(long from, long to, int items) {
         return from < 0 || to < 0 || items <= 0 ? "-" : String.format(Locale.ROOT, "%.2f", (to - from) / 1e6 / items);
