@@ -105,8 +105,8 @@ public final class ChainSetupBenchmark implements Callable<Integer> {
             rows.forEach(r -> System.out.printf("%-5s %-17s %7s %8s %8s %8s %8s %8s%n", (Object[]) r));
             System.out.println("paper 003 (network set-up alone, Floodlight): 36.32 ms for 3 VNFs, 50.14 ms for 5 VNFs");
             System.out.println();
-            System.out.println("CPU per order (order, ACTIVE, read, end; this JVM and the PostgreSQL it started), and of it the JIT "
-                    + "compilers' time while the orders ran, ms");
+            System.out.println("CPU per order (order, ACTIVE, read, end; this JVM and the PostgreSQL it started), and the JIT "
+                    + "compilers' compile time (elapsed, summed over their threads) while the orders ran, per order, ms");
             System.out.printf("%-5s %7s %9s %9s%n", "hops", "orders", "cpu/order", "jit/order");
             cpu.forEach(r -> System.out.printf("%-5s %7s %9s %9s%n", (Object[]) r));
             System.out.println();
