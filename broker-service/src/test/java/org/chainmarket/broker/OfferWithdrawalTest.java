@@ -8,12 +8,24 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.chainmarket.broker.registry.Registry;
+import org.chainmarket.schemas.events.CloudEvents;
+import org.chainmarket.schemas.events.Topics;
+import org.chainmarket.schemas.kafka.KafkaClients;
+import org.chainmarket.schemas.model.OfferId;
+import org.chainmarket.schemas.model.ProviderId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,6 +42,8 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     @Inject
     @Client("/")
     HttpClient http;
+    @Inject
+    Registry registry;
 
     @Override
     public Map<String, String> getProperties() {
@@ -74,5 +88,58 @@ class OfferWithdrawalTest implements TestPropertyProvider {
             assertThat(next.code()).isEqualTo(201);
             assertThat(TwoDomains.offerOfHop(next.getBody(Map.class).orElseThrow(), 0)).as("no new chain on a withdrawn offer").isNotEqualTo(firewall);
         }
+    }
+
+    /**
+     * The broker reads its own withdrawal back from the provider's compacted offers topic. Read after the provider
+     * advertised the offer again (a consumer behind, another replica, or the record sent again at a later position by
+     * an outbox relay stopped between sending its rows and marking them sent), it is the withdrawal already applied,
+     * not a new one: the offer stays advertised and the next order takes it.
+     */
+    @Test
+    void aWithdrawalReadBackAfterTheOfferWasAdvertisedAgainLeavesItAdvertised() throws Exception {
+        String p = "wr";
+        TwoDomains.register(http, p, 10000, 2, 1000);
+        String offer = p + "-fw-0";
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + offer)).code()).isEqualTo(204);
+            ConsumerRecord<String, byte[]> sent = published(Topics.forProvider(Topics.OFFERS, ProviderId.of(p + "-west")), offer);
+            TwoDomains.post(http, p + "-west", "/api/v1/offers", TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 1));
+
+            // the same record at a later position, read now, as RegistryListener applies a tombstone
+            ConsumerRecord<String, byte[]> late = new ConsumerRecord<>(sent.topic(), sent.partition(), sent.offset() + 1000,
+                    sent.timestamp(), sent.timestampType(), sent.serializedKeySize(), sent.serializedValueSize(), sent.key(), null,
+                    sent.headers(), sent.leaderEpoch());
+            CloudEvents.Event event = CloudEvents.decode(late);
+            assertThat(event.isTombstone()).isTrue();
+            registry.withdrawn(event.id(), OfferId.of(event.key()));
+
+            assertThat(TwoDomains.exchange(http, HttpRequest.GET("/api/v1/offers/" + offer)).getBody(Map.class).orElseThrow().get("withdrawn"))
+                    .as("the offer advertised again").isEqualTo(false);
+            HttpResponse<Map> next = TwoDomains.exchange(http, HttpRequest.POST("/api/v1/chains", TwoDomains.order(p, 100))
+                    .contentType(MediaType.APPLICATION_JSON));
+            assertThat(next.code()).isEqualTo(201);
+            assertThat(TwoDomains.offerOfHop(next.getBody(Map.class).orElseThrow(), 0)).as("the cheaper firewall, advertised again")
+                    .isEqualTo(offer);
+        }
+    }
+
+    /** The tombstone of {@code key} the broker's outbox relay published on {@code topic}, as a consumer reads it. */
+    private static ConsumerRecord<String, byte[]> published(String topic, String key) {
+        Map<String, Object> config = KafkaClients.consumerConfig(Infra.bootstrapServers(), "withdrawal-test-" + UUID.randomUUID(),
+                "withdrawal-test", Infra.admin());
+        AtomicReference<ConsumerRecord<String, byte[]>> found = new AtomicReference<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key()) && r.value() == null) {
+                        found.set(r);
+                    }
+                }
+                return found.get() != null;
+            });
+        }
+        return found.get();
     }
 }

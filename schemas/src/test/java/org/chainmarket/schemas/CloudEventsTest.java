@@ -64,6 +64,20 @@ class CloudEventsTest {
     }
 
     @Test
+    void aTombstoneIsKnownByTheIdItCarriesWhereverItIsRead() {
+        ProducerRecord<String, byte[]> sent = CloudEvents.encode("withdrawal-1", EventType.OFFER_ADVERTISED, "o-1", null, "/broker");
+        for (long offset : new long[] {3L, 9L}) {
+            ConsumerRecord<String, byte[]> read = new ConsumerRecord<>(Topics.OFFERS, 0, offset, 0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                    2, -1, "o-1", null, sent.headers(), java.util.Optional.empty());
+            CloudEvents.Event e = CloudEvents.decode(read);
+            assertThat(e.isTombstone()).isTrue();
+            assertThat(e.id()).as("read at offset %d", offset).isEqualTo("withdrawal-1");
+        }
+        assertThat(CloudEvents.decode(new ConsumerRecord<>(Topics.OFFERS, 0, 3L, "o-1", null)).id())
+                .as("a tombstone without an id is known by its position").isEqualTo(Topics.OFFERS + "/0/3");
+    }
+
+    @Test
     void anAdvertisementOnAProvidersTopicSpeaksOnlyForThatProvider() {
         ProviderId east = ProviderId.of("east");
         ProviderId west = ProviderId.of("west");

@@ -68,7 +68,9 @@ public final class CloudEvents {
 
     /**
      * Validates {@code record} as an event of its topic. A tombstone (null value) on a compacted topic decodes to
-     * an event with a null payload; its id is the record's position.
+     * an event with a null payload. Its id is the {@code ce_id} header it carries (the broker's outbox sends its
+     * withdrawals with the id it recorded them under), else the record's position. So a withdrawal read again, at
+     * another position or after the subject was advertised anew, is recognised as the one already applied.
      */
     public static Event decode(ConsumerRecord<String, byte[]> record) {
         List<FieldError> errors = new ArrayList<>();
@@ -84,7 +86,9 @@ public final class CloudEvents {
             if (!errors.isEmpty()) {
                 throw new InvalidInputException("record", errors);
             }
-            return new Event(record.topic() + "/" + record.partition() + "/" + record.offset(), null, record.key(), null);
+            List<FieldError> noId = new ArrayList<>();
+            String id = header(record, ID, noId);
+            return new Event(id != null ? id : record.topic() + "/" + record.partition() + "/" + record.offset(), null, record.key(), null);
         }
         String id = header(record, ID, errors);
         String ceType = header(record, TYPE, errors);
