@@ -8,6 +8,7 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import org.chainmarket.broker.chain.AckHearing;
 import org.chainmarket.broker.registry.Registry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,6 +44,8 @@ class ConcurrentReserveReleaseTest implements TestPropertyProvider {
     HttpClient http;
     @Inject
     Registry registry;
+    @Inject
+    AckHearing hearing;
 
     @Override
     public Map<String, String> getProperties() {
@@ -58,6 +61,10 @@ class ConcurrentReserveReleaseTest implements TestPropertyProvider {
     @Test
     void ordersEndingsAndTheDeadlineSweepNeverDeadlock() throws Exception {
         TwoDomains.register(http, P, 2000, 4, 400);
+        // the delivery timeout counts only while the broker hears a domain's answers: once its acknowledgement
+        // consumers hold the new providers' topics (until then a chain waits up to the delivery patience)
+        await().atMost(Duration.ofSeconds(60)).until(() -> hearing.hearing() != null
+                && hearing.hearing().keySet().containsAll(List.of(P + "-west", P + "-east")));
         long deadlocksBefore = deadlocks();
         ConcurrentLinkedQueue<String> created = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Integer> orders = new ConcurrentLinkedQueue<>();
