@@ -12,7 +12,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
+import org.chainmarket.schemas.events.Json;
+import org.chainmarket.schemas.model.SubjectKind;
+import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.schemas.events.CloudEvents;
 import org.chainmarket.schemas.events.Topics;
 import org.chainmarket.schemas.kafka.KafkaClients;
@@ -25,6 +29,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,11 +51,16 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     HttpClient http;
     @Inject
     Registry registry;
+    @Inject
+    PausingRegistryStore store;
+    @Inject
+    MarketReadModel market;
 
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> p = new java.util.HashMap<>(Callers.properties());
         p.put("micronaut.http.client.read-timeout", "120s");
+        p.put("test.registry-store", "pausing");
         return p;
     }
 
@@ -122,6 +134,41 @@ class OfferWithdrawalTest implements TestPropertyProvider {
             assertThat(TwoDomains.offerOfHop(next.getBody(Map.class).orElseThrow(), 0)).as("the cheaper firewall, advertised again")
                     .isEqualTo(offer);
         }
+    }
+
+    /**
+     * An advertisement of an offer read from Kafka is being mirrored into the read model (its row read, not yet
+     * applied) when the provider withdraws the offer over REST. The database has the withdrawal last, and so must
+     * what selection sells: the read-back does not put the withdrawn offer back, nor clear the withdrawal that keeps it
+     * out of selection.
+     */
+    @Test
+    void aReadBackMirroredWhileTheOfferIsWithdrawnDoesNotBringItBack() throws Exception {
+        String p = "rb";
+        TwoDomains.register(http, p, 10000, 2, 1000);
+        String offer = p + "-fw-0";
+        VnfOffer advertised = Json.read(TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 1), VnfOffer.class);
+        Thread reader = new Thread(() -> registry.advertised(UUID.randomUUID().toString(), advertised), "read-back");
+        store.pauseAfterRead(reader);
+        reader.start();
+        assertThat(store.awaitRead()).as("the read-back read the offer").isTrue();
+
+        CompletableFuture<Integer> withdrawal = CompletableFuture.supplyAsync(() ->
+                TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + offer)).code());
+        try {
+            // the withdrawal either waits for the read-back to reach the read model, or (the race) goes first
+            withdrawal.get(3, TimeUnit.SECONDS);
+        } catch (TimeoutException waits) {
+            // it waits: the read-back applies first
+        }
+        store.resume();
+        assertThat(withdrawal.get(60, TimeUnit.SECONDS)).isEqualTo(204);
+        reader.join(60_000);
+
+        assertThat(market.load(SubjectKind.INSTANCE, offer)).as("the read model no longer holds the withdrawn offer").isEmpty();
+        assertThat(market.snapshot().offers()).as("selection does not sell it")
+                .noneMatch(o -> o.offer().offerId().value().equals(offer));
+        assertThat(market.isOfferDegraded(OfferId.of(offer))).as("its withdrawal keeps it out of selection").isTrue();
     }
 
     /** The tombstone of {@code key} the broker's outbox relay published on {@code topic}, as a consumer reads it. */

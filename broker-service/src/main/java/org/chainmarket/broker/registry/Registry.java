@@ -50,6 +50,13 @@ public class Registry {
     private final ApplicationEventPublisher<Withdrawn> withdrawals;
     private final UsageLedger usage;
     private final EventProducer events;
+    /**
+     * Held from a change's (or a read-back's) database transaction until the read model has it, so that the read
+     * model takes changes in the order the database committed them: a read-back that read an offer before a REST
+     * withdrawal committed cannot put it back after the withdrawal removed it. Released before a withdrawal's chains
+     * are drained.
+     */
+    private final Object changes = new Object();
 
     public Registry(RegistryStore store, MarketReadModel market, HealthBook health, ApplicationEventPublisher<Withdrawn> withdrawals,
                     UsageLedger usage, EventProducer events) {
@@ -161,23 +168,32 @@ public class Registry {
      * read model, so all replicas sell the same market whichever of them stored it (or registered it over REST).
      */
     public void advertised(String eventId, ProviderDomain domain) {
-        store.upsertDomain(eventId, domain, false);
-        mirror(domain.providerId());
+        synchronized (changes) {
+            store.upsertDomain(eventId, domain, false);
+            mirror(domain.providerId());
+        }
     }
 
     /** Applies a withdrawal (tombstone) read from Kafka; its chains are drained once, by the replica that stored it. */
     public void withdrawn(String eventId, ProviderId provider) {
-        Optional<ProviderDomain> domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
-        boolean stored = store.withdrawDomain(eventId, provider, false);
-        mirror(provider);
+        Optional<ProviderDomain> domain;
+        boolean stored;
+        synchronized (changes) {
+            domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
+            stored = store.withdrawDomain(eventId, provider, false);
+            mirror(provider);
+        }
         if (stored) {
             drain(provider, domain);
         }
     }
 
     public void advertised(String eventId, VnfOffer offer) {
-        boolean stored = store.upsertOffer(eventId, offer, false).isPresent();
-        mirror(offer.offerId());
+        boolean stored;
+        synchronized (changes) {
+            stored = store.upsertOffer(eventId, offer, false).isPresent();
+            mirror(offer.offerId());
+        }
         if (stored) {
             repriced(offer);
         }
@@ -206,9 +222,13 @@ public class Registry {
     }
 
     public void withdrawn(String eventId, OfferId offer) {
-        Optional<OfferEntity> known = store.offer(offer.value());
-        boolean stored = store.withdrawOffer(eventId, offer, false);
-        mirror(offer);
+        Optional<OfferEntity> known;
+        boolean stored;
+        synchronized (changes) {
+            known = store.offer(offer.value());
+            stored = store.withdrawOffer(eventId, offer, false);
+            mirror(offer);
+        }
         if (stored) {
             known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         }
@@ -244,34 +264,51 @@ public class Registry {
      */
     public void register(ProviderDomain domain) {
         events.ensureProviderTopics(domain.providerId());
-        store.upsertDomain(UUID.randomUUID().toString(), domain, true);
-        market.putDomain(domain);
+        synchronized (changes) {
+            store.upsertDomain(UUID.randomUUID().toString(), domain, true);
+            market.putDomain(domain);
+        }
     }
 
     /** Withdraws a provider through REST; false when it is unknown. */
     public boolean withdraw(ProviderId provider) {
-        Optional<ProviderDomain> domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
-        boolean changed = store.withdrawDomain(UUID.randomUUID().toString(), provider, true);
+        Optional<ProviderDomain> domain;
+        boolean changed;
+        synchronized (changes) {
+            domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
+            changed = store.withdrawDomain(UUID.randomUUID().toString(), provider, true);
+            if (changed) {
+                market.removeDomain(provider);
+            }
+        }
         if (changed) {
-            market.removeDomain(provider);
             drain(provider, domain);
         }
         return changed;
     }
 
     public OfferEntity register(VnfOffer offer) {
-        OfferEntity stored = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
-        market.putOffer(offer, stored.reservedMbps, stored.reservedChains, stored.version);
-        health.cleared(SubjectKind.INSTANCE, offer.offerId().value(), WITHDRAWN);
+        OfferEntity stored;
+        synchronized (changes) {
+            stored = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
+            market.putOffer(offer, stored.reservedMbps, stored.reservedChains, stored.version);
+            health.cleared(SubjectKind.INSTANCE, offer.offerId().value(), WITHDRAWN);
+        }
         repriced(offer);
         return stored;
     }
 
     public boolean withdraw(OfferId offer) {
-        Optional<OfferEntity> known = store.offer(offer.value());
-        boolean changed = store.withdrawOffer(UUID.randomUUID().toString(), offer, true);
+        Optional<OfferEntity> known;
+        boolean changed;
+        synchronized (changes) {
+            known = store.offer(offer.value());
+            changed = store.withdrawOffer(UUID.randomUUID().toString(), offer, true);
+            if (changed) {
+                market.removeOffer(offer);
+            }
+        }
         if (changed) {
-            market.removeOffer(offer);
             known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         }
         return changed;
