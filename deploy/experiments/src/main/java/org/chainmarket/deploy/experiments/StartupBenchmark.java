@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * on a fresh data directory), and times from the process start to the API serving (the launcher saying it is up and
  * {@code GET /api/v1/offers} answering 200 with the demo offers), then the first orders (POST → ACTIVE, polled every
  * 2 ms) against orders placed after a warm run. Each run launches every variant in turn: the start-up warm-up off and
- * on, and on with a dynamic class-data-sharing archive made by a training launch ({@code --cds}); with
+ * on, and on with a dynamic class-data-sharing archive made by a training launch ({@code --cds}) or, on JDK 24 or
+ * later, an ahead-of-time cache ({@code --aot}); with
  * {@code --substitutions} each variant also runs {@link SubstitutionBenchmark} in a JVM of its own for the first
  * one-chain substitutions after start against warm ones. Prints the medians per variant and the first/warm p99 ratio.
  */
@@ -60,6 +61,10 @@ public final class StartupBenchmark implements Callable<Integer> {
                     + "-XX:ArchiveClassesAtExit) (default: ${DEFAULT-VALUE})")
     boolean cds;
 
+    @Option(names = "--aot", description = "also launch with an ahead-of-time cache (JDK 24 or later, JEP 483/514: classes loaded and "
+            + "linked, and method profiles, from a training launch with -XX:AOTCacheOutput); refused on an older JVM")
+    boolean aot;
+
     @Option(names = "--substitutions", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "also time the first one-chain substitutions after start against warm ones, running "
                     + "SubstitutionBenchmark as its own JVM per variant (default: ${DEFAULT-VALUE})")
@@ -77,13 +82,23 @@ public final class StartupBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (aot && Runtime.version().feature() < 24) {
+            System.err.println("--aot needs a JVM of version 24 or later (run this benchmark with one; its launches use the same); this is "
+                    + Runtime.version());
+            return 2;
+        }
         Path work = Files.createTempDirectory("chainmarket-startup-bench");
         List<Variant> variants = new ArrayList<>(List.of(new Variant("warm-up off", List.of(), List.of("--warm-up-rounds=0")),
                 new Variant("warm-up on", List.of(), List.of())));
         if (cds) {
             Path launcherArchive = work.resolve("all-in-one.jsa");
-            train(launcherArchive);
+            train(launcherArchive, "-XX:ArchiveClassesAtExit=");
             variants.add(new Variant("warm-up on, CDS", List.of("-XX:SharedArchiveFile=" + launcherArchive), List.of()));
+        }
+        if (aot) {
+            Path cache = work.resolve("all-in-one.aot");
+            train(cache, "-XX:AOTCacheOutput=");
+            variants.add(new Variant("warm-up on, AOT", List.of("-XX:AOTCache=" + cache), List.of()));
         }
         Map<String, List<long[]>> orders = new java.util.LinkedHashMap<>();
         Map<String, List<double[]>> subs = new java.util.LinkedHashMap<>();
@@ -140,10 +155,13 @@ public final class StartupBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    /** A training launch that writes the dynamic class-data-sharing archive at its exit: up, a few orders, stopped with SIGTERM as Ctrl-C does. */
-    private void train(Path launcherArchive) throws Exception {
+    /**
+     * A training launch that writes a class-data-sharing archive or an AOT cache ({@code option} names which) at its
+     * exit: up, a few orders, stopped with SIGTERM as Ctrl-C does.
+     */
+    private void train(Path launcherArchive, String option) throws Exception {
         long t0 = System.nanoTime();
-        launch(new Variant("training", List.of("-XX:ArchiveClassesAtExit=" + launcherArchive), List.of()), 5, 0);
+        launch(new Variant("training", List.of(option + launcherArchive), List.of()), 5, 0);
         System.out.printf(Locale.ROOT, "training launch wrote %s (%d kB) in %.1f s%n", launcherArchive.getFileName(),
                 Files.size(launcherArchive) / 1024, (System.nanoTime() - t0) / 1e9);
     }
