@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A provider withdraws its domain while an ACTIVE chain uses its DPI and crosses its domain: the chain is moved to
  * the other provider's DPI make-before-break (a substitution the withdrawal triggered), the provider is gone from the
- * catalogue, its offer ends up holding nothing, and new orders do not land on it.
+ * catalogue, its offer ends up holding nothing, and new orders do not land on it; once it registers its domain again,
+ * its links and the offer it kept are sold again.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -70,6 +71,13 @@ class ProviderWithdrawalTest implements TestPropertyProvider {
             assertThat(next.code()).isEqualTo(201);
             assertThat(ThreeDomains.dpi(next.getBody(Map.class).orElseThrow())).as("no new chain on a withdrawn provider")
                     .isEqualTo(P + ThreeDomains.EAST_DPI);
+
+            // the provider comes back: its domain, its links and the offer it never withdrew are sold again
+            ThreeDomains.registerSouthDomain(http, P);
+            HttpResponse<Map> back = ThreeDomains.order(http, P);
+            assertThat(back.code()).isEqualTo(201);
+            assertThat(ThreeDomains.dpi(back.getBody(Map.class).orElseThrow())).as("the cheaper DPI again, through the south's border link")
+                    .isEqualTo(P + ThreeDomains.SOUTH_DPI);
         }
     }
 

@@ -40,11 +40,7 @@ final class ThreeDomains {
                  "links": [{"from": "%1$se1", "to": "%1$se2", "latencyMs": 1, "bandwidthMbps": 100000}],
                  "borderLinks": [{"localSwitch": "%1$se1", "remoteProvider": "%1$s-west", "remoteSwitch": "%1$sw2", "latencyMs": 2, "bandwidthMbps": 10000}]}"""
                 .formatted(p));
-        TwoDomains.post(http, p + "-south", "/api/v1/providers", """
-                {"providerId": "%1$s-south", "name": "South", "switches": [{"switchId": "%1$ss1"}],
-                 "sites": [{"siteId": "%1$ss-site", "switchId": "%1$ss1", "cpuCores": 8, "memoryGb": 16}], "links": [],
-                 "borderLinks": [{"localSwitch": "%1$ss1", "remoteProvider": "%1$s-west", "remoteSwitch": "%1$sw2", "latencyMs": 2, "bandwidthMbps": 10000}]}"""
-                .formatted(p));
+        registerSouthDomain(http, p);
         TwoDomains.post(http, p + "-west", "/api/v1/providers", west.formatted(p, """
                 , "borderLinks": [{"localSwitch": "%1$sw2", "remoteProvider": "%1$s-east", "remoteSwitch": "%1$se1", "latencyMs": 2, "bandwidthMbps": 10000},
                                   {"localSwitch": "%1$sw2", "remoteProvider": "%1$s-south", "remoteSwitch": "%1$ss1", "latencyMs": 2, "bandwidthMbps": 10000}]"""
@@ -52,6 +48,15 @@ final class ThreeDomains {
         TwoDomains.post(http, p + "-west", "/api/v1/offers", TwoDomains.offer(p + "-fw-0", p + "-west", p + "-fw", p + "w-site", 100000, 1));
         TwoDomains.post(http, p + "-east", "/api/v1/offers", TwoDomains.offer(p + EAST_DPI, p + "-east", p + "-dpi", p + "e-site", 100000, 1.5));
         TwoDomains.post(http, p + "-south", "/api/v1/offers", TwoDomains.offer(p + SOUTH_DPI, p + "-south", p + "-dpi", p + "s-site", 100000, 1));
+    }
+
+    /** South's domain, as its provider registers it (again, after a withdrawal). */
+    static void registerSouthDomain(HttpClient http, String p) {
+        TwoDomains.post(http, p + "-south", "/api/v1/providers", """
+                {"providerId": "%1$s-south", "name": "South", "switches": [{"switchId": "%1$ss1"}],
+                 "sites": [{"siteId": "%1$ss-site", "switchId": "%1$ss1", "cpuCores": 8, "memoryGb": 16}], "links": [],
+                 "borderLinks": [{"localSwitch": "%1$ss1", "remoteProvider": "%1$s-west", "remoteSwitch": "%1$sw2", "latencyMs": 2, "bandwidthMbps": 10000}]}"""
+                .formatted(p));
     }
 
     /** The DPI offer of an ordered chain. */

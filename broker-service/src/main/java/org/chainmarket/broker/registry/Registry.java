@@ -236,8 +236,20 @@ public class Registry {
 
     /** The read model takes the provider's domain as the database has it now (gone if withdrawn). */
     private void mirror(ProviderId provider) {
-        store.provider(provider.value()).ifPresentOrElse(p -> market.putDomain(Json.read(p.domainJson, ProviderDomain.class)),
+        store.provider(provider.value()).ifPresentOrElse(p -> advertise(Json.read(p.domainJson, ProviderDomain.class)),
                 () -> market.removeDomain(provider));
+    }
+
+    /**
+     * The read model takes a live domain. What a withdrawal of the provider left out of selection ({@link #drain}: its
+     * links, its border links and the offers it kept) is sold again.
+     */
+    private void advertise(ProviderDomain domain) {
+        market.putDomain(domain);
+        domain.links().forEach(l -> health.cleared(SubjectKind.LINK, NetLink.key(l.from(), l.to()), WITHDRAWN));
+        domain.borderLinks().forEach(b -> health.cleared(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), WITHDRAWN));
+        store.offers().stream().filter(o -> o.providerId.equals(domain.providerId().value()))
+                .forEach(o -> health.cleared(SubjectKind.INSTANCE, o.id, WITHDRAWN));
     }
 
     /** The read model takes the offer as the database has it now, with what chains hold of it (gone if withdrawn). */
@@ -266,7 +278,7 @@ public class Registry {
         events.ensureProviderTopics(domain.providerId());
         synchronized (changes) {
             store.upsertDomain(UUID.randomUUID().toString(), domain, true);
-            market.putDomain(domain);
+            advertise(domain);
         }
     }
 
