@@ -12,9 +12,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.chainmarket.broker.placement.Drains;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
 import org.chainmarket.schemas.events.Json;
+import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.schemas.events.CloudEvents;
@@ -38,9 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A provider withdraws the offer an ACTIVE chain uses: the chain is moved to another offer make-before-break (a
- * substitution triggered by the withdrawal), the withdrawn offer ends up holding nothing, and new orders do not land
- * on it.
+ * Offers leaving the market. A provider withdraws the offer an ACTIVE chain uses: the chain is moved to another offer
+ * make-before-break (a substitution triggered by the withdrawal), the withdrawn offer ends up holding nothing, and new
+ * orders do not land on it. Withdrawals read back late or racing a read-back, and placement drains, below.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,6 +57,8 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     PausingRegistryStore store;
     @Inject
     MarketReadModel market;
+    @Inject
+    Drains drains;
 
     @Override
     public Map<String, String> getProperties() {
@@ -169,6 +173,36 @@ class OfferWithdrawalTest implements TestPropertyProvider {
         assertThat(market.snapshot().offers()).as("selection does not sell it")
                 .noneMatch(o -> o.offer().offerId().value().equals(offer));
         assertThat(market.isOfferDegraded(OfferId.of(offer))).as("its withdrawal keeps it out of selection").isTrue();
+    }
+
+    /**
+     * The placement service drains an instance (it is about to stop it): no new chain lands on it. Its provider
+     * advertising it again meanwhile (a new price; an adapter advertises every offer again when it restarts) does not
+     * end the drain; withdrawing it (the instance's stop) does, and advertised anew it takes chains again.
+     */
+    @Test
+    void aDrainedOfferAdvertisedAgainStaysDrainedUntilItIsWithdrawn() throws Exception {
+        String p = "dr";
+        TwoDomains.register(http, p, 10000, 2, 1000);
+        String offer = p + "-fw-0";
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            drains.command(new InstanceCommand(UUID.randomUUID().toString(), "plan-1", "decision-1", ProviderId.of(p + "-west"),
+                    InstanceCommand.Operation.DRAIN, OfferId.of(offer), p + "-fw", p + "w-site", "consolidating", null));
+            TwoDomains.post(http, p + "-west", "/api/v1/offers", TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 0.9));
+            assertThat(firewallOfAnOrder(p)).as("no new chain on the drained firewall, though re-priced").isEqualTo(p + "-fw-1");
+
+            assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + offer)).code()).isEqualTo(204);
+            TwoDomains.post(http, p + "-west", "/api/v1/offers", TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 0.9));
+            assertThat(firewallOfAnOrder(p)).as("withdrawn and advertised anew, the cheaper firewall takes chains again").isEqualTo(offer);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !drains.draining().contains(OfferId.of(offer)));
+        }
+    }
+
+    private String firewallOfAnOrder(String p) {
+        HttpResponse<Map> ordered = TwoDomains.exchange(http, HttpRequest.POST("/api/v1/chains", TwoDomains.order(p, 100))
+                .contentType(MediaType.APPLICATION_JSON));
+        assertThat(ordered.code()).isEqualTo(201);
+        return TwoDomains.offerOfHop(ordered.getBody(Map.class).orElseThrow(), 0);
     }
 
     /** The tombstone of {@code key} the broker's outbox relay published on {@code topic}, as a consumer reads it. */

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * A provider withdraws its domain while an ACTIVE chain uses its DPI and crosses its domain: the chain is moved to
  * the other provider's DPI make-before-break (a substitution the withdrawal triggered), the provider is gone from the
  * catalogue, its offer ends up holding nothing, and new orders do not land on it; once it registers its domain again,
- * its links and the offer it kept are sold again.
+ * the border link to it and the offer it kept are sold again.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,12 +72,55 @@ class ProviderWithdrawalTest implements TestPropertyProvider {
             assertThat(ThreeDomains.dpi(next.getBody(Map.class).orElseThrow())).as("no new chain on a withdrawn provider")
                     .isEqualTo(P + ThreeDomains.EAST_DPI);
 
-            // the provider comes back: its domain, its links and the offer it never withdrew are sold again
-            ThreeDomains.registerSouthDomain(http, P);
+            // the provider comes back, not declaring its border link this time (west does): its domain, the border link
+            // and the offer it never withdrew are sold again
+            ThreeDomains.registerSouthDomain(http, P, false);
             HttpResponse<Map> back = ThreeDomains.order(http, P);
             assertThat(back.code()).isEqualTo(201);
-            assertThat(ThreeDomains.dpi(back.getBody(Map.class).orElseThrow())).as("the cheaper DPI again, through the south's border link")
+            assertThat(ThreeDomains.dpi(back.getBody(Map.class).orElseThrow())).as("the cheaper DPI again, over the border link west declares")
                     .isEqualTo(P + ThreeDomains.SOUTH_DPI);
+        }
+    }
+
+    /**
+     * Providers change their domains while an ACTIVE chain crosses the border link between west and south to south's
+     * DPI. West stops declaring the link while south still does: the link stays (one side's declaration makes it) and
+     * the chain stays. South stops declaring it too: the link is gone, and the chain is moved to east's DPI
+     * make-before-break, as for a withdrawal; new orders no longer reach south.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aLinkNoLongerAdvertisedIsDrainedOfItsChains() throws Exception {
+        String p = "pl";
+        ThreeDomains.register(http, p);
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            HttpResponse<Map> ordered = ThreeDomains.order(http, p);
+            assertThat(ordered.code()).isEqualTo(201);
+            String id = (String) ordered.getBody(Map.class).orElseThrow().get("chainId");
+            Map<String, Object> active = await().atMost(Duration.ofSeconds(30)).until(() -> ThreeDomains.get(http, "/api/v1/chains/" + id),
+                    c -> "ACTIVE".equals(c.get("state")));
+            assertThat(ThreeDomains.dpi(active)).isEqualTo(p + ThreeDomains.SOUTH_DPI);
+
+            ThreeDomains.registerWestDomain(http, p, false);
+            HttpResponse<Map> still = ThreeDomains.order(http, p);
+            assertThat(ThreeDomains.dpi(still.getBody(Map.class).orElseThrow())).as("the link south declares is still sold")
+                    .isEqualTo(p + ThreeDomains.SOUTH_DPI);
+            assertThat(TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + id)).getBody(List.class).orElseThrow())
+                    .as("nothing moved").isEmpty();
+
+            ThreeDomains.registerSouthDomain(http, p, false);
+            Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> ThreeDomains.get(http, "/api/v1/chains/" + id),
+                    c -> "ACTIVE".equals(c.get("state")) && (p + ThreeDomains.EAST_DPI).equals(ThreeDomains.dpi(c)));
+            assertThat((List<Map<String, Object>>) moved.get("path")).as("no longer through the south")
+                    .noneMatch(n -> (p + "-south").equals(n.get("providerId")));
+            List<Map<String, Object>> subs = TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + id))
+                    .getBody(List.class).orElseThrow();
+            assertThat(subs).singleElement().satisfies(s -> {
+                assertThat(s.get("status")).isEqualTo("COMPLETED");
+                assertThat(((Map<String, Object>) s.get("trigger")).get("subjectId")).isEqualTo(p + "s1|" + p + "w2");
+            });
+            HttpResponse<Map> next = ThreeDomains.order(http, p);
+            assertThat(ThreeDomains.dpi(next.getBody(Map.class).orElseThrow())).as("south's DPI is out of reach").isEqualTo(p + ThreeDomains.EAST_DPI);
         }
     }
 

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * path a withdrawn offer takes), with a trigger that is not fatal: a chain nothing fits yet stays on the draining
  * instance, which still runs. While it holds chains the move is tried again every
  * {@code chainmarket.placement.drain-retry} (a moved instance's replacement may still be booting). The instance's
- * stop (or its offer's withdrawal) ends the drain.
+ * stop (or its offer's withdrawal) ends the drain; advertising the offer again (a new price, the adapter's restart)
+ * does not ({@link HealthBook#DRAINING}).
  */
 @Singleton
 public class Drains {
@@ -68,11 +69,13 @@ public class Drains {
         move(t);
     }
 
-    /** Moves the chains still on draining instances again. */
+    /** Moves the chains still on draining instances again; a drain whose offer was withdrawn meanwhile is over. */
     @Scheduled(fixedDelay = "${chainmarket.placement.drain-retry}", initialDelay = "${chainmarket.placement.drain-retry}")
     void retry() {
         for (Substitution.Trigger t : draining.values()) {
-            if (held(t.subjectId()) > 0) {
+            if (!health.degradedBy(SubjectKind.INSTANCE, t.subjectId(), HealthBook.DRAINING)) {
+                draining.remove(OfferId.of(t.subjectId()), t);
+            } else if (held(t.subjectId()) > 0) {
                 move(t);
             }
         }

@@ -28,6 +28,11 @@ import java.util.Set;
 public class HealthBook {
     /** Metrics that grow with the chains a subject carries: moving some of its chains brings them down. */
     public static final Set<Metric> CAPACITY_METRICS = EnumSet.of(Metric.LOAD, Metric.CPU, Metric.PROCESSING_DELAY, Metric.UTILIZATION);
+    /**
+     * The metric a placement drain is tracked under, apart from a withdrawal's: advertising the offer again (a new
+     * price, an adapter's restart) does not end a drain; withdrawing the offer (the instance's stop) does.
+     */
+    public static final String DRAINING = "draining";
     private final MarketReadModel market;
     private final Map<String, Subject> subjects = new HashMap<>();
 
@@ -80,6 +85,12 @@ public class HealthBook {
     public synchronized MarketReadModel.Health health(SubjectKind kind, String subjectId) {
         Subject s = subjects.get(key(kind, subjectId));
         return s == null ? MarketReadModel.Health.OK : combined(s);
+    }
+
+    /** Whether {@code metric} of the subject is degraded. */
+    public synchronized boolean degradedBy(SubjectKind kind, String subjectId, String metric) {
+        Subject s = subjects.get(key(kind, subjectId));
+        return s != null && s.degraded.containsKey(metric);
     }
 
     /** Whether the subject has a degraded metric (what chains on it are degraded for). */
@@ -145,8 +156,14 @@ public class HealthBook {
         return kind + ":" + subjectId;
     }
 
-    /** A degradation's metric, or {@link Registry#WITHDRAWN} for a withdrawal (a trigger with no metric). */
+    /**
+     * A degradation's metric; for a trigger with no metric, {@link #DRAINING} for a placement drain and
+     * {@link Registry#WITHDRAWN} for a withdrawal.
+     */
     private static String metricKey(Substitution.Trigger t) {
-        return t.metric() == null ? Registry.WITHDRAWN : t.metric().wireName();
+        if (t.metric() != null) {
+            return t.metric().wireName();
+        }
+        return t.kind() == SubjectKind.PLACEMENT ? DRAINING : Registry.WITHDRAWN;
     }
 }

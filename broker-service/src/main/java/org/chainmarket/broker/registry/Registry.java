@@ -18,10 +18,12 @@ import org.chainmarket.schemas.model.ProviderDomain;
 import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.broker.usage.UsageLedger;
+import org.chainmarket.selection.network.MultiDomainNetwork;
 import org.chainmarket.selection.network.NetLink;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -168,10 +170,33 @@ public class Registry {
      * read model, so all replicas sell the same market whichever of them stored it (or registered it over REST).
      */
     public void advertised(String eventId, ProviderDomain domain) {
+        List<Withdrawn> dropped;
         synchronized (changes) {
-            store.upsertDomain(eventId, domain, false);
+            MultiDomainNetwork before = MultiDomainNetwork.of(market.domains());
+            boolean stored = store.upsertDomain(eventId, domain, false);
             mirror(domain.providerId());
+            dropped = stored ? dropped(before, domain.providerId()) : List.of();
         }
+        dropped.forEach(withdrawals::publishEvent);
+    }
+
+    /**
+     * What a stored change of {@code provider}'s domain took out of the network the read model had {@code before}:
+     * the links no longer in it and the provider's offers at sites no longer in it. Their chains are drained as a
+     * withdrawal's, by the replica that stored the change; advertised again, they are sold again ({@link #advertise}).
+     */
+    private List<Withdrawn> dropped(MultiDomainNetwork before, ProviderId provider) {
+        MultiDomainNetwork after = MultiDomainNetwork.of(market.domains());
+        List<Withdrawn> gone = new ArrayList<>();
+        before.links().stream().filter(l -> after.link(l.a(), l.b()).isEmpty())
+                .forEach(l -> gone.add(new Withdrawn(SubjectKind.LINK, l.key(), provider.value())));
+        store.offers().stream().filter(o -> o.providerId.equals(provider.value())).forEach(o -> {
+            String site = Json.read(o.offerJson, VnfOffer.class).siteId();
+            if (before.switchOfSite(site).isPresent() && after.switchOfSite(site).isEmpty()) {
+                gone.add(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId));
+            }
+        });
+        return gone;
     }
 
     /** Applies a withdrawal (tombstone) read from Kafka; its chains are drained once, by the replica that stored it. */
@@ -242,12 +267,14 @@ public class Registry {
 
     /**
      * The read model takes a live domain. What a withdrawal of the provider left out of selection ({@link #drain}: its
-     * links, its border links and the offers it kept) is sold again.
+     * links, the border links to it, whichever side declares them, and the offers it kept) is sold again.
      */
     private void advertise(ProviderDomain domain) {
         market.putDomain(domain);
         domain.links().forEach(l -> health.cleared(SubjectKind.LINK, NetLink.key(l.from(), l.to()), WITHDRAWN));
         domain.borderLinks().forEach(b -> health.cleared(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), WITHDRAWN));
+        market.domains().stream().flatMap(d -> d.borderLinks().stream()).filter(b -> b.remoteProvider().equals(domain.providerId()))
+                .forEach(b -> health.cleared(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), WITHDRAWN));
         store.offers().stream().filter(o -> o.providerId.equals(domain.providerId().value()))
                 .forEach(o -> health.cleared(SubjectKind.INSTANCE, o.id, WITHDRAWN));
     }
@@ -257,7 +284,13 @@ public class Registry {
         store.offer(offer.value()).filter(o -> !o.withdrawn).ifPresentOrElse(o -> {
             market.putOffer(Json.read(o.offerJson, VnfOffer.class), o.reservedMbps, o.reservedChains, o.version);
             health.cleared(SubjectKind.INSTANCE, o.id, WITHDRAWN);
-        }, () -> market.removeOffer(offer));
+        }, () -> remove(offer));
+    }
+
+    /** The read model loses a withdrawn offer; a placement drain of it ends with it (the instance stopped). */
+    private void remove(OfferId offer) {
+        market.removeOffer(offer);
+        health.cleared(SubjectKind.INSTANCE, offer.value(), HealthBook.DRAINING);
     }
 
     /** A provider left: its offers and the links of its domain (inside it and to others) are drained. */
@@ -276,10 +309,14 @@ public class Registry {
      */
     public void register(ProviderDomain domain) {
         events.ensureProviderTopics(domain.providerId());
+        List<Withdrawn> dropped;
         synchronized (changes) {
+            MultiDomainNetwork before = MultiDomainNetwork.of(market.domains());
             store.upsertDomain(UUID.randomUUID().toString(), domain, true);
             advertise(domain);
+            dropped = dropped(before, domain.providerId());
         }
+        dropped.forEach(withdrawals::publishEvent);
     }
 
     /** Withdraws a provider through REST; false when it is unknown. */
@@ -317,7 +354,7 @@ public class Registry {
             known = store.offer(offer.value());
             changed = store.withdrawOffer(UUID.randomUUID().toString(), offer, true);
             if (changed) {
-                market.removeOffer(offer);
+                remove(offer);
             }
         }
         if (changed) {

@@ -21,9 +21,11 @@ import org.chainmarket.selection.network.NetLink;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -186,35 +188,37 @@ public class RegistryStore {
     }
 
     /**
-     * What chains still hold after a withdrawal, as the database has it: offers that hold a chain and are withdrawn or
-     * belong to a withdrawn provider, then links of withdrawn providers' domains (inside them and to others) that are
-     * no longer in the advertised network and on which chains hold bandwidth. Each is announced again at start, so
-     * a drain that the broker's stop interrupted is carried on.
+     * What chains still hold after a withdrawal, as the database has it: offers that hold a chain and are withdrawn,
+     * belong to a withdrawn provider or stand at a site their provider's domain no longer has, then links declared by
+     * a domain (live or withdrawn) that are no longer in the advertised network and on which chains hold bandwidth.
+     * Each is announced again at start, so a drain that the broker's stop interrupted is carried on.
      */
     @Transactional
     public List<Withdrawn> heldAfterWithdrawal() {
         List<Withdrawn> out = new ArrayList<>();
-        @SuppressWarnings("unchecked")
-        List<Object[]> offers = em.createNativeQuery("SELECT o.id, o.provider_id FROM offer o LEFT JOIN provider p ON p.id = o.provider_id "
-                + "WHERE o.reserved_chains > 0 AND (o.withdrawn OR p.withdrawn IS TRUE) ORDER BY o.id").getResultList();
-        offers.forEach(r -> out.add(new Withdrawn(SubjectKind.INSTANCE, (String) r[0], (String) r[1])));
-        List<ProviderEntity> gone = em.createQuery("SELECT p FROM ProviderEntity p WHERE p.withdrawn = true ORDER BY p.id", ProviderEntity.class)
+        List<ProviderEntity> all = em.createQuery("SELECT p FROM ProviderEntity p ORDER BY p.id", ProviderEntity.class).getResultList();
+        Map<String, ProviderDomain> live = new HashMap<>();
+        all.stream().filter(p -> !p.withdrawn).forEach(p -> live.put(p.id, Json.read(p.domainJson, ProviderDomain.class)));
+        List<OfferEntity> held = em.createQuery("SELECT o FROM OfferEntity o WHERE o.reservedChains > 0 ORDER BY o.id", OfferEntity.class)
                 .getResultList();
-        if (gone.isEmpty()) {
-            return out;
+        for (OfferEntity o : held) {
+            ProviderDomain d = live.get(o.providerId);
+            String site = Json.read(o.offerJson, VnfOffer.class).siteId();
+            if (o.withdrawn || d == null || d.sites().stream().noneMatch(s -> s.siteId().equals(site))) {
+                out.add(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId));
+            }
         }
         @SuppressWarnings("unchecked")
-        List<String> held = em.createNativeQuery("SELECT link_key FROM link WHERE reserved_mbps > 0").getResultList();
-        Set<String> live = new HashSet<>();
-        MultiDomainNetwork.of(providers().stream().map(p -> Json.read(p.domainJson, ProviderDomain.class)).toList()).links()
-                .forEach(l -> live.add(l.key()));
+        List<String> heldLinks = em.createNativeQuery("SELECT link_key FROM link WHERE reserved_mbps > 0").getResultList();
+        Set<String> inNetwork = new HashSet<>();
+        MultiDomainNetwork.of(live.values()).links().forEach(l -> inNetwork.add(l.key()));
         Set<String> announced = new HashSet<>();
-        for (ProviderEntity p : gone) {
+        for (ProviderEntity p : all) {
             ProviderDomain d = Json.read(p.domainJson, ProviderDomain.class);
             Set<String> keys = new LinkedHashSet<>();
             d.links().forEach(l -> keys.add(NetLink.key(l.from(), l.to())));
             d.borderLinks().forEach(b -> keys.add(NetLink.key(b.localSwitch(), b.remoteSwitch())));
-            keys.stream().filter(held::contains).filter(k -> !live.contains(k)).filter(announced::add)
+            keys.stream().filter(heldLinks::contains).filter(k -> !inNetwork.contains(k)).filter(announced::add)
                     .forEach(k -> out.add(new Withdrawn(SubjectKind.LINK, k, p.id)));
         }
         return out;
