@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
  * A provider withdraws its domain while an ACTIVE chain uses its DPI and crosses its domain: the chain is moved to
  * the other provider's DPI make-before-break (a substitution the withdrawal triggered), the provider is gone from the
  * catalogue, its offer ends up holding nothing, and new orders do not land on it; once it registers its domain again,
- * the border link to it and the offer it kept are sold again.
+ * the border link to it and the offer it kept are sold again. A domain advertised again without a link or a site
+ * drains the chains on what it dropped, below.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -121,6 +122,32 @@ class ProviderWithdrawalTest implements TestPropertyProvider {
             });
             HttpResponse<Map> next = ThreeDomains.order(http, p);
             assertThat(ThreeDomains.dpi(next.getBody(Map.class).orElseThrow())).as("south's DPI is out of reach").isEqualTo(p + ThreeDomains.EAST_DPI);
+        }
+    }
+
+    /**
+     * South advertises its domain again with its DPI's site replaced by another: the DPI offer stands at a site no
+     * longer in the network, and the chain on it is moved to east's DPI make-before-break.
+     */
+    @Test
+    void anOfferAtASiteNoLongerAdvertisedIsDrainedOfItsChains() throws Exception {
+        String p = "ps";
+        ThreeDomains.register(http, p);
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            String id = (String) ThreeDomains.order(http, p).getBody(Map.class).orElseThrow().get("chainId");
+            Map<String, Object> active = await().atMost(Duration.ofSeconds(30)).until(() -> ThreeDomains.get(http, "/api/v1/chains/" + id),
+                    c -> "ACTIVE".equals(c.get("state")));
+            assertThat(ThreeDomains.dpi(active)).isEqualTo(p + ThreeDomains.SOUTH_DPI);
+
+            TwoDomains.post(http, p + "-south", "/api/v1/providers", """
+                    {"providerId": "%1$s-south", "name": "South", "switches": [{"switchId": "%1$ss1"}],
+                     "sites": [{"siteId": "%1$ss-site-2", "switchId": "%1$ss1", "cpuCores": 8, "memoryGb": 16}], "links": [],
+                     "borderLinks": [{"localSwitch": "%1$ss1", "remoteProvider": "%1$s-west", "remoteSwitch": "%1$sw2", "latencyMs": 2, "bandwidthMbps": 10000}]}"""
+                    .formatted(p));
+            await().atMost(Duration.ofSeconds(30)).until(() -> ThreeDomains.get(http, "/api/v1/chains/" + id),
+                    c -> "ACTIVE".equals(c.get("state")) && (p + ThreeDomains.EAST_DPI).equals(ThreeDomains.dpi(c)));
+            assertThat(TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + id)).getBody(List.class).orElseThrow())
+                    .singleElement().satisfies(s -> assertThat(((Map<?, ?>) s).get("status")).isEqualTo("COMPLETED"));
         }
     }
 
