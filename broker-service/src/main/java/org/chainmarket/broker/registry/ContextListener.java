@@ -14,7 +14,8 @@ import org.chainmarket.schemas.model.OfferId;
 
 /**
  * Feeds selection with monitoring's current context: each instance's measured load, and whether an instance or
- * link is down (selection leaves it out) or degraded (hot: priced by its load, no chain moved onto it), which the
+ * link is down or degraded for a metric moving chains does not cure (selection leaves it out) or degraded for its load
+ * (hot: priced by its load, no chain moved onto it), which the
  * {@link HealthBook} weighs with monitoring's degradation events. Every broker instance reads the compacted context topics
  * whole (a group of its own, from the beginning), since the read model is in memory.
  */
@@ -36,9 +37,9 @@ public class ContextListener {
             if (event.payload() instanceof InstanceContext c) {
                 OfferId offer = c.offerId();
                 market.setMeasuredLoad(offer, c.load());
-                health.reported(SubjectKind.INSTANCE, offer.value(), c.status());
+                health.reported(SubjectKind.INSTANCE, offer.value(), c.status(), c.degradedMetrics());
             } else if (event.payload() instanceof LinkContext l) {
-                health.reported(SubjectKind.LINK, l.linkKey(), l.status());
+                health.reported(SubjectKind.LINK, l.linkKey(), l.status(), l.degradedMetrics());
             }
         });
     }

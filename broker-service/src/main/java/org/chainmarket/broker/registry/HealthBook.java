@@ -42,6 +42,8 @@ public class HealthBook {
 
     private static final class Subject {
         InstanceStatus reported = InstanceStatus.UP;
+        /** The metrics monitoring's context says are degraded now (what its degradation events said, kept). */
+        List<Metric> reportedMetrics = List.of();
         final Map<String, Substitution.Trigger> degraded = new LinkedHashMap<>();
         /** Whether chains were moved off it in this episode (until every metric is cleared). */
         boolean relieved;
@@ -51,9 +53,15 @@ public class HealthBook {
     public record Change(MarketReadModel.Health health, boolean relieved) {
     }
 
-    /** Monitoring's context reports a subject's status. */
-    public synchronized void reported(SubjectKind kind, String subjectId, InstanceStatus status) {
-        subject(kind, subjectId).reported = status;
+    /**
+     * Monitoring's context reports a subject's status and the metrics degraded now. The metrics weigh as the
+     * degradation events of them would: a replica that never read those events (another replica's partition of
+     * them, or read before a restart) still leaves out a link that is lossy, not only prices it as hot.
+     */
+    public synchronized void reported(SubjectKind kind, String subjectId, InstanceStatus status, List<Metric> degradedMetrics) {
+        Subject s = subject(kind, subjectId);
+        s.reported = status;
+        s.reportedMetrics = List.copyOf(degradedMetrics);
         publish(kind, subjectId);
     }
 
@@ -131,8 +139,13 @@ public class HealthBook {
             case DEGRADED -> MarketReadModel.Health.HOT;
             case UP -> MarketReadModel.Health.OK;
         };
-        MarketReadModel.Health fromMetrics = health(s.degraded.values());
-        return fromStatus.compareTo(fromMetrics) >= 0 ? fromStatus : fromMetrics;
+        MarketReadModel.Health fromContext = s.reportedMetrics.isEmpty() ? MarketReadModel.Health.OK
+                : s.reportedMetrics.stream().allMatch(CAPACITY_METRICS::contains) ? MarketReadModel.Health.HOT : MarketReadModel.Health.OUT;
+        return worst(worst(fromStatus, fromContext), health(s.degraded.values()));
+    }
+
+    private static MarketReadModel.Health worst(MarketReadModel.Health a, MarketReadModel.Health b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private void publish(SubjectKind kind, String subjectId) {

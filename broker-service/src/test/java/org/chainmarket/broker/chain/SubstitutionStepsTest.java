@@ -119,9 +119,9 @@ class SubstitutionStepsTest {
         assertThat(Proposals.refusal(completed, moved.hops(), health)).hasValueSatisfying(why -> assertThat(why).contains("still degraded"));
         health.cleared(SubjectKind.INSTANCE, "e-dpi", "load");
         assertThat(Proposals.refusal(completed, moved.hops(), health)).isEmpty();
-        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.DOWN);
+        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.DOWN, List.of());
         assertThat(Proposals.refusal(completed, moved.hops(), health)).as("monitoring's context says down").isPresent();
-        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.UP);
+        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.UP, List.of());
         health.degraded(new Substitution.Trigger(SubjectKind.LINK, "e1|w2", null, Metric.of("loss"), 0.1, 0.01, false, T0, List.of()));
         assertThat(Proposals.refusal(completed, moved.hops(), health)).hasValueSatisfying(why -> assertThat(why).contains("e1|w2"));
         assertThat(Proposals.refusal(completed, before.hops(), health)).as("the chain changed since")
@@ -133,15 +133,33 @@ class SubstitutionStepsTest {
         MarketReadModel market = new MarketReadModel();
         HealthBook health = new HealthBook(market);
         health.degraded(SagaFixtures.down("e-dpi"));
-        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.UP);
+        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.UP, List.of());
         assertThat(health.health(SubjectKind.INSTANCE, "e-dpi")).as("context UP does not undo a fatal degradation").isEqualTo(MarketReadModel.Health.OUT);
         assertThat(market.isOfferDegraded(OfferId.of("e-dpi"))).isTrue();
         health.cleared(SubjectKind.INSTANCE, "e-dpi", "heartbeat");
         assertThat(market.isOfferDegraded(OfferId.of("e-dpi"))).isFalse();
-        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.DOWN);
+        health.reported(SubjectKind.INSTANCE, "e-dpi", InstanceStatus.DOWN, List.of());
         health.degraded(SagaFixtures.hot("e-dpi"));
         health.cleared(SubjectKind.INSTANCE, "e-dpi", "load");
         assertThat(health.health(SubjectKind.INSTANCE, "e-dpi")).as("a cleared metric does not undo context DOWN").isEqualTo(MarketReadModel.Health.OUT);
+    }
+
+    /**
+     * A replica that never read a link's degradation event (another replica's partition, or before its restart) has
+     * monitoring's context of it: degraded, with the metrics degraded now. A lossy link is left out of selection as
+     * the loss event would leave it out, a link hot from its utilization is only priced by its load.
+     */
+    @Test
+    void theContextsDegradedMetricsWeighAsTheirDegradationEventsWould() {
+        MarketReadModel market = new MarketReadModel();
+        HealthBook health = new HealthBook(market);
+        health.reported(SubjectKind.LINK, "e1|w2", InstanceStatus.DEGRADED, List.of(Metric.of("loss")));
+        assertThat(health.health(SubjectKind.LINK, "e1|w2")).as("lossy").isEqualTo(MarketReadModel.Health.OUT);
+        health.reported(SubjectKind.LINK, "e1|w2", InstanceStatus.DEGRADED, List.of(Metric.of("utilization")));
+        assertThat(health.health(SubjectKind.LINK, "e1|w2")).as("busy").isEqualTo(MarketReadModel.Health.HOT);
+        health.reported(SubjectKind.LINK, "e1|w2", InstanceStatus.UP, List.of());
+        assertThat(health.health(SubjectKind.LINK, "e1|w2")).isEqualTo(MarketReadModel.Health.OK);
+        assertThat(market.isLinkDegraded("e1|w2")).isFalse();
     }
 
     @Test
