@@ -141,6 +141,42 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     }
 
     /**
+     * A chain whose buyer approves each move rides the offer its provider withdraws: it waits DEGRADED with the move
+     * proposed. The provider advertises the offer again before anyone approves: the chain is ACTIVE on it again and the
+     * proposal is superseded (nothing moves).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aChainWaitingForApprovalRunsAgainWhenItsWithdrawnOfferIsAdvertisedAgain() throws Exception {
+        String p = "ra";
+        TwoDomains.register(http, p, 10000, 2, 1000);
+        String offer = p + "-fw-0";
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            String approval = TwoDomains.order(p, 100).replaceFirst("}\\s*$", ", \"substitutionPolicy\": \"APPROVAL\"}");
+            HttpResponse<Map> ordered = TwoDomains.exchange(http, HttpRequest.POST("/api/v1/chains", approval).contentType(MediaType.APPLICATION_JSON));
+            assertThat(ordered.code()).isEqualTo(201);
+            String id = (String) ordered.getBody(Map.class).orElseThrow().get("chainId");
+            await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "ACTIVE".equals(c.get("state")));
+            assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
+
+            assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + offer)).code()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "DEGRADED".equals(c.get("state")));
+            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("PROPOSED"));
+
+            TwoDomains.post(http, p + "-west", "/api/v1/offers", TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 1));
+            Map<String, Object> again = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
+                    c -> "ACTIVE".equals(c.get("state")));
+            assertThat(TwoDomains.offerOfHop(again, 0)).as("still on the offer advertised again").isEqualTo(offer);
+            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("SUPERSEDED"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> substitutionsOf(String chainId) {
+        return TwoDomains.exchange(http, HttpRequest.GET("/api/v1/substitutions?chain=" + chainId)).getBody(List.class).orElseThrow();
+    }
+
+    /**
      * An advertisement of an offer read from Kafka is being mirrored into the read model (its row read, not yet
      * applied) when the provider withdraws the offer over REST. The database has the withdrawal last, and so must
      * what selection sells: the read-back does not put the withdrawn offer back, nor clear the withdrawal that keeps it

@@ -9,6 +9,7 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
+import org.chainmarket.broker.registry.Readvertised;
 import org.chainmarket.broker.registry.Withdrawn;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.Substitution;
@@ -120,6 +121,16 @@ public class SubstitutionService {
             health.degraded(d.trigger());
             unheard.add(d);
         }
+    }
+
+    /**
+     * A withdrawn offer or link is advertised again, and nothing else degrades it: chains left DEGRADED on it (nothing
+     * fitted them, or their move waits for approval, its proposal superseded) are ACTIVE again, as on monitoring's
+     * recovery.
+     */
+    @EventListener
+    void readvertised(Readvertised r) {
+        tx.recover(UUID.randomUUID().toString(), r.kind(), r.subjectId(), this::usesDegraded);
     }
 
     /** Moves the fewest chains off a hot subject that bring the load expected on it under its clear threshold. */

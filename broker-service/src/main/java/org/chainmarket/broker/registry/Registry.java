@@ -59,9 +59,13 @@ public class Registry {
      * are drained.
      */
     private final Object changes = new Object();
+    /** Subjects advertised again by the change holding {@link #changes}, announced after it releases it. */
+    private final List<Readvertised> readvertised = new ArrayList<>();
+    private final ApplicationEventPublisher<Readvertised> readvertisements;
 
     public Registry(RegistryStore store, MarketReadModel market, HealthBook health, ApplicationEventPublisher<Withdrawn> withdrawals,
-                    UsageLedger usage, EventProducer events) {
+                    ApplicationEventPublisher<Readvertised> readvertisements, UsageLedger usage, EventProducer events) {
+        this.readvertisements = readvertisements;
         this.events = events;
         this.store = store;
         this.market = market;
@@ -178,6 +182,7 @@ public class Registry {
             dropped = stored ? dropped(before, domain.providerId()) : List.of();
         }
         dropped.forEach(withdrawals::publishEvent);
+        announceReadvertised();
     }
 
     /**
@@ -219,6 +224,7 @@ public class Registry {
             stored = store.upsertOffer(eventId, offer, false).isPresent();
             mirror(offer.offerId());
         }
+        announceReadvertised();
         if (stored) {
             repriced(offer);
         }
@@ -254,6 +260,7 @@ public class Registry {
             stored = store.withdrawOffer(eventId, offer, false);
             mirror(offer);
         }
+        announceReadvertised();
         if (stored) {
             known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         }
@@ -271,19 +278,39 @@ public class Registry {
      */
     private void advertise(ProviderDomain domain) {
         market.putDomain(domain);
-        domain.links().forEach(l -> health.cleared(SubjectKind.LINK, NetLink.key(l.from(), l.to()), WITHDRAWN));
-        domain.borderLinks().forEach(b -> health.cleared(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), WITHDRAWN));
+        domain.links().forEach(l -> sellAgain(SubjectKind.LINK, NetLink.key(l.from(), l.to())));
+        domain.borderLinks().forEach(b -> sellAgain(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch())));
         market.domains().stream().flatMap(d -> d.borderLinks().stream()).filter(b -> b.remoteProvider().equals(domain.providerId()))
-                .forEach(b -> health.cleared(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), WITHDRAWN));
+                .forEach(b -> sellAgain(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch())));
         store.offers().stream().filter(o -> o.providerId.equals(domain.providerId().value()))
-                .forEach(o -> health.cleared(SubjectKind.INSTANCE, o.id, WITHDRAWN));
+                .forEach(o -> sellAgain(SubjectKind.INSTANCE, o.id));
+    }
+
+    /**
+     * A withdrawn subject advertised again is no longer left out as withdrawn; when nothing else degrades it, it is
+     * announced ({@link #announceReadvertised}) once the lock is released. Called holding {@link #changes}.
+     */
+    private void sellAgain(SubjectKind kind, String subjectId) {
+        if (health.degradedBy(kind, subjectId, WITHDRAWN) && health.cleared(kind, subjectId, WITHDRAWN)) {
+            readvertised.add(new Readvertised(kind, subjectId));
+        }
+    }
+
+    /** Announces what changes made since the last call advertised again (outside {@link #changes}, as drains are). */
+    private void announceReadvertised() {
+        List<Readvertised> out;
+        synchronized (changes) {
+            out = List.copyOf(readvertised);
+            readvertised.clear();
+        }
+        out.forEach(readvertisements::publishEvent);
     }
 
     /** The read model takes the offer as the database has it now, with what chains hold of it (gone if withdrawn). */
     private void mirror(OfferId offer) {
         store.offer(offer.value()).filter(o -> !o.withdrawn).ifPresentOrElse(o -> {
             market.putOffer(Json.read(o.offerJson, VnfOffer.class), o.reservedMbps, o.reservedChains, o.version);
-            health.cleared(SubjectKind.INSTANCE, o.id, WITHDRAWN);
+            sellAgain(SubjectKind.INSTANCE, o.id);
         }, () -> remove(offer));
     }
 
@@ -317,6 +344,7 @@ public class Registry {
             dropped = dropped(before, domain.providerId());
         }
         dropped.forEach(withdrawals::publishEvent);
+        announceReadvertised();
     }
 
     /** Withdraws a provider through REST; false when it is unknown. */
@@ -341,8 +369,9 @@ public class Registry {
         synchronized (changes) {
             stored = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
             market.putOffer(offer, stored.reservedMbps, stored.reservedChains, stored.version);
-            health.cleared(SubjectKind.INSTANCE, offer.offerId().value(), WITHDRAWN);
+            sellAgain(SubjectKind.INSTANCE, offer.offerId().value());
         }
+        announceReadvertised();
         repriced(offer);
         return stored;
     }
