@@ -89,6 +89,12 @@ public class SubstitutionService {
                 relieve.add(e);
             }
         }
+        empty(empty);
+        relieve.forEach(this::relieve);
+    }
+
+    /** Every chain on the subjects (left out of selection already) is re-selected in one batch and moved. */
+    private void empty(List<Degraded> empty) {
         Map<String, Affected> affected = new LinkedHashMap<>();
         Map<String, Substitution.Trigger> triggers = new HashMap<>();
         for (Degraded e : empty) {
@@ -101,24 +107,22 @@ public class SubstitutionService {
             List<Affected> hit = List.copyOf(affected.values());
             substituter.substitute(hit, reselection.reselect(hit), triggers::get);
         }
-        relieve.forEach(this::relieve);
     }
 
     /**
-     * An offer or link left the market: it is tracked as degraded ({@code withdrawn}, which moving chains does not
-     * cure) until advertised again, and every chain on it is moved make-before-break; chains nothing fits stay
-     * DEGRADED on it until something does. Announced while the acknowledgement consumers hold no partition yet (at
-     * start, {@link AckReadiness}), it is left out of selection at once and drained by the reconcile loop as soon as
-     * they do: a substitution whose answers could not be heard would fail its chain.
+     * An offer or link left the market: the registry left it out of selection already (tracked as degraded,
+     * {@code withdrawn}, which moving chains does not cure, until advertised again: it marks and clears that in the
+     * order the database took the changes, so it is not marked here again), and every chain on it is moved
+     * make-before-break; chains nothing fits stay DEGRADED on it until something does. Announced while the
+     * acknowledgement consumers hold no partition yet (at start, {@link AckReadiness}), it is drained by the reconcile
+     * loop as soon as they do: a substitution whose answers could not be heard would fail its chain.
      */
     @EventListener
     void withdrawn(Withdrawn w) {
-        Degraded d = new Degraded(UUID.randomUUID().toString(), new Substitution.Trigger(w.kind(), w.subjectId(), w.providerId(),
-                null, null, null, true, Instant.now(), List.of()), 0);
+        Degraded d = new Degraded(UUID.randomUUID().toString(), w.trigger(Instant.now()), 0);
         if (acks.ready()) {
-            degraded(List.of(d));
+            empty(List.of(d));
         } else {
-            health.degraded(d.trigger());
             unheard.add(d);
         }
     }
@@ -168,7 +172,7 @@ public class SubstitutionService {
             withdrawals.add(d);
         }
         if (!withdrawals.isEmpty()) {
-            degraded(withdrawals);
+            empty(withdrawals);
         }
         for (Substitution.Trigger trigger : health.leftOut()) {
             if (substituter.stopped()) {

@@ -55,12 +55,12 @@ public class Registry {
     /**
      * Held from a change's (or a read-back's) database transaction until the read model has it, so that the read
      * model takes changes in the order the database committed them: a read-back that read an offer before a REST
-     * withdrawal committed cannot put it back after the withdrawal removed it. Released before a withdrawal's chains
-     * are drained.
+     * withdrawal committed cannot put it back after the withdrawal removed it, nor a withdrawal be marked after the
+     * re-advertisement that followed it. Released before a withdrawal's chains are drained.
      */
     private final Object changes = new Object();
-    /** Subjects advertised again by the change holding {@link #changes}, announced after it releases it. */
-    private final List<Readvertised> readvertised = new ArrayList<>();
+    /** What changes holding {@link #changes} left out ({@link Withdrawn}) or advertised again ({@link Readvertised}), to announce. */
+    private final List<Object> announcements = new ArrayList<>();
     private final ApplicationEventPublisher<Readvertised> readvertisements;
 
     public Registry(RegistryStore store, MarketReadModel market, HealthBook health, ApplicationEventPublisher<Withdrawn> withdrawals,
@@ -93,11 +93,14 @@ public class Registry {
      * database still says what withdrawn offers and links hold: each is announced again, as at its withdrawal.
      */
     private void resumeDrains() {
-        for (Withdrawn w : store.heldAfterWithdrawal()) {
-            LOG.info("{} {} of provider {} was withdrawn and still holds chains: draining it again",
-                    w.kind() == SubjectKind.INSTANCE ? "offer" : "link", w.subjectId(), w.providerId());
-            withdrawals.publishEvent(w);
+        synchronized (changes) {
+            for (Withdrawn w : store.heldAfterWithdrawal()) {
+                LOG.info("{} {} of provider {} was withdrawn and still holds chains: draining it again",
+                        w.kind() == SubjectKind.INSTANCE ? "offer" : "link", w.subjectId(), w.providerId());
+                leaveOut(w);
+            }
         }
+        announce();
     }
 
     /**
@@ -171,24 +174,25 @@ public class Registry {
     /**
      * Applies an advertisement read from Kafka. Every replica reads every advertisement: the first to read it stores
      * it (its event id is recorded once), then each mirrors what the database holds for that provider into its own
-     * read model, so all replicas sell the same market whichever of them stored it (or registered it over REST).
+     * read model, so all replicas sell the same market whichever of them stored it (or registered it over REST). What
+     * the stored change dropped from the network is drained by the replica that stored it.
      */
     public void advertised(String eventId, ProviderDomain domain) {
-        List<Withdrawn> dropped;
         synchronized (changes) {
             MultiDomainNetwork before = MultiDomainNetwork.of(market.domains());
             boolean stored = store.upsertDomain(eventId, domain, false);
             mirror(domain.providerId());
-            dropped = stored ? dropped(before, domain.providerId()) : List.of();
+            if (stored) {
+                dropped(before, domain.providerId()).forEach(this::leaveOut);
+            }
         }
-        dropped.forEach(withdrawals::publishEvent);
-        announceReadvertised();
+        announce();
     }
 
     /**
      * What a stored change of {@code provider}'s domain took out of the network the read model had {@code before}:
      * the links no longer in it and the provider's offers at sites no longer in it. Their chains are drained as a
-     * withdrawal's, by the replica that stored the change; advertised again, they are sold again ({@link #advertise}).
+     * withdrawal's; advertised again, they are sold again ({@link #advertise}).
      */
     private List<Withdrawn> dropped(MultiDomainNetwork before, ProviderId provider) {
         MultiDomainNetwork after = MultiDomainNetwork.of(market.domains());
@@ -206,16 +210,15 @@ public class Registry {
 
     /** Applies a withdrawal (tombstone) read from Kafka; its chains are drained once, by the replica that stored it. */
     public void withdrawn(String eventId, ProviderId provider) {
-        Optional<ProviderDomain> domain;
-        boolean stored;
         synchronized (changes) {
-            domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
-            stored = store.withdrawDomain(eventId, provider, false);
+            Optional<ProviderDomain> domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
+            boolean stored = store.withdrawDomain(eventId, provider, false);
             mirror(provider);
+            if (stored) {
+                drain(provider, domain);
+            }
         }
-        if (stored) {
-            drain(provider, domain);
-        }
+        announce();
     }
 
     public void advertised(String eventId, VnfOffer offer) {
@@ -224,7 +227,7 @@ public class Registry {
             stored = store.upsertOffer(eventId, offer, false).isPresent();
             mirror(offer.offerId());
         }
-        announceReadvertised();
+        announce();
         if (stored) {
             repriced(offer);
         }
@@ -253,17 +256,15 @@ public class Registry {
     }
 
     public void withdrawn(String eventId, OfferId offer) {
-        Optional<OfferEntity> known;
-        boolean stored;
         synchronized (changes) {
-            known = store.offer(offer.value());
-            stored = store.withdrawOffer(eventId, offer, false);
+            Optional<OfferEntity> known = store.offer(offer.value());
+            boolean stored = store.withdrawOffer(eventId, offer, false);
             mirror(offer);
+            if (stored) {
+                known.ifPresent(o -> leaveOut(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
+            }
         }
-        announceReadvertised();
-        if (stored) {
-            known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
-        }
+        announce();
     }
 
     /** The read model takes the provider's domain as the database has it now (gone if withdrawn). */
@@ -286,26 +287,6 @@ public class Registry {
                 .forEach(o -> sellAgain(SubjectKind.INSTANCE, o.id));
     }
 
-    /**
-     * A withdrawn subject advertised again is no longer left out as withdrawn; when nothing else degrades it, it is
-     * announced ({@link #announceReadvertised}) once the lock is released. Called holding {@link #changes}.
-     */
-    private void sellAgain(SubjectKind kind, String subjectId) {
-        if (health.degradedBy(kind, subjectId, WITHDRAWN) && health.cleared(kind, subjectId, WITHDRAWN)) {
-            readvertised.add(new Readvertised(kind, subjectId));
-        }
-    }
-
-    /** Announces what changes made since the last call advertised again (outside {@link #changes}, as drains are). */
-    private void announceReadvertised() {
-        List<Readvertised> out;
-        synchronized (changes) {
-            out = List.copyOf(readvertised);
-            readvertised.clear();
-        }
-        out.forEach(readvertisements::publishEvent);
-    }
-
     /** The read model takes the offer as the database has it now, with what chains hold of it (gone if withdrawn). */
     private void mirror(OfferId offer) {
         store.offer(offer.value()).filter(o -> !o.withdrawn).ifPresentOrElse(o -> {
@@ -323,11 +304,49 @@ public class Registry {
     /** A provider left: its offers and the links of its domain (inside it and to others) are drained. */
     private void drain(ProviderId provider, Optional<ProviderDomain> domain) {
         store.offers().stream().filter(o -> o.providerId.equals(provider.value()))
-                .forEach(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
+                .forEach(o -> leaveOut(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
         domain.ifPresent(d -> {
-            d.links().forEach(l -> withdrawals.publishEvent(new Withdrawn(SubjectKind.LINK, NetLink.key(l.from(), l.to()), provider.value())));
-            d.borderLinks().forEach(b -> withdrawals.publishEvent(new Withdrawn(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), provider.value())));
+            d.links().forEach(l -> leaveOut(new Withdrawn(SubjectKind.LINK, NetLink.key(l.from(), l.to()), provider.value())));
+            d.borderLinks().forEach(b -> leaveOut(new Withdrawn(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), provider.value())));
         });
+    }
+
+    /**
+     * Called holding {@link #changes}: the subject is left out of selection as withdrawn now, in the order the
+     * database took the change, and its chains are drained once the lock is released ({@link #announce}).
+     */
+    private void leaveOut(Withdrawn w) {
+        health.degraded(w.trigger(Instant.now()));
+        announcements.add(w);
+    }
+
+    /**
+     * Called holding {@link #changes}: a withdrawn subject advertised again is no longer left out as withdrawn; when
+     * nothing else degrades it, it is announced ({@link Readvertised}) once the lock is released.
+     */
+    private void sellAgain(SubjectKind kind, String subjectId) {
+        if (health.degradedBy(kind, subjectId, WITHDRAWN) && health.cleared(kind, subjectId, WITHDRAWN)) {
+            announcements.add(new Readvertised(kind, subjectId));
+        }
+    }
+
+    /**
+     * Publishes what changes left out or advertised again, in order, outside {@link #changes}: draining a subject's
+     * chains takes transactions of their own, which a change need not wait for.
+     */
+    private void announce() {
+        List<Object> out;
+        synchronized (changes) {
+            out = List.copyOf(announcements);
+            announcements.clear();
+        }
+        for (Object a : out) {
+            if (a instanceof Withdrawn w) {
+                withdrawals.publishEvent(w);
+            } else if (a instanceof Readvertised r) {
+                readvertisements.publishEvent(r);
+            }
+        }
     }
 
     /**
@@ -336,31 +355,27 @@ public class Registry {
      */
     public void register(ProviderDomain domain) {
         events.ensureProviderTopics(domain.providerId());
-        List<Withdrawn> dropped;
         synchronized (changes) {
             MultiDomainNetwork before = MultiDomainNetwork.of(market.domains());
             store.upsertDomain(UUID.randomUUID().toString(), domain, true);
             advertise(domain);
-            dropped = dropped(before, domain.providerId());
+            dropped(before, domain.providerId()).forEach(this::leaveOut);
         }
-        dropped.forEach(withdrawals::publishEvent);
-        announceReadvertised();
+        announce();
     }
 
     /** Withdraws a provider through REST; false when it is unknown. */
     public boolean withdraw(ProviderId provider) {
-        Optional<ProviderDomain> domain;
         boolean changed;
         synchronized (changes) {
-            domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
+            Optional<ProviderDomain> domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
             changed = store.withdrawDomain(UUID.randomUUID().toString(), provider, true);
             if (changed) {
                 market.removeDomain(provider);
+                drain(provider, domain);
             }
         }
-        if (changed) {
-            drain(provider, domain);
-        }
+        announce();
         return changed;
     }
 
@@ -371,24 +386,22 @@ public class Registry {
             market.putOffer(offer, stored.reservedMbps, stored.reservedChains, stored.version);
             sellAgain(SubjectKind.INSTANCE, offer.offerId().value());
         }
-        announceReadvertised();
+        announce();
         repriced(offer);
         return stored;
     }
 
     public boolean withdraw(OfferId offer) {
-        Optional<OfferEntity> known;
         boolean changed;
         synchronized (changes) {
-            known = store.offer(offer.value());
+            Optional<OfferEntity> known = store.offer(offer.value());
             changed = store.withdrawOffer(UUID.randomUUID().toString(), offer, true);
             if (changed) {
                 remove(offer);
+                known.ifPresent(o -> leaveOut(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
             }
         }
-        if (changed) {
-            known.ifPresent(o -> withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
-        }
+        announce();
         return changed;
     }
 
