@@ -51,7 +51,7 @@ class DomainOutcomes {
                     health.failed(o.providerId(), o.reason(), now);
                 }
             }
-            setUp.forEach(health::commanded);
+            setUp.forEach(provider -> health.commanded(provider, now));
         }
     }
 }

@@ -151,6 +151,11 @@ public class MarketReadModel {
         }
     }
 
+    /** Whether a provider is left out of selection (its circuit is open or its probe is out). */
+    public synchronized boolean isProviderLeftOut(ProviderId provider) {
+        return leftOutProviders.contains(provider);
+    }
+
     /** Whether an offer is hot or left out. */
     public synchronized boolean isOfferDegraded(OfferId offer) {
         return offerHealth.containsKey(offer);

@@ -28,12 +28,16 @@ public class ProviderHealth {
     private final int threshold;
     private final Duration openFor;
     private final Duration maxOpenFor;
+    private final Duration probeWait;
     private final Map<String, Circuit> circuits = new HashMap<>();
 
     public ProviderHealth(MarketReadModel market, @Value("${chainmarket.providers.failure-threshold}") int threshold,
                           @Value("${chainmarket.providers.open-for}") Duration openFor,
-                          @Value("${chainmarket.providers.max-open-for}") Duration maxOpenFor) {
+                          @Value("${chainmarket.providers.max-open-for}") Duration maxOpenFor,
+                          @Value("${chainmarket.delivery-timeout}") Duration deliveryTimeout,
+                          @Value("${chainmarket.delivery-patience}") Duration deliveryPatience) {
         this.market = market;
+        this.probeWait = deliveryTimeout.plus(deliveryPatience);
         this.threshold = Math.max(1, threshold);
         this.openFor = openFor;
         this.maxOpenFor = maxOpenFor;
@@ -57,7 +61,8 @@ public class ProviderHealth {
         int failures;
         int opened;
         Instant retryAt;
-        boolean probing;
+        /** When the probe was sent; null while none is out. */
+        Instant probing;
 
         Status status() {
             return new Status(state, since, reason, failures, state == State.OPEN ? retryAt : null);
@@ -84,7 +89,7 @@ public class ProviderHealth {
             c.state = State.OPEN;
             c.since = now;
             c.retryAt = now.plus(backoff);
-            c.probing = false;
+            c.probing = null;
             market.setProviderLeftOut(ProviderId.of(provider), true);
             LOG.warn("provider {}: circuit open after {} failures in a row (last: {}); left out of selection for {} s",
                     provider, c.failures, reason, backoff.toSeconds());
@@ -101,24 +106,37 @@ public class ProviderHealth {
     }
 
     /** A chain's set-up was sent to the provider's domain: a half-open one takes no other until it answers. */
-    public synchronized void commanded(String provider) {
+    public synchronized void commanded(String provider, Instant now) {
         Circuit c = circuits.get(provider);
-        if (c != null && c.state == State.HALF_OPEN && !c.probing) {
-            c.probing = true;
+        if (c != null && c.state == State.HALF_OPEN && c.probing == null) {
+            c.probing = now;
             market.setProviderLeftOut(ProviderId.of(provider), true);
         }
     }
 
-    /** Opens the circuits whose back-off is over to one probe. */
     @Scheduled(fixedDelay = "1s", initialDelay = "1s")
-    synchronized void halfOpen() {
-        Instant now = Instant.now();
+    void halfOpen() {
+        halfOpen(Instant.now());
+    }
+
+    /**
+     * Opens the circuits whose back-off is over to one probe. A probe whose outcome this replica has not seen within
+     * the delivery timeout and patience (another replica applied its answer, or its deadline, which the replica that
+     * leads the sweeps checks) is over: the next chain that needs the provider probes it again, rather than the
+     * provider staying left out here for good.
+     */
+    synchronized void halfOpen(Instant now) {
         circuits.forEach((provider, c) -> {
             if (c.state == State.OPEN && !now.isBefore(c.retryAt)) {
                 c.state = State.HALF_OPEN;
                 c.since = now;
                 market.setProviderLeftOut(ProviderId.of(provider), false);
                 LOG.info("provider {}: circuit half open, the next chain that needs it probes it", provider);
+            } else if (c.state == State.HALF_OPEN && c.probing != null && !now.isBefore(c.probing.plus(probeWait))) {
+                c.probing = null;
+                market.setProviderLeftOut(ProviderId.of(provider), false);
+                LOG.info("provider {}: no outcome of its probe seen here in {} s, the next chain that needs it probes it again",
+                        provider, probeWait.toSeconds());
             }
         });
     }
