@@ -151,6 +151,16 @@ public class MarketReadModel {
         }
     }
 
+    /** The network the live domains make now (immutable: a later change makes a new one). */
+    public synchronized MultiDomainNetwork network() {
+        return network;
+    }
+
+    /** Whether the offer stands at a site of its provider's domain in {@code network} (otherwise it is not sold). */
+    public static boolean placed(VnfOffer offer, MultiDomainNetwork network) {
+        return network.switchOfSite(offer.siteId()).filter(sw -> network.owner(sw).filter(offer.providerId()::equals).isPresent()).isPresent();
+    }
+
     /** Whether a provider is left out of selection (its circuit is open or its probe is out). */
     public synchronized boolean isProviderLeftOut(ProviderId provider) {
         return leftOutProviders.contains(provider);
@@ -198,15 +208,13 @@ public class MarketReadModel {
         List<OfferState> states = new ArrayList<>(offers.size());
         for (VnfOffer o : offers.values()) {
             Health health = offerHealth.getOrDefault(o.offerId(), Health.OK);
-            if (!o.validAt(now) || health == Health.OUT || (withoutHot && health == Health.HOT) || leftOutProviders.contains(o.providerId())) {
+            if (!o.validAt(now) || health == Health.OUT || (withoutHot && health == Health.HOT) || leftOutProviders.contains(o.providerId())
+                    || !placed(o, network)) {
                 continue;
             }
-            network.switchOfSite(o.siteId())
-                    .filter(sw -> network.owner(sw).filter(o.providerId()::equals).isPresent())
-                    .ifPresent(sw -> {
-                        MarketSnapshot.Reservation r = reserved.getOrDefault(o.offerId(), MarketSnapshot.Reservation.NONE);
-                        states.add(new OfferState(o, sw, r.mbps(), r.chains(), measuredLoad.getOrDefault(o.offerId(), 0.0)));
-                    });
+            MarketSnapshot.Reservation r = reserved.getOrDefault(o.offerId(), MarketSnapshot.Reservation.NONE);
+            states.add(new OfferState(o, network.switchOfSite(o.siteId()).orElseThrow(), r.mbps(), r.chains(),
+                    measuredLoad.getOrDefault(o.offerId(), 0.0)));
         }
         Map<String, Double> usage = linkUsage;
         if (!linkHealth.isEmpty() || !leftOutProviders.isEmpty()) {

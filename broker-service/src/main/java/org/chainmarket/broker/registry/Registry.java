@@ -19,7 +19,6 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.broker.usage.UsageLedger;
 import org.chainmarket.selection.network.MultiDomainNetwork;
-import org.chainmarket.selection.network.NetLink;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -179,7 +178,7 @@ public class Registry {
      */
     public void advertised(String eventId, ProviderDomain domain) {
         synchronized (changes) {
-            MultiDomainNetwork before = MultiDomainNetwork.of(market.domains());
+            MultiDomainNetwork before = market.network();
             boolean stored = store.upsertDomain(eventId, domain, false);
             mirror(domain.providerId());
             if (stored) {
@@ -190,18 +189,19 @@ public class Registry {
     }
 
     /**
-     * What a stored change of {@code provider}'s domain took out of the network the read model had {@code before}:
-     * the links no longer in it and the provider's offers at sites no longer in it. Their chains are drained as a
-     * withdrawal's; advertised again, they are sold again ({@link #advertise}).
+     * What a stored change of {@code provider}'s domain (its withdrawal, or a new version of it) took out of the
+     * network the read model had {@code before}: the links no longer in it (inside the domain and to others, whichever
+     * side declared them) and the provider's offers at sites no longer in it. Their chains are drained; advertised
+     * again, they are sold again ({@link #advertise}).
      */
     private List<Withdrawn> dropped(MultiDomainNetwork before, ProviderId provider) {
-        MultiDomainNetwork after = MultiDomainNetwork.of(market.domains());
+        MultiDomainNetwork after = market.network();
         List<Withdrawn> gone = new ArrayList<>();
         before.links().stream().filter(l -> after.link(l.a(), l.b()).isEmpty())
                 .forEach(l -> gone.add(new Withdrawn(SubjectKind.LINK, l.key(), provider.value())));
         store.offers().stream().filter(o -> o.providerId.equals(provider.value())).forEach(o -> {
-            String site = Json.read(o.offerJson, VnfOffer.class).siteId();
-            if (before.switchOfSite(site).isPresent() && after.switchOfSite(site).isEmpty()) {
+            VnfOffer offer = Json.read(o.offerJson, VnfOffer.class);
+            if (MarketReadModel.placed(offer, before) && !MarketReadModel.placed(offer, after)) {
                 gone.add(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId));
             }
         });
@@ -211,11 +211,11 @@ public class Registry {
     /** Applies a withdrawal (tombstone) read from Kafka; its chains are drained once, by the replica that stored it. */
     public void withdrawn(String eventId, ProviderId provider) {
         synchronized (changes) {
-            Optional<ProviderDomain> domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
+            MultiDomainNetwork before = market.network();
             boolean stored = store.withdrawDomain(eventId, provider, false);
             mirror(provider);
             if (stored) {
-                drain(provider, domain);
+                dropped(before, provider).forEach(this::leaveOut);
             }
         }
         announce();
@@ -274,24 +274,27 @@ public class Registry {
     }
 
     /**
-     * The read model takes a live domain. What a withdrawal of the provider left out of selection ({@link #drain}: its
-     * links, the border links to it, whichever side declares them, and the offers it kept) is sold again.
+     * The read model takes a live domain. What a withdrawal ({@link #dropped}: of the provider, or what a change of a
+     * domain dropped) left out of selection and is in the network again is sold again: its links, the border links to
+     * it, whichever side declares them, and the provider's offers at its sites.
      */
     private void advertise(ProviderDomain domain) {
         market.putDomain(domain);
-        domain.links().forEach(l -> sellAgain(SubjectKind.LINK, NetLink.key(l.from(), l.to())));
-        domain.borderLinks().forEach(b -> sellAgain(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch())));
-        market.domains().stream().flatMap(d -> d.borderLinks().stream()).filter(b -> b.remoteProvider().equals(domain.providerId()))
-                .forEach(b -> sellAgain(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch())));
+        MultiDomainNetwork network = market.network();
+        network.links().forEach(l -> sellAgain(SubjectKind.LINK, l.key()));
         store.offers().stream().filter(o -> o.providerId.equals(domain.providerId().value()))
+                .filter(o -> MarketReadModel.placed(Json.read(o.offerJson, VnfOffer.class), network))
                 .forEach(o -> sellAgain(SubjectKind.INSTANCE, o.id));
     }
 
     /** The read model takes the offer as the database has it now, with what chains hold of it (gone if withdrawn). */
     private void mirror(OfferId offer) {
         store.offer(offer.value()).filter(o -> !o.withdrawn).ifPresentOrElse(o -> {
-            market.putOffer(Json.read(o.offerJson, VnfOffer.class), o.reservedMbps, o.reservedChains, o.version);
-            sellAgain(SubjectKind.INSTANCE, o.id);
+            VnfOffer advertised = Json.read(o.offerJson, VnfOffer.class);
+            market.putOffer(advertised, o.reservedMbps, o.reservedChains, o.version);
+            if (MarketReadModel.placed(advertised, market.network())) {
+                sellAgain(SubjectKind.INSTANCE, o.id);
+            }
         }, () -> remove(offer));
     }
 
@@ -299,16 +302,6 @@ public class Registry {
     private void remove(OfferId offer) {
         market.removeOffer(offer);
         health.cleared(SubjectKind.INSTANCE, offer.value(), HealthBook.DRAINING);
-    }
-
-    /** A provider left: its offers and the links of its domain (inside it and to others) are drained. */
-    private void drain(ProviderId provider, Optional<ProviderDomain> domain) {
-        store.offers().stream().filter(o -> o.providerId.equals(provider.value()))
-                .forEach(o -> leaveOut(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
-        domain.ifPresent(d -> {
-            d.links().forEach(l -> leaveOut(new Withdrawn(SubjectKind.LINK, NetLink.key(l.from(), l.to()), provider.value())));
-            d.borderLinks().forEach(b -> leaveOut(new Withdrawn(SubjectKind.LINK, NetLink.key(b.localSwitch(), b.remoteSwitch()), provider.value())));
-        });
     }
 
     /**
@@ -356,7 +349,7 @@ public class Registry {
     public void register(ProviderDomain domain) {
         events.ensureProviderTopics(domain.providerId());
         synchronized (changes) {
-            MultiDomainNetwork before = MultiDomainNetwork.of(market.domains());
+            MultiDomainNetwork before = market.network();
             store.upsertDomain(UUID.randomUUID().toString(), domain, true);
             advertise(domain);
             dropped(before, domain.providerId()).forEach(this::leaveOut);
@@ -368,11 +361,11 @@ public class Registry {
     public boolean withdraw(ProviderId provider) {
         boolean changed;
         synchronized (changes) {
-            Optional<ProviderDomain> domain = store.provider(provider.value()).map(p -> Json.read(p.domainJson, ProviderDomain.class));
+            MultiDomainNetwork before = market.network();
             changed = store.withdrawDomain(UUID.randomUUID().toString(), provider, true);
             if (changed) {
                 market.removeDomain(provider);
-                drain(provider, domain);
+                dropped(before, provider).forEach(this::leaveOut);
             }
         }
         announce();
@@ -384,7 +377,9 @@ public class Registry {
         synchronized (changes) {
             stored = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
             market.putOffer(offer, stored.reservedMbps, stored.reservedChains, stored.version);
-            sellAgain(SubjectKind.INSTANCE, offer.offerId().value());
+            if (MarketReadModel.placed(offer, market.network())) {
+                sellAgain(SubjectKind.INSTANCE, offer.offerId().value());
+            }
         }
         announce();
         repriced(offer);
