@@ -114,7 +114,7 @@ class OfferWithdrawalTest implements TestPropertyProvider {
      */
     @Test
     void aWithdrawalReadBackAfterTheOfferWasAdvertisedAgainLeavesItAdvertised() throws Exception {
-        String p = "wr";
+        String p = "ow1";
         TwoDomains.register(http, p, 10000, 2, 1000);
         String offer = p + "-fw-0";
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
@@ -148,7 +148,7 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     @Test
     @SuppressWarnings("unchecked")
     void aChainWaitingForApprovalRunsAgainWhenItsWithdrawnOfferIsAdvertisedAgain() throws Exception {
-        String p = "ra";
+        String p = "ow2";
         TwoDomains.register(http, p, 10000, 2, 1000);
         String offer = p + "-fw-0";
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
@@ -184,7 +184,7 @@ class OfferWithdrawalTest implements TestPropertyProvider {
      */
     @Test
     void aReadBackMirroredWhileTheOfferIsWithdrawnDoesNotBringItBack() throws Exception {
-        String p = "rb";
+        String p = "ow3";
         TwoDomains.register(http, p, 10000, 2, 1000);
         String offer = p + "-fw-0";
         VnfOffer advertised = Json.read(TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 1), VnfOffer.class);
@@ -218,7 +218,7 @@ class OfferWithdrawalTest implements TestPropertyProvider {
      */
     @Test
     void aDrainedOfferAdvertisedAgainStaysDrainedUntilItIsWithdrawn() throws Exception {
-        String p = "dr";
+        String p = "ow4";
         TwoDomains.register(http, p, 10000, 2, 1000);
         String offer = p + "-fw-0";
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {

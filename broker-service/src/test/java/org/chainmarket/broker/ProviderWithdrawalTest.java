@@ -92,7 +92,7 @@ class ProviderWithdrawalTest implements TestPropertyProvider {
     @Test
     @SuppressWarnings("unchecked")
     void aLinkNoLongerAdvertisedIsDrainedOfItsChains() throws Exception {
-        String p = "pl";
+        String p = "pw2";
         ThreeDomains.register(http, p);
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
             HttpResponse<Map> ordered = ThreeDomains.order(http, p);
@@ -131,7 +131,7 @@ class ProviderWithdrawalTest implements TestPropertyProvider {
      */
     @Test
     void anOfferAtASiteNoLongerAdvertisedIsDrainedOfItsChains() throws Exception {
-        String p = "ps";
+        String p = "pw3";
         ThreeDomains.register(http, p);
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
             String id = (String) ThreeDomains.order(http, p).getBody(Map.class).orElseThrow().get("chainId");

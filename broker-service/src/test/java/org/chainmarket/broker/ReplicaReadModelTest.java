@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicaReadModelTest implements TestPropertyProvider {
-    static final String P = "rr";
+    static final String P = "rm";
     @Inject
     @Client("/")
     HttpClient http;

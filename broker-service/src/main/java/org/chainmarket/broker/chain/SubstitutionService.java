@@ -113,7 +113,8 @@ public class SubstitutionService {
      * An offer or link left the market: the registry left it out of selection already (tracked as degraded,
      * {@code withdrawn}, which moving chains does not cure, until advertised again: it marks and clears that in the
      * order the database took the changes, so it is not marked here again), and every chain on it is moved
-     * make-before-break; chains nothing fits stay DEGRADED on it until something does. Announced while the
+     * make-before-break (unless it was advertised again meanwhile); chains nothing fits stay DEGRADED on it until
+     * something does. Announced while the
      * acknowledgement consumers hold no partition yet (at start, {@link AckReadiness}), it is drained by the reconcile
      * loop as soon as they do: a substitution whose answers could not be heard would fail its chain.
      */
@@ -121,10 +122,15 @@ public class SubstitutionService {
     void withdrawn(Withdrawn w) {
         Degraded d = new Degraded(UUID.randomUUID().toString(), w.trigger(Instant.now()), 0);
         if (acks.ready()) {
-            empty(List.of(d));
+            empty(stillWithdrawn(List.of(d)));
         } else {
             unheard.add(d);
         }
+    }
+
+    /** The withdrawals whose subject is still withdrawn: one advertised again meanwhile keeps its chains. */
+    private List<Degraded> stillWithdrawn(List<Degraded> withdrawals) {
+        return withdrawals.stream().filter(d -> health.degradedBy(d.trigger().kind(), d.trigger().subjectId(), Registry.WITHDRAWN)).toList();
     }
 
     /**
@@ -172,7 +178,7 @@ public class SubstitutionService {
             withdrawals.add(d);
         }
         if (!withdrawals.isEmpty()) {
-            empty(withdrawals);
+            empty(stillWithdrawn(withdrawals));
         }
         for (Substitution.Trigger trigger : health.leftOut()) {
             if (substituter.stopped()) {

@@ -61,6 +61,11 @@ public class Drains {
     }
 
     private void drain(InstanceCommand c) {
+        if (!advertised(c.offerId().value())) {
+            // read again at start after the instance's stop withdrew its offer: that drain is over
+            LOG.debug("placement drain of {} ({}): the offer is withdrawn or unknown", c.offerId(), c.planId());
+            return;
+        }
         Substitution.Trigger t = new Substitution.Trigger(SubjectKind.PLACEMENT, c.offerId().value(), c.providerId().value(),
                 null, null, null, false, Instant.now(), List.of());
         draining.put(c.offerId(), t);
@@ -90,6 +95,13 @@ public class Drains {
         } catch (RuntimeException e) {
             LOG.warn("moving the chains off draining instance {} failed (tried again): {}", t.subjectId(), e.toString());
         }
+    }
+
+    /** Whether the offer is advertised (stored and not withdrawn). */
+    @Transactional
+    boolean advertised(String offerId) {
+        return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM offer WHERE id = ?1 AND NOT withdrawn")
+                .setParameter(1, offerId).getSingleResult()).intValue() > 0;
     }
 
     @Transactional

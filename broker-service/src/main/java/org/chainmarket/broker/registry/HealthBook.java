@@ -95,6 +95,13 @@ public class HealthBook {
         return s == null ? MarketReadModel.Health.OK : combined(s);
     }
 
+    /** The subjects of {@code kind} whose {@code metric} is degraded. */
+    public synchronized List<String> degradedBy(SubjectKind kind, String metric) {
+        String prefix = kind + ":";
+        return subjects.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getValue().degraded.containsKey(metric))
+                .map(e -> e.getKey().substring(prefix.length())).toList();
+    }
+
     /** Whether {@code metric} of the subject is degraded. */
     public synchronized boolean degradedBy(SubjectKind kind, String subjectId, String metric) {
         Subject s = subjects.get(key(kind, subjectId));

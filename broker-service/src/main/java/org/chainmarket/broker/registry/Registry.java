@@ -19,6 +19,7 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.broker.usage.UsageLedger;
 import org.chainmarket.selection.network.MultiDomainNetwork;
+import org.chainmarket.selection.network.NetLink;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The one way advertisements enter the broker, from Kafka or REST: stored in PostgreSQL first, then mirrored
@@ -58,8 +60,8 @@ public class Registry {
      * re-advertisement that followed it. Released before a withdrawal's chains are drained.
      */
     private final Object changes = new Object();
-    /** What changes holding {@link #changes} left out ({@link Withdrawn}) or advertised again ({@link Readvertised}), to announce. */
-    private final List<Object> announcements = new ArrayList<>();
+    /** What the change holding {@link #changes} left out or advertised again, published after it ({@link #change}). */
+    private List<Object> pending;
     private final ApplicationEventPublisher<Readvertised> readvertisements;
 
     public Registry(RegistryStore store, MarketReadModel market, HealthBook health, ApplicationEventPublisher<Withdrawn> withdrawals,
@@ -92,14 +94,14 @@ public class Registry {
      * database still says what withdrawn offers and links hold: each is announced again, as at its withdrawal.
      */
     private void resumeDrains() {
-        synchronized (changes) {
+        change(() -> {
             for (Withdrawn w : store.heldAfterWithdrawal()) {
                 LOG.info("{} {} of provider {} was withdrawn and still holds chains: draining it again",
                         w.kind() == SubjectKind.INSTANCE ? "offer" : "link", w.subjectId(), w.providerId());
                 leaveOut(w);
             }
-        }
-        announce();
+            return null;
+        });
     }
 
     /**
@@ -177,31 +179,27 @@ public class Registry {
      * the stored change dropped from the network is drained by the replica that stored it.
      */
     public void advertised(String eventId, ProviderDomain domain) {
-        synchronized (changes) {
-            MultiDomainNetwork before = market.network();
-            boolean stored = store.upsertDomain(eventId, domain, false);
+        change(() -> {
+            Optional<RegistryStore.NetworkChange> stored = store.upsertDomain(eventId, domain, false);
             mirror(domain.providerId());
-            if (stored) {
-                dropped(before, domain.providerId()).forEach(this::leaveOut);
-            }
-        }
-        announce();
+            stored.ifPresent(c -> dropped(c, domain.providerId()).forEach(this::leaveOut));
+            return null;
+        });
     }
 
     /**
      * What a stored change of {@code provider}'s domain (its withdrawal, or a new version of it) took out of the
-     * network the read model had {@code before}: the links no longer in it (inside the domain and to others, whichever
-     * side declared them) and the provider's offers at sites no longer in it. Their chains are drained; advertised
-     * again, they are sold again ({@link #advertise}).
+     * network, as the database has it: the links no longer in it (inside the domain and to others, whichever side
+     * declared them) and the provider's offers at sites no longer in it. Their chains are drained; advertised again,
+     * they are sold again ({@link #advertise}).
      */
-    private List<Withdrawn> dropped(MultiDomainNetwork before, ProviderId provider) {
-        MultiDomainNetwork after = market.network();
+    private List<Withdrawn> dropped(RegistryStore.NetworkChange change, ProviderId provider) {
         List<Withdrawn> gone = new ArrayList<>();
-        before.links().stream().filter(l -> after.link(l.a(), l.b()).isEmpty())
+        change.before().links().stream().filter(l -> change.after().link(l.a(), l.b()).isEmpty())
                 .forEach(l -> gone.add(new Withdrawn(SubjectKind.LINK, l.key(), provider.value())));
-        store.offers().stream().filter(o -> o.providerId.equals(provider.value())).forEach(o -> {
+        store.offersOf(provider).forEach(o -> {
             VnfOffer offer = Json.read(o.offerJson, VnfOffer.class);
-            if (MarketReadModel.placed(offer, before) && !MarketReadModel.placed(offer, after)) {
+            if (MarketReadModel.placed(offer, change.before()) && !MarketReadModel.placed(offer, change.after())) {
                 gone.add(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId));
             }
         });
@@ -210,24 +208,20 @@ public class Registry {
 
     /** Applies a withdrawal (tombstone) read from Kafka; its chains are drained once, by the replica that stored it. */
     public void withdrawn(String eventId, ProviderId provider) {
-        synchronized (changes) {
-            MultiDomainNetwork before = market.network();
-            boolean stored = store.withdrawDomain(eventId, provider, false);
+        change(() -> {
+            Optional<RegistryStore.NetworkChange> stored = store.withdrawDomain(eventId, provider, false);
             mirror(provider);
-            if (stored) {
-                dropped(before, provider).forEach(this::leaveOut);
-            }
-        }
-        announce();
+            stored.ifPresent(c -> dropped(c, provider).forEach(this::leaveOut));
+            return null;
+        });
     }
 
     public void advertised(String eventId, VnfOffer offer) {
-        boolean stored;
-        synchronized (changes) {
-            stored = store.upsertOffer(eventId, offer, false).isPresent();
+        boolean stored = change(() -> {
+            boolean first = store.upsertOffer(eventId, offer, false).isPresent();
             mirror(offer.offerId());
-        }
-        announce();
+            return first;
+        });
         if (stored) {
             repriced(offer);
         }
@@ -256,15 +250,15 @@ public class Registry {
     }
 
     public void withdrawn(String eventId, OfferId offer) {
-        synchronized (changes) {
+        change(() -> {
             Optional<OfferEntity> known = store.offer(offer.value());
             boolean stored = store.withdrawOffer(eventId, offer, false);
             mirror(offer);
             if (stored) {
                 known.ifPresent(o -> leaveOut(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
             }
-        }
-        announce();
+            return null;
+        });
     }
 
     /** The read model takes the provider's domain as the database has it now (gone if withdrawn). */
@@ -281,9 +275,9 @@ public class Registry {
     private void advertise(ProviderDomain domain) {
         market.putDomain(domain);
         MultiDomainNetwork network = market.network();
-        network.links().forEach(l -> sellAgain(SubjectKind.LINK, l.key()));
-        store.offers().stream().filter(o -> o.providerId.equals(domain.providerId().value()))
-                .filter(o -> MarketReadModel.placed(Json.read(o.offerJson, VnfOffer.class), network))
+        health.degradedBy(SubjectKind.LINK, WITHDRAWN).stream().filter(k -> link(network, k).isPresent())
+                .forEach(k -> sellAgain(SubjectKind.LINK, k));
+        store.offersOf(domain.providerId()).stream().filter(o -> MarketReadModel.placed(Json.read(o.offerJson, VnfOffer.class), network))
                 .forEach(o -> sellAgain(SubjectKind.INSTANCE, o.id));
     }
 
@@ -304,41 +298,61 @@ public class Registry {
         health.cleared(SubjectKind.INSTANCE, offer.value(), HealthBook.DRAINING);
     }
 
+    private static Optional<NetLink> link(MultiDomainNetwork network, String key) {
+        String[] ends = key.split("\\|", 2);
+        return ends.length < 2 ? Optional.empty() : network.link(ends[0], ends[1]);
+    }
+
     /**
-     * Called holding {@link #changes}: the subject is left out of selection as withdrawn now, in the order the
-     * database took the change, and its chains are drained once the lock is released ({@link #announce}).
+     * Runs a change holding {@link #changes}, then publishes on the caller's thread, outside the lock, what it left
+     * out ({@link Withdrawn}: its chains are drained) or advertised again ({@link Readvertised}), in order: draining
+     * takes transactions of their own, which other changes need not wait for. A listener's failure is logged and the
+     * rest are still published (what a withdrawal left holding chains is drained again at the next start).
+     */
+    private <T> T change(Supplier<T> work) {
+        List<Object> out;
+        T result;
+        synchronized (changes) {
+            pending = new ArrayList<>();
+            try {
+                result = work.get();
+            } finally {
+                out = pending;
+                pending = null;
+            }
+        }
+        for (Object event : out) {
+            try {
+                if (event instanceof Withdrawn w) {
+                    withdrawals.publishEvent(w);
+                } else if (event instanceof Readvertised r) {
+                    readvertisements.publishEvent(r);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{}: acting on it failed: {}", event, e.toString());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Within {@link #change}: the subject is left out of selection as withdrawn now, in the order the database took
+     * the change, and its chains are drained once the lock is released.
      */
     private void leaveOut(Withdrawn w) {
         health.degraded(w.trigger(Instant.now()));
-        announcements.add(w);
+        pending.add(w);
     }
 
     /**
-     * Called holding {@link #changes}: a withdrawn subject advertised again is no longer left out as withdrawn; when
-     * nothing else degrades it, it is announced ({@link Readvertised}) once the lock is released.
+     * Within {@link #change}: a withdrawn subject advertised again is no longer left out as withdrawn; when nothing
+     * else leaves it out (a degraded metric, monitoring's context), chains left DEGRADED on it run on it again
+     * ({@link Readvertised}).
      */
     private void sellAgain(SubjectKind kind, String subjectId) {
-        if (health.degradedBy(kind, subjectId, WITHDRAWN) && health.cleared(kind, subjectId, WITHDRAWN)) {
-            announcements.add(new Readvertised(kind, subjectId));
-        }
-    }
-
-    /**
-     * Publishes what changes left out or advertised again, in order, outside {@link #changes}: draining a subject's
-     * chains takes transactions of their own, which a change need not wait for.
-     */
-    private void announce() {
-        List<Object> out;
-        synchronized (changes) {
-            out = List.copyOf(announcements);
-            announcements.clear();
-        }
-        for (Object a : out) {
-            if (a instanceof Withdrawn w) {
-                withdrawals.publishEvent(w);
-            } else if (a instanceof Readvertised r) {
-                readvertisements.publishEvent(r);
-            }
+        if (health.degradedBy(kind, subjectId, WITHDRAWN) && health.cleared(kind, subjectId, WITHDRAWN)
+                && health.health(kind, subjectId) != MarketReadModel.Health.OUT) {
+            pending.add(new Readvertised(kind, subjectId));
         }
     }
 
@@ -348,56 +362,49 @@ public class Registry {
      */
     public void register(ProviderDomain domain) {
         events.ensureProviderTopics(domain.providerId());
-        synchronized (changes) {
-            MultiDomainNetwork before = market.network();
-            store.upsertDomain(UUID.randomUUID().toString(), domain, true);
+        change(() -> {
+            Optional<RegistryStore.NetworkChange> stored = store.upsertDomain(UUID.randomUUID().toString(), domain, true);
             advertise(domain);
-            dropped(before, domain.providerId()).forEach(this::leaveOut);
-        }
-        announce();
+            stored.ifPresent(c -> dropped(c, domain.providerId()).forEach(this::leaveOut));
+            return null;
+        });
     }
 
     /** Withdraws a provider through REST; false when it is unknown. */
     public boolean withdraw(ProviderId provider) {
-        boolean changed;
-        synchronized (changes) {
-            MultiDomainNetwork before = market.network();
-            changed = store.withdrawDomain(UUID.randomUUID().toString(), provider, true);
-            if (changed) {
+        return change(() -> {
+            Optional<RegistryStore.NetworkChange> stored = store.withdrawDomain(UUID.randomUUID().toString(), provider, true);
+            stored.ifPresent(c -> {
                 market.removeDomain(provider);
-                dropped(before, provider).forEach(this::leaveOut);
-            }
-        }
-        announce();
-        return changed;
+                dropped(c, provider).forEach(this::leaveOut);
+            });
+            return stored.isPresent();
+        });
     }
 
     public OfferEntity register(VnfOffer offer) {
-        OfferEntity stored;
-        synchronized (changes) {
-            stored = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
-            market.putOffer(offer, stored.reservedMbps, stored.reservedChains, stored.version);
+        OfferEntity stored = change(() -> {
+            OfferEntity row = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
+            market.putOffer(offer, row.reservedMbps, row.reservedChains, row.version);
             if (MarketReadModel.placed(offer, market.network())) {
                 sellAgain(SubjectKind.INSTANCE, offer.offerId().value());
             }
-        }
-        announce();
+            return row;
+        });
         repriced(offer);
         return stored;
     }
 
     public boolean withdraw(OfferId offer) {
-        boolean changed;
-        synchronized (changes) {
+        return change(() -> {
             Optional<OfferEntity> known = store.offer(offer.value());
-            changed = store.withdrawOffer(UUID.randomUUID().toString(), offer, true);
+            boolean changed = store.withdrawOffer(UUID.randomUUID().toString(), offer, true);
             if (changed) {
                 remove(offer);
                 known.ifPresent(o -> leaveOut(new Withdrawn(SubjectKind.INSTANCE, o.id, o.providerId)));
             }
-        }
-        announce();
-        return changed;
+            return changed;
+        });
     }
 
     public List<ProviderEntity> providers() {

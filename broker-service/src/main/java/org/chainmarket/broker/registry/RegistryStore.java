@@ -48,12 +48,17 @@ public class RegistryStore {
         this.outbox = outbox;
     }
 
-    /** Stores a domain; false when the event was already applied. */
+    /** The network the domains make before and after a stored change of one of them, as the database has them. */
+    public record NetworkChange(MultiDomainNetwork before, MultiDomainNetwork after) {
+    }
+
+    /** Stores a domain; empty when the event was already applied. */
     @Transactional
-    public boolean upsertDomain(String eventId, ProviderDomain domain, boolean publish) {
+    public Optional<NetworkChange> upsertDomain(String eventId, ProviderDomain domain, boolean publish) {
         if (!processed.firstTime(CONSUMER, eventId)) {
-            return false;
+            return Optional.empty();
         }
+        MultiDomainNetwork before = liveNetwork();
         ProviderEntity e = Optional.ofNullable(em.find(ProviderEntity.class, domain.providerId().value())).orElseGet(ProviderEntity::new);
         e.id = domain.providerId().value();
         e.name = domain.name();
@@ -62,25 +67,31 @@ public class RegistryStore {
         e.updatedAt = Instant.now();
         em.merge(e);
         em.flush();
-        syncLinks();
+        MultiDomainNetwork after = syncLinks();
         if (publish) {
             outbox.append(eventId, EventType.PROVIDER_DOMAIN_ADVERTISED, "provider", e.id, domain);
         }
-        return true;
+        return Optional.of(new NetworkChange(before, after));
+    }
+
+    private MultiDomainNetwork liveNetwork() {
+        return MultiDomainNetwork.of(providers().stream().map(p -> Json.read(p.domainJson, ProviderDomain.class)).toList());
     }
 
     /**
      * Gives every link of the advertised network (inside domains and between them) its row in the link ledger, with
-     * the advertised capacity, kept at least at what chains hold on it. Rows are written in key order.
+     * the advertised capacity, kept at least at what chains hold on it. Rows are written in key order. Returns that
+     * network.
      */
-    private void syncLinks() {
-        List<ProviderDomain> live = providers().stream().map(p -> Json.read(p.domainJson, ProviderDomain.class)).toList();
+    private MultiDomainNetwork syncLinks() {
+        MultiDomainNetwork network = liveNetwork();
         Instant now = Instant.now();
-        MultiDomainNetwork.of(live).links().stream().sorted(Comparator.comparing(NetLink::key)).forEach(l ->
+        network.links().stream().sorted(Comparator.comparing(NetLink::key)).forEach(l ->
                 em.createNativeQuery("INSERT INTO link (link_key, capacity_mbps, reserved_mbps, updated_at) VALUES (?1, ?2, 0, ?3) "
                                 + "ON CONFLICT (link_key) DO UPDATE SET capacity_mbps = GREATEST(EXCLUDED.capacity_mbps, link.reserved_mbps), "
                                 + "updated_at = EXCLUDED.updated_at WHERE link.capacity_mbps <> GREATEST(EXCLUDED.capacity_mbps, link.reserved_mbps)")
                         .setParameter(1, l.key()).setParameter(2, l.bandwidthMbps()).setParameter(3, now).executeUpdate());
+        return network;
     }
 
     /** Makes sure the link ledger covers the advertised network (at start, for domains stored before it existed). */
@@ -121,18 +132,19 @@ public class RegistryStore {
         return new LedgerRow((String) r[0], ((Number) r[1]).doubleValue(), ((Number) r[2]).intValue(), ((Number) r[3]).longValue(), updated);
     }
 
-    /** Marks a provider withdrawn; false when the event was already applied or the provider is unknown. */
+    /** Marks a provider withdrawn; empty when the event was already applied or the provider is unknown. */
     @Transactional
-    public boolean withdrawDomain(String eventId, ProviderId provider, boolean publish) {
+    public Optional<NetworkChange> withdrawDomain(String eventId, ProviderId provider, boolean publish) {
         if (!processed.firstTime(CONSUMER, eventId)) {
-            return false;
+            return Optional.empty();
         }
+        MultiDomainNetwork before = liveNetwork();
         int changed = em.createNativeQuery("UPDATE provider SET withdrawn = TRUE, updated_at = ?2 WHERE id = ?1 AND NOT withdrawn")
                 .setParameter(1, provider.value()).setParameter(2, Instant.now()).executeUpdate();
         if (publish && changed > 0) {
             outbox.append(eventId, EventType.PROVIDER_DOMAIN_ADVERTISED, "provider", provider.value(), null, provider);
         }
-        return changed > 0;
+        return changed > 0 ? Optional.of(new NetworkChange(before, liveNetwork())) : Optional.empty();
     }
 
     /**
@@ -232,6 +244,13 @@ public class RegistryStore {
     @Transactional
     public List<OfferEntity> offers() {
         return em.createQuery("SELECT o FROM OfferEntity o WHERE o.withdrawn = false ORDER BY o.id", OfferEntity.class).getResultList();
+    }
+
+    /** The provider's offers that are not withdrawn. */
+    @Transactional
+    public List<OfferEntity> offersOf(ProviderId provider) {
+        return em.createQuery("SELECT o FROM OfferEntity o WHERE o.withdrawn = false AND o.providerId = :p ORDER BY o.id", OfferEntity.class)
+                .setParameter("p", provider.value()).getResultList();
     }
 
     @Transactional
