@@ -79,17 +79,18 @@ final class ChainPlacer {
      * perKbpsOfLink[l] x the chain's kbps for every crossing of a link l} over every plan of the chain (one admissible
      * offer per hop that fits {@code residual} on its own, every leg on one of its routes within the links' free
      * bandwidth, the latency bound and budget; other chains ignored), with the plan the search found for it (null when
-     * none). Exact when the search finishes within {@code labelBudget}; infinite when the chain has no plan. What
-     * {@link PlanPricing} prices a chain's use of offers and links with.
+     * none). Exact when the search finishes within {@code labelBudget} and is not {@code quick} (which looks at a leg's
+     * other routes only where its shortest is full); infinite when the chain has no plan. What {@link PlanPricing} and
+     * the column generation of {@link ColumnPacking} price a chain's use of offers and links with.
      */
-    record Least(double lowerBound, OfferFact[] offers, Leg[] legs, boolean exact) {
+    record Least(double lowerBound, Plan plan, boolean exact) {
     }
 
     /** Latency weight that only breaks ties between plans of equal prices (per millisecond). */
     static final double TIE_PER_MS = 1e-7;
 
     static Least least(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, double[] perSlot,
-                       double[] perKbps, double[] perKbpsOfLink, long labelBudget) {
+                       double[] perKbps, double[] perKbpsOfLink, long labelBudget, boolean quick) {
         double[] extra = new double[perSlot.length];
         for (int o = 0; o < extra.length; o++) {
             extra[o] = perSlot[o] + perKbps[o] * chain.bandwidthKbps();
@@ -100,20 +101,20 @@ final class ChainPlacer {
         }
         Layers l = layers(chain, hops, table, residual, extra, false);
         if (l == null) {
-            return new Least(Double.POSITIVE_INFINITY, null, null, true);
+            return new Least(Double.POSITIVE_INFINITY, null, true);
         }
         ChainSearch search = new ChainSearch(chain.paths(), table.index(chain.ingress()), table.index(chain.egress()), l.candidates,
-                residual.freeMbps(), chain.bandwidthMbps(), labelBudget).quick(false);
+                residual.freeMbps(), chain.bandwidthMbps(), labelBudget).quick(quick);
         double maxLatency = chain.order().maxLatencyMs();
         ChainSearch.Outcome outcome = search.best(new ChainSearch.Costs(0, TIE_PER_MS, 0, perLink), maxLatency,
                 chain.order().maxPricePerHour());
-        if (outcome.found() == null && outcome.complete()) {
-            return new Least(Double.POSITIVE_INFINITY, null, null, true);
+        if (outcome.found() == null && outcome.complete() && !quick) {
+            return new Least(Double.POSITIVE_INFINITY, null, true);
         }
         // the search's cost adds at most TIE_PER_MS x the latency bound to the offers' and links' costs
         double bound = Math.max(0, outcome.lowerBound() - TIE_PER_MS * maxLatency);
         ChainSearch.Found found = outcome.found();
-        return new Least(bound, found == null ? null : l.offers(found), found == null ? null : found.legs(), outcome.complete());
+        return new Least(quick ? 0 : bound, found == null ? null : plan(chain, hops, l, found), outcome.complete() && !quick);
     }
 
     /** Per hop, the admissible offers that fit {@code residual} and their search candidates. */
@@ -154,7 +155,6 @@ final class ChainPlacer {
 
     private static Attempt attempt(ChainFact chain, List<HopAssignment> hops, PathTable table, Residual residual, long labelBudget,
                                    ChainSearch.Costs costs, boolean quick, double[] offerPenalty, double[] freeMbps) {
-        SelectionWeights w = chain.weights();
         Layers l = layers(chain, hops, table, residual, offerPenalty, true);
         if (l == null) {
             return new Attempt(null, true);
@@ -172,9 +172,13 @@ final class ChainPlacer {
         if (found == null) {
             return new Attempt(null, outcome.complete() && !quick);
         }
+        return new Attempt(plan(chain, hops, l, found), outcome.complete() && !quick);
+    }
+
+    /** The plan {@code found} in the layers {@code l}, with the chain's soft cost. */
+    private static Plan plan(ChainFact chain, List<HopAssignment> hops, Layers l, ChainSearch.Found found) {
         OfferFact[] offers = l.offers(found);
-        return new Attempt(new Plan(offers, found.legs(), cost(w, hops, offers, found.legs(), found.latency(), found.price())),
-                outcome.complete() && !quick);
+        return new Plan(offers, found.legs(), cost(chain.weights(), hops, offers, found.legs(), found.latency(), found.price()));
     }
 
     private static double changedCost(HopAssignment h, OfferFact o) {

@@ -7,6 +7,7 @@ import org.chainmarket.selection.domain.OfferFact;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,20 +16,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The construction's step between serving more and lowering the cost: a few alternative whole-chain plans per chain
- * (<em>columns</em>) that avoid what the batch contests, then packed with whole-chain moves.
+ * The construction's step between serving more and lowering the cost: alternative whole-chain plans per chain
+ * (<em>columns</em>), generated with the duals of the packing LP, then packed: rounded from the LP, as an integer
+ * program, and with whole-chain moves.
  * <ol>
  * <li><b>Columns</b> (at most half of the step's CPU time). Each chain starts with the plan it has now and its alone
  * plan. Then, for each unserved chain, smallest footprint first: its fastest plan over the links as the present packing
  * leaves them (offers as in the snapshot) and over the offers as the packing leaves them (links as in the snapshot),
  * so that it needs only offers, or only link capacity, from served chains; and for each offer of its alone plan, its
- * fastest plan without that offer. Then a few pricing rounds: the plans the chains want (a served chain its plan, an
- * unserved one its latest column) are summed per offer and link against the snapshot's free capacity; each resource
- * keeps a multiplier (milliseconds of latency) that a subgradient step raises while it is over-demanded and lowers
- * while it is not; the chains that want a contested resource, unserved ones first, are searched again
- * ({@link ChainPlacer#priced}: the fastest plan with each offer dearer by its multiplier, links with a positive
- * multiplier left out where a plan exists without them). Every column is searched on the snapshot's whole capacity
- * (or less), so it fits on its own; duplicates are dropped, at most {@link #MAX_COLUMNS} per chain.</li>
+ * fastest plan without that offer (at most {@link #MAX_COLUMNS} per chain so far). Then column generation
+ * ({@link #ROUNDS} rounds): the packing LP over every chain's columns ({@link PackingLp#relaxation}) prices each chain
+ * slot, offer and link kbps by its dual; each chain whose row leaves room is searched for its least plan at those prices
+ * ({@link ChainPlacer#least}), which joins its columns when it would improve the LP (at most
+ * {@link #MAX_PRICED_COLUMNS} per chain). Every column is searched on the snapshot's whole capacity (or less), so it
+ * fits on its own; duplicates are dropped.</li>
+ * <li><b>From the relaxation.</b> Chains in the order of the largest share the last LP takes of one of their columns,
+ * each on its first column by share that fits; then the columns packed as an integer program (SCIP, from the best
+ * packing so far, within half the CPU time left). Each is kept only when it serves more chains, or as many for
+ * less.</li>
  * <li><b>Ejection with columns.</b> For each unserved chain and each of its columns, the served chains holding what the
  * column lacks ({@link SequentialInitializer.Batch#holders}, at most {@link SequentialInitializer#MAX_EJECT}) are taken
  * out, the chain goes in on that column, they go back on the first of their plan and columns that fits (else on their
@@ -47,11 +52,12 @@ import java.util.Set;
  */
 final class ColumnPacking {
     /**
-     * Batches of up to this many chains get as much CPU time for this step as the construction's budget, on top of it;
-     * larger ones get less by the square of their size (a sixth at 500 chains), so the large batches keep their time
-     * targets while the batches where packing pays most get the time it needs.
+     * Batches of up to this many chains get {@link #FULL_BUDGET} times the construction's budget for this step, on top of
+     * it; larger ones get less by the cube of their size (a quarter of the construction's at 500 chains), so the large
+     * batches keep their time targets while the batches where packing pays most get the time it needs.
      */
     static final int FULL_BUDGET_CHAINS = 200;
+    static final double FULL_BUDGET = 4.0;
     /**
      * Beyond this many chains the step is left out (budget 0): its share (a hundredth at 2,000 chains) is too small to
      * serve more, and only moves the packing the cost step starts from.
@@ -64,15 +70,17 @@ final class ColumnPacking {
             return 0;
         }
         double share = Math.min(1.0, (double) FULL_BUDGET_CHAINS / Math.max(1, chains));
-        return (long) (constructionNanos * share * share);
+        return (long) (constructionNanos * FULL_BUDGET * share * share * share);
     }
 
-    /** Pricing rounds. */
-    static final int ROUNDS = 4;
-    /** Columns kept per chain, its alone plan and present plan included. */
+    /** Rounds of column generation. */
+    static final int ROUNDS = 6;
+    /** Columns per chain before column generation, its alone plan and present plan included. */
     static final int MAX_COLUMNS = 6;
-    /** Subgradient step, milliseconds of latency per unit of over-demand (demand / capacity - 1). */
-    static final double STEP_MS = 4.0;
+    /** Columns per chain, those column generation adds included. */
+    static final int MAX_PRICED_COLUMNS = 12;
+    /** Wall-clock limit of the integer program (milliseconds), whatever the budget. */
+    static final long MAX_PACKING_MILLIS = 2_000;
     private static final int PASSES = 3;
     /** Ruin and recreate: rounds per chain with columns, at most this many rounds in all, at most this many chains besides the seed. */
     private static final int RECREATE_ROUNDS_PER_CHAIN = 100;
@@ -87,6 +95,9 @@ final class ColumnPacking {
     private final Residual snapshot;
     private final Map<ChainFact, List<ChainPlacer.Plan>> columns = new LinkedHashMap<>();
     private final Map<ChainFact, Set<List<Integer>>> seen = new HashMap<>();
+    /** The last packing LP solved and the columns it was solved over (null: none). */
+    private PackingLp.Solution relaxation;
+    private Lp relaxed;
 
     ColumnPacking(SequentialInitializer.Batch b) {
         this.b = b;
@@ -107,16 +118,22 @@ final class ColumnPacking {
     void run(long nanos) {
         CpuBudget all = CpuBudget.of(nanos);
         generate(CpuBudget.of(nanos / 2));
+        fromRelaxation();
+        integerPacking(all);
         pack(all);
         recreate(all);
     }
 
     private boolean add(ChainFact chain, ChainPlacer.Plan plan) {
+        return add(chain, plan, MAX_COLUMNS);
+    }
+
+    private boolean add(ChainFact chain, ChainPlacer.Plan plan, int max) {
         if (plan == null) {
             return false;
         }
         List<ChainPlacer.Plan> list = columns.computeIfAbsent(chain, k -> new ArrayList<>());
-        if (list.size() >= MAX_COLUMNS || !seen.computeIfAbsent(chain, k -> new HashSet<>()).add(key(plan))) {
+        if (list.size() >= max || !seen.computeIfAbsent(chain, k -> new HashSet<>()).add(key(plan))) {
             return false;
         }
         list.add(plan);
@@ -138,88 +155,159 @@ final class ColumnPacking {
         return key;
     }
 
-    /** Pricing rounds: multipliers by subgradient from the demand of the plans the chains want, then new columns. */
+    /**
+     * Columns for the unserved chains (around the present packing, each offer of the alone plan left out in turn),
+     * then {@link #ROUNDS} rounds of column generation priced by the packing LP's duals.
+     */
     void generate(CpuBudget budget) {
-        double[] offerPrice = new double[snapshot.freeKbps.length];
-        double[] linkPrice = new double[snapshot.linkKbps.length];
-        Map<ChainFact, ChainPlacer.Plan> want = new LinkedHashMap<>();
-        List<ChainFact> unservedFirst = new ArrayList<>();
+        List<ChainFact> unserved = new ArrayList<>();
         for (ChainFact c : b.order) {
-            ChainPlacer.Plan now = p.plan(c);
-            want.put(c, now != null ? now : b.alone.get(c));
-            if (now == null) {
-                unservedFirst.add(c);
+            if (p.plan(c) == null) {
+                unserved.add(c);
             }
         }
-        if (unservedFirst.isEmpty()) {
+        if (unserved.isEmpty()) {
             return; // every chain that can be served is served
         }
-        around(unservedFirst, budget);
-        avoidEachOffer(new ArrayList<>(unservedFirst), budget);
-        for (ChainFact c : b.order) {
-            if (p.plan(c) != null) {
-                unservedFirst.add(c);
-            }
-        }
-        generateRounds(want, unservedFirst, offerPrice, linkPrice, budget);
+        around(unserved, budget);
+        avoidEachOffer(unserved, budget);
+        priceByDuals(budget);
     }
 
-    private void generateRounds(Map<ChainFact, ChainPlacer.Plan> want, List<ChainFact> unservedFirst, double[] offerPrice,
-                                double[] linkPrice, CpuBudget budget) {
+    /**
+     * Column generation: the packing LP over the columns so far ({@link PackingLp#relaxation}); each chain whose row
+     * leaves room is searched for its least plan at the LP's prices on offer slots, offer and link bandwidth
+     * ({@link ChainPlacer#least}, quick, a batch placement's label budget); a plan that would improve the relaxation
+     * becomes a column (up to {@link #MAX_PRICED_COLUMNS} per chain). Until no plan pays, the rounds are used or the
+     * budget is. The last relaxation is kept for {@link #fromRelaxation}.
+     */
+    private void priceByDuals(CpuBudget budget) {
         for (int round = 0; round < ROUNDS && !budget.over(); round++) {
-            long[] offerKbps = new long[offerPrice.length];
-            int[] offerChains = new int[offerPrice.length];
-            long[] linkKbps = new long[linkPrice.length];
-            want.forEach((c, plan) -> {
-                for (OfferFact o : plan.offers()) {
-                    offerKbps[o.id()] += c.bandwidthKbps();
-                    offerChains[o.id()]++;
-                }
-                for (Leg leg : plan.legs()) {
-                    for (int l : leg.linkIndices()) {
-                        linkKbps[l] += c.bandwidthKbps();
-                    }
-                }
-            });
-            boolean[] contestedOffer = new boolean[offerPrice.length];
-            boolean[] contestedLink = new boolean[linkPrice.length];
-            boolean any = false;
-            for (int o = 0; o < offerPrice.length; o++) {
-                double ratio = Math.max((double) offerKbps[o] / Math.max(1, snapshot.freeKbps[o]),
-                        (double) offerChains[o] / Math.max(1, snapshot.freeChains[o]));
-                offerPrice[o] = Math.max(0, offerPrice[o] + STEP_MS * (ratio - 1));
-                contestedOffer[o] = ratio > 1;
-                any |= contestedOffer[o];
+            Lp lp = new Lp();
+            relaxation = PackingLp.relaxation(lp.columns, b.order.size(), lp.capacity);
+            if (relaxation == null) {
+                return;
             }
-            double[] freeMbps = snapshot.freeMbps().clone();
-            for (int l = 0; l < linkPrice.length; l++) {
-                double ratio = (double) linkKbps[l] / Math.max(1, snapshot.linkKbps[l]);
-                linkPrice[l] = Math.max(0, linkPrice[l] + STEP_MS * (ratio - 1));
-                contestedLink[l] = ratio > 1;
-                any |= contestedLink[l];
-                if (linkPrice[l] > 0) {
-                    freeMbps[l] = 0;
+            relaxed = lp;
+            boolean added = false;
+            for (int i = 0; i < b.order.size() && !budget.over(); i++) {
+                if (relaxation.chainDual()[i] >= 1 - 1e-7) {
+                    continue; // a plan would have to cost less than nothing
+                }
+                ChainFact c = b.order.get(i);
+                ChainPlacer.Least least = ChainPlacer.least(c, p.byChain.get(c), p.solution.getPaths(), snapshot,
+                        relaxation.perSlot(), relaxation.perKbps(), relaxation.perLinkKbps(), ChainPlacer.labelBudget(b.order.size()), true);
+                ChainPlacer.Plan plan = least.plan();
+                if (plan != null && relaxation.pays(column(i, c, plan)) && snapshot.fits(c, plan)) {
+                    added |= add(c, plan, MAX_PRICED_COLUMNS);
                 }
             }
-            if (!any) {
-                break;
+            if (!added) {
+                return;
             }
-            for (ChainFact c : unservedFirst) {
-                if (budget.over()) {
-                    return;
-                }
-                if (!uses(want.get(c), contestedOffer, contestedLink)) {
-                    continue;
-                }
-                ChainPlacer.Plan plan = price(c, offerPrice, freeMbps);
-                if (plan == null) {
-                    plan = price(c, offerPrice, snapshot.freeMbps()); // no plan avoids those links: offers priced only
-                }
-                if (plan != null && snapshot.fits(c, plan)) {
-                    add(c, plan);
-                    want.put(c, plan);
+        }
+    }
+
+    /** The columns as the packing LP numbers them: chain i is {@code b.order}'s i-th; the snapshot's capacity. */
+    private final class Lp {
+        final List<PackingLp.Column> columns = new ArrayList<>();
+        final List<ChainFact> chainOf = new ArrayList<>();
+        final List<ChainPlacer.Plan> planOf = new ArrayList<>();
+        final PackingLp.Capacity capacity = new PackingLp.Capacity(snapshot.freeChains, snapshot.freeKbps, snapshot.linkKbps);
+
+        Lp() {
+            for (int i = 0; i < b.order.size(); i++) {
+                ChainFact c = b.order.get(i);
+                for (ChainPlacer.Plan plan : columns(c)) {
+                    columns.add(column(i, c, plan));
+                    chainOf.add(c);
+                    planOf.add(plan);
                 }
             }
+        }
+    }
+
+    private static PackingLp.Column column(int index, ChainFact chain, ChainPlacer.Plan plan) {
+        int[] offers = new int[plan.offers().length];
+        for (int k = 0; k < offers.length; k++) {
+            offers[k] = plan.offers()[k].id();
+        }
+        List<Integer> links = new ArrayList<>();
+        for (Leg leg : plan.legs()) {
+            for (int l : leg.linkIndices()) {
+                links.add(l);
+            }
+        }
+        return new PackingLp.Column(index, offers, links.stream().mapToInt(Integer::intValue).toArray(), chain.bandwidthKbps(),
+                plan.cost());
+    }
+
+    /**
+     * A packing rounded from the last relaxation: chains in the order of the largest share it takes of one of their
+     * columns, each on the first of its columns (by share) that fits what is left. Kept when it serves more chains
+     * (or as many for less).
+     */
+    void fromRelaxation() {
+        if (relaxation == null) {
+            return;
+        }
+        Map<ChainFact, Double> most = new HashMap<>();
+        Map<ChainFact, List<Integer>> byShare = new LinkedHashMap<>();
+        for (int k = 0; k < relaxed.columns.size(); k++) {
+            ChainFact c = relaxed.chainOf.get(k);
+            most.merge(c, relaxation.taken()[k], Math::max);
+            byShare.computeIfAbsent(c, x -> new ArrayList<>()).add(k);
+        }
+        byShare.values().forEach(ks -> ks.sort(Comparator.comparingDouble((Integer k) -> -relaxation.taken()[k])));
+        List<ChainFact> chains = new ArrayList<>(byShare.keySet());
+        chains.sort(Comparator.comparingDouble((ChainFact c) -> -most.get(c)));
+        Map<ChainFact, ChainPlacer.Plan> before = p.plans();
+        int served = p.served();
+        double cost = p.cost();
+        p.clear();
+        for (ChainFact c : chains) {
+            for (int k : byShare.get(c)) {
+                ChainPlacer.Plan plan = relaxed.planOf.get(k);
+                if (p.residual.fits(c, plan)) {
+                    p.restore(c, plan);
+                    break;
+                }
+            }
+        }
+        if (!p.betterThan(served, cost)) {
+            p.reset(before);
+        }
+    }
+
+    /**
+     * The columns of the last relaxation packed as an integer program ({@link PackingLp#packing}, SCIP) from the present
+     * packing, within half the CPU time left (as wall-clock time); kept when it serves more chains (or as many for less).
+     */
+    void integerPacking(CpuBudget budget) {
+        if (relaxed == null || budget.over()) {
+            return;
+        }
+        boolean[] from = new boolean[relaxed.columns.size()];
+        for (int k = 0; k < from.length; k++) {
+            from[k] = p.plan(relaxed.chainOf.get(k)) == relaxed.planOf.get(k);
+        }
+        PackingLp.Solution ip = PackingLp.packing(relaxed.columns, b.order.size(), relaxed.capacity,
+                Math.min(MAX_PACKING_MILLIS, budget.left() / 2_000_000), from);
+        if (ip == null) {
+            return;
+        }
+        Map<ChainFact, ChainPlacer.Plan> before = p.plans();
+        int served = p.served();
+        double cost = p.cost();
+        p.clear();
+        for (int k = 0; k < from.length; k++) {
+            ChainFact c = relaxed.chainOf.get(k);
+            if (ip.taken()[k] > 0.5 && p.plan(c) == null && p.residual.fits(c, relaxed.planOf.get(k))) {
+                p.restore(c, relaxed.planOf.get(k));
+            }
+        }
+        if (!p.betterThan(served, cost)) {
+            p.reset(before);
         }
     }
 
@@ -273,22 +361,6 @@ final class ColumnPacking {
                 }
             }
         }
-    }
-
-    private static boolean uses(ChainPlacer.Plan plan, boolean[] offers, boolean[] links) {
-        for (OfferFact o : plan.offers()) {
-            if (offers[o.id()]) {
-                return true;
-            }
-        }
-        for (Leg leg : plan.legs()) {
-            for (int l : leg.linkIndices()) {
-                if (links[l]) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** Packing passes over the unserved chains, smallest footprint first, until one serves none more. */

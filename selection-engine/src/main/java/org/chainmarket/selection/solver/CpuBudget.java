@@ -28,6 +28,11 @@ final class CpuBudget {
         return now() > end;
     }
 
+    /** CPU time (nanoseconds) left, 0 once over. */
+    long left() {
+        return end == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, end - now());
+    }
+
     private static long now() {
         return CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }

@@ -75,21 +75,21 @@ public final class PlanPricing {
     public Priced price(int chain, double[] perSlot, double[] perKbps, double[] perKbpsOfLink) {
         ChainFact c = chains.get(chain);
         ChainPlacer.Least l = ChainPlacer.least(c, p.byChain.get(c), p.solution.getPaths(), p.residual, perSlot, perKbps,
-                perKbpsOfLink, LABELS);
+                perKbpsOfLink, LABELS, false);
         if (!l.exact()) {
             // the search's bounds leave the links' prices out, so a priced search can need many more labels
             l = ChainPlacer.least(c, p.byChain.get(c), p.solution.getPaths(), p.residual, perSlot, perKbps, perKbpsOfLink,
-                    RETRY_LABELS);
+                    RETRY_LABELS, false);
         }
-        if (l.offers() == null) {
+        if (l.plan() == null) {
             return new Priced(l.lowerBound(), new int[0], new int[0]);
         }
-        int[] offers = new int[l.offers().length];
+        int[] offers = new int[l.plan().offers().length];
         for (int i = 0; i < offers.length; i++) {
-            offers[i] = l.offers()[i].id();
+            offers[i] = l.plan().offers()[i].id();
         }
         List<Integer> links = new ArrayList<>();
-        for (Leg leg : l.legs()) {
+        for (Leg leg : l.plan().legs()) {
             for (int k : leg.linkIndices()) {
                 links.add(k);
             }

@@ -1,20 +1,14 @@
 package org.chainmarket.selection.testing;
 
-import com.google.ortools.Loader;
-import com.google.ortools.linearsolver.MPConstraint;
-import com.google.ortools.linearsolver.MPObjective;
-import com.google.ortools.linearsolver.MPSolver;
-import com.google.ortools.linearsolver.MPVariable;
+import org.chainmarket.selection.solver.PackingLp;
 import org.chainmarket.selection.solver.PlanPricing;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,8 +16,9 @@ import java.util.Set;
  * plans: where the arc-based MILP ({@link MilpReference}) has a route variable per chain, leg, switch pair and route and
  * proves nothing on 200-chain batches, this model has a variable per plan.
  * <ol>
- * <li>The restricted master, an LP solved by GLOP (OR-Tools): maximize the plans taken, each chain at most one in all,
- * no offer's chain slots or kbps and no link's kbps over what is free, over the plans found so far.</li>
+ * <li>The restricted master, the packing LP ({@link PackingLp#relaxation}, GLOP): maximize the plans taken, each chain
+ * at most one in all, no offer's chain slots or kbps and no link's kbps over what is free, over the plans found so
+ * far.</li>
  * <li>Its duals price every unit of capacity; each chain's least plan at those prices ({@link PlanPricing}, the
  * engine's exact single-chain search with the prices as costs) joins the master when it would pay.</li>
  * <li>At every such round the duals {@code y >= 0} give a Lagrangian bound, valid whatever the master holds:
@@ -47,9 +42,6 @@ public final class ColumnBound {
                          int packed) {
     }
 
-    private record Column(int chain, int[] offers, int[] links) {
-    }
-
     private static final int MAX_ROUNDS = 200;
 
     private ColumnBound() {
@@ -62,21 +54,21 @@ public final class ColumnBound {
 
     /** As {@link #of(PlanPricing, int, long)}, then the plans packed by SCIP within {@code packSeconds} (0: not). */
     public static Result of(PlanPricing pricing, int lower, long cpuNanos, int packSeconds) {
-        Loader.loadNativeLibraries();
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long start = cpu.getCurrentThreadCpuTime();
         int n = pricing.chains();
         double[] perSlot = new double[pricing.offers()];
         double[] perKbps = new double[pricing.offers()];
         double[] perLinkKbps = new double[pricing.links()];
-        List<Column> columns = new ArrayList<>();
+        PackingLp.Capacity capacity = capacity(pricing);
+        List<PackingLp.Column> columns = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int servable = 0;
         for (int c = 0; c < n; c++) {
             PlanPricing.Priced p = pricing.price(c, perSlot, perKbps, perLinkKbps);
             if (p.least() != Double.POSITIVE_INFINITY) {
                 servable++;
-                add(columns, seen, c, p);
+                add(columns, seen, pricing, c, p);
             }
         }
         double best = servable;
@@ -85,23 +77,20 @@ public final class ColumnBound {
         boolean converged = false;
         while (rounds < MAX_ROUNDS && Math.floor(best + 1e-6) > lower && cpu.getCurrentThreadCpuTime() - start < cpuNanos) {
             rounds++;
-            Master m = master(pricing, columns, n, false, 0);
-            lp = m.value;
-            Arrays.fill(perSlot, 0);
-            Arrays.fill(perKbps, 0);
-            Arrays.fill(perLinkKbps, 0);
+            PackingLp.Solution m = PackingLp.relaxation(columns, n, capacity);
+            if (m == null) {
+                throw new IllegalStateException("the restricted master did not solve");
+            }
+            lp = m.value();
+            perSlot = m.perSlot();
+            perKbps = m.perKbps();
+            perLinkKbps = m.perLinkKbps();
             double lagrangian = 0;
-            for (Map.Entry<Integer, Double> e : m.slot.entrySet()) {
-                perSlot[e.getKey()] = e.getValue();
-                lagrangian += e.getValue() * pricing.freeChains(e.getKey());
+            for (int o = 0; o < perSlot.length; o++) {
+                lagrangian += perSlot[o] * capacity.freeChains()[o] + perKbps[o] * capacity.freeKbps()[o];
             }
-            for (Map.Entry<Integer, Double> e : m.kbps.entrySet()) {
-                perKbps[e.getKey()] = e.getValue();
-                lagrangian += e.getValue() * pricing.freeKbps(e.getKey());
-            }
-            for (Map.Entry<Integer, Double> e : m.link.entrySet()) {
-                perLinkKbps[e.getKey()] = e.getValue();
-                lagrangian += e.getValue() * pricing.linkKbps(e.getKey());
+            for (int l = 0; l < perLinkKbps.length; l++) {
+                lagrangian += perLinkKbps[l] * capacity.linkKbps()[l];
             }
             boolean added = false;
             for (int c = 0; c < n; c++) {
@@ -110,8 +99,8 @@ public final class ColumnBound {
                     continue;
                 }
                 lagrangian += Math.max(0, 1 - p.least());
-                if (1 - p.least() - m.chain[c] > 1e-7 && p.offers().length > 0) {
-                    added |= add(columns, seen, c, p);
+                if (1 - p.least() - m.chainDual()[c] > 1e-7 && p.offers().length > 0) {
+                    added |= add(columns, seen, pricing, c, p);
                 }
             }
             if (lagrangian < lp - 1e-6) {
@@ -128,81 +117,30 @@ public final class ColumnBound {
         if (bound < lower) {
             throw new IllegalStateException("the bound " + best + " is below " + lower + " chains a packing serves");
         }
-        int packed = packSeconds > 0 ? (int) Math.round(master(pricing, columns, n, true, packSeconds).value) : -1;
+        PackingLp.Solution packing = packSeconds > 0 ? PackingLp.packing(columns, n, capacity, packSeconds * 1000L, null) : null;
+        int packed = packSeconds <= 0 ? -1 : packing == null ? 0 : (int) Math.round(packing.value());
         return new Result(bound, best, lp, servable, rounds, columns.size(), converged, packed);
     }
 
-    private static boolean add(List<Column> columns, Set<String> seen, int chain, PlanPricing.Priced p) {
+    private static boolean add(List<PackingLp.Column> columns, Set<String> seen, PlanPricing pricing, int chain, PlanPricing.Priced p) {
         if (!seen.add(chain + ":" + Arrays.toString(p.offers()) + Arrays.toString(p.links()))) {
             return false;
         }
-        columns.add(new Column(chain, p.offers(), p.links()));
+        columns.add(new PackingLp.Column(chain, p.offers(), p.links(), pricing.chainKbps(chain), 0));
         return true;
     }
 
-    /** The master's LP value, each chain row's dual and each capacity row's (per slot, per kbps), all at least 0. */
-    private record Master(double value, double[] chain, Map<Integer, Double> slot, Map<Integer, Double> kbps, Map<Integer, Double> link) {
-    }
-
-    /** The master over {@code columns}: its LP (GLOP) with duals, or with {@code integer} its integer program (SCIP, no duals). */
-    private static Master master(PlanPricing pricing, List<Column> columns, int chains, boolean integer, int seconds) {
-        MPSolver lp = MPSolver.createSolver(integer ? "SCIP" : "GLOP");
-        if (integer) {
-            lp.setTimeLimit(seconds * 1000L);
+    private static PackingLp.Capacity capacity(PlanPricing pricing) {
+        int[] slots = new int[pricing.offers()];
+        long[] kbps = new long[pricing.offers()];
+        long[] links = new long[pricing.links()];
+        for (int o = 0; o < slots.length; o++) {
+            slots[o] = pricing.freeChains(o);
+            kbps[o] = pricing.freeKbps(o);
         }
-        MPObjective objective = lp.objective();
-        objective.setMaximization();
-        MPConstraint[] chainRow = new MPConstraint[chains];
-        Map<Integer, MPConstraint> slotRow = new HashMap<>();
-        Map<Integer, MPConstraint> kbpsRow = new HashMap<>();
-        Map<Integer, MPConstraint> linkRow = new HashMap<>();
-        for (int c = 0; c < chains; c++) {
-            chainRow[c] = lp.makeConstraint(Double.NEGATIVE_INFINITY, 1, "chain" + c);
+        for (int l = 0; l < links.length; l++) {
+            links[l] = pricing.linkKbps(l);
         }
-        for (Column col : columns) {
-            MPVariable x = integer ? lp.makeIntVar(0, 1, "") : lp.makeNumVar(0, 1, "");
-            objective.setCoefficient(x, 1);
-            chainRow[col.chain].setCoefficient(x, 1);
-            long kbps = pricing.chainKbps(col.chain);
-            for (int o : col.offers) {
-                slotRow.computeIfAbsent(o, k -> lp.makeConstraint(Double.NEGATIVE_INFINITY, pricing.freeChains(k), "slot" + k))
-                        .setCoefficient(x, 1);
-                kbpsRow.computeIfAbsent(o, k -> lp.makeConstraint(Double.NEGATIVE_INFINITY, pricing.freeKbps(k), "kbps" + k))
-                        .setCoefficient(x, kbps);
-            }
-            Map<Integer, Integer> crossings = new HashMap<>();
-            for (int l : col.links) {
-                crossings.merge(l, 1, Integer::sum);
-            }
-            crossings.forEach((l, times) -> linkRow.computeIfAbsent(l, k -> lp.makeConstraint(Double.NEGATIVE_INFINITY,
-                    pricing.linkKbps(k), "link" + k)).setCoefficient(x, (double) kbps * times));
-        }
-        MPSolver.ResultStatus status = lp.solve();
-        if (integer) {
-            double value = status == MPSolver.ResultStatus.OPTIMAL || status == MPSolver.ResultStatus.FEASIBLE ? objective.value() : 0;
-            lp.delete();
-            return new Master(value, new double[chains], Map.of(), Map.of(), Map.of());
-        }
-        if (status != MPSolver.ResultStatus.OPTIMAL) {
-            throw new IllegalStateException("the restricted master did not solve: " + status);
-        }
-        double[] chainDual = new double[chains];
-        for (int c = 0; c < chains; c++) {
-            chainDual[c] = Math.max(0, chainRow[c].dualValue());
-        }
-        Master m = new Master(objective.value(), chainDual, duals(slotRow), duals(kbpsRow), duals(linkRow));
-        lp.delete();
-        return m;
-    }
-
-    private static Map<Integer, Double> duals(Map<Integer, MPConstraint> rows) {
-        Map<Integer, Double> out = new HashMap<>();
-        rows.forEach((k, row) -> {
-            double y = row.dualValue();
-            if (y > 1e-12) {
-                out.put(k, y);
-            }
-        });
-        return out;
+        return new PackingLp.Capacity(slots, kbps, links);
     }
 }
