@@ -187,9 +187,8 @@ public class MarketReadModel {
             return o == null ? Optional.empty() : Optional.of(new Load(o.capacityMbps(),
                     reserved.getOrDefault(o.offerId(), MarketSnapshot.Reservation.NONE).mbps(), measuredLoad.getOrDefault(o.offerId(), 0.0)));
         }
-        String[] ends = subjectId.split("\\|", 2);
         double held = linkUsage.getOrDefault(subjectId, 0.0);
-        return ends.length < 2 ? Optional.empty() : network.link(ends[0], ends[1])
+        return network.linkByKey(subjectId)
                 .map(l -> new Load(l.bandwidthMbps(), held, l.bandwidthMbps() > 0 ? held / l.bandwidthMbps() : 0));
     }
 
