@@ -13,10 +13,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.chainmarket.broker.placement.Drains;
+import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.InstanceCommand;
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.schemas.events.CloudEvents;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,6 +63,8 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     MarketReadModel market;
     @Inject
     Drains drains;
+    @Inject
+    HealthBook health;
 
     @Override
     public Map<String, String> getProperties() {
@@ -159,6 +165,47 @@ class OfferWithdrawalTest implements TestPropertyProvider {
             assertThat(TwoDomains.offerOfHop(again, 0)).as("still on the offer advertised again").isEqualTo(offer);
             assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("SUPERSEDED"));
         }
+    }
+
+    /**
+     * The same chain waiting for approval on its withdrawn offer, but the offer is advertised again on a broker that
+     * no longer holds the withdrawal's mark (as after a restart between the two), so no re-advertisement is announced.
+     * While the offer is withdrawn, and then while a metric of it is degraded, the chain waits; once nothing leaves the
+     * offer out, the reconcile loop finds the chain waiting on an advertised offer: it is ACTIVE on it again and its
+     * proposal superseded.
+     */
+    @Test
+    void aChainWaitingForApprovalRunsAgainOnItsOfferAdvertisedAgainUnannounced() throws Exception {
+        String p = "ow5";
+        String offer = market(p);
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            String id = activeChain(approvalOrder(p));
+            assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
+            withdraw(offer);
+            await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "DEGRADED".equals(c.get("state")));
+            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("PROPOSED"));
+
+            // the broker forgets the withdrawal's mark, as one started anew does
+            health.cleared(SubjectKind.INSTANCE, offer, Registry.WITHDRAWN);
+            stillWaiting(id, "the offer is withdrawn");
+
+            health.degraded(new Substitution.Trigger(SubjectKind.INSTANCE, offer, p + "-west", Metric.CPU, 0.97, 0.9, false, Instant.now(), List.of()));
+            advertise(p, offer, 1);
+            stillWaiting(id, "the offer is advertised again but its CPU is degraded");
+
+            health.cleared(SubjectKind.INSTANCE, offer, Metric.CPU.wireName());
+            Map<String, Object> again = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
+                    c -> "ACTIVE".equals(c.get("state")));
+            assertThat(TwoDomains.offerOfHop(again, 0)).as("still on the offer advertised again").isEqualTo(offer);
+            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("SUPERSEDED"));
+        }
+    }
+
+    /** The chain stays DEGRADED with its move proposed over several reconcile periods (1 s each). */
+    private void stillWaiting(String chainId, String why) {
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> TwoDomains.chain(http, chainId),
+                c -> "DEGRADED".equals(c.get("state")));
+        assertThat(substitutionsOf(chainId)).as(why).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("PROPOSED"));
     }
 
     @SuppressWarnings("unchecked")

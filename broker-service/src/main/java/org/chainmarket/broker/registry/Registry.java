@@ -422,4 +422,12 @@ public class Registry {
     public Optional<OfferEntity> offer(String id) {
         return store.offer(id);
     }
+
+    /**
+     * Whether an offer (kind {@code INSTANCE}) or a link ({@code LINK}) is advertised now as the database has it,
+     * which a replica's read model may not have caught up with yet.
+     */
+    public boolean advertised(SubjectKind kind, String subjectId) {
+        return store.advertised(kind, subjectId);
+    }
 }
