@@ -1,5 +1,6 @@
 package org.chainmarket.broker;
 
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -16,6 +17,7 @@ import org.chainmarket.broker.placement.Drains;
 import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
+import org.chainmarket.broker.registry.Withdrawn;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.InstanceCommand;
 import org.chainmarket.schemas.model.Metric;
@@ -65,6 +67,8 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     Drains drains;
     @Inject
     HealthBook health;
+    @Inject
+    ApplicationEventPublisher<Withdrawn> withdrawals;
 
     @Override
     public Map<String, String> getProperties() {
@@ -198,6 +202,32 @@ class OfferWithdrawalTest implements TestPropertyProvider {
                     c -> "ACTIVE".equals(c.get("state")));
             assertThat(TwoDomains.offerOfHop(again, 0)).as("still on the offer advertised again").isEqualTo(offer);
             assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("SUPERSEDED"));
+        }
+    }
+
+    /**
+     * A withdrawal's drain runs after the registry's lock is released, so the offer may be advertised again (its
+     * withdrawal's mark cleared) before its chains are drained: that drain moves nothing, and the chain runs on the
+     * offer. The offer withdrawn for good, the same drain moves the chain.
+     */
+    @Test
+    void aWithdrawalDrainedAfterItsOfferWasAdvertisedAgainMovesNothing() throws Exception {
+        String p = "ow6";
+        String offer = market(p);
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            String id = activeChain(TwoDomains.order(p, 100));
+            assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
+
+            // the drain of a withdrawal whose offer is advertised again by now
+            withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, offer, p + "-west"));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> TwoDomains.chain(http, id),
+                    c -> "ACTIVE".equals(c.get("state")) && offer.equals(TwoDomains.offerOfHop(c, 0)));
+            assertThat(substitutionsOf(id)).as("nothing moved").isEmpty();
+
+            withdraw(offer);
+            Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
+                    c -> "ACTIVE".equals(c.get("state")) && !offer.equals(TwoDomains.offerOfHop(c, 0)));
+            assertThat(TwoDomains.offerOfHop(moved, 0)).isEqualTo(p + "-fw-1");
         }
     }
 
