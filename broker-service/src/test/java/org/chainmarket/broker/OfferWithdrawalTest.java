@@ -1,5 +1,6 @@
 package org.chainmarket.broker;
 
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -13,10 +14,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.chainmarket.broker.placement.Drains;
+import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
 import org.chainmarket.broker.registry.Registry;
+import org.chainmarket.broker.registry.Withdrawn;
 import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.InstanceCommand;
+import org.chainmarket.schemas.model.Metric;
+import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.schemas.model.SubjectKind;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.schemas.events.CloudEvents;
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,6 +65,10 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     MarketReadModel market;
     @Inject
     Drains drains;
+    @Inject
+    HealthBook health;
+    @Inject
+    ApplicationEventPublisher<Withdrawn> withdrawals;
 
     @Override
     public Map<String, String> getProperties() {
@@ -71,17 +81,13 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     @Test
     @SuppressWarnings("unchecked")
     void withdrawingAnOfferDrainsItsChainsOntoAnother() throws Exception {
-        TwoDomains.register(http, P, 10000, 2, 1000);
+        market(P);
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), P)) {
-            HttpResponse<Map> ordered = TwoDomains.exchange(http, HttpRequest.POST("/api/v1/chains", TwoDomains.order(P, 100))
-                    .contentType(MediaType.APPLICATION_JSON));
-            assertThat(ordered.code()).isEqualTo(201);
-            String id = (String) ordered.getBody(Map.class).orElseThrow().get("chainId");
-            Map<String, Object> active = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "ACTIVE".equals(c.get("state")));
-            String firewall = TwoDomains.offerOfHop(active, 0);
+            String id = activeChain(TwoDomains.order(P, 100));
+            String firewall = TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0);
             assertThat(firewall).as("the cheaper firewall").isEqualTo(P + "-fw-0");
 
-            assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + firewall)).code()).isEqualTo(204);
+            withdraw(firewall);
 
             Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
                     c -> "ACTIVE".equals(c.get("state")) && !firewall.equals(TwoDomains.offerOfHop(c, 0)));
@@ -115,12 +121,11 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     @Test
     void aWithdrawalReadBackAfterTheOfferWasAdvertisedAgainLeavesItAdvertised() throws Exception {
         String p = "ow1";
-        TwoDomains.register(http, p, 10000, 2, 1000);
-        String offer = p + "-fw-0";
+        String offer = market(p);
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
-            assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + offer)).code()).isEqualTo(204);
+            withdraw(offer);
             ConsumerRecord<String, byte[]> sent = published(Topics.forProvider(Topics.OFFERS, ProviderId.of(p + "-west")), offer);
-            TwoDomains.post(http, p + "-west", "/api/v1/offers", TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 1));
+            advertise(p, offer, 1);
 
             // the same record at a later position, read now, as RegistryListener applies a tombstone
             ConsumerRecord<String, byte[]> late = new ConsumerRecord<>(sent.topic(), sent.partition(), sent.offset() + 1000,
@@ -149,26 +154,88 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     @SuppressWarnings("unchecked")
     void aChainWaitingForApprovalRunsAgainWhenItsWithdrawnOfferIsAdvertisedAgain() throws Exception {
         String p = "ow2";
-        TwoDomains.register(http, p, 10000, 2, 1000);
-        String offer = p + "-fw-0";
+        String offer = market(p);
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
-            String approval = TwoDomains.order(p, 100).replaceFirst("}\\s*$", ", \"substitutionPolicy\": \"APPROVAL\"}");
-            HttpResponse<Map> ordered = TwoDomains.exchange(http, HttpRequest.POST("/api/v1/chains", approval).contentType(MediaType.APPLICATION_JSON));
-            assertThat(ordered.code()).isEqualTo(201);
-            String id = (String) ordered.getBody(Map.class).orElseThrow().get("chainId");
-            await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "ACTIVE".equals(c.get("state")));
+            String id = activeChain(approvalOrder(p));
             assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
 
-            assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + offer)).code()).isEqualTo(204);
+            withdraw(offer);
             await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "DEGRADED".equals(c.get("state")));
             assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("PROPOSED"));
 
-            TwoDomains.post(http, p + "-west", "/api/v1/offers", TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 1));
+            advertise(p, offer, 1);
             Map<String, Object> again = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
                     c -> "ACTIVE".equals(c.get("state")));
             assertThat(TwoDomains.offerOfHop(again, 0)).as("still on the offer advertised again").isEqualTo(offer);
             assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("SUPERSEDED"));
         }
+    }
+
+    /**
+     * The same chain waiting for approval on its withdrawn offer, but the offer is advertised again on a broker that
+     * no longer holds the withdrawal's mark (as after a restart between the two), so no re-advertisement is announced.
+     * While the offer is withdrawn, and then while a metric of it is degraded, the chain waits; once nothing leaves the
+     * offer out, the reconcile loop finds the chain waiting on an advertised offer: it is ACTIVE on it again and its
+     * proposal superseded.
+     */
+    @Test
+    void aChainWaitingForApprovalRunsAgainOnItsOfferAdvertisedAgainUnannounced() throws Exception {
+        String p = "ow5";
+        String offer = market(p);
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            String id = activeChain(approvalOrder(p));
+            assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
+            withdraw(offer);
+            await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "DEGRADED".equals(c.get("state")));
+            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("PROPOSED"));
+
+            // the broker forgets the withdrawal's mark, as one started anew does
+            health.cleared(SubjectKind.INSTANCE, offer, Registry.WITHDRAWN);
+            stillWaiting(id, "the offer is withdrawn");
+
+            health.degraded(new Substitution.Trigger(SubjectKind.INSTANCE, offer, p + "-west", Metric.CPU, 0.97, 0.9, false, Instant.now(), List.of()));
+            advertise(p, offer, 1);
+            stillWaiting(id, "the offer is advertised again but its CPU is degraded");
+
+            health.cleared(SubjectKind.INSTANCE, offer, Metric.CPU.wireName());
+            Map<String, Object> again = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
+                    c -> "ACTIVE".equals(c.get("state")));
+            assertThat(TwoDomains.offerOfHop(again, 0)).as("still on the offer advertised again").isEqualTo(offer);
+            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("SUPERSEDED"));
+        }
+    }
+
+    /**
+     * A withdrawal's drain runs after the registry's lock is released, so the offer may be advertised again (its
+     * withdrawal's mark cleared) before its chains are drained: that drain moves nothing, and the chain runs on the
+     * offer. The offer withdrawn for good, the same drain moves the chain.
+     */
+    @Test
+    void aWithdrawalDrainedAfterItsOfferWasAdvertisedAgainMovesNothing() throws Exception {
+        String p = "ow6";
+        String offer = market(p);
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            String id = activeChain(TwoDomains.order(p, 100));
+            assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
+
+            // the drain of a withdrawal whose offer is advertised again by now
+            withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, offer, p + "-west"));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> TwoDomains.chain(http, id),
+                    c -> "ACTIVE".equals(c.get("state")) && offer.equals(TwoDomains.offerOfHop(c, 0)));
+            assertThat(substitutionsOf(id)).as("nothing moved").isEmpty();
+
+            withdraw(offer);
+            Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
+                    c -> "ACTIVE".equals(c.get("state")) && !offer.equals(TwoDomains.offerOfHop(c, 0)));
+            assertThat(TwoDomains.offerOfHop(moved, 0)).isEqualTo(p + "-fw-1");
+        }
+    }
+
+    /** The chain stays DEGRADED with its move proposed over several reconcile periods (1 s each). */
+    private void stillWaiting(String chainId, String why) {
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> TwoDomains.chain(http, chainId),
+                c -> "DEGRADED".equals(c.get("state")));
+        assertThat(substitutionsOf(chainId)).as(why).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("PROPOSED"));
     }
 
     @SuppressWarnings("unchecked")
@@ -185,9 +252,8 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     @Test
     void aReadBackMirroredWhileTheOfferIsWithdrawnDoesNotBringItBack() throws Exception {
         String p = "ow3";
-        TwoDomains.register(http, p, 10000, 2, 1000);
-        String offer = p + "-fw-0";
-        VnfOffer advertised = Json.read(TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 1), VnfOffer.class);
+        String offer = market(p);
+        VnfOffer advertised = Json.read(firewall(p, offer, 1), VnfOffer.class);
         Thread reader = new Thread(() -> registry.advertised(UUID.randomUUID().toString(), advertised), "read-back");
         store.pauseAfterRead(reader);
         reader.start();
@@ -219,19 +285,56 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     @Test
     void aDrainedOfferAdvertisedAgainStaysDrainedUntilItIsWithdrawn() throws Exception {
         String p = "ow4";
-        TwoDomains.register(http, p, 10000, 2, 1000);
-        String offer = p + "-fw-0";
+        String offer = market(p);
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
             drains.command(new InstanceCommand(UUID.randomUUID().toString(), "plan-1", "decision-1", ProviderId.of(p + "-west"),
                     InstanceCommand.Operation.DRAIN, OfferId.of(offer), p + "-fw", p + "w-site", "consolidating", null));
-            TwoDomains.post(http, p + "-west", "/api/v1/offers", TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 0.9));
+            advertise(p, offer, 0.9);
             assertThat(firewallOfAnOrder(p)).as("no new chain on the drained firewall, though re-priced").isEqualTo(p + "-fw-1");
 
-            assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + offer)).code()).isEqualTo(204);
-            TwoDomains.post(http, p + "-west", "/api/v1/offers", TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, 0.9));
+            withdraw(offer);
+            advertise(p, offer, 0.9);
             assertThat(firewallOfAnOrder(p)).as("withdrawn and advertised anew, the cheaper firewall takes chains again").isEqualTo(offer);
             await().atMost(Duration.ofSeconds(30)).until(() -> !drains.draining().contains(OfferId.of(offer)));
         }
+    }
+
+    /**
+     * The market of prefix {@code p} ({@link TwoDomains#register}: two firewalls at west, two DPIs at east, 1000
+     * Mbit/s each, a 10 Gbit/s border link); returns the cheaper firewall, {@code <p>-fw-0}, the one chains take.
+     */
+    private String market(String p) {
+        TwoDomains.register(http, p, 10000, 2, 1000);
+        return p + "-fw-0";
+    }
+
+    /** The firewall {@code offer} of {@code p}'s west provider (1000 Mbit/s at its site) at {@code price} EUR/h. */
+    private static String firewall(String p, String offer, double price) {
+        return TwoDomains.offer(offer, p + "-west", p + "-fw", p + "w-site", 1000, price);
+    }
+
+    /** West advertises its firewall {@code offer} (again) over REST at {@code price} EUR/h. */
+    private void advertise(String p, String offer, double price) {
+        TwoDomains.post(http, p + "-west", "/api/v1/offers", firewall(p, offer, price));
+    }
+
+    /** An order of {@code p}'s buyer whose every move waits for an operator's approval. */
+    private static String approvalOrder(String p) {
+        return TwoDomains.order(p, 100).replaceFirst("}\\s*$", ", \"substitutionPolicy\": \"APPROVAL\"}");
+    }
+
+    /** Places {@code order} and waits until its chain is ACTIVE; returns the chain's id. */
+    private String activeChain(String order) {
+        HttpResponse<Map> ordered = TwoDomains.exchange(http, HttpRequest.POST("/api/v1/chains", order).contentType(MediaType.APPLICATION_JSON));
+        assertThat(ordered.code()).isEqualTo(201);
+        String id = (String) ordered.getBody(Map.class).orElseThrow().get("chainId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "ACTIVE".equals(c.get("state")));
+        return id;
+    }
+
+    /** Its provider withdraws {@code offer} over REST. */
+    private void withdraw(String offer) {
+        assertThat(TwoDomains.exchange(http, HttpRequest.DELETE("/api/v1/offers/" + offer)).code()).isEqualTo(204);
     }
 
     private String firewallOfAnOrder(String p) {

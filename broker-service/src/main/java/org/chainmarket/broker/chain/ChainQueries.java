@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.chainmarket.broker.reconcile.ReportedFlows;
+import org.chainmarket.schemas.events.Json;
 import org.chainmarket.schemas.model.ChainState;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.Substitution;
@@ -70,6 +71,30 @@ public class ChainQueries {
         List<Affected> out = new ArrayList<>();
         for (String id : chains.using(kind, subjectId)) {
             chains.read(id).filter(c -> c.state() == ChainState.ACTIVE).ifPresent(c -> out.add(Affected.of(c)));
+        }
+        return out;
+    }
+
+    /** A DEGRADED chain, the chain it holds, and the withdrawal its proposed move was triggered by. */
+    public record AwaitingApproval(String chainId, ConcreteChain chain, Substitution.Trigger withdrawal) {
+    }
+
+    /**
+     * The DEGRADED chains whose move, proposed on a withdrawal of an offer or a link they use (a trigger with no
+     * metric), waits for an operator's approval. Chains in set-up or substitution are not DEGRADED.
+     */
+    @Transactional
+    public List<AwaitingApproval> awaitingApprovalAfterWithdrawal() {
+        List<AwaitingApproval> out = new ArrayList<>();
+        for (Object[] row : em.createQuery("SELECT c.id, c.concreteJson, s.triggerJson FROM ChainEntity c, SubstitutionEntity s "
+                        + "WHERE c.state = :degraded AND s.id = c.substitutionId AND s.status = :proposed AND s.triggerKind IN :kinds "
+                        + "ORDER BY c.id", Object[].class)
+                .setParameter("degraded", ChainState.DEGRADED).setParameter("proposed", Substitution.Status.PROPOSED)
+                .setParameter("kinds", List.of(SubjectKind.INSTANCE.name(), SubjectKind.LINK.name())).getResultList()) {
+            Substitution.Trigger t = Json.read((String) row[2], Substitution.Trigger.class);
+            if (t.metric() == null && row[1] != null) {
+                out.add(new AwaitingApproval((String) row[0], Json.read((String) row[1], ConcreteChain.class), t));
+            }
         }
         return out;
     }

@@ -14,6 +14,8 @@ import org.chainmarket.broker.registry.Withdrawn;
 import org.chainmarket.schemas.model.ConcreteChain;
 import org.chainmarket.schemas.model.Substitution;
 import org.chainmarket.selection.SelectionResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 @Context
 public class SubstitutionService {
+    private static final Logger LOG = LoggerFactory.getLogger(SubstitutionService.class);
     private final ChainTransactions tx;
     private final ChainQueries queries;
     private final MarketReadModel market;
@@ -45,11 +48,12 @@ public class SubstitutionService {
     private final double relieveTo;
     private final double latencyWeight;
     private final AckReadiness acks;
+    private final Registry registry;
     /** Withdrawals announced before the domains' answers could be heard (at start): drained once they can. */
     private final Queue<Degraded> unheard = new ConcurrentLinkedQueue<>();
 
     SubstitutionService(ChainTransactions tx, ChainQueries queries, MarketReadModel market, HealthBook health, Reselection reselection,
-                        Substituter substituter, Proposals proposals, AckReadiness acks,
+                        Substituter substituter, Proposals proposals, AckReadiness acks, Registry registry,
                         @Value("${chainmarket.substitution.relieve-to}") double relieveTo,
                         @Value("${chainmarket.latency-weight}") double latencyWeight) {
         this.tx = tx;
@@ -62,6 +66,7 @@ public class SubstitutionService {
         this.relieveTo = relieveTo;
         this.latencyWeight = latencyWeight;
         this.acks = acks;
+        this.registry = registry;
     }
 
     /**
@@ -167,6 +172,7 @@ public class SubstitutionService {
      * Re-checks ACTIVE chains against the subjects left out now: a chain that was being set up or substituted when
      * its instance or link went down (for example onto another instance of a failing site) is substituted too. Drains
      * withdrawals announced before the domains could be heard first; nothing is substituted while they cannot be.
+     * Then recovers chains left waiting on a withdrawn subject advertised again ({@link #recoverAdvertisedAgain}).
      */
     @Scheduled(fixedDelay = "${chainmarket.substitution.reconcile-interval}", initialDelay = "2s")
     void reconcile() {
@@ -189,6 +195,52 @@ public class SubstitutionService {
                 substituter.substitute(affected, reselection.reselect(affected), chain -> trigger);
             }
         }
+        recoverAdvertisedAgain();
+    }
+
+    /**
+     * Chains whose move, proposed on a withdrawal, still waits for approval though the withdrawn offer or link is
+     * advertised again are ACTIVE again, as on {@link Readvertised}: that event comes only from the replica whose
+     * {@link HealthBook} held the withdrawal's mark, and is lost when that replica stops before acting on it (or acting
+     * on it failed). A chain recovers when everything it uses is in this replica's market, not left out and without a
+     * degraded metric, and the database has its trigger advertised (this replica's view may lag a new withdrawal).
+     * Recovering locks each chain and needs it DEGRADED, so replicas doing it at once recover it once; a chain being
+     * substituted is not DEGRADED and is left alone.
+     */
+    void recoverAdvertisedAgain() {
+        Map<Subject, Boolean> recoverable = new LinkedHashMap<>();
+        for (ChainQueries.AwaitingApproval a : queries.awaitingApprovalAfterWithdrawal()) {
+            Subject trigger = new Subject(a.withdrawal().kind(), a.withdrawal().subjectId());
+            if (!recoverable.containsKey(trigger) && !leftOut(trigger.kind(), trigger.subjectId())
+                    && !health.hasDegradedMetric(trigger.kind(), trigger.subjectId()) && !usesLeftOut(a.chain())) {
+                recoverable.put(trigger, registry.advertised(trigger.kind(), trigger.subjectId()));
+            }
+        }
+        recoverable.forEach((subject, advertised) -> {
+            if (advertised) {
+                LOG.info("{} {} was advertised again while chains waited DEGRADED on its withdrawal: recovering them",
+                        subject.kind() == SubjectKind.INSTANCE ? "offer" : "link", subject.subjectId());
+                tx.recover(UUID.randomUUID().toString(), subject.kind(), subject.subjectId(), this::usesLeftOut);
+            }
+        });
+    }
+
+    /** An offer (kind {@code INSTANCE}) or a link ({@code LINK}, {@code NetLink.key}). */
+    private record Subject(SubjectKind kind, String subjectId) {
+    }
+
+    /**
+     * Whether a chain uses an offer or crosses a link that this replica's market does not hold (withdrawn, or its
+     * provider left out), leaves out of selection, or that has a degraded metric.
+     */
+    private boolean usesLeftOut(ConcreteChain chain) {
+        return usesDegraded(chain)
+                || chain.hops().stream().map(h -> h.offerId().value()).anyMatch(o -> leftOut(SubjectKind.INSTANCE, o))
+                || Effects.linkLoad(chain, 1).keySet().stream().anyMatch(l -> leftOut(SubjectKind.LINK, l));
+    }
+
+    private boolean leftOut(SubjectKind kind, String subjectId) {
+        return !market.inMarket(kind, subjectId) || health.health(kind, subjectId) == MarketReadModel.Health.OUT;
     }
 
     /**

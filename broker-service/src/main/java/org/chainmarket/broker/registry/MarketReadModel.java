@@ -161,6 +161,22 @@ public class MarketReadModel {
         return network.switchOfSite(offer.siteId()).filter(sw -> network.owner(sw).filter(offer.providerId()::equals).isPresent()).isPresent();
     }
 
+    /**
+     * Whether an offer (kind {@code INSTANCE}) or a link ({@code LINK}, {@code NetLink.key}) is in this view's market,
+     * whatever its health: an offer live at its provider's site, a link of the network, and no provider of it left out.
+     */
+    public synchronized boolean inMarket(SubjectKind kind, String subjectId) {
+        if (kind == SubjectKind.LINK) {
+            return network.linkByKey(subjectId).filter(l -> !leftOut(l.a()) && !leftOut(l.b())).isPresent();
+        }
+        VnfOffer o = offers.get(OfferId.of(subjectId));
+        return o != null && placed(o, network) && !leftOutProviders.contains(o.providerId());
+    }
+
+    private boolean leftOut(String switchId) {
+        return network.owner(switchId).filter(leftOutProviders::contains).isPresent();
+    }
+
     /** Whether a provider is left out of selection (its circuit is open or its probe is out). */
     public synchronized boolean isProviderLeftOut(ProviderId provider) {
         return leftOutProviders.contains(provider);
@@ -187,9 +203,8 @@ public class MarketReadModel {
             return o == null ? Optional.empty() : Optional.of(new Load(o.capacityMbps(),
                     reserved.getOrDefault(o.offerId(), MarketSnapshot.Reservation.NONE).mbps(), measuredLoad.getOrDefault(o.offerId(), 0.0)));
         }
-        String[] ends = subjectId.split("\\|", 2);
         double held = linkUsage.getOrDefault(subjectId, 0.0);
-        return ends.length < 2 ? Optional.empty() : network.link(ends[0], ends[1])
+        return network.linkByKey(subjectId)
                 .map(l -> new Load(l.bandwidthMbps(), held, l.bandwidthMbps() > 0 ? held / l.bandwidthMbps() : 0));
     }
 

@@ -19,7 +19,6 @@ import org.chainmarket.schemas.model.ProviderId;
 import org.chainmarket.schemas.model.VnfOffer;
 import org.chainmarket.broker.usage.UsageLedger;
 import org.chainmarket.selection.network.MultiDomainNetwork;
-import org.chainmarket.selection.network.NetLink;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -179,9 +178,17 @@ public class Registry {
      * the stored change dropped from the network is drained by the replica that stored it.
      */
     public void advertised(String eventId, ProviderDomain domain) {
+        storeDomain(eventId, domain, false, () -> mirror(domain.providerId()));
+    }
+
+    /**
+     * Stores a domain ({@code publish}: on its compacted topic too), then lets the read model take it ({@code mirror});
+     * what the stored change dropped from the network is drained.
+     */
+    private void storeDomain(String eventId, ProviderDomain domain, boolean publish, Runnable mirror) {
         change(() -> {
-            Optional<RegistryStore.NetworkChange> stored = store.upsertDomain(eventId, domain, false);
-            mirror(domain.providerId());
+            Optional<RegistryStore.NetworkChange> stored = store.upsertDomain(eventId, domain, publish);
+            mirror.run();
             stored.ifPresent(c -> dropped(c, domain.providerId()).forEach(this::leaveOut));
             return null;
         });
@@ -275,7 +282,7 @@ public class Registry {
     private void advertise(ProviderDomain domain) {
         market.putDomain(domain);
         MultiDomainNetwork network = market.network();
-        health.degradedBy(SubjectKind.LINK, WITHDRAWN).stream().filter(k -> link(network, k).isPresent())
+        health.degradedBy(SubjectKind.LINK, WITHDRAWN).stream().filter(k -> network.linkByKey(k).isPresent())
                 .forEach(k -> sellAgain(SubjectKind.LINK, k));
         store.offersOf(domain.providerId()).stream().filter(o -> MarketReadModel.placed(Json.read(o.offerJson, VnfOffer.class), network))
                 .forEach(o -> sellAgain(SubjectKind.INSTANCE, o.id));
@@ -283,24 +290,25 @@ public class Registry {
 
     /** The read model takes the offer as the database has it now, with what chains hold of it (gone if withdrawn). */
     private void mirror(OfferId offer) {
-        store.offer(offer.value()).filter(o -> !o.withdrawn).ifPresentOrElse(o -> {
-            VnfOffer advertised = Json.read(o.offerJson, VnfOffer.class);
-            market.putOffer(advertised, o.reservedMbps, o.reservedChains, o.version);
-            if (MarketReadModel.placed(advertised, market.network())) {
-                sellAgain(SubjectKind.INSTANCE, o.id);
-            }
-        }, () -> remove(offer));
+        store.offer(offer.value()).filter(o -> !o.withdrawn).ifPresentOrElse(o -> put(Json.read(o.offerJson, VnfOffer.class), o),
+                () -> remove(offer));
+    }
+
+    /**
+     * Within {@link #change}: the read model takes a live offer with what chains hold of it as {@code row} has it;
+     * standing at its provider's site, it is sold again if it had been withdrawn ({@link #sellAgain}).
+     */
+    private void put(VnfOffer offer, OfferEntity row) {
+        market.putOffer(offer, row.reservedMbps, row.reservedChains, row.version);
+        if (MarketReadModel.placed(offer, market.network())) {
+            sellAgain(SubjectKind.INSTANCE, offer.offerId().value());
+        }
     }
 
     /** The read model loses a withdrawn offer; a placement drain of it ends with it (the instance stopped). */
     private void remove(OfferId offer) {
         market.removeOffer(offer);
         health.cleared(SubjectKind.INSTANCE, offer.value(), HealthBook.DRAINING);
-    }
-
-    private static Optional<NetLink> link(MultiDomainNetwork network, String key) {
-        String[] ends = key.split("\\|", 2);
-        return ends.length < 2 ? Optional.empty() : network.link(ends[0], ends[1]);
     }
 
     /**
@@ -362,12 +370,7 @@ public class Registry {
      */
     public void register(ProviderDomain domain) {
         events.ensureProviderTopics(domain.providerId());
-        change(() -> {
-            Optional<RegistryStore.NetworkChange> stored = store.upsertDomain(UUID.randomUUID().toString(), domain, true);
-            advertise(domain);
-            stored.ifPresent(c -> dropped(c, domain.providerId()).forEach(this::leaveOut));
-            return null;
-        });
+        storeDomain(UUID.randomUUID().toString(), domain, true, () -> advertise(domain));
     }
 
     /** Withdraws a provider through REST; false when it is unknown. */
@@ -385,10 +388,7 @@ public class Registry {
     public OfferEntity register(VnfOffer offer) {
         OfferEntity stored = change(() -> {
             OfferEntity row = store.upsertOffer(UUID.randomUUID().toString(), offer, true).orElseThrow();
-            market.putOffer(offer, row.reservedMbps, row.reservedChains, row.version);
-            if (MarketReadModel.placed(offer, market.network())) {
-                sellAgain(SubjectKind.INSTANCE, offer.offerId().value());
-            }
+            put(offer, row);
             return row;
         });
         repriced(offer);
@@ -421,5 +421,13 @@ public class Registry {
 
     public Optional<OfferEntity> offer(String id) {
         return store.offer(id);
+    }
+
+    /**
+     * Whether an offer (kind {@code INSTANCE}) or a link ({@code LINK}) is advertised now as the database has it,
+     * which a replica's read model may not have caught up with yet.
+     */
+    public boolean advertised(SubjectKind kind, String subjectId) {
+        return store.advertised(kind, subjectId);
     }
 }

@@ -236,6 +236,21 @@ public class RegistryStore {
         return out;
     }
 
+    /**
+     * Whether an offer (kind {@code INSTANCE}) or a link ({@code LINK}, {@code NetLink.key}) is in the market as the
+     * database has it now: an offer not withdrawn, at a site of its provider's live domain; a link of the advertised
+     * network.
+     */
+    @Transactional
+    public boolean advertised(SubjectKind kind, String subjectId) {
+        MultiDomainNetwork network = liveNetwork();
+        if (kind == SubjectKind.LINK) {
+            return network.linkByKey(subjectId).isPresent();
+        }
+        return offer(subjectId).filter(o -> !o.withdrawn)
+                .filter(o -> MarketReadModel.placed(Json.read(o.offerJson, VnfOffer.class), network)).isPresent();
+    }
+
     @Transactional
     public List<ProviderEntity> providers() {
         return em.createQuery("SELECT p FROM ProviderEntity p WHERE p.withdrawn = false ORDER BY p.id", ProviderEntity.class).getResultList();

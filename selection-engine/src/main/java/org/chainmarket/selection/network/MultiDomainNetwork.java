@@ -143,6 +143,12 @@ public final class MultiDomainNetwork {
         return Optional.ofNullable(links.get(NetLink.key(x, y)));
     }
 
+    /** The link a {@link NetLink#key() key} names ("a|b", its ends in either order); empty when it names none. */
+    public Optional<NetLink> linkByKey(String key) {
+        int bar = key.indexOf('|');
+        return bar < 0 ? Optional.empty() : link(key.substring(0, bar), key.substring(bar + 1));
+    }
+
     public Collection<NetLink> links() {
         return links.values();
     }
