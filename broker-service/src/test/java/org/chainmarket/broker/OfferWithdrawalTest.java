@@ -156,18 +156,12 @@ class OfferWithdrawalTest implements TestPropertyProvider {
         String p = "ow2";
         String offer = market(p);
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
-            String id = activeChain(approvalOrder(p));
-            assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
+            String id = activeChainOn(approvalOrder(p), offer);
 
-            withdraw(offer);
-            await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "DEGRADED".equals(c.get("state")));
-            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("PROPOSED"));
+            withdrawnAndWaiting(id, offer);
 
             advertise(p, offer, 1);
-            Map<String, Object> again = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
-                    c -> "ACTIVE".equals(c.get("state")));
-            assertThat(TwoDomains.offerOfHop(again, 0)).as("still on the offer advertised again").isEqualTo(offer);
-            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("SUPERSEDED"));
+            runsAgainOn(id, offer);
         }
     }
 
@@ -183,11 +177,8 @@ class OfferWithdrawalTest implements TestPropertyProvider {
         String p = "ow5";
         String offer = market(p);
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
-            String id = activeChain(approvalOrder(p));
-            assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
-            withdraw(offer);
-            await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id), c -> "DEGRADED".equals(c.get("state")));
-            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("PROPOSED"));
+            String id = activeChainOn(approvalOrder(p), offer);
+            withdrawnAndWaiting(id, offer);
 
             // the broker forgets the withdrawal's mark, as one started anew does
             health.cleared(SubjectKind.INSTANCE, offer, Registry.WITHDRAWN);
@@ -198,10 +189,7 @@ class OfferWithdrawalTest implements TestPropertyProvider {
             stillWaiting(id, "the offer is advertised again but its CPU is degraded");
 
             health.cleared(SubjectKind.INSTANCE, offer, Metric.CPU.wireName());
-            Map<String, Object> again = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
-                    c -> "ACTIVE".equals(c.get("state")));
-            assertThat(TwoDomains.offerOfHop(again, 0)).as("still on the offer advertised again").isEqualTo(offer);
-            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("SUPERSEDED"));
+            runsAgainOn(id, offer);
         }
     }
 
@@ -215,8 +203,7 @@ class OfferWithdrawalTest implements TestPropertyProvider {
         String p = "ow6";
         String offer = market(p);
         try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
-            String id = activeChain(TwoDomains.order(p, 100));
-            assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
+            String id = activeChainOn(TwoDomains.order(p, 100), offer);
 
             // the drain of a withdrawal whose offer is advertised again by now
             withdrawals.publishEvent(new Withdrawn(SubjectKind.INSTANCE, offer, p + "-west"));
@@ -229,6 +216,21 @@ class OfferWithdrawalTest implements TestPropertyProvider {
                     c -> "ACTIVE".equals(c.get("state")) && !offer.equals(TwoDomains.offerOfHop(c, 0)));
             assertThat(TwoDomains.offerOfHop(moved, 0)).isEqualTo(p + "-fw-1");
         }
+    }
+
+    /** The chain's offer is withdrawn: the chain turns DEGRADED, its move proposed for an operator's approval. */
+    private void withdrawnAndWaiting(String chainId, String offer) {
+        withdraw(offer);
+        await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, chainId), c -> "DEGRADED".equals(c.get("state")));
+        assertThat(substitutionsOf(chainId)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("PROPOSED"));
+    }
+
+    /** The chain is ACTIVE again on {@code offer}, its proposal superseded. */
+    private void runsAgainOn(String chainId, String offer) {
+        Map<String, Object> again = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, chainId),
+                c -> "ACTIVE".equals(c.get("state")));
+        assertThat(TwoDomains.offerOfHop(again, 0)).as("still on the offer advertised again").isEqualTo(offer);
+        assertThat(substitutionsOf(chainId)).singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("SUPERSEDED"));
     }
 
     /** The chain stays DEGRADED with its move proposed over several reconcile periods (1 s each). */
@@ -321,6 +323,13 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     /** An order of {@code p}'s buyer whose every move waits for an operator's approval. */
     private static String approvalOrder(String p) {
         return TwoDomains.order(p, 100).replaceFirst("}\\s*$", ", \"substitutionPolicy\": \"APPROVAL\"}");
+    }
+
+    /** As {@link #activeChain}, and the chain's firewall is {@code offer}. */
+    private String activeChainOn(String order, String offer) {
+        String id = activeChain(order);
+        assertThat(TwoDomains.offerOfHop(TwoDomains.chain(http, id), 0)).isEqualTo(offer);
+        return id;
     }
 
     /** Places {@code order} and waits until its chain is ACTIVE; returns the chain's id. */

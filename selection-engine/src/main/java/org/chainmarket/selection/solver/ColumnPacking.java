@@ -171,7 +171,9 @@ final class ColumnPacking {
         }
         around(unserved, budget);
         avoidEachOffer(unserved, budget);
-        priceByDuals(budget);
+        if (PackingLp.available()) {
+            priceByDuals(budget);
+        }
     }
 
     /**

@@ -57,8 +57,23 @@ public final class PackingLp {
         }
     }
 
-    static {
-        Loader.loadNativeLibraries();
+    /** Whether OR-Tools' natives load on this machine (they are bundled for Linux x86-64 only). */
+    private static final boolean AVAILABLE = load();
+
+    private static boolean load() {
+        try {
+            Loader.loadNativeLibraries();
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            System.getLogger(PackingLp.class.getName()).log(System.Logger.Level.WARNING,
+                    "OR-Tools does not load here; batches are packed without the packing LP: " + e);
+            return false;
+        }
+    }
+
+    /** Whether the LP and the integer program can be solved here; where not, callers pack without them. */
+    public static boolean available() {
+        return AVAILABLE;
     }
 
     private PackingLp() {
