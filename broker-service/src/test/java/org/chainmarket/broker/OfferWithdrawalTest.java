@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.chainmarket.broker.chain.Affected;
+import org.chainmarket.broker.chain.ChainTransactions;
 import org.chainmarket.broker.placement.Drains;
 import org.chainmarket.broker.registry.HealthBook;
 import org.chainmarket.broker.registry.MarketReadModel;
@@ -69,6 +71,8 @@ class OfferWithdrawalTest implements TestPropertyProvider {
     HealthBook health;
     @Inject
     ApplicationEventPublisher<Withdrawn> withdrawals;
+    @Inject
+    ChainTransactions tx;
 
     @Override
     public Map<String, String> getProperties() {
@@ -215,6 +219,38 @@ class OfferWithdrawalTest implements TestPropertyProvider {
             Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
                     c -> "ACTIVE".equals(c.get("state")) && !offer.equals(TwoDomains.offerOfHop(c, 0)));
             assertThat(TwoDomains.offerOfHop(moved, 0)).isEqualTo(p + "-fw-1");
+        }
+    }
+
+    /**
+     * The broker stops right after a degradation's transaction (the event marked processed, the chain DEGRADED) and
+     * before the re-selection that decides what the chain does: the chain's firewall is down and the chain DEGRADED with
+     * no substitution, and the event, redelivered, is processed already. Once the decision grace is over, the reconcile
+     * loop re-selects it as the event would have: it is moved to the other firewall.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aChainLeftDegradedWithNoDecisionIsMovedByTheReconcileLoop() throws Exception {
+        String p = "ow7";
+        String offer = market(p);
+        try (AckingDomains domains = new AckingDomains(Infra.bootstrapServers(), p)) {
+            String id = activeChainOn(TwoDomains.order(p, 100), offer);
+
+            // what the degradation's handling leaves when the broker stops between its transaction and the decision
+            Substitution.Trigger down = new Substitution.Trigger(SubjectKind.INSTANCE, offer, p + "-west", Metric.HEARTBEAT, 30.0, 10.0,
+                    true, Instant.now(), List.of());
+            assertThat(tx.degrade(UUID.randomUUID().toString(), down)).extracting(Affected::chainId).containsExactly(id);
+            health.degraded(down);
+            assertThat(TwoDomains.chain(http, id).get("state")).isEqualTo("DEGRADED");
+            assertThat(substitutionsOf(id)).as("no decision recorded").isEmpty();
+
+            Map<String, Object> moved = await().atMost(Duration.ofSeconds(30)).until(() -> TwoDomains.chain(http, id),
+                    c -> "ACTIVE".equals(c.get("state")) && !offer.equals(TwoDomains.offerOfHop(c, 0)));
+            assertThat(TwoDomains.offerOfHop(moved, 0)).isEqualTo(p + "-fw-1");
+            assertThat(substitutionsOf(id)).singleElement().satisfies(s -> {
+                assertThat(s.get("status")).isEqualTo("COMPLETED");
+                assertThat(((Map<String, Object>) s.get("trigger")).get("subjectId")).isEqualTo(offer);
+            });
         }
     }
 

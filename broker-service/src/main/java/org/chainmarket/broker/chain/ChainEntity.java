@@ -53,6 +53,13 @@ public class ChainEntity {
     @Column(name = "deadline_at") private Instant deadlineAt;
     /** The substitution being applied or waiting for approval, if any. */
     @Column(name = "substitution_id") private String substitutionId;
+    /**
+     * Since when the chain is DEGRADED with no decision recorded on it yet (re-selection and then a substitution, a
+     * proposal or "no alternative" follow the degradation's transaction in their own); null once one is, or when it is
+     * not DEGRADED. The reconcile loop decides for a chain left waiting past a grace period (the broker stopped or the
+     * decision failed in between).
+     */
+    @Column(name = "awaiting_decision_since") private Instant awaitingDecisionSince;
     /** The buyer's Idempotency-Key of the order, if it carried one (unique per buyer, stored with the chain). */
     @Column(name = "idempotency_key") private String idempotencyKey;
     /** The chain's domains, attached when the chain is loaded. */
@@ -150,6 +157,7 @@ public class ChainEntity {
         }
         endSubstitution(Substitution.Status.SUPERSEDED, "The buyer ended the chain.", now, fx);
         state = TEARING_DOWN;
+        awaitingDecisionSince = null;
         updatedAt = now;
         deadlineAt = now.plus(timeout);
         domains.send(d -> !d.is(REMOVED), DomainCommand.Operation.TEARDOWN, bandwidthMbps, deadlineAt, now, fx);
@@ -189,8 +197,9 @@ public class ChainEntity {
 
     /**
      * Something the chain uses degraded: an ACTIVE chain turns DEGRADED. True when the chain is now DEGRADED on it
-     * (to be re-selected); a chain in set-up, substitution or tear-down is left to finish (the reconcile loop sees it
-     * once it is ACTIVE), and one that no longer uses the subject is left alone.
+     * (to be re-selected), and then awaiting a decision from {@code now} on; a chain in set-up, substitution or
+     * tear-down is left to finish (the reconcile loop sees it once it is ACTIVE), and one that no longer uses the
+     * subject is left alone.
      */
     boolean degrade(Substitution.Trigger t, Instant now, Effects fx) {
         if ((state != ACTIVE && state != DEGRADED) || !Subjects.uses(concrete(), t.kind(), t.subjectId())) {
@@ -202,7 +211,16 @@ public class ChainEntity {
             updatedAt = now;
             announce(fx);
         }
+        awaitingDecisionSince = now;
         return true;
+    }
+
+    /**
+     * Whether the chain is DEGRADED with no decision recorded since before {@code before}: its re-selection was lost
+     * (the broker stopped, or it failed, after the chain turned DEGRADED).
+     */
+    boolean undecidedSince(Instant before) {
+        return state == DEGRADED && awaitingDecisionSince != null && awaitingDecisionSince.isBefore(before);
     }
 
     /**
@@ -217,6 +235,7 @@ public class ChainEntity {
                 + " recovered before the substitution was applied.", now, fx);
         state = ACTIVE;
         reason = null;
+        awaitingDecisionSince = null;
         updatedAt = now;
         announce(fx);
         return true;
@@ -233,6 +252,7 @@ public class ChainEntity {
         fx.created.add(s);
         substitution = s;
         substitutionId = s.id();
+        awaitingDecisionSince = null;
         fx.announce(s.toRecord());
         return true;
     }
@@ -273,6 +293,7 @@ public class ChainEntity {
         s.ended(Substitution.Status.NO_ALTERNATIVE, why, now);
         fx.created.add(s);
         fx.announce(s.toRecord());
+        awaitingDecisionSince = null;
         if (t.fatal()) {
             fail(Prose.trigger(t) + " and no substitute fits: " + why, now, fx);
         } else {
@@ -288,6 +309,7 @@ public class ChainEntity {
         double mbpsAfter = s.bandwidthAfter(bandwidthMbps);
         fx.beginMove(id, current, after, s.changedHopList(), bandwidthMbps, mbpsAfter);
         state = SUBSTITUTING;
+        awaitingDecisionSince = null;
         substitution = s;
         substitutionId = s.id();
         updatedAt = now;
@@ -408,6 +430,7 @@ public class ChainEntity {
     private void fail(String why, Instant now, Effects fx) {
         endSubstitution(Substitution.Status.FAILED, why, now, fx);
         state = ChainState.FAILED;
+        awaitingDecisionSince = null;
         reason = why;
         updatedAt = now;
         deadlineAt = null;
@@ -418,6 +441,7 @@ public class ChainEntity {
 
     private void terminate(String why, Instant now, Effects fx) {
         state = ChainState.TERMINATED;
+        awaitingDecisionSince = null;
         reason = why;
         updatedAt = now;
         deadlineAt = null;
@@ -468,6 +492,7 @@ public class ChainEntity {
     Instant activatedAt() { return activatedAt; }
     Instant updatedAt() { return updatedAt; }
     String substitutionId() { return substitutionId; }
+    Instant awaitingDecisionSince() { return awaitingDecisionSince; }
 
     /** Stores the order's Idempotency-Key (or null) with the chain. */
     void keyedBy(String key) { this.idempotencyKey = key; }

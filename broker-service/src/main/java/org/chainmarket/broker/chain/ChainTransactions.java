@@ -140,32 +140,41 @@ public class ChainTransactions {
         return overdue.size();
     }
 
-    /** Applies a degradation event once: chains on the subject turn DEGRADED; returns them for re-selection. */
+    /**
+     * Applies a degradation event once: chains on the subject turn DEGRADED, awaiting a decision (recorded by the
+     * caller's re-selection, in later transactions); returns them for re-selection.
+     */
     @Transactional
     public List<Affected> degrade(String eventId, Substitution.Trigger trigger) {
-        return processed.firstTime(DEGRADATION_CONSUMER, eventId) ? degradeOn(trigger, id -> true, false) : List.of();
+        return processed.firstTime(DEGRADATION_CONSUMER, eventId) ? degradeOn(trigger, id -> true, null) : List.of();
     }
 
     /** As {@link #degrade(String, Substitution.Trigger)}, for only the chains {@code picked} (relieving a hot subject). */
     @Transactional
     public List<Affected> degrade(String eventId, Substitution.Trigger trigger, Collection<String> picked) {
-        return processed.firstTime(DEGRADATION_CONSUMER, eventId) ? degradeOn(trigger, picked::contains, false) : List.of();
+        return processed.firstTime(DEGRADATION_CONSUMER, eventId) ? degradeOn(trigger, picked::contains, null) : List.of();
     }
 
-    /** Re-checks ACTIVE chains against a subject still left out (no event): those on it turn DEGRADED. */
+    /**
+     * Re-checks chains against a subject still left out (no event): ACTIVE ones on it turn DEGRADED, and DEGRADED ones
+     * awaiting a decision since before {@code undecidedBefore} (the degradation was applied, its re-selection lost) are
+     * taken again; both are returned for re-selection. Chains with a decision recorded (a proposal, no alternative) or
+     * being substituted are left alone.
+     */
     @Transactional
-    public List<Affected> recheck(Substitution.Trigger trigger) {
-        return degradeOn(trigger, id -> true, true);
+    public List<Affected> recheck(Substitution.Trigger trigger, Instant undecidedBefore) {
+        return degradeOn(trigger, id -> true, undecidedBefore);
     }
 
-    private List<Affected> degradeOn(Substitution.Trigger trigger, Predicate<String> which, boolean onlyActive) {
+    /** {@code undecidedBefore} null: every chain on the subject (an event); else as {@link #recheck}. */
+    private List<Affected> degradeOn(Substitution.Trigger trigger, Predicate<String> which, Instant undecidedBefore) {
         List<Affected> out = new ArrayList<>();
         Effects fx = new Effects();
         for (String id : chains.using(trigger.kind(), trigger.subjectId())) {
             if (!which.test(id)) {
                 continue;
             }
-            chains.lock(id).filter(c -> !onlyActive || c.state() == ChainState.ACTIVE)
+            chains.lock(id).filter(c -> undecidedBefore == null || c.state() == ChainState.ACTIVE || c.undecidedSince(undecidedBefore))
                     .filter(c -> c.degrade(trigger, Instant.now(), fx)).ifPresent(c -> out.add(Affected.of(c)));
         }
         store(fx);

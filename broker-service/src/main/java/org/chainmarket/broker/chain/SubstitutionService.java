@@ -17,6 +17,7 @@ import org.chainmarket.selection.SelectionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,13 +50,15 @@ public class SubstitutionService {
     private final double latencyWeight;
     private final AckReadiness acks;
     private final Registry registry;
+    private final Duration decisionGrace;
     /** Withdrawals announced before the domains' answers could be heard (at start): drained once they can. */
     private final Queue<Degraded> unheard = new ConcurrentLinkedQueue<>();
 
     SubstitutionService(ChainTransactions tx, ChainQueries queries, MarketReadModel market, HealthBook health, Reselection reselection,
                         Substituter substituter, Proposals proposals, AckReadiness acks, Registry registry,
                         @Value("${chainmarket.substitution.relieve-to}") double relieveTo,
-                        @Value("${chainmarket.latency-weight}") double latencyWeight) {
+                        @Value("${chainmarket.latency-weight}") double latencyWeight,
+                        @Value("${chainmarket.substitution.decision-grace}") Duration decisionGrace) {
         this.tx = tx;
         this.queries = queries;
         this.market = market;
@@ -67,6 +70,7 @@ public class SubstitutionService {
         this.latencyWeight = latencyWeight;
         this.acks = acks;
         this.registry = registry;
+        this.decisionGrace = decisionGrace;
     }
 
     /**
@@ -170,9 +174,12 @@ public class SubstitutionService {
 
     /**
      * Re-checks ACTIVE chains against the subjects left out now: a chain that was being set up or substituted when
-     * its instance or link went down (for example onto another instance of a failing site) is substituted too. Drains
-     * withdrawals announced before the domains could be heard first; nothing is substituted while they cannot be.
-     * Then recovers chains left waiting on a withdrawn subject advertised again ({@link #recoverAdvertisedAgain}).
+     * its instance or link went down (for example onto another instance of a failing site) is substituted too. So is
+     * a chain left DEGRADED on such a subject with no decision for longer than the decision grace: the degradation's
+     * transaction committed, but the re-selection that follows it was lost (the broker stopped in between, or it
+     * failed); its event, processed once, is not applied again. Drains withdrawals announced before the domains could
+     * be heard first; nothing is substituted while they cannot be. Then recovers chains left waiting on a withdrawn
+     * subject advertised again ({@link #recoverAdvertisedAgain}).
      */
     @Scheduled(fixedDelay = "${chainmarket.substitution.reconcile-interval}", initialDelay = "2s")
     void reconcile() {
@@ -190,7 +197,7 @@ public class SubstitutionService {
             if (substituter.stopped()) {
                 return;
             }
-            List<Affected> affected = tx.recheck(trigger);
+            List<Affected> affected = tx.recheck(trigger, Instant.now().minus(decisionGrace));
             if (!affected.isEmpty()) {
                 substituter.substitute(affected, reselection.reselect(affected), chain -> trigger);
             }

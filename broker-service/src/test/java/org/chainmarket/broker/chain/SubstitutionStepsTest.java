@@ -219,4 +219,53 @@ class SubstitutionStepsTest {
         assertThatThrownBy(() -> c.noneMeetsBound(overBound(), Substitution.Policy.AUTOMATIC, "x", T0.plusSeconds(3), new Effects()))
                 .as("only a running ACTIVE chain").isInstanceOf(OperationConflictException.class);
     }
+
+    /**
+     * A chain turned DEGRADED awaits a decision from then on (the reconcile loop decides for it once that is older than
+     * its grace); a proposal, a substitution, no alternative, a recovery or the chain's end each clear it, so a chain
+     * with a decision is not re-selected again.
+     */
+    @Test
+    void aDegradedChainAwaitsADecisionUntilOneIsRecordedOrItLeavesDegraded() {
+        java.util.function.Supplier<ChainEntity> degraded = () -> {
+            ChainEntity c = SagaFixtures.active(new Effects());
+            assertThat(c.awaitingDecisionSince()).as("ACTIVE").isNull();
+            assertThat(c.degrade(SagaFixtures.hot("e-dpi"), T0.plusSeconds(1), new Effects())).isTrue();
+            assertThat(c.awaitingDecisionSince()).isEqualTo(T0.plusSeconds(1));
+            assertThat(c.undecidedSince(T0.plusSeconds(1))).as("within the grace").isFalse();
+            assertThat(c.undecidedSince(T0.plusSeconds(7))).as("past it").isTrue();
+            return c;
+        };
+
+        ChainEntity proposed = degraded.get();
+        proposed.propose(SagaFixtures.hot("e-dpi"), moved, T0.plusSeconds(1), new Effects());
+        assertThat(proposed.awaitingDecisionSince()).isNull();
+        assertThat(proposed.undecidedSince(T0.plusSeconds(7))).as("a proposal waits for an operator, not for re-selection").isFalse();
+        proposed.degrade(SagaFixtures.down("e-dpi"), T0.plusSeconds(8), new Effects());
+        assertThat(proposed.awaitingDecisionSince()).as("degraded again by a new trigger: re-selected again").isEqualTo(T0.plusSeconds(8));
+
+        ChainEntity none = degraded.get();
+        none.noAlternative(SagaFixtures.hot("e-dpi"), Substitution.Policy.AUTOMATIC, "nothing fits", T0.plusSeconds(1), new Effects());
+        assertThat(none.state()).isEqualTo(ChainState.DEGRADED);
+        assertThat(none.undecidedSince(T0.plusSeconds(7))).as("no alternative is a decision").isFalse();
+
+        ChainEntity substituting = degraded.get();
+        substituting.substitute(SagaFixtures.hot("e-dpi"), moved, Substitution.Policy.AUTOMATIC, TIMEOUT, T0.plusSeconds(1), new Effects());
+        assertThat(substituting.state()).isEqualTo(ChainState.SUBSTITUTING);
+        assertThat(substituting.awaitingDecisionSince()).isNull();
+
+        ChainEntity recovered = degraded.get();
+        recovered.recover(SubjectKind.INSTANCE, "e-dpi", false, T0.plusSeconds(2), new Effects());
+        assertThat(recovered.state()).isEqualTo(ChainState.ACTIVE);
+        assertThat(recovered.awaitingDecisionSince()).isNull();
+
+        ChainEntity ended = degraded.get();
+        ended.requestTeardown(TIMEOUT, T0.plusSeconds(2), new Effects());
+        assertThat(ended.awaitingDecisionSince()).isNull();
+
+        ChainEntity failed = degraded.get();
+        failed.noAlternative(SagaFixtures.down("e-dpi"), Substitution.Policy.AUTOMATIC, "nothing fits", T0.plusSeconds(1), new Effects());
+        assertThat(failed.state()).isEqualTo(ChainState.FAILED);
+        assertThat(failed.awaitingDecisionSince()).isNull();
+    }
 }
