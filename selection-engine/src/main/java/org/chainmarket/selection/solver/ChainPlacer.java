@@ -36,6 +36,15 @@ final class ChainPlacer {
      * EUR/h-equivalents (the chain's weights, whatever the search that found it minimized).
      */
     record Plan(OfferFact[] offers, Leg[] legs, double cost) {
+        /** The offers' ids, hop by hop. */
+        int[] offerIds() {
+            return java.util.Arrays.stream(offers).mapToInt(OfferFact::id).toArray();
+        }
+
+        /** The links the legs cross, in order (a link twice if crossed twice). */
+        int[] links() {
+            return java.util.Arrays.stream(legs).flatMapToInt(leg -> java.util.Arrays.stream(leg.linkIndices())).toArray();
+        }
     }
 
     /**

@@ -230,18 +230,7 @@ final class ColumnPacking {
     }
 
     private static PackingLp.Column column(int index, ChainFact chain, ChainPlacer.Plan plan) {
-        int[] offers = new int[plan.offers().length];
-        for (int k = 0; k < offers.length; k++) {
-            offers[k] = plan.offers()[k].id();
-        }
-        List<Integer> links = new ArrayList<>();
-        for (Leg leg : plan.legs()) {
-            for (int l : leg.linkIndices()) {
-                links.add(l);
-            }
-        }
-        return new PackingLp.Column(index, offers, links.stream().mapToInt(Integer::intValue).toArray(), chain.bandwidthKbps(),
-                plan.cost());
+        return new PackingLp.Column(index, plan.offerIds(), plan.links(), chain.bandwidthKbps(), plan.cost());
     }
 
     /**

@@ -1,8 +1,6 @@
 package org.chainmarket.selection.solver;
 
 import org.chainmarket.selection.domain.ChainFact;
-import org.chainmarket.selection.domain.Leg;
-import org.chainmarket.selection.domain.OfferFact;
 import org.chainmarket.selection.domain.SelectionSolution;
 
 import java.util.ArrayList;
@@ -84,16 +82,6 @@ public final class PlanPricing {
         if (l.plan() == null) {
             return new Priced(l.lowerBound(), new int[0], new int[0]);
         }
-        int[] offers = new int[l.plan().offers().length];
-        for (int i = 0; i < offers.length; i++) {
-            offers[i] = l.plan().offers()[i].id();
-        }
-        List<Integer> links = new ArrayList<>();
-        for (Leg leg : l.plan().legs()) {
-            for (int k : leg.linkIndices()) {
-                links.add(k);
-            }
-        }
-        return new Priced(l.lowerBound(), offers, links.stream().mapToInt(Integer::intValue).toArray());
+        return new Priced(l.lowerBound(), l.plan().offerIds(), l.plan().links());
     }
 }

@@ -53,6 +53,34 @@ class ColumnPackingTest {
      */
     @Test
     void aColumnSwapServesAChainThatServingMoreLeavesOut() {
+        Packing k = packingServingMoreLeaves();
+        ColumnPacking columns = new ColumnPacking(k.b());
+        columns.generate(CpuBudget.of(Long.MAX_VALUE));
+        assertThat(columns.columns(k.u())).extracting(ColumnPackingTest::offers).contains(List.of("fw-c"));
+        columns.pack(CpuBudget.of(Long.MAX_VALUE));
+
+        allSixServed(k);
+    }
+
+    /**
+     * The same packing, packed by the integer program over the columns column generation leaves (no ejection move):
+     * it finds the packing that serves all six.
+     */
+    @Test
+    void theIntegerProgramOverTheColumnsServesTheChainServingMoreLeavesOut() {
+        Packing k = packingServingMoreLeaves();
+        ColumnPacking columns = new ColumnPacking(k.b());
+        columns.generate(CpuBudget.of(Long.MAX_VALUE));
+        columns.integerPacking(CpuBudget.of(Long.MAX_VALUE));
+
+        allSixServed(k);
+    }
+
+    /** The hand-set packing and its batch, with u (unserved) and v (on fw-c). */
+    private record Packing(Placements p, SequentialInitializer.Batch b, ChainFact u, ChainFact v) {
+    }
+
+    private Packing packingServingMoreLeaves() {
         Placements p = new Placements(solver.problem(MARKET, BATCH).solution());
         SequentialInitializer.Batch b = new SequentialInitializer.Batch(p);
         ChainFact u = chain(p, "u");
@@ -74,15 +102,14 @@ class ColumnPackingTest {
         assertThat(b.ejectFor(u)).as("serving more").isFalse();
         assertThat(p.plan(u)).isNull();
         assertThat(p.served()).isEqualTo(5);
+        return new Packing(p, b, u, v);
+    }
 
-        ColumnPacking columns = new ColumnPacking(b);
-        columns.generate(CpuBudget.of(Long.MAX_VALUE));
-        assertThat(columns.columns(u)).extracting(ColumnPackingTest::offers).contains(List.of("fw-c"));
-        columns.pack(CpuBudget.of(Long.MAX_VALUE));
-
+    private static void allSixServed(Packing k) {
+        Placements p = k.p();
         assertThat(p.served()).isEqualTo(6);
-        assertThat(offers(p.plan(u))).containsExactly("fw-c");
-        assertThat(offers(p.plan(v))).containsExactly("fw-a");
+        assertThat(offers(p.plan(k.u()))).containsExactly("fw-c");
+        assertThat(offers(p.plan(k.v()))).containsExactly("fw-a");
         assertThat(Arrays.stream(p.residual.freeChains).min().orElseThrow()).as("no slot overbooked").isGreaterThanOrEqualTo(0);
         assertThat(Arrays.stream(p.residual.freeKbps).min().orElseThrow()).as("no bandwidth overbooked").isGreaterThanOrEqualTo(0);
     }
